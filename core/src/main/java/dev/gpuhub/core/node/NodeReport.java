@@ -1,0 +1,43 @@
+package dev.gpuhub.core.node;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A node's state as its agent reported it in one heartbeat (SPEC §2, seed field names in JSON).
+ * This is the live state the discovery service keeps with a TTL. Usage percentages are in [0, 100]
+ * or {@code null} when the agent could not measure them (scoring then counts them as 100).
+ */
+public record NodeReport(
+    String hostname,
+    String ip,
+    int cpuCores,
+    double ramGb,
+    Double cpuUsagePercent,
+    Double memoryUsagePercent,
+    Double diskUsagePercent,
+    boolean hasGpu,
+    List<GpuDevice> gpuInfo,
+    int maxContainers,
+    boolean isActive,
+    int totalContainers,
+    int activeJupyterlab,
+    int activeRay,
+    Instant lastUpdated) {
+
+  /** Default {@code max_containers} of a node (SPEC §8). */
+  public static final int DEFAULT_MAX_CONTAINERS = 10;
+
+  public NodeReport {
+    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(ip, "ip");
+    gpuInfo = gpuInfo == null ? List.of() : List.copyOf(gpuInfo);
+    Objects.requireNonNull(lastUpdated, "lastUpdated");
+  }
+
+  /** Number of GPUs this node reports. */
+  public int gpuCount() {
+    return gpuInfo.size();
+  }
+}
