@@ -1,0 +1,143 @@
+package dev.gpuhub.server;
+
+import dev.gpuhub.core.placement.NodeSelector;
+import dev.gpuhub.server.discovery.DiscoveryRoutes;
+import dev.gpuhub.server.discovery.DiscoveryService;
+import dev.gpuhub.server.http.AgentTokenGuard;
+import dev.gpuhub.server.http.ApiErrors;
+import dev.gpuhub.server.http.JsonBodies;
+import dev.gpuhub.server.ops.InactiveNodeSweeper;
+import dev.gpuhub.server.ops.ServerMetrics;
+import dev.gpuhub.store.BatchingHeartbeatWriter;
+import dev.gpuhub.store.StoreConfig;
+import dev.gpuhub.store.Stores;
+import io.javalin.Javalin;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running control plane ({@code gpuhub server}): stores, discovery API, metrics and the
+ * inactive sweep, started together and closed together (HTTP first, then the writer is drained,
+ * then the stores close).
+ */
+public final class ControlPlane implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+  /** Live-state snapshot reuse for Redis when GPUHUB_LIVE_CACHE_MILLIS is not set. */
+  static final int DEFAULT_REDIS_CACHE_MILLIS = 500;
+
+  private final ServerConfig config;
+  private final StoreConfig storeConfig;
+  private final Stores stores;
+  private final BatchingHeartbeatWriter writer;
+  private final ServerMetrics metrics;
+  private final DiscoveryService discovery;
+  private final InactiveNodeSweeper sweeper;
+  private final Javalin api;
+
+  private ControlPlane(ServerConfig config, StoreConfig storeConfig, Stores stores) {
+    this.config = config;
+    this.storeConfig = storeConfig;
+    this.stores = stores;
+    this.metrics = new ServerMetrics();
+    this.writer = new BatchingHeartbeatWriter(stores.repository(), config.heartbeatQueue());
+    Clock clock = Clock.systemUTC();
+    long cacheMillis = config.liveCacheMillis() >= 0 ? config.liveCacheMillis()
+        : (storeConfig.live() == StoreConfig.LiveKind.REDIS ? DEFAULT_REDIS_CACHE_MILLIS : 0);
+    this.discovery = new DiscoveryService(stores.repository(), stores.live(), cacheMillis, writer,
+        NodeSelector.seed(config.scoring(), new Random(new SecureRandom().nextLong())), config.scoring(),
+        config.algorithm(), config.strictThresholds(), metrics, clock);
+    this.sweeper = new InactiveNodeSweeper(stores.repository(), stores.live(),
+        Duration.ofDays(storeConfig.metricsRetentionDays()), clock);
+    registerGauges();
+    DiscoveryRoutes routes = new DiscoveryRoutes(discovery, stores.repository(), stores.live(),
+        new AgentTokenGuard(config.agentToken()), metrics);
+    this.api = Javalin.create(c -> {
+      c.http.maxRequestSize = JsonBodies.MAX_BODY_BYTES;
+      c.jetty.host = config.bindHost();
+      c.jetty.port = config.apiPort();
+      c.startup.showJavalinBanner = false;
+      ApiErrors.install(c);
+      routes.install(c);
+    });
+  }
+
+  /**
+   * Opens the stores, starts the discovery API and the sweep.
+   *
+   * @throws IllegalStateException when a store cannot be reached or the port is taken; nothing is
+   *     left running then
+   */
+  public static ControlPlane start(ServerConfig config, StoreConfig storeConfig) {
+    Stores stores = Stores.open(storeConfig);
+    ControlPlane plane = null;
+    try {
+      plane = new ControlPlane(config, storeConfig, stores);
+      plane.api.start();
+      plane.sweeper.start(config.sweepInterval());
+      LOG.atInfo().addKeyValue("url", plane.discoveryUrl()).addKeyValue("stores", storeConfig.describe())
+          .log("discovery API listening");
+      return plane;
+    } catch (RuntimeException e) {
+      if (plane != null) plane.close();
+      else stores.close();
+      throw e;
+    }
+  }
+
+  private void registerGauges() {
+    metrics.nodeGauge("live", () -> discovery.liveNodes().size());
+    metrics.nodeGauge("active", () -> stores.repository().activeHostnames().size());
+    metrics.nodeGauge("registered", () -> stores.repository().allNodes().size());
+    metrics.countGauge("gpuhub.heartbeat.writes.failed", "Heartbeats the durable writer could not store",
+        writer::failedHeartbeats);
+  }
+
+  /** The port the discovery API listens on (the real one when API_PORT was 0). */
+  public int discoveryPort() {
+    return api.port();
+  }
+
+  /** Base URL of the discovery API as seen from this machine. */
+  public String discoveryUrl() {
+    String host = config.bindHost().equals("0.0.0.0") ? "127.0.0.1" : config.bindHost();
+    return "http://" + host + ":" + discoveryPort();
+  }
+
+  public DiscoveryService discovery() {
+    return discovery;
+  }
+
+  public InactiveNodeSweeper sweeper() {
+    return sweeper;
+  }
+
+  public BatchingHeartbeatWriter writer() {
+    return writer;
+  }
+
+  public Stores stores() {
+    return stores;
+  }
+
+  public StoreConfig storeConfig() {
+    return storeConfig;
+  }
+
+  @Override
+  public void close() {
+    try {
+      api.stop();
+    } finally {
+      sweeper.close();
+      try {
+        writer.close();
+      } finally {
+        stores.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.gpuhub.server;
+
+import dev.gpuhub.core.config.EnvReader;
+import dev.gpuhub.core.placement.ScoringConfig;
+import dev.gpuhub.core.placement.SelectionAlgorithm;
+import dev.gpuhub.wire.AgentAuth;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The control plane's settings, validated once at start and immutable afterwards.
+ *
+ * @param bindHost         address the HTTP ports bind to ({@code GPUHUB_BIND}, default 0.0.0.0)
+ * @param apiPort          discovery API port ({@code API_PORT}, seed 15002; 0 picks a free port)
+ * @param hubPort          hub port ({@code HUB_PORT}, seed 18000; used by the hub)
+ * @param agentToken       shared agent/server secret ({@code GPUHUB_AGENT_TOKEN}, required)
+ * @param scoring          seed weights and penalties ({@code CPU_WEIGHT}, {@code MEMORY_WEIGHT},
+ *                         {@code HEAVY_PENALTY}, {@code MEDIUM_PENALTY})
+ * @param algorithm        default selection algorithm ({@code GPUHUB_SELECTION_ALGORITHM})
+ * @param strictThresholds use the strict thresholds unless a request says otherwise
+ *                         ({@code GPUHUB_STRICT_THRESHOLDS})
+ * @param sweepInterval    how often expired nodes are marked inactive ({@code GPUHUB_SWEEP_SECONDS})
+ * @param liveCacheMillis  how long a snapshot of live state may be reused by reads, or -1 for the
+ *                         store's default ({@code GPUHUB_LIVE_CACHE_MILLIS})
+ * @param heartbeatQueue   heartbeats that may wait for the durable writer ({@code GPUHUB_HEARTBEAT_QUEUE})
+ */
+public record ServerConfig(
+    String bindHost,
+    int apiPort,
+    int hubPort,
+    String agentToken,
+    ScoringConfig scoring,
+    SelectionAlgorithm algorithm,
+    boolean strictThresholds,
+    Duration sweepInterval,
+    int liveCacheMillis,
+    int heartbeatQueue) {
+
+  /** Seed discovery port. */
+  public static final int DEFAULT_API_PORT = 15002;
+  /** Seed hub port. */
+  public static final int DEFAULT_HUB_PORT = 18000;
+  /** Seed inactive-sweep period: 300 s. */
+  public static final int DEFAULT_SWEEP_SECONDS = 300;
+  /** Heartbeats that may queue for the durable writer before metric rows are dropped. */
+  public static final int DEFAULT_HEARTBEAT_QUEUE = 100_000;
+
+  /**
+   * Reads and validates the configuration.
+   *
+   * @throws IllegalArgumentException naming the variable that is missing or invalid
+   */
+  public static ServerConfig fromEnv(Map<String, String> env) {
+    EnvReader r = new EnvReader(env);
+    String token = AgentAuth.requireValidToken(r.raw("GPUHUB_AGENT_TOKEN"), "GPUHUB_AGENT_TOKEN");
+    ScoringConfig seed = ScoringConfig.SEED;
+    ScoringConfig scoring = new ScoringConfig(
+        r.decimal("CPU_WEIGHT", seed.cpuWeight(), 0, 1000),
+        r.decimal("MEMORY_WEIGHT", seed.memoryWeight(), 0, 1000),
+        r.decimal("HEAVY_PENALTY", seed.heavyPenalty(), 0, 1_000_000),
+        r.decimal("MEDIUM_PENALTY", seed.mediumPenalty(), 0, 1_000_000));
+    SelectionAlgorithm algorithm;
+    try {
+      algorithm = SelectionAlgorithm.fromWireName(r.string("GPUHUB_SELECTION_ALGORITHM", "round_robin"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("GPUHUB_SELECTION_ALGORITHM: " + e.getMessage());
+    }
+    return new ServerConfig(
+        r.string("GPUHUB_BIND", "0.0.0.0"),
+        r.integer("API_PORT", DEFAULT_API_PORT, 0, 65535),
+        r.integer("HUB_PORT", DEFAULT_HUB_PORT, 0, 65535),
+        token,
+        scoring,
+        algorithm,
+        r.bool("GPUHUB_STRICT_THRESHOLDS", false),
+        Duration.ofSeconds(r.integer("GPUHUB_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS, 1, 86_400)),
+        r.integer("GPUHUB_LIVE_CACHE_MILLIS", -1, -1, 60_000),
+        r.integer("GPUHUB_HEARTBEAT_QUEUE", DEFAULT_HEARTBEAT_QUEUE, 1, 10_000_000));
+  }
+}

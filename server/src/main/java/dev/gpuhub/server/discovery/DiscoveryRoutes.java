@@ -1,0 +1,190 @@
+package dev.gpuhub.server.discovery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gpuhub.core.node.NodeRecord;
+import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.core.placement.SelectionAlgorithm;
+import dev.gpuhub.core.profile.Profile;
+import dev.gpuhub.server.http.AgentTokenGuard;
+import dev.gpuhub.server.http.JsonBodies;
+import dev.gpuhub.server.ops.ServerMetrics;
+import dev.gpuhub.store.ClusterRepository;
+import dev.gpuhub.store.NodeLiveState;
+import dev.gpuhub.store.StoreHealth;
+import dev.gpuhub.wire.NodeReportParser;
+import dev.gpuhub.wire.WireJson;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+
+/**
+ * The discovery API of SPEC §3 with the seed's paths and JSON field names. Reads are open;
+ * everything that writes needs the control-plane token ({@code Authorization: Bearer ...}).
+ */
+public final class DiscoveryRoutes {
+  private static final ObjectMapper MAPPER = WireJson.mapper();
+
+  private final DiscoveryService service;
+  private final ClusterRepository repository;
+  private final NodeLiveState live;
+  private final AgentTokenGuard guard;
+  private final ServerMetrics metrics;
+
+  public DiscoveryRoutes(DiscoveryService service, ClusterRepository repository, NodeLiveState live,
+                         AgentTokenGuard guard, ServerMetrics metrics) {
+    this.service = service;
+    this.repository = repository;
+    this.live = live;
+    this.guard = guard;
+    this.metrics = metrics;
+  }
+
+  public void install(JavalinConfig config) {
+    var r = config.routes;
+    r.get("/livez", ctx -> ctx.result("ok"));
+    r.get("/health-check", this::health);
+    r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    r.post("/register-node", this::registerNode);
+    r.get("/available-nodes", this::availableNodes);
+    r.post("/select-nodes", this::selectNodes);
+    r.get("/all-nodes", this::allNodes);
+    r.get("/jupyterhub-nodes", this::jupyterhubNodes);
+    r.get("/profiles", this::listProfiles);
+    r.post("/profiles", this::createProfile);
+    r.get("/profiles/{id}", ctx -> json(ctx, 200, MAPPER.valueToTree(profileOr404(ctx.pathParam("id")))));
+    r.put("/profiles/{id}", this::updateProfile);
+    r.delete("/profiles/{id}", this::deleteProfile);
+  }
+
+  private void health(Context ctx) {
+    StoreHealth durable = repository.health();
+    StoreHealth liveHealth = live.health();
+    boolean ok = durable.ok() && liveHealth.ok();
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("status", ok ? "ok" : "degraded");
+    body.set("database", MAPPER.valueToTree(durable));
+    body.set("live_state", MAPPER.valueToTree(liveHealth));
+    json(ctx, ok ? 200 : 503, body);
+  }
+
+  private void registerNode(Context ctx) {
+    NodeReport report;
+    try {
+      guard.require(ctx);
+      report = NodeReportParser.parse(JsonBodies.read(ctx));
+    } catch (RuntimeException e) {
+      metrics.heartbeatRejected();
+      throw e;
+    }
+    boolean durable = service.ingest(report);
+    ObjectNode body = MAPPER.createObjectNode()
+        .put("status", "ok")
+        .put("hostname", report.hostname())
+        .put("load_score", service.loadScore(report));
+    if (!durable) body.put("warning", "durable store is behind; this heartbeat's metric row was dropped");
+    json(ctx, 200, body);
+  }
+
+  private void availableNodes(Context ctx) {
+    int count = QueryParams.integer(ctx, "count", 1, 1, 1000);
+    SelectionAlgorithm algorithm = QueryParams.algorithm(ctx);
+    boolean gpu = QueryParams.bool(ctx, "gpu", false);
+    DiscoveryService.Availability a = service.available(count, algorithm, gpu);
+    ObjectNode body = MAPPER.createObjectNode();
+    ArrayNode all = body.putArray("all_available_nodes");
+    for (var s : service.rankAll(a.live())) all.add(NodeViews.scored(s));
+    ObjectNode lb = body.putObject("load_balancing");
+    lb.put("algorithm", a.algorithm().wireName());
+    lb.put("requested_count", a.requested());
+    lb.put("round_robin_counter", a.roundRobinCounter());
+    lb.put("selected_count", a.outcome() == null ? 0 : a.outcome().selected().size());
+    if (a.selectionError() != null) lb.put("error", a.selectionError());
+    body.set("selected_nodes", a.outcome() == null ? MAPPER.createArrayNode() : NodeViews.scoredList(a.outcome().selected()));
+    body.put("total_available_nodes", a.live().size());
+    json(ctx, 200, body);
+  }
+
+  private void selectNodes(Context ctx) {
+    guard.require(ctx);
+    SelectCommand command = SelectCommandParser.parse(JsonBodies.read(ctx));
+    DiscoveryService.Selection s = service.select(command);
+    ObjectNode body = MAPPER.createObjectNode();
+    body.put("status", "ok");
+    body.put("count", s.outcome().selected().size());
+    body.set("selected_nodes", NodeViews.scoredList(s.outcome().selected()));
+    body.put("primary_node", s.outcome().selected().get(0).hostname());
+    body.put("profile", s.profile().name());
+    body.put("algorithm", s.algorithm().wireName());
+    body.put("selection_id", s.record().id());
+    json(ctx, 200, body);
+  }
+
+  private void allNodes(Context ctx) {
+    ObjectNode body = MAPPER.createObjectNode();
+    ArrayNode nodes = body.putArray("nodes");
+    var all = repository.allNodes();
+    for (NodeRecord n : all) nodes.add(MAPPER.<JsonNode>valueToTree(n));
+    body.put("total_nodes", all.size());
+    body.put("active_nodes", all.stream().filter(NodeRecord::isActive).count());
+    json(ctx, 200, body);
+  }
+
+  private void jupyterhubNodes(Context ctx) {
+    String ref = ctx.queryParam("profile");
+    Profile profile = ref == null || ref.isBlank() ? null : profileOr404(ref);
+    ObjectNode body = MAPPER.createObjectNode();
+    if (profile != null) body.put("profile", profile.name());
+    ArrayNode nodes = body.putArray("nodes");
+    int eligible = 0;
+    for (EligibleNode e : service.eligibility(profile)) {
+      ObjectNode n = NodeViews.scored(e.scored());
+      n.put("eligible", e.eligible());
+      if (!e.eligible()) n.put("rejection_reason", e.rejectionReason());
+      nodes.add(n);
+      if (e.eligible()) eligible++;
+    }
+    body.put("total_nodes", nodes.size());
+    body.put("eligible_nodes", eligible);
+    json(ctx, 200, body);
+  }
+
+  private void listProfiles(Context ctx) {
+    ObjectNode body = MAPPER.createObjectNode();
+    body.set("profiles", MAPPER.valueToTree(repository.profiles()));
+    json(ctx, 200, body);
+  }
+
+  private void createProfile(Context ctx) {
+    guard.require(ctx);
+    Profile created = repository.createProfile(ProfileParser.forCreate(JsonBodies.read(ctx)));
+    json(ctx, 201, MAPPER.valueToTree(created));
+  }
+
+  private void updateProfile(Context ctx) {
+    guard.require(ctx);
+    Profile existing = profileOr404(ctx.pathParam("id"));
+    Profile merged = ProfileParser.forUpdate(JsonBodies.read(ctx), existing);
+    Profile updated = repository.updateProfile(merged)
+        .orElseThrow(() -> new NotFoundException("profile " + existing.id() + " no longer exists"));
+    json(ctx, 200, MAPPER.valueToTree(updated));
+  }
+
+  private void deleteProfile(Context ctx) {
+    guard.require(ctx);
+    Profile existing = profileOr404(ctx.pathParam("id"));
+    if (!repository.deleteProfile(existing.id())) {
+      throw new NotFoundException("profile " + existing.id() + " no longer exists");
+    }
+    json(ctx, 200, MAPPER.createObjectNode().put("status", "deleted").put("id", existing.id()).put("name", existing.name()));
+  }
+
+  private Profile profileOr404(String ref) {
+    return service.profile(ref).orElseThrow(() -> new NotFoundException("profile '" + ref + "' does not exist"));
+  }
+
+  private static void json(Context ctx, int status, JsonNode body) {
+    ctx.status(status).contentType("application/json").result(body.toString());
+  }
+}

@@ -1,0 +1,164 @@
+package dev.gpuhub.server.discovery;
+
+import dev.gpuhub.core.node.Heartbeat;
+import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.core.placement.LoadScore;
+import dev.gpuhub.core.placement.NodeSelection;
+import dev.gpuhub.core.placement.NodeSelector;
+import dev.gpuhub.core.placement.NotEnoughNodesException;
+import dev.gpuhub.core.placement.ScoringConfig;
+import dev.gpuhub.core.placement.SelectionAlgorithm;
+import dev.gpuhub.core.placement.SelectionOutcome;
+import dev.gpuhub.core.placement.SelectionRequest;
+import dev.gpuhub.core.placement.Thresholds;
+import dev.gpuhub.core.profile.Profile;
+import dev.gpuhub.server.ops.ServerMetrics;
+import dev.gpuhub.store.BatchingHeartbeatWriter;
+import dev.gpuhub.store.ClusterRepository;
+import dev.gpuhub.store.NodeLiveState;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The discovery service's logic (SPEC §3), free of HTTP: heartbeat ingest, node views, selection.
+ * Thread-safe. A heartbeat updates live state at once and reaches the durable store through the
+ * batching writer; a selection is recorded before it is returned.
+ */
+public final class DiscoveryService {
+
+  /** What {@code /available-nodes} shows: every live node and one selection among them. */
+  public record Availability(List<NodeReport> live, SelectionAlgorithm algorithm, int requested,
+                             SelectionOutcome outcome, String selectionError, long roundRobinCounter) {}
+
+  /** A recorded selection. */
+  public record Selection(NodeSelection record, SelectionOutcome outcome, Profile profile, SelectionAlgorithm algorithm) {}
+
+  private final ClusterRepository repository;
+  private final NodeLiveState live;
+  private final LiveNodesView liveView;
+  private final BatchingHeartbeatWriter writer;
+  private final NodeSelector selector;
+  private final ScoringConfig scoring;
+  private final SelectionAlgorithm defaultAlgorithm;
+  private final boolean strictDefault;
+  private final ServerMetrics metrics;
+  private final Clock clock;
+
+  public DiscoveryService(ClusterRepository repository, NodeLiveState live, long liveCacheMillis,
+                          BatchingHeartbeatWriter writer, NodeSelector selector, ScoringConfig scoring,
+                          SelectionAlgorithm defaultAlgorithm, boolean strictDefault,
+                          ServerMetrics metrics, Clock clock) {
+    this.repository = repository;
+    this.live = live;
+    this.liveView = new LiveNodesView(live, liveCacheMillis);
+    this.writer = writer;
+    this.selector = selector;
+    this.scoring = scoring;
+    this.defaultAlgorithm = defaultAlgorithm;
+    this.strictDefault = strictDefault;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * Accepts a validated heartbeat: live state now, durable node row and metric row through the
+   * writer. Returns false when the writer's queue was full and the durable write was dropped.
+   */
+  public boolean ingest(NodeReport report) {
+    live.put(report);
+    metrics.heartbeatAccepted();
+    return writer.submit(new Heartbeat(report, loadScore(report), clock.instant()));
+  }
+
+  public double loadScore(NodeReport report) {
+    return LoadScore.of(report, scoring);
+  }
+
+  /** Every node with unexpired live state. */
+  public List<NodeReport> liveNodes() {
+    return liveView.nodes();
+  }
+
+  /**
+   * Every live node plus one selection of {@code count} nodes, as the seed's {@code /available-nodes}.
+   * Too few eligible nodes is not an error here: the selection is empty and the reason is given.
+   */
+  public Availability available(int count, SelectionAlgorithm algorithm, boolean gpuRequired) {
+    List<NodeReport> nodes = liveNodes();
+    SelectionAlgorithm alg = algorithm == null ? defaultAlgorithm : algorithm;
+    Thresholds limits = strictDefault ? Thresholds.STRICT : Thresholds.DEFAULT;
+    SelectionRequest request = new SelectionRequest(null, gpuRequired, 0, 0, count, limits, alg);
+    try {
+      SelectionOutcome outcome = metrics.selectionTimer().record(() -> selector.select(nodes, request));
+      return new Availability(nodes, alg, count, outcome, null, outcome.roundRobinCounter());
+    } catch (NotEnoughNodesException e) {
+      metrics.selectionFailed();
+      return new Availability(nodes, alg, count, null, e.getMessage(), selector.roundRobinCounter());
+    }
+  }
+
+  /**
+   * Chooses nodes for a user and a profile and records the decision.
+   *
+   * @throws NotFoundException when the profile does not exist
+   * @throws IllegalArgumentException when num_nodes is outside the profile's range
+   * @throws NotEnoughNodesException when too few nodes are eligible
+   */
+  public Selection select(SelectCommand command) {
+    Profile profile = profile(command.profileRef())
+        .orElseThrow(() -> new NotFoundException("profile '" + command.profileRef() + "' does not exist"));
+    int count = command.numNodes() == null ? profile.minNodes() : command.numNodes();
+    if (count < profile.minNodes() || count > profile.maxNodes()) {
+      throw new IllegalArgumentException("profile " + profile.name() + " allows " + range(profile)
+          + " nodes; " + count + " requested");
+    }
+    SelectionAlgorithm alg = command.algorithm() == null ? defaultAlgorithm : command.algorithm();
+    boolean strict = command.strict() == null ? strictDefault : command.strict();
+    SelectionRequest request = SelectionRequest.forProfile(profile, count, strict, alg);
+    List<NodeReport> nodes = liveNodes();
+    return metrics.selectionTimer().record(() -> {
+      SelectionOutcome outcome;
+      try {
+        outcome = selector.select(nodes, request);
+      } catch (NotEnoughNodesException e) {
+        metrics.selectionFailed();
+        throw e;
+      }
+      List<String> hostnames = outcome.selected().stream().map(s -> s.hostname()).toList();
+      NodeSelection recorded = repository.recordSelection(new NodeSelection(0, profile.id(),
+          command.userId(), command.sessionId(), hostnames, alg.wireName(), clock.instant()));
+      return new Selection(recorded, outcome, profile, alg);
+    });
+  }
+
+  /** Every live node with the reason it is not eligible for {@code profile} (empty when it is). */
+  public List<EligibleNode> eligibility(Profile profile) {
+    List<NodeReport> nodes = liveNodes();
+    SelectionRequest request = profile == null
+        ? new SelectionRequest(null, false, 0, 0, 1, strictDefault ? Thresholds.STRICT : Thresholds.DEFAULT, defaultAlgorithm)
+        : SelectionRequest.forProfile(profile, profile.minNodes(), strictDefault, defaultAlgorithm);
+    return selector.rank(nodes, request).stream()
+        .map(s -> new EligibleNode(s, selector.rejection(s.node(), request).orElse(null)))
+        .toList();
+  }
+
+  /** Every node ranked by the selector (best first) with its load score, no filtering. */
+  public List<dev.gpuhub.core.placement.ScoredNode> rankAll(List<NodeReport> nodes) {
+    SelectionRequest any = new SelectionRequest(null, false, 0, 0, 1, Thresholds.DEFAULT, defaultAlgorithm);
+    return selector.rank(nodes, any);
+  }
+
+  /** A profile by id (all digits) or by name. */
+  public Optional<Profile> profile(String ref) {
+    if (ref == null || ref.isBlank()) return Optional.empty();
+    if (ref.chars().allMatch(Character::isDigit) && ref.length() < 18) {
+      return repository.profile(Long.parseLong(ref));
+    }
+    return repository.profileByName(ref);
+  }
+
+  private static String range(Profile p) {
+    return p.minNodes() == p.maxNodes() ? "exactly " + p.minNodes() : p.minNodes() + " to " + p.maxNodes();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.gpuhub.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpuhub.core.node.GpuDevice;
+import dev.gpuhub.core.node.NodeReport;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Validates a heartbeat payload (SPEC §2, seed field names) into a {@link NodeReport}.
+ *
+ * <p>Required: {@code hostname}, {@code ip}, {@code cpu_cores}, {@code ram_gb}. Optional with
+ * defaults: usage percentages (null = not measured), {@code has_gpu} (true when {@code gpu_info}
+ * is not empty), {@code gpu_info} ([]), {@code max_containers} (10), {@code is_active} (true),
+ * container counts (0), {@code last_updated} (now). Unknown fields are ignored.
+ *
+ * @throws InvalidPayloadException naming the first offending field
+ */
+public final class NodeReportParser {
+  /** Hostnames: letters, digits, '.', '-', '_'; no ':' or spaces (they would break store keys). */
+  public static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+  private static final Pattern IPV4 = Pattern.compile(
+      "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+  private static final Pattern GPU_UUID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  /** Most GPUs one node may report. */
+  public static final int MAX_GPUS = 64;
+
+  private NodeReportParser() {}
+
+  public static NodeReport parse(JsonNode body) {
+    JsonFields f = JsonFields.of(body, null);
+    String hostname = f.requireText("hostname", 253, HOSTNAME, "a valid hostname (letters, digits, '.', '-', '_')");
+    String ip = f.requireText("ip", 45, null, null);
+    if (!IPV4.matcher(ip).matches() && !(ip.contains(":") && IPV6.matcher(ip).matches())) {
+      throw new InvalidPayloadException("ip", "'" + ip + "' is not an IPv4 or IPv6 address");
+    }
+    int cpuCores = (int) f.requireLong("cpu_cores", 1, 100_000);
+    double ramGb = f.requireDouble("ram_gb", 0, 1_000_000);
+    Double cpu = f.nullablePercent("cpu_usage_percent");
+    Double memory = f.nullablePercent("memory_usage_percent");
+    Double disk = f.nullablePercent("disk_usage_percent");
+    List<GpuDevice> gpus = parseGpus(f);
+    boolean hasGpu = f.optionalBoolean("has_gpu", !gpus.isEmpty());
+    int maxContainers = (int) f.optionalLong("max_containers", 1, 100_000, NodeReport.DEFAULT_MAX_CONTAINERS);
+    boolean isActive = f.optionalBoolean("is_active", true);
+    int total = (int) f.optionalLong("total_containers", 0, 1_000_000, 0);
+    int jupyter = (int) f.optionalLong("active_jupyterlab", 0, 1_000_000, 0);
+    int ray = (int) f.optionalLong("active_ray", 0, 1_000_000, 0);
+    Instant lastUpdated = parseInstant(f, "last_updated");
+    return new NodeReport(hostname, ip, cpuCores, ramGb, cpu, memory, disk, hasGpu, gpus,
+        maxContainers, isActive, total, jupyter, ray, lastUpdated);
+  }
+
+  private static List<GpuDevice> parseGpus(JsonFields f) {
+    if (!f.has("gpu_info")) return List.of();
+    JsonNode array = f.raw("gpu_info");
+    if (!array.isArray()) {
+      throw new InvalidPayloadException("gpu_info", "must be an array, got " + JsonFields.kind(array));
+    }
+    if (array.size() > MAX_GPUS) {
+      throw new InvalidPayloadException("gpu_info", "lists " + array.size() + " GPUs; at most " + MAX_GPUS + " are accepted");
+    }
+    List<GpuDevice> out = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      JsonFields g = JsonFields.of(array.get(i), "gpu_info[" + i + "]");
+      out.add(new GpuDevice(
+          g.requireText("name", 256, null, null),
+          (int) g.requireLong("index", 0, 1024),
+          g.requireText("uuid", 128, GPU_UUID, "a GPU UUID"),
+          g.nullableLong("memory_total_mb", 0, 100_000_000),
+          g.nullableLong("memory_used_mb", 0, 100_000_000),
+          g.nullablePercent("memory_util_percent"),
+          g.nullablePercent("utilization_gpu_percent"),
+          g.nullableDouble("temperature_gpu", -100, 300)));
+    }
+    return out;
+  }
+
+  private static Instant parseInstant(JsonFields f, String field) {
+    if (!f.has(field)) return Instant.now();
+    String text = f.requireText(field, 64, null, null);
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new InvalidPayloadException(field, "'" + text + "' is not an ISO-8601 UTC time such as 2025-07-10T08:52:40.819686Z");
+    }
+  }
+}
