@@ -14,7 +14,6 @@ import dev.gpuhub.store.Stores;
 import io.javalin.Javalin;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,15 +42,16 @@ public final class ControlPlane implements AutoCloseable {
     this.storeConfig = storeConfig;
     this.stores = stores;
     this.metrics = new ServerMetrics();
-    this.writer = new BatchingHeartbeatWriter(stores.repository(), config.heartbeatQueue());
+    this.writer = new BatchingHeartbeatWriter(stores.repository(), config.heartbeatQueue(),
+        BatchingHeartbeatWriter.DEFAULT_MAX_BATCH);
     Clock clock = Clock.systemUTC();
     long cacheMillis = config.liveCacheMillis() >= 0 ? config.liveCacheMillis()
-        : (storeConfig.live() == StoreConfig.LiveKind.REDIS ? DEFAULT_REDIS_CACHE_MILLIS : 0);
+        : (storeConfig.live() == StoreConfig.Live.REDIS ? DEFAULT_REDIS_CACHE_MILLIS : 0);
     this.discovery = new DiscoveryService(stores.repository(), stores.live(), cacheMillis, writer,
         NodeSelector.seed(config.scoring(), new Random(new SecureRandom().nextLong())), config.scoring(),
         config.algorithm(), config.strictThresholds(), metrics, clock);
     this.sweeper = new InactiveNodeSweeper(stores.repository(), stores.live(),
-        Duration.ofDays(storeConfig.metricsRetentionDays()), clock);
+        storeConfig.metricsRetention(), clock);
     registerGauges();
     DiscoveryRoutes routes = new DiscoveryRoutes(discovery, stores.repository(), stores.live(),
         new AgentTokenGuard(config.agentToken()), metrics);

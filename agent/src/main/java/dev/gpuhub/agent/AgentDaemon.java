@@ -1,0 +1,182 @@
+package dev.gpuhub.agent;
+
+import dev.gpuhub.agent.collect.ContainerCounter;
+import dev.gpuhub.agent.collect.HostMetricsCollector;
+import dev.gpuhub.agent.collect.NodeReportCollector;
+import dev.gpuhub.agent.collect.NvidiaSmiGpuCollector;
+import dev.gpuhub.agent.heartbeat.Backoff;
+import dev.gpuhub.agent.heartbeat.HeartbeatClient;
+import dev.gpuhub.agent.heartbeat.HeartbeatResult;
+import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.runtime.docker.DockerContainerRuntime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's heartbeat loop: every {@code interval} it collects a {@link NodeReport} and sends it.
+ *
+ * <pre>
+ *   start() ──> beat ──ok──> wait interval ──> beat ...
+ *                 └─failed─> wait 1 s, 2 s, 4 s ... (capped at interval) ──> beat ──ok──> back to interval
+ * </pre>
+ *
+ * The loop never dies from an exception: a failed collection or send counts as a failed beat and is
+ * retried. {@link #close()} stops the loop and releases the Docker connection it owns.
+ */
+public final class AgentDaemon implements AutoCloseable {
+  /** First retry delay after a failed heartbeat; it doubles up to the interval. */
+  public static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
+  /** Longest wait for an in-flight beat when closing. */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentDaemon.class);
+
+  private final Supplier<NodeReport> reports;
+  private final HeartbeatClient client;
+  private final Duration interval;
+  private final Backoff backoff;
+  private final AutoCloseable resources;
+  private final ScheduledExecutorService scheduler;
+  private final AtomicLong sentOk = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicReference<HeartbeatResult> lastResult = new AtomicReference<>();
+  private volatile boolean started;
+  private volatile boolean closed;
+  private boolean failing;
+
+  /**
+   * A loop over any report source and client; {@link #create(AgentConfig)} wires the real ones.
+   *
+   * @param resources closed by {@link #close()} (e.g. the Docker runtime), or {@code null}
+   */
+  public AgentDaemon(Supplier<NodeReport> reports, HeartbeatClient client, Duration interval,
+      Duration initialBackoff, AutoCloseable resources) {
+    if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive");
+    this.reports = reports;
+    this.client = client;
+    this.interval = interval;
+    this.backoff = new Backoff(initialBackoff, interval);
+    this.resources = resources;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "gpuhub-agent-heartbeat");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The agent of {@code config}: OSHI, nvidia-smi and Docker collectors and an authenticated client. */
+  public static AgentDaemon create(AgentConfig config) {
+    DockerContainerRuntime runtime = DockerContainerRuntime.connect(config.dockerHost());
+    NodeReportCollector collector = new NodeReportCollector(config.hostname(), config.ip(), config.maxContainers(),
+        new HostMetricsCollector(config.cpuSample()), new NvidiaSmiGpuCollector(config.nvidiaSmiPath()),
+        new ContainerCounter(runtime), Clock.systemUTC());
+    return new AgentDaemon(collector, new HeartbeatClient(config.server(), config.token()), config.interval(),
+        INITIAL_BACKOFF, runtime);
+  }
+
+  /** Starts the loop; the first beat happens at once. Returns this; a second call does nothing. */
+  public synchronized AgentDaemon start() {
+    if (closed) throw new IllegalStateException("this agent was closed");
+    if (!started) {
+      started = true;
+      LOG.info("agent sending heartbeats to {} every {} s", client.endpoint(), interval.toMillis() / 1000.0);
+      scheduler.execute(this::tick);
+    }
+    return this;
+  }
+
+  /** Collects and sends one report now, updating the counters; never throws. */
+  public HeartbeatResult beatOnce() {
+    HeartbeatResult result;
+    try {
+      result = client.send(reports.get());
+    } catch (RuntimeException e) {
+      LOG.error("heartbeat could not be prepared", e);
+      result = HeartbeatResult.error("heartbeat could not be prepared: " + e);
+    }
+    (result.isOk() ? sentOk : failed).incrementAndGet();
+    lastResult.set(result);
+    return result;
+  }
+
+  private void tick() {
+    long begin = System.nanoTime();
+    Duration next = interval;
+    try {
+      HeartbeatResult result = beatOnce();
+      if (result.isOk()) {
+        if (failing) LOG.info("heartbeats to {} work again", client.endpoint());
+        else if (sentOk.get() == 1) LOG.info("first heartbeat accepted by {}", client.endpoint());
+        failing = false;
+        backoff.reset();
+        next = interval.minusNanos(System.nanoTime() - begin);
+      } else {
+        failing = true;
+        next = backoff.next();
+        LOG.warn("heartbeat to {} failed ({}); retrying in {} ms", client.endpoint(), result.describe(), next.toMillis());
+      }
+    } catch (RuntimeException e) {
+      next = backoff.next();
+      LOG.error("heartbeat loop error; retrying in {} ms", next.toMillis(), e);
+    } finally {
+      scheduleNext(next.isNegative() ? Duration.ZERO : next);
+    }
+  }
+
+  private void scheduleNext(Duration delay) {
+    if (closed) return;
+    try {
+      scheduler.schedule(this::tick, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // Closed meanwhile.
+    }
+  }
+
+  /** Heartbeats the server accepted. */
+  public long sentOk() {
+    return sentOk.get();
+  }
+
+  /** Heartbeats that failed (no answer, error status, bad proof, collection error). */
+  public long failed() {
+    return failed.get();
+  }
+
+  /** The outcome of the latest beat, if any. */
+  public Optional<HeartbeatResult> lastResult() {
+    return Optional.ofNullable(lastResult.get());
+  }
+
+  /** Stops the loop, waiting briefly for an in-flight beat, and closes owned resources; idempotent. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+    }
+    scheduler.shutdownNow();
+    try {
+      if (!scheduler.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("heartbeat thread did not stop within {} s", CLOSE_TIMEOUT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (resources != null) {
+      try {
+        resources.close();
+      } catch (Exception e) {
+        LOG.debug("closing agent resources failed", e);
+      }
+    }
+  }
+}

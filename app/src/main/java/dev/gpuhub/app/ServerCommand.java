@@ -1,0 +1,49 @@
+package dev.gpuhub.app;
+
+import dev.gpuhub.server.ControlPlane;
+import dev.gpuhub.server.ServerConfig;
+import dev.gpuhub.store.StoreConfig;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+
+/** {@code gpuhub server}: the control plane, configured by environment variables. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+    description = {
+        "Runs the control plane (discovery API on API_PORT, default 15002).",
+        "Needs GPUHUB_AGENT_TOKEN (shared with the agents; no default).",
+        "Storage: GPUHUB_STORE=embedded|postgres, GPUHUB_LIVE=memory|redis, GPUHUB_DATA_DIR,",
+        "POSTGRES_HOST/PORT/DB/USER/PASSWORD, REDIS_HOST/PORT/PASSWORD/EXPIRE_SECONDS."})
+final class ServerCommand implements Runnable {
+
+  @Override
+  public void run() {
+    Map<String, String> env = System.getenv();
+    ServerConfig config = ServerConfig.fromEnv(env);
+    StoreConfig storeConfig = StoreConfig.fromEnv(env);
+    ControlPlane plane = ControlPlane.start(config, storeConfig);
+    System.out.println("gpuhub server: discovery API on " + plane.discoveryUrl());
+    System.out.println("gpuhub server: stores: " + storeConfig.describe());
+    System.out.flush();
+    awaitShutdown(plane);
+  }
+
+  /** Blocks until the JVM is asked to stop, then closes {@code resource}. */
+  static void awaitShutdown(AutoCloseable resource) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        System.err.println("gpuhub: error while stopping: " + e);
+      } finally {
+        stopped.countDown();
+      }
+    }, "gpuhub-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.gpuhub.server;
+
+import dev.gpuhub.testkit.LocalPostgres;
+import dev.gpuhub.testkit.LocalRedis;
+import java.util.HashMap;
+import org.junit.jupiter.api.AfterEach;
+import java.util.Map;
+
+/**
+ * The discovery flows against real PostgreSQL (schema by Flyway) and real Redis (TTL keys), both
+ * started by the test on free loopback ports. Each test gets its own database.
+ */
+class PostgresRedisDiscoveryFlowIT extends DiscoveryFlowContract {
+  private LocalRedis redis;
+
+  @AfterEach
+  void stopRedis() {
+    if (redis != null) redis.close();
+    redis = null;
+  }
+
+  @Override
+  RunningServer start(Map<String, String> extra) {
+    LocalPostgres pg = LocalPostgres.shared();
+    if (redis != null) redis.close();
+    redis = LocalRedis.start();
+    String db = pg.createDatabase();
+    Map<String, String> env = new HashMap<>(extra);
+    env.put("GPUHUB_STORE", "postgres");
+    env.put("GPUHUB_LIVE", "redis");
+    env.put("POSTGRES_HOST", pg.host());
+    env.put("POSTGRES_PORT", Integer.toString(pg.port()));
+    env.put("POSTGRES_DB", db);
+    env.put("POSTGRES_USER", pg.user());
+    env.put("POSTGRES_PASSWORD", pg.password());
+    env.put("REDIS_HOST", redis.host());
+    env.put("REDIS_PORT", Integer.toString(redis.port()));
+    if (redis.password() != null) env.put("REDIS_PASSWORD", redis.password());
+    return RunningServer.withEnv(env);
+  }
+
+  @Override
+  String durableKind() {
+    return "postgres";
+  }
+}

@@ -1,0 +1,151 @@
+package dev.gpuhub.store;
+
+import dev.gpuhub.core.node.Heartbeat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes heartbeats off the request path: {@link #submit} queues without blocking, and one daemon
+ * thread writes whatever is queued (up to {@code maxBatch} at a time, no artificial wait) with
+ * {@link ClusterRepository#saveHeartbeats}. A failed batch is logged and retried once, then dropped
+ * and counted in {@link #failedHeartbeats()}; the thread survives every failure.
+ * {@link #close()} writes what is queued, then stops the thread.
+ */
+public final class BatchingHeartbeatWriter implements AutoCloseable {
+  /** Default queue capacity: heartbeats waiting to be written before submit() refuses more. */
+  public static final int DEFAULT_CAPACITY = 100_000;
+  /** Default most heartbeats written in one transaction. */
+  public static final int DEFAULT_MAX_BATCH = 2_000;
+  /** How long {@link #close()} waits for the queue to drain. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Logger log = LoggerFactory.getLogger(BatchingHeartbeatWriter.class);
+
+  private final ClusterRepository repository;
+  private final BlockingQueue<Heartbeat> queue;
+  private final int maxBatch;
+  private final Thread thread;
+  private final Object progress = new Object(); // notified whenever a batch is done
+  private final AtomicLong submitted = new AtomicLong();
+  private final AtomicLong processed = new AtomicLong(); // written + failed
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private volatile boolean closed;
+
+  /** A writer with {@link #DEFAULT_CAPACITY} and {@link #DEFAULT_MAX_BATCH}; starts its thread. */
+  public BatchingHeartbeatWriter(ClusterRepository repository) {
+    this(repository, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH);
+  }
+
+  /** A writer with its own limits (both >= 1); starts its thread. */
+  public BatchingHeartbeatWriter(ClusterRepository repository, int capacity, int maxBatch) {
+    if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+    if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
+    this.repository = repository;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.maxBatch = maxBatch;
+    this.thread = new Thread(this::run, "gpuhub-heartbeat-writer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Queues a heartbeat; never blocks. False when the queue is full or the writer is closed. */
+  public boolean submit(Heartbeat heartbeat) {
+    if (closed || !queue.offer(heartbeat)) return false;
+    submitted.incrementAndGet();
+    return true;
+  }
+
+  /**
+   * Waits until every heartbeat submitted before this call is processed (written, or dropped after
+   * failing twice). True when that happened within {@code timeout}.
+   */
+  public boolean flush(Duration timeout) throws InterruptedException {
+    long target = submitted.get();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (progress) {
+      while (processed.get() < target) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return false;
+        progress.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+    return true;
+  }
+
+  /** Heartbeats waiting in the queue now. */
+  public int queued() {
+    return queue.size();
+  }
+
+  /** Heartbeats written so far. */
+  public long writtenHeartbeats() {
+    return written.get();
+  }
+
+  /** Heartbeats dropped because their batch failed twice. */
+  public long failedHeartbeats() {
+    return failed.get();
+  }
+
+  /** Refuses new heartbeats, writes what is queued (waits at most {@link #CLOSE_TIMEOUT}), stops. */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    try {
+      flush(CLOSE_TIMEOUT);
+      thread.interrupt();
+      thread.join(CLOSE_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      thread.interrupt();
+      Thread.currentThread().interrupt();
+    }
+    if (!queue.isEmpty()) {
+      log.warn("heartbeat writer closed with {} heartbeats not written", queue.size());
+    }
+  }
+
+  private void run() {
+    List<Heartbeat> batch = new ArrayList<>(maxBatch);
+    while (true) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        if (closed) return;
+        continue; // interrupted by someone else: keep serving
+      }
+      queue.drainTo(batch, maxBatch - 1);
+      write(batch);
+      processed.addAndGet(batch.size());
+      batch.clear();
+      synchronized (progress) {
+        progress.notifyAll();
+      }
+    }
+  }
+
+  private void write(List<Heartbeat> batch) {
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      try {
+        repository.saveHeartbeats(batch);
+        written.addAndGet(batch.size());
+        return;
+      } catch (Exception e) {
+        if (attempt == 1) {
+          log.warn("writing {} heartbeats failed, retrying once: {}", batch.size(), e.toString());
+        } else {
+          failed.addAndGet(batch.size());
+          log.error("writing {} heartbeats failed twice, dropping them ({} dropped so far)",
+              batch.size(), failed.get(), e);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.gpuhub.store;
+
+import dev.gpuhub.store.jdbc.JdbcClusterRepository;
+import dev.gpuhub.store.memory.InMemoryNodeLiveState;
+import dev.gpuhub.store.redis.RedisNodeLiveState;
+import java.util.Objects;
+
+/**
+ * The two stores a server runs on, opened together from a {@link StoreConfig} and closed together.
+ *
+ * @param repository durable records (H2 or PostgreSQL)
+ * @param live       live node state with a TTL (memory or Redis)
+ */
+public record Stores(ClusterRepository repository, NodeLiveState live) implements AutoCloseable {
+
+  public Stores {
+    Objects.requireNonNull(repository, "repository");
+    Objects.requireNonNull(live, "live");
+  }
+
+  /**
+   * Opens the configured stores: creates the connection pool, migrates the schema (creating the
+   * embedded database on first start) and connects to Redis if chosen. Fails fast with a
+   * {@link StoreException} such as "cannot reach PostgreSQL at 127.0.0.1:5433: ..." when a server is
+   * unreachable; nothing stays open then.
+   */
+  public static Stores open(StoreConfig config) {
+    ClusterRepository repository = switch (config.durable()) {
+      case EMBEDDED -> JdbcClusterRepository.openH2(config.dataDir());
+      case POSTGRES -> JdbcClusterRepository.openPostgres(config.postgresHost(),
+          config.postgresPort(), config.postgresDb(), config.postgresUser(), config.postgresPassword());
+    };
+    try {
+      NodeLiveState live = switch (config.live()) {
+        case MEMORY -> new InMemoryNodeLiveState(config.liveTtl());
+        case REDIS -> RedisNodeLiveState.connect(config.redisHost(), config.redisPort(),
+            config.redisPassword(), config.redisExpireSeconds());
+      };
+      return new Stores(repository, live);
+    } catch (RuntimeException e) {
+      repository.close();
+      throw e;
+    }
+  }
+
+  /** Closes the live state, then the repository; idempotent. */
+  @Override
+  public void close() {
+    try {
+      live.close();
+    } finally {
+      repository.close();
+    }
+  }
+}

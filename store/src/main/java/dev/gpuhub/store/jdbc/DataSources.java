@@ -1,0 +1,92 @@
+package dev.gpuhub.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.gpuhub.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Connection pools for the two databases. Both fail fast: the pool opens one connection before it
+ * is returned, so an unreachable database or a wrong password is reported at start, not at the
+ * first heartbeat.
+ */
+public final class DataSources {
+  /** File name (without H2's {@code .mv.db} suffix) of the embedded database inside the data dir. */
+  public static final String H2_FILE_NAME = "gpuhub";
+  /** Most pooled connections; the heartbeat writer uses one, request handlers the rest. */
+  static final int MAX_POOL_SIZE = 10;
+  /** How long a caller waits for a pooled connection (and a new one to connect) before failing. */
+  static final long CONNECTION_TIMEOUT_MS = 5_000;
+  /** Seconds the PostgreSQL driver waits for a TCP connection. */
+  static final int PG_CONNECT_TIMEOUT_S = 5;
+
+  private DataSources() {}
+
+  /** JDBC URL of the embedded database in {@code dataDir} (one process may open it at a time). */
+  public static String h2Url(Path dataDir) {
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve(H2_FILE_NAME)
+        + ";DB_CLOSE_ON_EXIT=FALSE";
+  }
+
+  /** A pool on the H2 file database in {@code dataDir}, creating the directory and the file. */
+  public static HikariDataSource h2File(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create data directory " + dataDir.toAbsolutePath()
+          + ": " + e.getMessage() + " (set GPUHUB_DATA_DIR to a writable directory)", e);
+    }
+    HikariConfig config = base("gpuhub-h2", h2Url(dataDir));
+    config.setUsername("sa");
+    config.setPassword("");
+    try {
+      return new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw new StoreException("cannot open the embedded H2 database at "
+          + dataDir.toAbsolutePath().resolve(H2_FILE_NAME) + ": " + rootMessage(e)
+          + " (is another gpuhub server using the same GPUHUB_DATA_DIR?)", e);
+    }
+  }
+
+  /** JDBC URL of a PostgreSQL database; credentials are passed separately, never in the URL. */
+  public static String postgresUrl(String host, int port, String database) {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+  }
+
+  /** A pool on a PostgreSQL database; fails with "cannot reach PostgreSQL at host:port: ...". */
+  public static HikariDataSource postgres(String host, int port, String database, String user,
+      String password) {
+    HikariConfig config = base("gpuhub-postgres", postgresUrl(host, port, database));
+    config.setUsername(user);
+    config.setPassword(password);
+    config.addDataSourceProperty("connectTimeout", PG_CONNECT_TIMEOUT_S);
+    // multi-row INSERTs for JDBC batches: saveHeartbeats writes thousands of metric rows at once
+    config.addDataSourceProperty("reWriteBatchedInserts", true);
+    config.addDataSourceProperty("ApplicationName", "gpuhub");
+    try {
+      return new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw new StoreException("cannot reach PostgreSQL at " + host + ":" + port + ": "
+          + rootMessage(e) + " (database '" + database + "', user '" + user
+          + "'; check POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD)", e);
+    }
+  }
+
+  private static HikariConfig base(String poolName, String url) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(poolName);
+    config.setJdbcUrl(url);
+    config.setMaximumPoolSize(MAX_POOL_SIZE);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+    return config;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getMessage();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.gpuhub.store.jdbc;
+
+import dev.gpuhub.store.StoreException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * Brings a database to the current schema with Flyway: the vendor's SQL migrations under
+ * {@code db/migration/{h2,postgresql}} (V1 schema) plus {@link DefaultProfilesMigration} (V2).
+ * Each migration runs once per database, so a default profile an admin deleted stays deleted.
+ */
+public final class SchemaMigrator {
+  private SchemaMigrator() {}
+
+  /** Applies pending migrations; returns how many ran. */
+  public static int migrate(DataSource dataSource, SqlDialect dialect) {
+    try {
+      MigrateResult result = Flyway.configure()
+          .dataSource(dataSource)
+          .locations(dialect.migrationLocation())
+          .javaMigrations(new DefaultProfilesMigration())
+          .load()
+          .migrate();
+      return result.migrationsExecuted;
+    } catch (FlywayException e) {
+      throw new StoreException("cannot migrate the " + dialect.kind() + " schema: " + e.getMessage(), e);
+    }
+  }
+}
