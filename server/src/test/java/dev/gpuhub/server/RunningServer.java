@@ -57,6 +57,10 @@ final class RunningServer implements AutoCloseable {
     return send(authed(path).PUT(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  HttpResponse<String> putBytes(String path, byte[] body) {
+    return send(authed(path).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   HttpResponse<String> delete(String path) {
     return send(authed(path).DELETE());
   }

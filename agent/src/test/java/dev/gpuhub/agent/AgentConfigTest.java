@@ -1,0 +1,63 @@
+package dev.gpuhub.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gpuhub.wire.AgentAuth;
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+  private static final String TOKEN = AgentAuth.generateToken();
+  private static final AgentConfig BASE = AgentConfig.of("http://10.0.0.1:15002", TOKEN);
+
+  @Test
+  void defaultsAreTheSeedDefaults() {
+    assertThat(BASE.server()).isEqualTo(URI.create("http://10.0.0.1:15002"));
+    assertThat(BASE.interval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(BASE.cpuSample()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(BASE.maxContainers()).isEqualTo(10);
+    assertThat(BASE.nvidiaSmiPath()).isEqualTo("nvidia-smi");
+    assertThat(BASE.hostname()).isNull();
+    assertThat(BASE.ip()).isNull();
+    assertThat(BASE.dockerHost()).isNull();
+  }
+
+  @Test
+  void overridesAreKept() {
+    AgentConfig c = BASE.withHostname("gpu-1").withIp("192.168.1.20").withInterval(Duration.ofSeconds(5))
+        .withCpuSample(Duration.ofMillis(200)).withMaxContainers(4).withNvidiaSmiPath("/opt/nvidia-smi")
+        .withDockerHost("unix:///run/docker.sock");
+    assertThat(c).isEqualTo(new AgentConfig(URI.create("http://10.0.0.1:15002"), TOKEN, "gpu-1", "192.168.1.20",
+        Duration.ofSeconds(5), Duration.ofMillis(200), 4, "/opt/nvidia-smi", "unix:///run/docker.sock"));
+    assertThat(BASE.withIp("fd00::1").ip()).isEqualTo("fd00::1");
+  }
+
+  @Test
+  void invalidValuesNameTheirOption() {
+    assertInvalid(() -> AgentConfig.of("localhost:15002", TOKEN), "--server");
+    assertInvalid(() -> AgentConfig.of("ftp://10.0.0.1", TOKEN), "--server");
+    assertInvalid(() -> AgentConfig.of("", TOKEN), "--server");
+    assertInvalid(() -> AgentConfig.of("http://10.0.0.1:15002", "short"), "GPUHUB_AGENT_TOKEN");
+    assertInvalid(() -> AgentConfig.of("http://10.0.0.1:15002", null), "GPUHUB_AGENT_TOKEN");
+    assertInvalid(() -> BASE.withHostname("bad name"), "--hostname");
+    assertInvalid(() -> BASE.withIp("999.1.1.1"), "--ip");
+    assertInvalid(() -> BASE.withIp("gpu-1.example.org"), "--ip");
+    assertInvalid(() -> BASE.withInterval(Duration.ofMillis(500)), "--interval");
+    assertInvalid(() -> BASE.withCpuSample(Duration.ofSeconds(15)), "--cpu-sample");
+    assertInvalid(() -> BASE.withCpuSample(Duration.ofMillis(1)), "--cpu-sample");
+    assertInvalid(() -> BASE.withMaxContainers(0), "--max-containers");
+    assertInvalid(() -> BASE.withDockerHost("http://10.0.0.1:2375"), "--docker-host");
+  }
+
+  @Test
+  void toStringHidesTheToken() {
+    assertThat(BASE.toString()).doesNotContain(TOKEN).contains("token=***");
+  }
+
+  private static void assertInvalid(Supplier<AgentConfig> config, String option) {
+    assertThatThrownBy(config::get).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(option);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.gpuhub.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gpuhub.agent.StubDiscoveryServer.Answer;
+import dev.gpuhub.agent.heartbeat.HeartbeatClient;
+import dev.gpuhub.agent.heartbeat.HeartbeatResult;
+import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.wire.AgentAuth;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class AgentDaemonTest {
+  private static final String TOKEN = AgentAuth.generateToken();
+  private static final NodeReport REPORT = new NodeReport("node-a", "10.0.0.5", 4, 15.5, 1.0, 2.0, 3.0, false,
+      List.of(), 10, true, 0, 0, 0, Instant.parse("2026-03-01T12:00:00Z"));
+  private static final Duration BACKOFF = Duration.ofMillis(50);
+
+  private static AgentDaemon daemon(URI server, Duration interval, Supplier<NodeReport> reports) {
+    return new AgentDaemon(reports, new HeartbeatClient(server, TOKEN), interval, BACKOFF, null);
+  }
+
+  @Test
+  void backsOffExponentiallyThenResumesTheIntervalAndResetsTheBackoff() {
+    // 0-2 fail, 3-4 succeed, 5 fails, 6+ succeed.
+    try (StubDiscoveryServer server = StubDiscoveryServer.start(TOKEN,
+        n -> n <= 2 || n == 5 ? Answer.UNAVAILABLE : Answer.OK);
+        AgentDaemon agent = daemon(server.url(), Duration.ofSeconds(1), () -> REPORT).start()) {
+      awaitTrue(() -> server.requests().size() >= 7, Duration.ofSeconds(15));
+      List<Long> gaps = gapsMillis(server.requests());
+      assertThat(gaps.get(0)).as("1st retry").isGreaterThanOrEqualTo(50);
+      assertThat(gaps.get(1)).as("2nd retry").isGreaterThanOrEqualTo(100);
+      assertThat(gaps.get(2)).as("3rd retry").isGreaterThanOrEqualTo(200).isLessThan(900);
+      assertThat(gaps.get(3)).as("interval after success").isGreaterThanOrEqualTo(900);
+      assertThat(gaps.get(4)).as("interval").isGreaterThanOrEqualTo(900);
+      assertThat(gaps.get(5)).as("retry after a new failure starts over").isLessThan(600);
+      assertThat(agent.failed()).isEqualTo(4);
+      assertThat(agent.sentOk()).isGreaterThanOrEqualTo(3);
+      assertThat(agent.lastResult()).hasValueSatisfying(r -> assertThat(r.isOk()).isTrue());
+    }
+  }
+
+  @Test
+  void aServerThatIsNotListeningYetIsRetriedUntilItIs() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (AgentDaemon agent = daemon(URI.create("http://127.0.0.1:" + port), Duration.ofSeconds(1), () -> REPORT).start()) {
+      awaitTrue(() -> agent.failed() >= 2, Duration.ofSeconds(10));
+      assertThat(agent.sentOk()).isZero();
+      try (StubDiscoveryServer server = StubDiscoveryServer.startOn(port, TOKEN, n -> Answer.OK)) {
+        awaitTrue(() -> agent.sentOk() >= 1, Duration.ofSeconds(10));
+        assertThat(server.requests()).isNotEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aWrongProofCountsAsAFailedHeartbeat() {
+    try (StubDiscoveryServer server = StubDiscoveryServer.start(TOKEN, n -> Answer.WRONG_PROOF);
+        AgentDaemon agent = daemon(server.url(), Duration.ofSeconds(1), () -> REPORT)) {
+      assertThat(agent.beatOnce().outcome()).isEqualTo(HeartbeatResult.Outcome.BAD_PROOF);
+      assertThat(agent.failed()).isEqualTo(1);
+      assertThat(agent.sentOk()).isZero();
+    }
+  }
+
+  @Test
+  void aCollectorThatThrowsDoesNotKillTheLoop() {
+    AtomicInteger calls = new AtomicInteger();
+    Supplier<NodeReport> flaky = () -> {
+      if (calls.getAndIncrement() < 2) throw new IllegalStateException("OSHI exploded");
+      return REPORT;
+    };
+    try (StubDiscoveryServer server = StubDiscoveryServer.start(TOKEN, n -> Answer.OK);
+        AgentDaemon agent = daemon(server.url(), Duration.ofSeconds(1), flaky).start()) {
+      awaitTrue(() -> agent.sentOk() >= 1, Duration.ofSeconds(10));
+      assertThat(agent.failed()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void closeStopsTheLoop() throws Exception {
+    try (StubDiscoveryServer server = StubDiscoveryServer.start(TOKEN, n -> Answer.UNAVAILABLE)) {
+      AgentDaemon agent = daemon(server.url(), Duration.ofSeconds(1), () -> REPORT).start();
+      awaitTrue(() -> server.requests().size() >= 2, Duration.ofSeconds(10));
+      agent.close();
+      int seen = server.requests().size();
+      Thread.sleep(400);
+      assertThat(server.requests()).hasSize(seen);
+    }
+  }
+
+  private static List<Long> gapsMillis(List<StubDiscoveryServer.Request> requests) {
+    return java.util.stream.IntStream.range(1, requests.size())
+        .mapToObj(i -> (requests.get(i).atNanos() - requests.get(i - 1).atNanos()) / 1_000_000).toList();
+  }
+
+  static void awaitTrue(BooleanSupplier condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("condition not met within " + timeout);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted");
+      }
+    }
+  }
+}

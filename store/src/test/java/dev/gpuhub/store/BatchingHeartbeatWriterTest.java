@@ -1,0 +1,126 @@
+package dev.gpuhub.store;
+
+import static dev.gpuhub.store.TestData.T0;
+import static dev.gpuhub.store.TestData.heartbeat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gpuhub.core.node.Heartbeat;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BatchingHeartbeatWriterTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private final RecordingRepository repo = new RecordingRepository();
+  private BatchingHeartbeatWriter writer;
+
+  @AfterEach
+  void closeWriter() {
+    repo.release();
+    if (writer != null) writer.close();
+  }
+
+  private static Heartbeat hb(int i) {
+    return heartbeat("node-" + i, T0.plusMillis(i));
+  }
+
+  /** Submits one heartbeat and waits until the writer thread is blocked inside saveHeartbeats. */
+  private void occupyTheWriterThread() throws InterruptedException {
+    repo.hold();
+    assertThat(writer.submit(hb(-1))).isTrue();
+    assertThat(repo.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void writesWhatIsQueuedInBatchesOfAtMostMaxBatch() throws InterruptedException {
+    writer = new BatchingHeartbeatWriter(repo);
+    occupyTheWriterThread();
+    for (int i = 0; i < 5_000; i++) assertThat(writer.submit(hb(i))).isTrue();
+    assertThat(writer.queued()).isEqualTo(5_000);
+    repo.release();
+    assertThat(writer.flush(WAIT)).isTrue();
+    assertThat(repo.batchSizes).containsExactly(1, 2_000, 2_000, 1_000);
+    assertThat(repo.saved).hasSize(5_001).element(1).isEqualTo(hb(0)); // in submission order
+    assertThat(writer.writtenHeartbeats()).isEqualTo(5_001);
+    assertThat(writer.failedHeartbeats()).isZero();
+  }
+
+  @Test
+  void flushWaitsForEverythingSubmittedAndTimesOutWhileBlocked() throws InterruptedException {
+    writer = new BatchingHeartbeatWriter(repo, 100, 10);
+    occupyTheWriterThread();
+    writer.submit(hb(1));
+    assertThat(writer.flush(Duration.ofMillis(50))).isFalse();
+    repo.release();
+    assertThat(writer.flush(WAIT)).isTrue();
+    assertThat(repo.saved).containsExactly(hb(-1), hb(1));
+    assertThat(writer.flush(Duration.ZERO)).isTrue(); // nothing pending
+  }
+
+  @Test
+  void submitReturnsFalseWithoutBlockingWhenTheQueueIsFull() throws InterruptedException {
+    writer = new BatchingHeartbeatWriter(repo, 3, 10);
+    occupyTheWriterThread();
+    for (int i = 0; i < 3; i++) assertThat(writer.submit(hb(i))).isTrue();
+    long start = System.nanoTime();
+    assertThat(writer.submit(hb(3))).isFalse();
+    assertThat(System.nanoTime() - start).isLessThan(Duration.ofMillis(100).toNanos());
+    repo.release();
+    assertThat(writer.flush(WAIT)).isTrue();
+    assertThat(writer.writtenHeartbeats()).isEqualTo(4);
+    assertThat(writer.submit(hb(4))).isTrue(); // room again
+  }
+
+  @Test
+  void aBatchThatFailsTwiceIsDroppedAndCountedAndTheThreadGoesOn() throws InterruptedException {
+    writer = new BatchingHeartbeatWriter(repo, 100, 10);
+    repo.failWhen(batch -> batch.contains(hb(13)));
+    occupyTheWriterThread();
+    writer.submit(hb(12));
+    writer.submit(hb(13));
+    repo.release();
+    assertThat(writer.flush(WAIT)).isTrue();
+    assertThat(writer.failedHeartbeats()).isEqualTo(2);
+    assertThat(repo.calls).isEqualTo(3); // first batch, then the failing one and its retry
+
+    repo.failWhen(batch -> false);
+    writer.submit(hb(14));
+    assertThat(writer.flush(WAIT)).isTrue();
+    assertThat(repo.saved).containsExactly(hb(-1), hb(14));
+    assertThat(writer.writtenHeartbeats()).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchThatFailsOnceIsRetriedAndWritten() throws InterruptedException {
+    writer = new BatchingHeartbeatWriter(repo, 100, 10);
+    repo.failWhen(batch -> repo.calls == 1);
+    writer.submit(hb(1));
+    assertThat(writer.flush(WAIT)).isTrue();
+    assertThat(repo.calls).isEqualTo(2);
+    assertThat(repo.saved).containsExactly(hb(1));
+    assertThat(writer.failedHeartbeats()).isZero();
+  }
+
+  @Test
+  void closeWritesWhatIsQueuedThenRefusesMore() throws InterruptedException {
+    writer = new BatchingHeartbeatWriter(repo, 100, 10);
+    occupyTheWriterThread();
+    for (int i = 0; i < 25; i++) writer.submit(hb(i));
+    repo.release();
+    writer.close();
+    assertThat(repo.saved).hasSize(26);
+    assertThat(repo.batchSizes).containsExactly(1, 10, 10, 5);
+    assertThat(writer.submit(hb(99))).isFalse();
+    writer.close(); // idempotent
+  }
+
+  @Test
+  void rejectsNonPositiveLimits() {
+    assertThatThrownBy(() -> new BatchingHeartbeatWriter(repo, 0, 10))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("capacity must be >= 1, was 0");
+    assertThatThrownBy(() -> new BatchingHeartbeatWriter(repo, 10, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("maxBatch must be >= 1, was 0");
+  }
+}
