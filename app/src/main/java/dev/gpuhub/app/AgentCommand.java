@@ -1,0 +1,52 @@
+package dev.gpuhub.app;
+
+import dev.gpuhub.agent.AgentConfig;
+import dev.gpuhub.agent.AgentDaemon;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gpuhub agent}: the per-node daemon that reports this node every interval. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = {
+        "Reports this node (cpu, memory, disk, GPUs, containers) to the discovery service.",
+        "Needs GPUHUB_AGENT_TOKEN, the same value as the server's."})
+final class AgentCommand implements Runnable {
+
+  @Option(names = "--server", required = true, paramLabel = "URL",
+      description = "Discovery service URL, e.g. http://10.0.0.1:15002")
+  String server;
+
+  @Option(names = "--hostname", description = "Host name to report (default: the OS host name)")
+  String hostname;
+
+  @Option(names = "--ip", description = "Address to report (default: the first site-local IPv4 address)")
+  String ip;
+
+  @Option(names = "--interval", converter = DurationConverter.class, defaultValue = "15s",
+      description = "Time between heartbeats (default: ${DEFAULT-VALUE}; e.g. 15, 15s, 2m)")
+  Duration interval;
+
+  @Option(names = "--cpu-sample", converter = DurationConverter.class, defaultValue = "1s",
+      description = "Period cpu usage is sampled over (default: ${DEFAULT-VALUE})")
+  Duration cpuSample;
+
+  @Option(names = "--max-containers", defaultValue = "10", description = "Containers this node accepts (default: ${DEFAULT-VALUE})")
+  int maxContainers;
+
+  @Option(names = "--nvidia-smi", defaultValue = "nvidia-smi", description = "nvidia-smi binary (default: ${DEFAULT-VALUE})")
+  String nvidiaSmi;
+
+  @Option(names = "--docker-host", description = "Docker daemon, e.g. unix:///var/run/docker.sock (default: DOCKER_HOST or that socket)")
+  String dockerHost;
+
+  @Override
+  public void run() {
+    AgentConfig config = new AgentConfig(java.net.URI.create(server), System.getenv(AgentConfig.TOKEN_ENV),
+        hostname, ip, interval, cpuSample, maxContainers, nvidiaSmi, dockerHost);
+    AgentDaemon daemon = AgentDaemon.create(config).start();
+    System.out.println("gpuhub agent: reporting to " + config.server() + " every " + config.interval().toMillis() / 1000.0 + " s");
+    System.out.flush();
+    ServerCommand.awaitShutdown(daemon);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.gpuhub.app;
+
+import dev.gpuhub.agent.AgentConfig;
+import dev.gpuhub.agent.AgentDaemon;
+import dev.gpuhub.server.ControlPlane;
+import dev.gpuhub.server.ServerConfig;
+import dev.gpuhub.store.StoreConfig;
+import dev.gpuhub.wire.AgentAuth;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gpuhub up}: a whole working installation on one machine: the control plane on embedded
+ * storage (unless GPUHUB_STORE/GPUHUB_LIVE say otherwise) plus a local agent, bound to loopback.
+ * Without GPUHUB_AGENT_TOKEN it generates a token for this run and prints it.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Starts the control plane on embedded storage plus a local agent, and prints the URL.")
+final class UpCommand implements Runnable {
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE})")
+  String bind;
+
+  @Override
+  public void run() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putIfAbsent("GPUHUB_BIND", bind);
+    boolean generated = env.get("GPUHUB_AGENT_TOKEN") == null || env.get("GPUHUB_AGENT_TOKEN").isBlank();
+    if (generated) env.put("GPUHUB_AGENT_TOKEN", AgentAuth.generateToken());
+    ServerConfig config = ServerConfig.fromEnv(env);
+    StoreConfig storeConfig = StoreConfig.fromEnv(env);
+    ControlPlane plane = ControlPlane.start(config, storeConfig);
+    AgentDaemon agent;
+    try {
+      agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), config.agentToken())).start();
+    } catch (RuntimeException e) {
+      plane.close();
+      throw e;
+    }
+    System.out.println("gpuhub is up");
+    System.out.println("  discovery API: " + plane.discoveryUrl() + "  (try " + plane.discoveryUrl() + "/available-nodes)");
+    System.out.println("  stores:        " + storeConfig.describe());
+    System.out.println("  local agent:   reporting every " + AgentConfig.DEFAULT_INTERVAL.toSeconds() + " s");
+    if (generated) {
+      System.out.println("  agent token:   " + config.agentToken() + "  (generated for this run; other nodes join with");
+      System.out.println("                 GPUHUB_AGENT_TOKEN=<token> ./gpuhub agent --server " + plane.discoveryUrl() + ")");
+    }
+    System.out.println("Press Ctrl+C to stop.");
+    System.out.flush();
+    ServerCommand.awaitShutdown(() -> {
+      try {
+        agent.close();
+      } finally {
+        plane.close();
+      }
+    });
+  }
+}
