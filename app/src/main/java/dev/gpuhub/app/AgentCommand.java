@@ -42,8 +42,9 @@ final class AgentCommand implements Runnable {
 
   @Override
   public void run() {
-    AgentConfig config = new AgentConfig(java.net.URI.create(server), System.getenv(AgentConfig.TOKEN_ENV),
-        hostname, ip, interval, cpuSample, maxContainers, nvidiaSmi, dockerHost);
+    AgentConfig config = AgentConfig.of(server, System.getenv(AgentConfig.TOKEN_ENV))
+        .withHostname(hostname).withIp(ip).withInterval(interval).withCpuSample(cpuSample)
+        .withMaxContainers(maxContainers).withNvidiaSmiPath(nvidiaSmi).withDockerHost(dockerHost);
     AgentDaemon daemon = AgentDaemon.create(config).start();
     System.out.println("gpuhub agent: reporting to " + config.server() + " every " + config.interval().toMillis() / 1000.0 + " s");
     System.out.flush();

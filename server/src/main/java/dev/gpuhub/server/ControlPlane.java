@@ -43,15 +43,16 @@ public final class ControlPlane implements AutoCloseable {
     this.stores = stores;
     this.metrics = new ServerMetrics();
     this.writer = new BatchingHeartbeatWriter(stores.repository(), config.heartbeatQueue(),
-        BatchingHeartbeatWriter.DEFAULT_MAX_BATCH);
+        BatchingHeartbeatWriter.DEFAULT_MAX_BATCH, BatchingHeartbeatWriter.DEFAULT_LINGER);
     Clock clock = Clock.systemUTC();
     long cacheMillis = config.liveCacheMillis() >= 0 ? config.liveCacheMillis()
         : (storeConfig.live() == StoreConfig.Live.REDIS ? DEFAULT_REDIS_CACHE_MILLIS : 0);
-    this.discovery = new DiscoveryService(stores.repository(), stores.live(), cacheMillis, writer,
+    this.discovery = new DiscoveryService(stores.repository(), stores.live(), cacheMillis,
+        config.metricsResolutionMillis(), writer,
         NodeSelector.seed(config.scoring(), new Random(new SecureRandom().nextLong())), config.scoring(),
         config.algorithm(), config.strictThresholds(), metrics, clock);
     this.sweeper = new InactiveNodeSweeper(stores.repository(), stores.live(),
-        storeConfig.metricsRetention(), clock);
+        storeConfig.metricsRetention(), clock, discovery::forgetWritten);
     registerGauges();
     DiscoveryRoutes routes = new DiscoveryRoutes(discovery, stores.repository(), stores.live(),
         new AgentTokenGuard(config.agentToken()), metrics);

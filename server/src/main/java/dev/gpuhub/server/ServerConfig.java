@@ -23,6 +23,9 @@ import java.util.Map;
  * @param liveCacheMillis  how long a snapshot of live state may be reused by reads, or -1 for the
  *                         store's default ({@code GPUHUB_LIVE_CACHE_MILLIS})
  * @param heartbeatQueue   heartbeats that may wait for the durable writer ({@code GPUHUB_HEARTBEAT_QUEUE})
+ * @param metricsResolutionMillis at most one durable heartbeat (node row + metric row) per node per
+ *                         this many ms unless the node's description changed; 0 writes every one
+ *                         ({@code GPUHUB_METRICS_RESOLUTION_MS})
  */
 public record ServerConfig(
     String bindHost,
@@ -34,7 +37,8 @@ public record ServerConfig(
     boolean strictThresholds,
     Duration sweepInterval,
     int liveCacheMillis,
-    int heartbeatQueue) {
+    int heartbeatQueue,
+    int metricsResolutionMillis) {
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
@@ -44,6 +48,8 @@ public record ServerConfig(
   public static final int DEFAULT_SWEEP_SECONDS = 300;
   /** Heartbeats that may queue for the durable writer before metric rows are dropped. */
   public static final int DEFAULT_HEARTBEAT_QUEUE = 100_000;
+  /** Metric history resolution: 1 s, far below the seed's 15 s heartbeat. */
+  public static final int DEFAULT_METRICS_RESOLUTION_MS = 1000;
 
   /**
    * Reads and validates the configuration.
@@ -75,6 +81,7 @@ public record ServerConfig(
         r.bool("GPUHUB_STRICT_THRESHOLDS", false),
         Duration.ofSeconds(r.integer("GPUHUB_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS, 1, 86_400)),
         r.integer("GPUHUB_LIVE_CACHE_MILLIS", -1, -1, 60_000),
-        r.integer("GPUHUB_HEARTBEAT_QUEUE", DEFAULT_HEARTBEAT_QUEUE, 1, 10_000_000));
+        r.integer("GPUHUB_HEARTBEAT_QUEUE", DEFAULT_HEARTBEAT_QUEUE, 1, 10_000_000),
+        r.integer("GPUHUB_METRICS_RESOLUTION_MS", DEFAULT_METRICS_RESOLUTION_MS, 0, 3_600_000));
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,12 @@ public final class BatchingHeartbeatWriter implements AutoCloseable {
   /** Default queue capacity: heartbeats waiting to be written before submit() refuses more. */
   public static final int DEFAULT_CAPACITY = 100_000;
   /** Default most heartbeats written in one transaction. */
-  public static final int DEFAULT_MAX_BATCH = 2_000;
+  public static final int DEFAULT_MAX_BATCH = 10_000;
+  /**
+   * Default time a batch may wait for more heartbeats once the first one is queued: under load,
+   * bigger batches mean fewer commits and one node upsert per hostname instead of one per heartbeat.
+   */
+  public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
   /** How long {@link #close()} waits for the queue to drain. */
   public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -30,6 +36,7 @@ public final class BatchingHeartbeatWriter implements AutoCloseable {
   private final ClusterRepository repository;
   private final BlockingQueue<Heartbeat> queue;
   private final int maxBatch;
+  private final long lingerNanos;
   private final Thread thread;
   private final Object progress = new Object(); // notified whenever a batch is done
   private final AtomicLong submitted = new AtomicLong();
@@ -38,15 +45,25 @@ public final class BatchingHeartbeatWriter implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private volatile boolean closed;
 
-  /** A writer with {@link #DEFAULT_CAPACITY} and {@link #DEFAULT_MAX_BATCH}; starts its thread. */
+  /** A writer with {@link #DEFAULT_CAPACITY}, {@link #DEFAULT_MAX_BATCH} and no linger; starts its thread. */
   public BatchingHeartbeatWriter(ClusterRepository repository) {
-    this(repository, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH);
+    this(repository, DEFAULT_CAPACITY, DEFAULT_MAX_BATCH, Duration.ZERO);
   }
 
-  /** A writer with its own limits (both >= 1); starts its thread. */
+  /** A writer with its own limits (both >= 1) and no linger; starts its thread. */
   public BatchingHeartbeatWriter(ClusterRepository repository, int capacity, int maxBatch) {
+    this(repository, capacity, maxBatch, Duration.ZERO);
+  }
+
+  /**
+   * A writer with its own limits (both >= 1) that lets a batch wait up to {@code linger} for more
+   * heartbeats (zero: write whatever is queued at once); starts its thread.
+   */
+  public BatchingHeartbeatWriter(ClusterRepository repository, int capacity, int maxBatch, Duration linger) {
     if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
     if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
+    if (linger.isNegative()) throw new IllegalArgumentException("linger must be >= 0, was " + linger);
+    this.lingerNanos = linger.toNanos();
     this.repository = repository;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.maxBatch = maxBatch;
@@ -122,11 +139,29 @@ public final class BatchingHeartbeatWriter implements AutoCloseable {
         continue; // interrupted by someone else: keep serving
       }
       queue.drainTo(batch, maxBatch - 1);
+      linger(batch);
       write(batch);
       processed.addAndGet(batch.size());
       batch.clear();
       synchronized (progress) {
         progress.notifyAll();
+      }
+    }
+  }
+
+  // Waits up to the linger for the batch to fill; returns early when it is full or on close.
+  private void linger(List<Heartbeat> batch) {
+    long deadline = System.nanoTime() + lingerNanos;
+    while (lingerNanos > 0 && batch.size() < maxBatch && !closed) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return;
+      try {
+        Heartbeat next = queue.poll(left, TimeUnit.NANOSECONDS);
+        if (next == null) return;
+        batch.add(next);
+        queue.drainTo(batch, maxBatch - batch.size());
+      } catch (InterruptedException e) {
+        return; // closing: write what we have
       }
     }
   }

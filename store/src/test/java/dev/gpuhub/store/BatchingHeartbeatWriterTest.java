@@ -35,7 +35,7 @@ class BatchingHeartbeatWriterTest {
 
   @Test
   void writesWhatIsQueuedInBatchesOfAtMostMaxBatch() throws InterruptedException {
-    writer = new BatchingHeartbeatWriter(repo);
+    writer = new BatchingHeartbeatWriter(repo, BatchingHeartbeatWriter.DEFAULT_CAPACITY, 2_000);
     occupyTheWriterThread();
     for (int i = 0; i < 5_000; i++) assertThat(writer.submit(hb(i))).isTrue();
     assertThat(writer.queued()).isEqualTo(5_000);
@@ -45,6 +45,16 @@ class BatchingHeartbeatWriterTest {
     assertThat(repo.saved).hasSize(5_001).element(1).isEqualTo(hb(0)); // in submission order
     assertThat(writer.writtenHeartbeats()).isEqualTo(5_001);
     assertThat(writer.failedHeartbeats()).isZero();
+  }
+
+  @Test
+  void lingerGathersHeartbeatsThatArriveSoonAfterTheFirstIntoOneBatch() throws InterruptedException {
+    writer = new BatchingHeartbeatWriter(repo, 1_000, 100, Duration.ofSeconds(2));
+    assertThat(writer.submit(hb(0))).isTrue();
+    Thread.sleep(100);
+    for (int i = 1; i < 100; i++) assertThat(writer.submit(hb(i))).isTrue(); // fills the batch: no need to wait out the linger
+    assertThat(writer.flush(WAIT)).isTrue();
+    assertThat(repo.batchSizes).containsExactly(100);
   }
 
   @Test

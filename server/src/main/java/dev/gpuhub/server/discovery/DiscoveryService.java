@@ -44,9 +44,10 @@ public final class DiscoveryService {
   private final boolean strictDefault;
   private final ServerMetrics metrics;
   private final Clock clock;
+  private final DurableSampler sampler;
 
   public DiscoveryService(ClusterRepository repository, NodeLiveState live, long liveCacheMillis,
-                          BatchingHeartbeatWriter writer, NodeSelector selector, ScoringConfig scoring,
+                          long metricsResolutionMillis, BatchingHeartbeatWriter writer, NodeSelector selector, ScoringConfig scoring,
                           SelectionAlgorithm defaultAlgorithm, boolean strictDefault,
                           ServerMetrics metrics, Clock clock) {
     this.repository = repository;
@@ -59,16 +60,26 @@ public final class DiscoveryService {
     this.strictDefault = strictDefault;
     this.metrics = metrics;
     this.clock = clock;
+    this.sampler = new DurableSampler(metricsResolutionMillis);
   }
 
   /**
-   * Accepts a validated heartbeat: live state now, durable node row and metric row through the
-   * writer. Returns false when the writer's queue was full and the durable write was dropped.
+   * Accepts a validated heartbeat: live state now; node row and metric row through the writer
+   * (at most one per node per metric resolution, see {@link DurableSampler}). Returns false when
+   * the writer's queue was full and the durable write was dropped.
    */
   public boolean ingest(NodeReport report) {
     live.put(report);
     metrics.heartbeatAccepted();
-    return writer.submit(new Heartbeat(report, loadScore(report), clock.instant()));
+    if (!sampler.shouldWrite(report, System.nanoTime())) return true;
+    if (writer.submit(new Heartbeat(report, loadScore(report), clock.instant()))) return true;
+    sampler.forget(report.hostname());
+    return false;
+  }
+
+  /** Called when the sweep marked nodes inactive: their next heartbeat must reach the store. */
+  public void forgetWritten(List<String> hostnames) {
+    hostnames.forEach(sampler::forget);
   }
 
   public double loadScore(NodeReport report) {

@@ -3,35 +3,64 @@ package dev.gpuhub.server.discovery;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.store.NodeLiveState;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Reads of every live node, reusing one snapshot for up to {@code maxAgeMillis} so that a burst of
- * selections costs one store round trip (Redis) instead of one each. With 0 every read goes to the
- * store. Reports are up to one heartbeat interval old anyway; the cache adds at most its max age.
+ * Reads of every live node. With a max age of 0 every read goes to the store. Otherwise reads are
+ * served from one snapshot (for Redis: one SMEMBERS + MGET instead of one per request); once the
+ * snapshot is older than the max age, the next read starts a single background refresh and is
+ * served the current snapshot meanwhile, so no request waits for the store. Reports are up to one
+ * heartbeat interval old anyway; this adds at most the max age plus one refresh.
  */
 final class LiveNodesView {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveNodesView.class);
+
   private record Snapshot(List<NodeReport> nodes, long takenAtNanos) {}
 
   private final NodeLiveState live;
   private final long maxAgeNanos;
+  private final Executor refresher;
+  private final AtomicBoolean refreshing = new AtomicBoolean();
   private volatile Snapshot snapshot;
 
   LiveNodesView(NodeLiveState live, long maxAgeMillis) {
     this.live = live;
     this.maxAgeNanos = maxAgeMillis * 1_000_000L;
+    this.refresher = task -> {
+      Thread t = new Thread(task, "live-state-refresh");
+      t.setDaemon(true);
+      t.start();
+    };
   }
 
   List<NodeReport> nodes() {
     if (maxAgeNanos == 0) return live.all();
     Snapshot s = snapshot;
-    long now = System.nanoTime();
-    if (s != null && now - s.takenAtNanos < maxAgeNanos) return s.nodes;
-    synchronized (this) {
-      s = snapshot;
-      if (s != null && System.nanoTime() - s.takenAtNanos < maxAgeNanos) return s.nodes;
-      Snapshot fresh = new Snapshot(List.copyOf(live.all()), System.nanoTime());
-      snapshot = fresh;
-      return fresh.nodes;
+    if (s == null) {
+      synchronized (this) {
+        if (snapshot == null) snapshot = take();
+        return snapshot.nodes;
+      }
     }
+    if (System.nanoTime() - s.takenAtNanos >= maxAgeNanos && refreshing.compareAndSet(false, true)) {
+      refresher.execute(() -> {
+        try {
+          snapshot = take();
+        } catch (RuntimeException e) {
+          LOG.atWarn().setCause(e).log("refreshing live node state failed; serving the previous snapshot");
+        } finally {
+          refreshing.set(false);
+        }
+      });
+    }
+    return s.nodes;
+  }
+
+  private Snapshot take() {
+    long at = System.nanoTime();
+    return new Snapshot(List.copyOf(live.all()), at);
   }
 }

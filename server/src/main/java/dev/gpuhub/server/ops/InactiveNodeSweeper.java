@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +31,17 @@ public final class InactiveNodeSweeper implements AutoCloseable {
   private final NodeLiveState live;
   private final Duration retention;
   private final Clock clock;
+  private final Consumer<List<String>> onInactive;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "inactive-node-sweeper");
     t.setDaemon(true);
     return t;
   });
 
-  public InactiveNodeSweeper(ClusterRepository repository, NodeLiveState live, Duration retention, Clock clock) {
+  /** {@code onInactive} hears the hostnames each pass marked inactive. */
+  public InactiveNodeSweeper(ClusterRepository repository, NodeLiveState live, Duration retention, Clock clock,
+                             Consumer<List<String>> onInactive) {
+    this.onInactive = onInactive;
     this.repository = repository;
     this.live = live;
     this.retention = retention;
@@ -57,7 +62,10 @@ public final class InactiveNodeSweeper implements AutoCloseable {
     for (String h : repository.activeHostnames()) {
       if (!alive.contains(h)) expired.add(h);
     }
-    if (!expired.isEmpty()) repository.markInactive(expired);
+    if (!expired.isEmpty()) {
+      repository.markInactive(expired);
+      onInactive.accept(expired);
+    }
     int pruned = repository.pruneMetricsBefore(clock.instant().minus(retention));
     return new SweepResult(expired, pruned);
   }
