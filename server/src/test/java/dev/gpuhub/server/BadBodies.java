@@ -48,7 +48,8 @@ final class BadBodies {
       int cut = random.nextInt(validText.length());
       cases.add(new Case("truncated at " + cut, validText.substring(0, cut).getBytes(StandardCharsets.UTF_8), null, 400));
     }
-    cases.add(new Case("oversize (1 MiB + 1 KiB)", oversize(valid), null, 413));
+    cases.add(new Case("oversize (1 MiB + 1 KiB)", oversize(valid, (1 << 20) + 1024), null, 413));
+    cases.add(new Case("oversize (4 MiB)", oversize(valid, 4 << 20), null, 413));
     for (Field f : fields) {
       for (JsonNode bad : badValues(f)) {
         ObjectNode copy = valid.deepCopy();
@@ -125,9 +126,9 @@ final class BadBodies {
     return v;
   }
 
-  private static byte[] oversize(ObjectNode valid) {
+  private static byte[] oversize(ObjectNode valid, int bytes) {
     ObjectNode copy = valid.deepCopy();
-    copy.put("padding", "x".repeat((1 << 20) + 1024));
+    copy.put("padding", "x".repeat(bytes));
     return copy.toString().getBytes(StandardCharsets.UTF_8);
   }
 

@@ -1,8 +1,8 @@
 package dev.gpuhub.store;
 
+import dev.gpuhub.core.config.EnvReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -97,13 +97,13 @@ public record StoreConfig(
     return new StoreConfig(
         r.choice("GPUHUB_STORE", Durable.class, DEFAULT_DURABLE),
         r.choice("GPUHUB_LIVE", Live.class, DEFAULT_LIVE),
-        Path.of(r.text("GPUHUB_DATA_DIR", DEFAULT_DATA_DIR)),
-        r.text("POSTGRES_HOST", DEFAULT_POSTGRES_HOST),
+        Path.of(r.string("GPUHUB_DATA_DIR", DEFAULT_DATA_DIR)),
+        r.string("POSTGRES_HOST", DEFAULT_POSTGRES_HOST),
         r.integer("POSTGRES_PORT", DEFAULT_POSTGRES_PORT, 1, 65535),
-        r.text("POSTGRES_DB", DEFAULT_POSTGRES_DB),
-        r.text("POSTGRES_USER", DEFAULT_POSTGRES_USER),
+        r.string("POSTGRES_DB", DEFAULT_POSTGRES_DB),
+        r.string("POSTGRES_USER", DEFAULT_POSTGRES_USER),
         r.secret("POSTGRES_PASSWORD"),
-        r.text("REDIS_HOST", DEFAULT_REDIS_HOST),
+        r.string("REDIS_HOST", DEFAULT_REDIS_HOST),
         r.integer("REDIS_PORT", DEFAULT_REDIS_PORT, 1, 65535),
         r.secret("REDIS_PASSWORD"),
         r.integer("REDIS_EXPIRE_SECONDS", DEFAULT_REDIS_EXPIRE_SECONDS, 1, Integer.MAX_VALUE),
@@ -162,47 +162,5 @@ public record StoreConfig(
 
   private static void requireAtLeastOne(String variable, int value) {
     if (value < 1) throw new IllegalArgumentException(variable + " must be >= 1, was " + value);
-  }
-
-  /** Typed, validated reads of environment variables. */
-  private record EnvReader(Map<String, String> env) {
-    String text(String name, String fallback) {
-      String value = env.get(name);
-      return value == null || value.isBlank() ? fallback : value.trim();
-    }
-
-    /** A password as given (not trimmed); null when unset or empty. */
-    String secret(String name) {
-      String value = env.get(name);
-      return value == null || value.isEmpty() ? null : value;
-    }
-
-    <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
-      String value = text(name, null);
-      if (value == null) return fallback;
-      for (E constant : type.getEnumConstants()) {
-        if (constant.name().equalsIgnoreCase(value)) return constant;
-      }
-      StringBuilder accepted = new StringBuilder();
-      for (E constant : type.getEnumConstants()) {
-        if (accepted.length() > 0) accepted.append(" or ");
-        accepted.append('\'').append(constant.name().toLowerCase(Locale.ROOT)).append('\'');
-      }
-      throw new IllegalArgumentException(name + " must be " + accepted + ", was '" + value + "'");
-    }
-
-    int integer(String name, int fallback, int min, int max) {
-      String value = text(name, null);
-      if (value == null) return fallback;
-      String accepted = max == Integer.MAX_VALUE ? "an integer >= " + min
-          : "an integer from " + min + " to " + max;
-      try {
-        int parsed = Integer.parseInt(value);
-        if (parsed >= min && parsed <= max) return parsed;
-      } catch (NumberFormatException e) {
-        // reported below with the accepted range
-      }
-      throw new IllegalArgumentException(name + " must be " + accepted + ", was '" + value + "'");
-    }
   }
 }

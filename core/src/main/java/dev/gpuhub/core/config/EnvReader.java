@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * Typed reads of configuration variables (environment variables or equivalent) with a default
  * for each. A value that does not parse or is out of range throws {@link IllegalArgumentException}
- * naming the variable, the bad value and what is accepted. Blank values count as unset.
+ * worded "NAME must be WHAT IS ACCEPTED, was 'VALUE'". Blank values count as unset.
  */
 public final class EnvReader {
   private final Map<String, String> env;
@@ -16,7 +16,7 @@ public final class EnvReader {
     this.env = Objects.requireNonNull(env, "env");
   }
 
-  /** The raw value, or {@code null} when unset or blank. */
+  /** The trimmed value, or {@code null} when unset or blank. */
   public String raw(String name) {
     String v = env.get(name);
     return v == null || v.isBlank() ? null : v.strip();
@@ -27,16 +27,22 @@ public final class EnvReader {
     return v == null ? fallback : v;
   }
 
+  /** A secret exactly as given (not trimmed), or {@code null} when unset or empty. */
+  public String secret(String name) {
+    String v = env.get(name);
+    return v == null || v.isEmpty() ? null : v;
+  }
+
   public int integer(String name, int fallback, int min, int max) {
     String v = raw(name);
     if (v == null) return fallback;
     try {
       int n = Integer.parseInt(v);
-      if (n < min || n > max) throw bad(name, v, "an integer from " + min + " to " + max);
-      return n;
+      if (n >= min && n <= max) return n;
     } catch (NumberFormatException e) {
-      throw bad(name, v, "an integer from " + min + " to " + max);
+      // reported below with the accepted range
     }
+    throw bad(name, v, max == Integer.MAX_VALUE ? "an integer >= " + min : "an integer from " + min + " to " + max);
   }
 
   public double decimal(String name, double fallback, double min, double max) {
@@ -44,11 +50,11 @@ public final class EnvReader {
     if (v == null) return fallback;
     try {
       double d = Double.parseDouble(v);
-      if (!(d >= min && d <= max)) throw bad(name, v, "a number from " + min + " to " + max);
-      return d;
+      if (d >= min && d <= max) return d;
     } catch (NumberFormatException e) {
-      throw bad(name, v, "a number from " + min + " to " + max);
+      // reported below with the accepted range
     }
+    throw bad(name, v, "a number from " + min + " to " + max);
   }
 
   public boolean bool(String name, boolean fallback) {
@@ -61,18 +67,20 @@ public final class EnvReader {
     };
   }
 
-  /** One of {@code allowed} (case-insensitive), returned in lower case. */
-  public String choice(String name, String fallback, String... allowed) {
+  /** One of an enum's constants, matched case-insensitively by name. */
+  public <E extends Enum<E>> E choice(String name, Class<E> type, E fallback) {
     String v = raw(name);
     if (v == null) return fallback;
-    String lower = v.toLowerCase(Locale.ROOT);
-    for (String a : allowed) {
-      if (a.equals(lower)) return a;
+    StringBuilder accepted = new StringBuilder();
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().equalsIgnoreCase(v)) return constant;
+      if (accepted.length() > 0) accepted.append(" or ");
+      accepted.append('\'').append(constant.name().toLowerCase(Locale.ROOT)).append('\'');
     }
-    throw bad(name, v, "one of " + String.join(", ", allowed));
+    throw bad(name, v, accepted.toString());
   }
 
   private static IllegalArgumentException bad(String name, String value, String accepted) {
-    return new IllegalArgumentException(name + "='" + value + "' is not valid: use " + accepted);
+    return new IllegalArgumentException(name + " must be " + accepted + ", was '" + value + "'");
   }
 }

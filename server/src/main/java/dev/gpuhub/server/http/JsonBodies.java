@@ -13,6 +13,12 @@ import java.io.IOException;
 public final class JsonBodies {
   /** Largest accepted request body: 1 MiB. */
   public static final int MAX_BODY_BYTES = 1 << 20;
+  /**
+   * An oversize body is read and discarded up to this many bytes before the 413 is sent, so that a
+   * client still sending it gets the answer instead of a broken pipe; beyond it the connection is
+   * simply closed.
+   */
+  static final long DISCARD_LIMIT_BYTES = 16L << 20;
 
   private static final ObjectReader READER = WireJson.mapper().reader()
       .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -27,14 +33,20 @@ public final class JsonBodies {
    */
   public static JsonNode read(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > MAX_BODY_BYTES) throw new BodyTooLargeException(declared);
+    if (declared > MAX_BODY_BYTES) {
+      if (declared <= DISCARD_LIMIT_BYTES) discardRest(ctx);
+      throw new BodyTooLargeException(declared);
+    }
     byte[] bytes;
     try {
       bytes = ctx.req().getInputStream().readNBytes(MAX_BODY_BYTES + 1);
     } catch (IOException e) {
       throw new InvalidPayloadException(null, "body could not be read: " + e.getMessage());
     }
-    if (bytes.length > MAX_BODY_BYTES) throw new BodyTooLargeException(-1);
+    if (bytes.length > MAX_BODY_BYTES) {
+      discardRest(ctx);
+      throw new BodyTooLargeException(-1);
+    }
     if (bytes.length == 0) throw new InvalidPayloadException(null, "body is empty; send a JSON object");
     try {
       JsonNode node = READER.readTree(bytes);
@@ -48,6 +60,18 @@ public final class JsonBodies {
           + ", column " + e.getLocation().getColumnNr() + ")"));
     } catch (IOException e) {
       throw new InvalidPayloadException(null, "body could not be read: " + e.getMessage());
+    }
+  }
+
+  private static void discardRest(Context ctx) {
+    try {
+      var in = ctx.req().getInputStream();
+      byte[] buffer = new byte[64 * 1024];
+      long total = 0;
+      int n;
+      while (total < DISCARD_LIMIT_BYTES && (n = in.read(buffer)) > 0) total += n;
+    } catch (IOException ignored) {
+      // the client went away; nothing to answer
     }
   }
 

@@ -14,9 +14,6 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * validation of databases that already ran it.
  */
 final class DefaultProfilesMigration implements JavaMigration {
-  private static final String INSERT = "INSERT INTO profiles (name, display_name, description,"
-      + " cpu_requirement, ram_requirement, gpu_required, min_nodes, max_nodes, max_cpu_usage,"
-      + " max_memory_usage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   @Override
   public MigrationVersion getVersion() {
@@ -40,18 +37,9 @@ final class DefaultProfilesMigration implements JavaMigration {
 
   @Override
   public void migrate(Context context) throws Exception {
-    try (PreparedStatement ps = context.getConnection().prepareStatement(INSERT)) {
+    try (PreparedStatement ps = context.getConnection().prepareStatement(ProfileTable.INSERT)) {
       for (Profile p : DefaultProfiles.all()) {
-        ps.setString(1, p.name());
-        ps.setString(2, p.displayName());
-        ps.setString(3, p.description());
-        ps.setDouble(4, p.cpuRequirement());
-        ps.setDouble(5, p.ramRequirement());
-        ps.setBoolean(6, p.gpuRequired());
-        ps.setInt(7, p.minNodes());
-        ps.setInt(8, p.maxNodes());
-        ps.setDouble(9, p.maxCpuUsage());
-        ps.setDouble(10, p.maxMemoryUsage());
+        ProfileTable.bind(ps, p);
         ps.addBatch();
       }
       ps.executeBatch();

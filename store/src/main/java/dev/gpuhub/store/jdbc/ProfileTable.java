@@ -16,6 +16,8 @@ import java.util.function.Supplier;
 final class ProfileTable {
   private static final String COLUMNS = "name, display_name, description, cpu_requirement,"
       + " ram_requirement, gpu_required, min_nodes, max_nodes, max_cpu_usage, max_memory_usage";
+  /** Inserts one profile; bind its parameters with {@link #bind}. */
+  static final String INSERT = "INSERT INTO profiles (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT = "SELECT id, " + COLUMNS + " FROM profiles";
 
   private final Jdbc jdbc;
@@ -52,7 +54,7 @@ final class ProfileTable {
 
   Profile create(Profile profile) {
     return uniqueName(profile.name(), () -> jdbc.write("create profile '" + profile.name() + "'", c -> {
-      String sql = "INSERT INTO profiles (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      String sql = INSERT;
       try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
         bind(ps, profile);
         ps.executeUpdate();
@@ -100,7 +102,8 @@ final class ProfileTable {
     }
   }
 
-  private static void bind(PreparedStatement ps, Profile p) throws SQLException {
+  /** Binds a profile's columns as parameters 1 to 10, in the order of {@link #COLUMNS}. */
+  static void bind(PreparedStatement ps, Profile p) throws SQLException {
     ps.setString(1, p.name());
     ps.setString(2, p.displayName());
     ps.setString(3, p.description());

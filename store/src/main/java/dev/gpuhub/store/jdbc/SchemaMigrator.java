@@ -7,11 +7,15 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * Brings a database to the current schema with Flyway: the vendor's SQL migrations under
- * {@code db/migration/{h2,postgresql}} (V1 schema) plus {@link DefaultProfilesMigration} (V2).
+ * Brings a database to the current schema with Flyway: the SQL migrations under
+ * {@link #LOCATION} (V1 schema, accepted by H2 and PostgreSQL alike) plus
+ * {@link DefaultProfilesMigration} (V2).
  * Each migration runs once per database, so a default profile an admin deleted stays deleted.
  */
 public final class SchemaMigrator {
+  /** Where the SQL migrations live. */
+  static final String LOCATION = "classpath:db/migration/common";
+
   private SchemaMigrator() {}
 
   /** Applies pending migrations; returns how many ran. */
@@ -19,7 +23,7 @@ public final class SchemaMigrator {
     try {
       MigrateResult result = Flyway.configure()
           .dataSource(dataSource)
-          .locations(dialect.migrationLocation())
+          .locations(LOCATION)
           .javaMigrations(new DefaultProfilesMigration())
           .load()
           .migrate();

@@ -1,18 +1,18 @@
 package dev.gpuhub.store.jdbc;
 
 /**
- * The little SQL that differs between the two supported databases: where their Flyway migrations
- * live, how a JSON parameter is bound, and how a node row is upserted.
+ * The little SQL that differs between the two supported databases: how a JSON parameter is bound
+ * and how a node row is upserted. (The schema itself is one SQL file both accept.)
  */
 public enum SqlDialect {
-  H2("h2", "h2", "? FORMAT JSON") {
+  H2("h2", "? FORMAT JSON") {
     @Override
     String upsertNode() {
       // MERGE ... KEY updates only the listed columns, so id and created_at survive an update.
       return "MERGE INTO nodes (" + UPSERT_COLUMNS + ") KEY (hostname) VALUES (" + upsertValues() + ")";
     }
   },
-  POSTGRESQL("postgres", "postgresql", "CAST(? AS json)") {
+  POSTGRESQL("postgres", "CAST(? AS json)") {
     @Override
     String upsertNode() {
       return "INSERT INTO nodes (" + UPSERT_COLUMNS + ") VALUES (" + upsertValues() + ")"
@@ -28,23 +28,16 @@ public enum SqlDialect {
       + " is_active, max_containers, last_heartbeat, updated_at";
 
   private final String kind;
-  private final String migrationFolder;
   private final String jsonParameter;
 
-  SqlDialect(String kind, String migrationFolder, String jsonParameter) {
+  SqlDialect(String kind, String jsonParameter) {
     this.kind = kind;
-    this.migrationFolder = migrationFolder;
     this.jsonParameter = jsonParameter;
   }
 
   /** Adapter name as {@link dev.gpuhub.store.StoreHealth#kind()} reports it. */
   public String kind() {
     return kind;
-  }
-
-  /** Flyway location of this vendor's migrations. */
-  public String migrationLocation() {
-    return "classpath:db/migration/" + migrationFolder;
   }
 
   /** A placeholder that binds a JSON text parameter into a JSON column. */

@@ -1,4 +1,4 @@
--- gpuhub durable schema (SPEC §3, seed table and column names), PostgreSQL flavour.
+-- gpuhub durable schema (SPEC §3, seed table and column names), the same SQL for H2 and PostgreSQL.
 -- Timestamps are TIMESTAMP WITH TIME ZONE and written as UTC.
 
 CREATE TABLE nodes (
@@ -8,7 +8,7 @@ CREATE TABLE nodes (
   cpu_cores       INTEGER          NOT NULL,
   ram_gb          DOUBLE PRECISION NOT NULL,
   has_gpu         BOOLEAN          NOT NULL DEFAULT FALSE,
-  gpu_info        json             NOT NULL,
+  gpu_info        JSON             NOT NULL,
   is_active       BOOLEAN          NOT NULL DEFAULT TRUE,
   max_containers  INTEGER          NOT NULL DEFAULT 10,
   last_heartbeat  TIMESTAMP WITH TIME ZONE,
@@ -53,7 +53,7 @@ CREATE TABLE node_selections (
   profile_id        BIGINT,
   user_id           VARCHAR(255),
   session_id        VARCHAR(255),
-  selected_nodes    json             NOT NULL,
+  selected_nodes    JSON             NOT NULL,
   selection_reason  VARCHAR(2000),
   created_at        TIMESTAMP WITH TIME ZONE NOT NULL
 );
