@@ -50,6 +50,8 @@ public final class DiscoveryBenchmark {
     env.put("GPUHUB_DATA_DIR", dir.resolve("data").toString());
     env.put("REDIS_EXPIRE_SECONDS", "900");
     env.put("GPUHUB_SWEEP_SECONDS", "3600");
+    // 0 stores every heartbeat durably; the server's default is one per node per second.
+    if (opts.containsKey("metrics-resolution-ms")) env.put("GPUHUB_METRICS_RESOLUTION_MS", opts.get("metrics-resolution-ms"));
     LocalPostgres pg = null;
     LocalRedis redis = null;
     if (store.equals("postgres")) {
@@ -171,7 +173,7 @@ public final class DiscoveryBenchmark {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("usage: DiscoveryBenchmark [--store embedded|postgres] [--nodes 1000] "
-            + "[--seconds 10] [--connections 32] [--threads 1]");
+            + "[--seconds 10] [--connections 32] [--threads 1] [--metrics-resolution-ms 1000]");
       }
       opts.put(args[i].substring(2), args[++i]);
     }
