@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * <p>Required: {@code hostname}, {@code ip}, {@code cpu_cores}, {@code ram_gb}. Optional with
  * defaults: usage percentages (null = not measured), {@code has_gpu} (true when {@code gpu_info}
  * is not empty), {@code gpu_info} ([]), {@code max_containers} (10), {@code is_active} (true),
- * container counts (0), {@code last_updated} (now). Unknown fields are ignored.
+ * container counts (0), {@code last_updated} (now), {@code agent_port} (none: no node API).
+ * Unknown fields are ignored.
  *
  * @throws InvalidPayloadException naming the first offending field
  */
@@ -51,8 +52,9 @@ public final class NodeReportParser {
     int jupyter = (int) f.optionalLong("active_jupyterlab", 0, 1_000_000, 0);
     int ray = (int) f.optionalLong("active_ray", 0, 1_000_000, 0);
     Instant lastUpdated = parseInstant(f, "last_updated");
+    Long agentPort = f.nullableLong("agent_port", 1, 65535);
     return new NodeReport(hostname, ip, cpuCores, ramGb, cpu, memory, disk, hasGpu, gpus,
-        maxContainers, isActive, total, jupyter, ray, lastUpdated);
+        maxContainers, isActive, total, jupyter, ray, lastUpdated, agentPort == null ? null : agentPort.intValue());
   }
 
   private static List<GpuDevice> parseGpus(JsonFields f) {

@@ -8,6 +8,8 @@ import java.util.Objects;
  * A node's state as its agent reported it in one heartbeat (SPEC §2, seed field names in JSON).
  * This is the live state the discovery service keeps with a TTL. Usage percentages are in [0, 100]
  * or {@code null} when the agent could not measure them (scoring then counts them as 100).
+ * {@code agentPort} is the port of the agent's authenticated node API on {@code ip}, or
+ * {@code null} for an agent without one (such a node can be scored but not spawned on).
  */
 public record NodeReport(
     String hostname,
@@ -24,16 +26,35 @@ public record NodeReport(
     int totalContainers,
     int activeJupyterlab,
     int activeRay,
-    Instant lastUpdated) {
+    Instant lastUpdated,
+    Integer agentPort) {
 
   /** Default {@code max_containers} of a node (SPEC §8). */
   public static final int DEFAULT_MAX_CONTAINERS = 10;
+
+  /** A report from an agent without a node API. */
+  public NodeReport(String hostname, String ip, int cpuCores, double ramGb, Double cpuUsagePercent,
+                    Double memoryUsagePercent, Double diskUsagePercent, boolean hasGpu, List<GpuDevice> gpuInfo,
+                    int maxContainers, boolean isActive, int totalContainers, int activeJupyterlab, int activeRay,
+                    Instant lastUpdated) {
+    this(hostname, ip, cpuCores, ramGb, cpuUsagePercent, memoryUsagePercent, diskUsagePercent, hasGpu, gpuInfo,
+        maxContainers, isActive, totalContainers, activeJupyterlab, activeRay, lastUpdated, null);
+  }
 
   public NodeReport {
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(ip, "ip");
     gpuInfo = gpuInfo == null ? List.of() : List.copyOf(gpuInfo);
     Objects.requireNonNull(lastUpdated, "lastUpdated");
+    if (agentPort != null && (agentPort < 1 || agentPort > 65535)) {
+      throw new IllegalArgumentException("agent_port must be a TCP port, was " + agentPort);
+    }
+  }
+
+  /** This report with the agent's node API port set. */
+  public NodeReport withAgentPort(Integer port) {
+    return new NodeReport(hostname, ip, cpuCores, ramGb, cpuUsagePercent, memoryUsagePercent, diskUsagePercent,
+        hasGpu, gpuInfo, maxContainers, isActive, totalContainers, activeJupyterlab, activeRay, lastUpdated, port);
   }
 
   /** Number of GPUs this node reports. */
