@@ -1,0 +1,32 @@
+package dev.gpuhub.server.hub.proxy;
+
+import java.util.Objects;
+
+/**
+ * Where one user's server answers: {@code host:port}, serving under {@code /user/<user>/}, and the
+ * per-server token the proxy adds to every request so the user never handles it.
+ */
+public record ProxyRoute(String user, String host, int port, String serverToken) {
+  public ProxyRoute {
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(serverToken, "serverToken");
+    if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1..65535, was " + port);
+  }
+
+  /** The path prefix the server is mounted under. */
+  public String basePath() {
+    return prefixOf(user);
+  }
+
+  /** {@code /user/<name>/}. */
+  public static String prefixOf(String user) {
+    return "/user/" + user + "/";
+  }
+
+  /** {@code http://host:port} (IPv6 literals bracketed). */
+  public String origin(String scheme) {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return scheme + "://" + h + ":" + port;
+  }
+}

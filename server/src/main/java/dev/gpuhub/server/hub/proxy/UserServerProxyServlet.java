@@ -1,0 +1,150 @@
+package dev.gpuhub.server.hub.proxy;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.ee10.proxy.ProxyServlet;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * {@code /user/<name>/...}: Jetty's reverse proxy to that user's server, for that user or an admin
+ * only. HTTP goes through {@link ProxyServlet}; WebSocket upgrades through {@link WebSocketBridge}.
+ * Every forwarded request carries {@code Authorization: token <server token>} instead of whatever
+ * the client sent, and never the hub's session cookie. Traffic is recorded for the idle culler.
+ *
+ * <p>Answers: anonymous browser GET → 302 to {@code /hub/login?next=...}; anonymous otherwise or
+ * another user → 403; no running server → 302 to {@code /hub/home} for a browser GET, else 404;
+ * server unreachable → 502 (Jetty's proxy).
+ */
+public final class UserServerProxyServlet extends ProxyServlet {
+  /** The hub's session cookie, which must never reach a user's server. */
+  public static final String SESSION_COOKIE = "gpuhub-session";
+  private static final String ROUTE = UserServerProxyServlet.class.getName() + ".route";
+
+  private final RouteTable routes;
+  private final ProxyAccess access;
+  private final WebSocketBridge webSockets = new WebSocketBridge();
+
+  public UserServerProxyServlet(RouteTable routes, ProxyAccess access) {
+    this.routes = routes;
+    this.access = access;
+  }
+
+  @Override
+  protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+    String path = request.getRequestURI();
+    String user = ownerOf(path);
+    if (user == null) {
+      sendJson(response, 404, "no such path: " + path);
+      return;
+    }
+    switch (access.check(request, user)) {
+      case ANONYMOUS -> {
+        if (isBrowserGet(request)) {
+          response.sendRedirect("/hub/login?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8));
+        } else {
+          sendJson(response, 403, "log in first: this server belongs to " + user);
+        }
+        return;
+      }
+      case FORBIDDEN -> {
+        sendJson(response, 403, "this server belongs to " + user + "; you may not use it");
+        return;
+      }
+      case ALLOW -> { }
+    }
+    if (path.equals("/user/" + user)) {
+      response.sendRedirect(path + "/" + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
+      return;
+    }
+    var route = routes.get(user);
+    if (route.isEmpty()) {
+      if (isBrowserGet(request)) response.sendRedirect("/hub/home");
+      else sendJson(response, 404, user + " has no running server; start one at /hub/spawn");
+      return;
+    }
+    routes.touch(user);
+    if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+      if (!sameOrigin(request)) {
+        sendJson(response, 403, "cross-origin WebSocket refused");
+        return;
+      }
+      webSockets.upgrade(request, response, route.get(), () -> routes.touch(user));
+      return;
+    }
+    request.setAttribute(ROUTE, route.get());
+    super.service(request, response);
+  }
+
+  @Override
+  protected String rewriteTarget(HttpServletRequest request) {
+    ProxyRoute route = (ProxyRoute) request.getAttribute(ROUTE);
+    String query = request.getQueryString();
+    return route.origin("http") + request.getRequestURI() + (query == null ? "" : "?" + query);
+  }
+
+  @Override
+  protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+    super.copyRequestHeaders(clientRequest, proxyRequest);
+    ProxyRoute route = (ProxyRoute) clientRequest.getAttribute(ROUTE);
+    proxyRequest.headers(h -> {
+      h.remove(HttpHeader.AUTHORIZATION);
+      h.put(HttpHeader.AUTHORIZATION, "token " + route.serverToken());
+      String cookies = h.get(HttpHeader.COOKIE);
+      h.remove(HttpHeader.COOKIE);
+      String kept = withoutSessionCookie(cookies);
+      if (kept != null) h.put(HttpHeader.COOKIE, kept);
+    });
+  }
+
+  @Override
+  public void destroy() {
+    webSockets.close();
+    super.destroy();
+  }
+
+  /** The user a {@code /user/<name>/...} path belongs to, or null for other paths. */
+  static String ownerOf(String path) {
+    if (path == null || !path.startsWith("/user/")) return null;
+    int end = path.indexOf('/', 6);
+    String name = end < 0 ? path.substring(6) : path.substring(6, end);
+    return name.isEmpty() ? null : name;
+  }
+
+  /** The Cookie header without the hub's session cookie; null when nothing is left. */
+  static String withoutSessionCookie(String header) {
+    if (header == null) return null;
+    StringBuilder kept = new StringBuilder();
+    for (String part : header.split(";")) {
+      String p = part.strip();
+      if (p.isEmpty() || p.startsWith(SESSION_COOKIE + "=")) continue;
+      if (kept.length() > 0) kept.append("; ");
+      kept.append(p);
+    }
+    return kept.length() == 0 ? null : kept.toString();
+  }
+
+  private static boolean isBrowserGet(HttpServletRequest request) {
+    String accept = request.getHeader("Accept");
+    return "GET".equals(request.getMethod()) && accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
+  }
+
+  // A browser's WebSocket carries Origin; it must name this server (cross-site WebSocket hijacking).
+  private static boolean sameOrigin(HttpServletRequest request) {
+    String origin = request.getHeader("Origin");
+    if (origin == null) return true;
+    String host = request.getHeader("Host");
+    return host != null && (origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host));
+  }
+
+  private static void sendJson(HttpServletResponse response, int status, String message) throws IOException {
+    response.setStatus(status);
+    response.setContentType("application/json");
+    response.getWriter().write("{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+  }
+}

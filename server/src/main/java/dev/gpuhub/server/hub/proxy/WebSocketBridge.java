@@ -1,0 +1,192 @@
+package dev.gpuhub.server.hub.proxy;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.websocket.server.JettyWebSocketServerContainer;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket half of the proxy: upgrades the browser's connection with Jetty's server container,
+ * opens one to the user's server with Jetty's client (adding the server's token), and relays
+ * messages both ways until either side closes. Messages the server sends before the browser side
+ * is open are held and delivered in order.
+ */
+public final class WebSocketBridge implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WebSocketBridge.class);
+  /** Largest relayed message; Jupyter outputs (images) can be large. */
+  static final long MAX_MESSAGE_BYTES = 128L << 20;
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+  static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
+
+  private final WebSocketClient client = new WebSocketClient();
+  private volatile boolean containerConfigured;
+
+  WebSocketBridge() {
+    client.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
+    client.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
+    client.setIdleTimeout(IDLE_TIMEOUT);
+    try {
+      client.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the WebSocket client of the proxy", e);
+    }
+  }
+
+  /**
+   * Upgrades {@code request} and bridges it to {@code route}'s server; {@code onTraffic} runs for
+   * every relayed message. When the server cannot be reached the browser gets a 502.
+   */
+  void upgrade(HttpServletRequest request, HttpServletResponse response, ProxyRoute route, Runnable onTraffic)
+      throws IOException {
+    JettyWebSocketServerContainer container = JettyWebSocketServerContainer.getContainer(request.getServletContext());
+    if (container == null) {
+      response.sendError(500, "WebSocket support is not configured on this server");
+      return;
+    }
+    if (!containerConfigured) {
+      container.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
+      container.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
+      container.setIdleTimeout(IDLE_TIMEOUT);
+      containerConfigured = true;
+    }
+    String query = request.getQueryString();
+    URI target = URI.create(route.origin("ws") + request.getRequestURI() + (query == null ? "" : "?" + query));
+    container.upgrade((upgradeRequest, upgradeResponse) -> {
+      Relay browserSide = new Relay(onTraffic);
+      Relay serverSide = new Relay(onTraffic);
+      ClientUpgradeRequest upstream = new ClientUpgradeRequest();
+      upstream.setHeader("Authorization", "token " + route.serverToken());
+      upstream.setHeader("Origin", route.origin("http"));
+      if (!upgradeRequest.getSubProtocols().isEmpty()) upstream.setSubProtocols(upgradeRequest.getSubProtocols());
+      try {
+        Session server = client.connect(serverSide, target, upstream)
+            .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        String protocol = server.getUpgradeResponse().getAcceptedSubProtocol();
+        if (protocol != null) upgradeResponse.setAcceptedSubProtocol(protocol);
+        browserSide.pairWith(server);
+        serverSide.pairWith(browserSide);
+        return browserSide;
+      } catch (Exception e) {
+        LOG.atWarn().addKeyValue("user", route.user()).addKeyValue("target", target)
+            .log("WebSocket to the user's server failed: {}", e.toString());
+        upgradeResponse.sendError(502, "cannot open a WebSocket to the server of " + route.user());
+        return null;
+      }
+    }, request, response);
+  }
+
+  @Override
+  public void close() {
+    try {
+      client.stop();
+    } catch (Exception e) {
+      LOG.debug("stopping the WebSocket client", e);
+    }
+  }
+
+  /**
+   * One side of a bridge: forwards what it receives to its peer. The browser side's peer is the
+   * server's session, known at creation; the server side's peer is the browser side, whose session
+   * opens a little later, so until then messages are held.
+   */
+  public static final class Relay implements Session.Listener.AutoDemanding {
+    private final Runnable onTraffic;
+    private Session peer;            // where received messages go
+    private Relay peerRelay;         // set on the server side: the browser relay
+    private Session session;         // this side's own session
+    private final List<Consumer<Session>> pending = new ArrayList<>();
+
+    Relay(Runnable onTraffic) {
+      this.onTraffic = onTraffic;
+    }
+
+    synchronized void pairWith(Session peerSession) {
+      this.peer = peerSession;
+    }
+
+    synchronized void pairWith(Relay browserRelay) {
+      this.peerRelay = browserRelay;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session s) {
+      List<Consumer<Session>> held;
+      synchronized (this) {
+        session = s;
+        held = List.copyOf(pending);
+        pending.clear();
+      }
+      held.forEach(action -> action.accept(s));
+    }
+
+    @Override
+    public void onWebSocketText(String message) {
+      onTraffic.run();
+      forward(target -> target.sendText(message, Callback.NOOP));
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+      onTraffic.run();
+      ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
+      callback.succeed();
+      forward(target -> target.sendBinary(copy, Callback.NOOP));
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+      forward(target -> {
+        if (target.isOpen()) target.close(statusCode, reason, Callback.NOOP);
+      });
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+      forward(target -> {
+        if (target.isOpen()) target.close(1011, "peer failed", Callback.NOOP);
+      });
+    }
+
+    private void forward(Consumer<Session> action) {
+      Session target;
+      synchronized (this) {
+        target = peer;
+      }
+      if (target != null) {
+        action.accept(target);
+        return;
+      }
+      Relay browser;
+      synchronized (this) {
+        browser = peerRelay;
+      }
+      if (browser != null) browser.deliver(action);
+    }
+
+    /** Runs {@code action} on this relay's own session now, or once it opens. */
+    private void deliver(Consumer<Session> action) {
+      Session s;
+      synchronized (this) {
+        s = session;
+        if (s == null) {
+          pending.add(action);
+          return;
+        }
+      }
+      action.accept(s);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.gpuhub.server.hub.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.javalin.Javalin;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proxy against a stand-in user server (HTTP + WebSocket echo that demands the server token),
+ * with a test access rule: the header X-Test-User names who is logged in.
+ */
+class UserServerProxyTest {
+  private static final String TOKEN = "server-token-of-alice";
+  private Javalin upstream;
+  private Javalin hub;
+  private final RouteTable routes = new RouteTable(Clock.systemUTC());
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() {
+    upstream = Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.routes.get("/user/alice/api/status", ctx -> ctx.json(java.util.Map.of(
+          "authorization", String.valueOf(ctx.header("Authorization")),
+          "cookie", String.valueOf(ctx.header("Cookie")),
+          "query", String.valueOf(ctx.queryString()))));
+      c.routes.post("/user/alice/api/echo", ctx -> ctx.result("posted:" + ctx.body()));
+      c.routes.ws("/user/alice/api/kernels/k1/channels", ws -> {
+        ws.onConnect(ctx -> {
+          if (!("token " + TOKEN).equals(ctx.header("Authorization"))) ctx.closeSession(4401, "no token");
+        });
+        ws.onMessage(ctx -> ctx.send("echo:" + ctx.message()));
+      });
+    }).start("127.0.0.1", 0);
+    ProxyAccess access = (request, owner) -> {
+      String who = request.getHeader("X-Test-User");
+      if (who == null) return ProxyAccess.Decision.ANONYMOUS;
+      return who.equals(owner) || who.equals("admin") ? ProxyAccess.Decision.ALLOW : ProxyAccess.Decision.FORBIDDEN;
+    };
+    UserServerProxyServlet servlet = new UserServerProxyServlet(routes, access);
+    hub = Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.jetty.modifyServletContextHandler(h -> h.addServlet(new ServletHolder(servlet), "/user/*"));
+      c.routes.get("/hub/home", ctx -> ctx.result("home"));
+    }).start("127.0.0.1", 0);
+    routes.add(new ProxyRoute("alice", "127.0.0.1", upstream.port(), TOKEN));
+  }
+
+  @AfterEach
+  void stop() {
+    hub.stop();
+    upstream.stop();
+  }
+
+  private HttpResponse<String> get(String path, String user, String accept) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + path));
+    if (user != null) b.header("X-Test-User", user);
+    if (accept != null) b.header("Accept", accept);
+    b.header("Cookie", "gpuhub-session=secret-session; other=1");
+    b.header("Authorization", "token hub-api-token-of-the-user");
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void ownerReachesTheServerWithTheServerTokenAndWithoutTheSessionCookie() throws Exception {
+    HttpResponse<String> r = get("/user/alice/api/status?x=1", "alice", null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"authorization\":\"token " + TOKEN + "\"", "\"cookie\":\"other=1\"", "\"query\":\"x=1\"");
+    assertThat(r.body()).doesNotContain("secret-session", "hub-api-token");
+    assertThat(get("/user/alice/api/status", "admin", null).statusCode()).isEqualTo(200);
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/user/alice/api/echo"))
+        .header("X-Test-User", "alice").POST(HttpRequest.BodyPublishers.ofString("body")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(post.body()).isEqualTo("posted:body");
+  }
+
+  @Test
+  void othersAndAnonymousAreKeptOut() throws Exception {
+    assertThat(get("/user/alice/api/status", "bob", null).statusCode()).isEqualTo(403);
+    assertThat(get("/user/alice/api/status", null, null).statusCode()).isEqualTo(403);
+    HttpResponse<String> browser = get("/user/alice/tree", null, "text/html");
+    assertThat(browser.statusCode()).isEqualTo(302);
+    assertThat(browser.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/hub/login?next=%2Fuser%2Falice%2Ftree"));
+  }
+
+  @Test
+  void withoutARouteThereIsNoServer() throws Exception {
+    routes.remove("alice");
+    assertThat(get("/user/alice/api/status", "alice", null).statusCode()).isEqualTo(404);
+    assertThat(get("/user/alice/tree", "alice", "text/html").statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void webSocketsAreRelayedWithTheTokenForTheOwnerOnly() throws Exception {
+    LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+    WebSocket ws = http.newWebSocketBuilder().header("X-Test-User", "alice")
+        .buildAsync(URI.create("ws://127.0.0.1:" + hub.port() + "/user/alice/api/kernels/k1/channels"), new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            received.add(data.toString());
+            webSocket.request(1);
+            return CompletableFuture.completedFuture(null);
+          }
+        }).get(10, TimeUnit.SECONDS);
+    ws.sendText("hello", true).get(5, TimeUnit.SECONDS);
+    assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo:hello");
+    ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
+
+    assertThatThrownBy(() -> http.newWebSocketBuilder().header("X-Test-User", "bob")
+        .buildAsync(URI.create("ws://127.0.0.1:" + hub.port() + "/user/alice/api/kernels/k1/channels"), new WebSocket.Listener() {})
+        .get(10, TimeUnit.SECONDS)).hasStackTraceContaining("status code 403");
+  }
+
+  @Test
+  void activityIsRecorded() throws Exception {
+    var before = routes.lastActivity("alice").orElseThrow();
+    Thread.sleep(20);
+    get("/user/alice/api/status", "alice", null);
+    assertThat(routes.lastActivity("alice").orElseThrow()).isAfter(before);
+  }
+
+  @Test
+  void pathsAndCookiesAreParsed() {
+    assertThat(UserServerProxyServlet.ownerOf("/user/alice/api")).isEqualTo("alice");
+    assertThat(UserServerProxyServlet.ownerOf("/user/alice")).isEqualTo("alice");
+    assertThat(UserServerProxyServlet.ownerOf("/user/")).isNull();
+    assertThat(UserServerProxyServlet.withoutSessionCookie("gpuhub-session=x")).isNull();
+    assertThat(UserServerProxyServlet.withoutSessionCookie("a=1; gpuhub-session=x; b=2")).isEqualTo("a=1; b=2");
+  }
+}
