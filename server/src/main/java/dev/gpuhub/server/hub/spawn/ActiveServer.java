@@ -1,0 +1,59 @@
+package dev.gpuhub.server.hub.spawn;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One user's server as the spawner tracks it: where it runs, its state and its progress. State
+ * changes follow {@link ServerState}; reads return consistent {@link Snapshot}s. Thread-safe.
+ */
+public final class ActiveServer {
+  /** An immutable view of a server. */
+  public record Snapshot(String user, String profile, String image, List<String> nodes, String primaryHostname,
+                         String nodeIp, Integer agentPort, String containerId, int port, String token,
+                         ServerState state, Instant startedAt, String failureReason) {
+    public String agentUrl() {
+      return agentPort == null ? null : "http://" + (nodeIp.contains(":") ? "[" + nodeIp + "]" : nodeIp) + ":" + agentPort;
+    }
+
+    public String url() {
+      return "/user/" + user + "/";
+    }
+  }
+
+  private final ProgressLog progress = new ProgressLog();
+  private Snapshot snapshot;
+
+  ActiveServer(Snapshot initial) {
+    this.snapshot = initial;
+  }
+
+  public synchronized Snapshot snapshot() {
+    return snapshot;
+  }
+
+  public ProgressLog progress() {
+    return progress;
+  }
+
+  /** Moves to {@code next} if the lifecycle allows it; returns whether it did. */
+  synchronized boolean transition(ServerState next, String reason) {
+    if (!next.canFollow(snapshot.state())) return false;
+    Snapshot s = snapshot;
+    snapshot = new Snapshot(s.user(), s.profile(), s.image(), s.nodes(), s.primaryHostname(), s.nodeIp(),
+        s.agentPort(), s.containerId(), s.port(), s.token(), next, s.startedAt(), reason);
+    return true;
+  }
+
+  synchronized void placed(List<String> nodes, String primary, String ip, Integer agentPort, int port) {
+    Snapshot s = snapshot;
+    snapshot = new Snapshot(s.user(), s.profile(), s.image(), nodes, primary, ip, agentPort, s.containerId(), port,
+        s.token(), s.state(), s.startedAt(), s.failureReason());
+  }
+
+  synchronized void started(String containerId) {
+    Snapshot s = snapshot;
+    snapshot = new Snapshot(s.user(), s.profile(), s.image(), s.nodes(), s.primaryHostname(), s.nodeIp(),
+        s.agentPort(), containerId, s.port(), s.token(), s.state(), s.startedAt(), s.failureReason());
+  }
+}

@@ -1,0 +1,32 @@
+package dev.gpuhub.server.hub.spawn;
+
+import java.util.List;
+
+/**
+ * Durable record of users' servers, so a restarted hub can adopt what still runs. Implementations
+ * are thread-safe; failures are logged by the caller and never undo a spawn or a stop.
+ */
+public interface ServerLedger {
+  /** Records (or replaces) the user's running server. */
+  void running(ActiveServer.Snapshot server);
+
+  /** Records that the user's server ended, with a reason for FAILED. */
+  void ended(String user, ServerState state, String reason);
+
+  /** Servers recorded as running, for adoption after a restart. */
+  List<ActiveServer.Snapshot> runningServers();
+
+  /** A ledger that remembers nothing (tests, or a hub without a durable store). */
+  ServerLedger NONE = new ServerLedger() {
+    @Override
+    public void running(ActiveServer.Snapshot server) {}
+
+    @Override
+    public void ended(String user, ServerState state, String reason) {}
+
+    @Override
+    public List<ActiveServer.Snapshot> runningServers() {
+      return List.of();
+    }
+  };
+}

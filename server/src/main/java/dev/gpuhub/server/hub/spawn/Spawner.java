@@ -1,0 +1,292 @@
+package dev.gpuhub.server.hub.spawn;
+
+import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.core.placement.ScoredNode;
+import dev.gpuhub.core.profile.Profile;
+import dev.gpuhub.server.discovery.DiscoveryService;
+import dev.gpuhub.server.discovery.NotFoundException;
+import dev.gpuhub.server.discovery.SelectCommand;
+import dev.gpuhub.server.hub.proxy.ProxyRoute;
+import dev.gpuhub.server.hub.proxy.RouteTable;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and stops users' Jupyter servers (JupyterHub's Spawner contract): choose nodes through
+ * the discovery service, ask the primary node's agent to start the container, wait until the
+ * server answers (bounded by the start timeout), then route {@code /user/<name>/} to it. A failed
+ * start removes whatever it created and keeps the reason; stop removes container and route.
+ */
+public final class Spawner implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
+  /** Label carrying the owner on every server container. */
+  public static final String USER_LABEL = "gpuhub.user";
+  private static final Duration PROBE_EVERY = Duration.ofMillis(500);
+
+  /** What a user asked for; nulls take the profile's defaults. */
+  public record SpawnOptions(String profile, String image, Integer nodeCount) {}
+
+  private final SpawnerConfig config;
+  private final DiscoveryService discovery;
+  private final NodeAgentClient agents;
+  private final RouteTable routes;
+  private final ServerLedger ledger;
+  private final Clock clock;
+  private final Map<String, ActiveServer> servers = new ConcurrentHashMap<>();
+  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "spawner");
+    t.setDaemon(true);
+    return t;
+  });
+  private final HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final SecureRandom random = new SecureRandom();
+
+  public Spawner(SpawnerConfig config, DiscoveryService discovery, NodeAgentClient agents, RouteTable routes,
+                 ServerLedger ledger, Clock clock) {
+    this.config = config;
+    this.discovery = discovery;
+    this.agents = agents;
+    this.routes = routes;
+    this.ledger = ledger;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts a spawn in the background and returns its server (PENDING).
+   *
+   * @throws IllegalStateException when the user already has an active server
+   * @throws NotFoundException when the profile does not exist
+   * @throws IllegalArgumentException for an image or node count the profile does not allow
+   */
+  public ActiveServer spawn(String user, SpawnOptions options) {
+    Profile profile = discovery.profile(options.profile() == null ? "single-cpu" : options.profile())
+        .orElseThrow(() -> new NotFoundException("profile '" + options.profile() + "' does not exist"));
+    String image = chooseImage(profile, options.image());
+    int count = options.nodeCount() == null ? profile.minNodes() : options.nodeCount();
+    if (count < profile.minNodes() || count > profile.maxNodes()) {
+      throw new IllegalArgumentException("profile " + profile.name() + " allows " + profile.minNodes() + " to "
+          + profile.maxNodes() + " nodes; " + count + " requested");
+    }
+    ActiveServer server = new ActiveServer(new ActiveServer.Snapshot(user, profile.name(), image, List.of(), null,
+        null, null, null, 0, newToken(), ServerState.PENDING, clock.instant(), null));
+    ActiveServer previous = servers.compute(user, (u, old) ->
+        old != null && old.snapshot().state().isActive() ? old : server);
+    if (previous != server) throw new IllegalStateException(user + " already has a server (" + previous.snapshot().state() + ")");
+    server.progress().append(ProgressEvent.step(0, "Server requested: profile " + profile.name() + ", image " + image));
+    workers.execute(() -> run(server, profile, count));
+    return server;
+  }
+
+  private String chooseImage(Profile profile, String requested) {
+    String preferred = profile.gpuRequired() ? config.gpuImage() : config.cpuImage();
+    if (requested == null || requested.isBlank()) return preferred;
+    if (requested.equals(config.cpuImage()) || requested.equals(config.gpuImage())) return requested;
+    throw new IllegalArgumentException("image '" + requested + "' is not offered; choose " + config.cpuImage()
+        + (config.gpuImage().equals(config.cpuImage()) ? "" : " or " + config.gpuImage()));
+  }
+
+  private void run(ActiveServer server, Profile profile, int count) {
+    String user = server.snapshot().user();
+    try {
+      server.progress().append(ProgressEvent.step(10, "Choosing " + count + " node(s) for " + profile.name()));
+      DiscoveryService.Selection selection = discovery.select(new SelectCommand(profile.name(), user, null, count, null, null));
+      List<String> hostnames = selection.outcome().selected().stream().map(ScoredNode::hostname).toList();
+      NodeReport primary = selection.outcome().selected().get(0).node();
+      if (primary.agentPort() == null) {
+        throw new SpawnException("node " + primary.hostname() + " has no node API (its agent runs without --api-port)");
+      }
+      int port = freePort(primary.hostname());
+      server.placed(hostnames, primary.hostname(), primary.ip(), primary.agentPort(), port);
+      ActiveServer.Snapshot s = server.snapshot();
+      server.progress().append(ProgressEvent.step(30, "Starting the container on " + primary.hostname()));
+      agents.remove(s.agentUrl(), containerName(user)); // a leftover of a crashed hub would clash by name
+      String id = agents.start(s.agentUrl(), spec(s, profile, primary));
+      server.started(id);
+      server.progress().append(ProgressEvent.step(50, "Container started on " + primary.hostname() + "; waiting for Jupyter to answer"));
+      awaitReady(server.snapshot());
+      if (!server.transition(ServerState.RUNNING, null)) throw new SpawnException("the server was stopped while starting");
+      routes.add(new ProxyRoute(user, primary.ip(), port, s.token()));
+      saveRunning(server.snapshot());
+      server.progress().append(ProgressEvent.ready(s.url()));
+      LOG.atInfo().addKeyValue("user", user).addKeyValue("node", primary.hostname()).addKeyValue("port", port).log("server ready");
+    } catch (RuntimeException e) {
+      fail(server, e instanceof SpawnException || e instanceof NodeAgentClient.AgentCallException
+          || e instanceof dev.gpuhub.core.placement.NotEnoughNodesException ? e.getMessage() : e.toString());
+    }
+  }
+
+  private void awaitReady(ActiveServer.Snapshot s) {
+    long deadline = System.nanoTime() + config.startTimeout().toNanos();
+    URI status = URI.create("http://" + (s.nodeIp().contains(":") ? "[" + s.nodeIp() + "]" : s.nodeIp()) + ":" + s.port()
+        + s.url() + "api/status");
+    int probes = 0;
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<Void> r = probe.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(2))
+            .header("Authorization", "token " + s.token()).GET().build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) return;
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SpawnException("interrupted while waiting for the server");
+      }
+      if (++probes % 4 == 0) {
+        var c = agents.inspect(s.agentUrl(), s.containerId());
+        if (c.isEmpty() || !c.get().running()) {
+          throw new SpawnException("the container stopped before Jupyter answered (exit code "
+              + c.map(NodeAgentClient.Container::exitCode).orElse(null) + "): "
+              + lastLines(agents.logs(s.agentUrl(), s.containerId(), 20)));
+        }
+      }
+      sleep(PROBE_EVERY);
+    }
+    throw new SpawnException("Jupyter did not answer within " + config.startTimeout().toSeconds() + " s (start timeout)");
+  }
+
+  private NodeAgentClient.Spec spec(ActiveServer.Snapshot s, Profile profile, NodeReport primary) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GPUHUB_NODE", primary.hostname());
+    env.put("GPUHUB_USER", s.user());
+    env.put("JUPYTERHUB_USER", s.user());
+    Map<String, String> labels = Map.of(USER_LABEL, s.user(), "gpuhub.profile", profile.name());
+    List<String> gpus = new ArrayList<>();
+    if (profile.gpuRequired() && !primary.gpuInfo().isEmpty()) gpus.add(primary.gpuInfo().get(0).uuid());
+    return new NodeAgentClient.Spec(containerName(s.user()), s.image(),
+        config.commandFor(primary.ip(), s.port(), s.user(), s.token()), env, labels,
+        profile.cpuRequirement(), (long) (profile.ramRequirement() * (1L << 30)), gpus);
+  }
+
+  private void fail(ActiveServer server, String reason) {
+    ActiveServer.Snapshot s = server.snapshot();
+    LOG.atWarn().addKeyValue("user", s.user()).log("spawn failed: {}", reason);
+    routes.remove(s.user());
+    if (s.agentUrl() != null) {
+      try {
+        agents.remove(s.agentUrl(), s.containerId() != null ? s.containerId() : containerName(s.user()));
+      } catch (RuntimeException e) {
+        LOG.atWarn().addKeyValue("user", s.user()).log("could not remove the failed container: {}", e.getMessage());
+      }
+    }
+    server.transition(ServerState.FAILED, reason);
+    try {
+      ledger.ended(s.user(), ServerState.FAILED, reason);
+    } catch (RuntimeException e) {
+      LOG.warn("could not record the failure of {}'s server", s.user(), e);
+    }
+    server.progress().append(ProgressEvent.failure(reason));
+  }
+
+  /**
+   * Stops the user's server: route first, then the container, then the record. Returns false when
+   * the user had no active server.
+   */
+  public boolean stop(String user, String reason) {
+    ActiveServer server = servers.get(user);
+    if (server == null || !server.transition(ServerState.STOPPING, reason)) return false;
+    routes.remove(user);
+    ActiveServer.Snapshot s = server.snapshot();
+    try {
+      if (s.agentUrl() != null) agents.remove(s.agentUrl(), s.containerId() != null ? s.containerId() : containerName(user));
+      server.transition(ServerState.STOPPED, reason);
+    } catch (RuntimeException e) {
+      server.transition(ServerState.FAILED, "stop failed: " + e.getMessage());
+      throw e;
+    } finally {
+      try {
+        ledger.ended(user, server.snapshot().state(), reason);
+      } catch (RuntimeException e) {
+        LOG.warn("could not record the stop of {}'s server", user, e);
+      }
+    }
+    LOG.atInfo().addKeyValue("user", user).addKeyValue("reason", reason).log("server stopped");
+    return true;
+  }
+
+  /** Takes over a server that was running before a restart (see {@link Reconciler}). */
+  void adopt(ActiveServer.Snapshot running) {
+    ActiveServer server = new ActiveServer(running);
+    servers.put(running.user(), server);
+    routes.add(new ProxyRoute(running.user(), running.nodeIp(), running.port(), running.token()));
+    server.progress().append(ProgressEvent.ready(running.url()));
+  }
+
+  public Optional<ActiveServer> server(String user) {
+    return Optional.ofNullable(servers.get(user));
+  }
+
+  /** Every tracked server by user (including stopped and failed ones until replaced). */
+  public Map<String, ActiveServer> servers() {
+    return Map.copyOf(servers);
+  }
+
+  public static String containerName(String user) {
+    return "gpuhub-" + user;
+  }
+
+  private void saveRunning(ActiveServer.Snapshot s) {
+    try {
+      ledger.running(s);
+    } catch (RuntimeException e) {
+      LOG.warn("could not record {}'s running server; it will not be adopted after a restart", s.user(), e);
+    }
+  }
+
+  private int freePort(String hostname) {
+    List<Integer> taken = servers.values().stream().map(ActiveServer::snapshot)
+        .filter(s -> s.state().isActive() && hostname.equals(s.primaryHostname())).map(ActiveServer.Snapshot::port).toList();
+    for (int i = 0; i < 1000; i++) {
+      int p = config.portMin() + random.nextInt(config.portMax() - config.portMin() + 1);
+      if (!taken.contains(p)) return p;
+    }
+    throw new SpawnException("no free port left between " + config.portMin() + " and " + config.portMax() + " on " + hostname);
+  }
+
+  private String newToken() {
+    byte[] b = new byte[24];
+    random.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static String lastLines(String logs) {
+    String[] lines = logs.strip().split("\n");
+    return String.join(" | ", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 5), lines.length));
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SpawnException("interrupted");
+    }
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+  }
+
+  /** A spawn step failed; the message is shown to the user. */
+  static final class SpawnException extends RuntimeException {
+    SpawnException(String message) {
+      super(message);
+    }
+  }
+}

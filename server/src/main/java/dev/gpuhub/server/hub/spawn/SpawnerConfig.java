@@ -1,0 +1,62 @@
+package dev.gpuhub.server.hub.spawn;
+
+import dev.gpuhub.core.config.EnvReader;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Spawner settings, validated at start.
+ *
+ * @param cpuImage        image for CPU profiles ({@code GPUHUB_CPU_IMAGE})
+ * @param gpuImage        image for GPU profiles ({@code GPUHUB_GPU_IMAGE})
+ * @param command         server command template ({@code GPUHUB_NOTEBOOK_COMMAND}); placeholders
+ *                        {ip} {port} {base_url} {token} {user}
+ * @param startTimeout    how long a server may take to answer ({@code GPUHUB_START_TIMEOUT_SECONDS})
+ * @param portMin         lowest port a server may listen on ({@code GPUHUB_SERVER_PORT_MIN})
+ * @param portMax         highest port ({@code GPUHUB_SERVER_PORT_MAX})
+ * @param idleTimeout     servers without traffic this long are stopped ({@code GPUHUB_IDLE_TIMEOUT_SECONDS})
+ * @param cullInterval    how often the culler looks ({@code GPUHUB_CULL_INTERVAL_SECONDS})
+ */
+public record SpawnerConfig(String cpuImage, String gpuImage, String command, Duration startTimeout,
+                            int portMin, int portMax, Duration idleTimeout, Duration cullInterval) {
+
+  /** The image `./gpuhub build-image` builds. */
+  public static final String DEFAULT_IMAGE = "gpuhub-notebook:latest";
+  /** Jupyter Notebook 6 (Debian's python3-notebook) on the node's address, under the user's prefix. */
+  public static final String DEFAULT_COMMAND = "python3 -m notebook --ip={ip} --port={port} --no-browser --allow-root"
+      + " --NotebookApp.base_url={base_url} --NotebookApp.token={token} --NotebookApp.port_retries=0"
+      + " --NotebookApp.notebook_dir=/root";
+  /** Seed: 120 s start timeout. */
+  public static final int DEFAULT_START_TIMEOUT_SECONDS = 120;
+  /** Seed: servers idle for 600 s are stopped. */
+  public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 600;
+
+  public SpawnerConfig {
+    if (portMin > portMax) throw new IllegalArgumentException("GPUHUB_SERVER_PORT_MIN must not exceed GPUHUB_SERVER_PORT_MAX");
+    if (!command.contains("{port}") || !command.contains("{token}") || !command.contains("{base_url}")) {
+      throw new IllegalArgumentException("GPUHUB_NOTEBOOK_COMMAND must contain {port}, {token} and {base_url}");
+    }
+  }
+
+  public static SpawnerConfig fromEnv(Map<String, String> env) {
+    EnvReader r = new EnvReader(env);
+    return new SpawnerConfig(
+        r.string("GPUHUB_CPU_IMAGE", DEFAULT_IMAGE),
+        r.string("GPUHUB_GPU_IMAGE", DEFAULT_IMAGE),
+        r.string("GPUHUB_NOTEBOOK_COMMAND", DEFAULT_COMMAND),
+        Duration.ofSeconds(r.integer("GPUHUB_START_TIMEOUT_SECONDS", DEFAULT_START_TIMEOUT_SECONDS, 5, 3600)),
+        r.integer("GPUHUB_SERVER_PORT_MIN", 20000, 1024, 65535),
+        r.integer("GPUHUB_SERVER_PORT_MAX", 29999, 1024, 65535),
+        Duration.ofSeconds(r.integer("GPUHUB_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 30 * 86_400)),
+        Duration.ofSeconds(r.integer("GPUHUB_CULL_INTERVAL_SECONDS", 60, 1, 86_400)));
+  }
+
+  /** The command for one server, split into arguments after the placeholders are filled. */
+  public List<String> commandFor(String ip, int port, String user, String token) {
+    String filled = command.replace("{ip}", ip).replace("{port}", Integer.toString(port))
+        .replace("{base_url}", "/user/" + user + "/").replace("{token}", token).replace("{user}", user);
+    return Arrays.stream(filled.trim().split("\\s+")).toList();
+  }
+}
