@@ -1,0 +1,137 @@
+package dev.gpuhub.server.hub.web;
+
+import static dev.gpuhub.server.hub.web.Html.esc;
+
+import dev.gpuhub.core.node.NodeMetricRecord;
+import dev.gpuhub.core.node.NodeRecord;
+import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.server.discovery.DiscoveryService;
+import dev.gpuhub.server.hub.HubIdentity;
+import dev.gpuhub.server.hub.proxy.RouteTable;
+import dev.gpuhub.server.hub.spawn.ActiveServer;
+import dev.gpuhub.server.hub.spawn.ServerState;
+import dev.gpuhub.server.hub.spawn.Spawner;
+import dev.gpuhub.store.ClusterRepository;
+import dev.gpuhub.store.HubRepository;
+import dev.gpuhub.store.HubUserRecord;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** {@code /hub/home} (the user's server, start/stop) and {@code /hub/admin} (users, servers, nodes). */
+public final class HomeAdminRoutes {
+  private final HubIdentity identity;
+  private final Spawner spawner;
+  private final RouteTable routes;
+  private final DiscoveryService discovery;
+  private final ClusterRepository cluster;
+  private final HubRepository hub;
+
+  public HomeAdminRoutes(HubIdentity identity, Spawner spawner, RouteTable routes, DiscoveryService discovery,
+                         ClusterRepository cluster, HubRepository hub) {
+    this.identity = identity;
+    this.spawner = spawner;
+    this.routes = routes;
+    this.discovery = discovery;
+    this.cluster = cluster;
+    this.hub = hub;
+  }
+
+  public void install(JavalinConfig c) {
+    c.routes.get("/hub/home", this::home);
+    c.routes.get("/hub/admin", this::admin);
+  }
+
+  private void home(Context ctx) {
+    HubIdentity.User user = identity.requireUser(ctx);
+    String xsrf = identity.xsrfToken(ctx);
+    Optional<ActiveServer.Snapshot> s = spawner.server(user.name()).map(ActiveServer::snapshot);
+    StringBuilder b = new StringBuilder("<h1>Your server</h1>");
+    if (s.isPresent() && s.get().state() == ServerState.RUNNING) {
+      b.append("<p class=\"ok\">Running on ").append(esc(s.get().primaryHostname())).append(" (profile ")
+          .append(esc(s.get().profile())).append(", since ").append(esc(s.get().startedAt())).append(")</p>")
+          .append("<p><a id=\"open\" href=\"").append(esc(s.get().url())).append("\">Open my server</a></p>")
+          .append(stopButton(user.name(), xsrf, "stop"));
+    } else if (s.isPresent() && s.get().state() == ServerState.PENDING) {
+      b.append("<p>Starting... <a href=\"/hub/spawn-pending/").append(esc(user.name())).append("\">follow progress</a></p>");
+    } else {
+      if (s.isPresent() && s.get().state() == ServerState.FAILED) {
+        b.append("<p class=\"error\">Last start failed: ").append(esc(s.get().failureReason())).append("</p>");
+      }
+      b.append("<p>No server running. <a id=\"start\" href=\"/hub/spawn\">Start my server</a></p>");
+    }
+    ctx.html(Html.page("Home", user.name(), user.admin(), b.toString()));
+  }
+
+  private void admin(Context ctx) {
+    HubIdentity.User user = identity.requireAdmin(ctx);
+    String xsrf = identity.xsrfToken(ctx);
+    Map<String, ActiveServer> servers = spawner.servers();
+    StringBuilder b = new StringBuilder("<h1>Admin</h1><h2>Users</h2><table id=\"users\"><tr><th>Name</th><th>Admin</th>"
+        + "<th>Server</th><th>Last login</th><th></th></tr>");
+    for (HubUserRecord u : hub.users()) {
+      ActiveServer server = servers.get(u.name());
+      String state = server == null ? "-" : server.snapshot().state().name().toLowerCase(Locale.ROOT);
+      b.append("<tr><td>").append(esc(u.name())).append("</td><td>").append(u.admin() ? "yes" : "")
+          .append("</td><td>").append(esc(state)).append("</td><td>").append(esc(u.lastLogin() == null ? "-" : u.lastLogin()))
+          .append("</td><td>").append(u.name().equals(user.name()) ? "" : deleteUserButton(u.name(), xsrf)).append("</td></tr>");
+    }
+    b.append("</table><h2>Running servers</h2><table id=\"servers\"><tr><th>User</th><th>State</th><th>Node</th>"
+        + "<th>Profile</th><th>Since</th><th>Last activity</th><th></th></tr>");
+    for (ActiveServer server : servers.values()) {
+      ActiveServer.Snapshot s = server.snapshot();
+      if (!s.state().isActive()) continue;
+      b.append("<tr><td>").append(esc(s.user())).append("</td><td>").append(esc(s.state().name().toLowerCase(Locale.ROOT)))
+          .append("</td><td>").append(esc(s.primaryHostname())).append("</td><td>").append(esc(s.profile()))
+          .append("</td><td>").append(esc(s.startedAt())).append("</td><td>")
+          .append(esc(routes.lastActivity(s.user()).map(Object::toString).orElse("-")))
+          .append("</td><td>").append(stopButton(s.user(), xsrf, "stop-" + s.user())).append("</td></tr>");
+    }
+    b.append("</table><h2>Nodes</h2><table id=\"nodes\"><tr><th>Hostname</th><th>Status</th><th>IP</th><th>CPU %</th>"
+        + "<th>Mem %</th><th>Containers</th><th>GPUs</th><th>Load (last metric rows)</th></tr>");
+    Map<String, NodeReport> live = discovery.liveNodes().stream().collect(Collectors.toMap(NodeReport::hostname, n -> n));
+    for (NodeRecord n : cluster.allNodes()) {
+      NodeReport r = live.get(n.hostname());
+      b.append("<tr><td>").append(esc(n.hostname())).append("</td><td>").append(r != null ? "live" : n.isActive() ? "silent" : "inactive")
+          .append("</td><td>").append(esc(n.ip())).append("</td><td>").append(r == null ? "-" : esc(r.cpuUsagePercent()))
+          .append("</td><td>").append(r == null ? "-" : esc(r.memoryUsagePercent())).append("</td><td>")
+          .append(r == null ? "-" : r.totalContainers() + "/" + r.maxContainers()).append("</td><td>").append(n.gpuInfo().size())
+          .append("</td><td>").append(sparkline(cluster.recentMetrics(n.hostname(), 60))).append("</td></tr>");
+    }
+    b.append("</table><script>async function act(url,method,xsrf){const r=await fetch(url,{method,headers:{'X-XSRFToken':xsrf}});"
+        + "if(!r.ok)alert('failed: '+r.status);location.reload();}</script>");
+    ctx.html(Html.page("Admin", user.name(), true, b.toString()));
+  }
+
+  private static String stopButton(String owner, String xsrf, String id) {
+    return "<button id=\"" + esc(id) + "\" onclick=\"act('/hub/api/users/" + esc(owner) + "/server','DELETE','" + esc(xsrf)
+        + "')\">Stop server</button>" + (id.equals("stop") ? "<script>async function act(url,method,xsrf){const r=await fetch(url,"
+        + "{method,headers:{'X-XSRFToken':xsrf}});if(!r.ok)alert('failed: '+r.status);location.reload();}</script>" : "");
+  }
+
+  private static String deleteUserButton(String name, String xsrf) {
+    return "<button onclick=\"if(confirm('Delete " + esc(name) + "?'))act('/hub/api/users/" + esc(name) + "','DELETE','"
+        + esc(xsrf) + "')\">Delete user</button>";
+  }
+
+  /** An inline SVG line of the load score history (oldest left), or "-" without data. */
+  static String sparkline(List<NodeMetricRecord> newestFirst) {
+    if (newestFirst.isEmpty()) return "-";
+    int n = newestFirst.size();
+    double max = newestFirst.stream().mapToDouble(NodeMetricRecord::loadScore).max().orElse(1);
+    max = Math.max(max, 1);
+    StringBuilder points = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      double x = n == 1 ? 0 : 120.0 * i / (n - 1);
+      double y = 28 - 26 * newestFirst.get(n - 1 - i).loadScore() / max;
+      points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+    }
+    return "<svg width=\"122\" height=\"30\" role=\"img\" aria-label=\"load score history\"><polyline fill=\"none\" "
+        + "stroke=\"#1f6feb\" stroke-width=\"1.5\" points=\"" + points.toString().trim() + "\"/></svg> "
+        + String.format(Locale.ROOT, "%.1f", newestFirst.get(0).loadScore());
+  }
+}

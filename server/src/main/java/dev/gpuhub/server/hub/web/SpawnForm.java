@@ -1,0 +1,67 @@
+package dev.gpuhub.server.hub.web;
+
+import static dev.gpuhub.server.hub.web.Html.esc;
+
+import dev.gpuhub.core.profile.Profile;
+import dev.gpuhub.server.hub.spawn.SpawnerConfig;
+import java.util.List;
+
+/**
+ * The options form (seed figure 4.6): profile cards, the image for the chosen profile, the node
+ * count within the profile's range, a live table of eligible nodes (polled every 3 s, primary node
+ * marked) and a summary of what will start.
+ */
+final class SpawnForm {
+  private SpawnForm() {}
+
+  static String render(List<Profile> profiles, SpawnerConfig config, String xsrf, String error) {
+    StringBuilder b = new StringBuilder("<h1>Start a server</h1>");
+    if (error != null) b.append("<p class=\"error\" id=\"error\">").append(esc(error)).append("</p>");
+    b.append("<form method=\"post\" action=\"/hub/spawn\" id=\"spawn-form\">")
+        .append("<input type=\"hidden\" name=\"_xsrf\" value=\"").append(esc(xsrf)).append("\">")
+        .append("<h2>Profile</h2><div class=\"cards\">");
+    boolean first = true;
+    for (Profile p : profiles) {
+      b.append("<label class=\"card\"><input type=\"radio\" name=\"profile\" value=\"").append(esc(p.name())).append('"')
+          .append(" data-min=\"").append(p.minNodes()).append("\" data-max=\"").append(p.maxNodes()).append('"')
+          .append(" data-gpu=\"").append(p.gpuRequired()).append('"').append(first ? " checked" : "").append('>')
+          .append("<b>").append(esc(p.displayName())).append("</b><br><span class=\"muted\">").append(esc(p.description()))
+          .append("</span><br>").append(num(p.cpuRequirement())).append(" cores, ").append(num(p.ramRequirement()))
+          .append(" GB").append(p.gpuRequired() ? ", GPU" : "").append(", ")
+          .append(p.minNodes() == p.maxNodes() ? p.minNodes() + " node" + (p.minNodes() == 1 ? "" : "s")
+              : p.minNodes() + "-" + p.maxNodes() + " nodes")
+          .append("</label>");
+      first = false;
+    }
+    b.append("</div><h2>Environment</h2><select name=\"image\" id=\"image\">")
+        .append("<option value=\"").append(esc(config.cpuImage())).append("\" data-kind=\"cpu\">CPU environment (")
+        .append(esc(config.cpuImage())).append(")</option>")
+        .append("<option value=\"").append(esc(config.gpuImage())).append("\" data-kind=\"gpu\">GPU environment (")
+        .append(esc(config.gpuImage())).append(")</option></select>")
+        .append("<h2>Nodes</h2><input type=\"number\" name=\"node_count\" id=\"node_count\" value=\"1\" min=\"1\" max=\"1\">")
+        .append("<table id=\"nodes\"><thead><tr><th></th><th>Hostname</th><th>Status</th><th>IP</th><th>Cores</th>")
+        .append("<th>Memory</th><th>Containers</th><th>GPU</th><th>CPU %</th><th>Mem %</th></tr></thead><tbody></tbody></table>")
+        .append("<p id=\"summary\" class=\"muted\"></p><input type=\"submit\" value=\"Start\" id=\"start\"></form>")
+        .append("<script>").append(SCRIPT).append("</script>");
+    return b.toString();
+  }
+
+  private static final String SCRIPT = String.join("\n",
+      "const form=document.getElementById('spawn-form');",
+      "function profile(){return form.querySelector('input[name=profile]:checked');}",
+      "function esc(s){return String(s).replace(/[&<>\"']/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','\"':'&quot;',\"'\":'&#39;'}[c]));}",
+      "function syncProfile(){const p=profile();if(!p)return;const n=document.getElementById('node_count');",
+      " n.min=p.dataset.min;n.max=p.dataset.max;if(+n.value<+n.min||+n.value>+n.max)n.value=n.min;",
+      " const img=document.getElementById('image');img.value=img.querySelector('option[data-kind='+(p.dataset.gpu==='true'?'gpu':'cpu')+']').value;refresh();}",
+      "async function refresh(){const p=profile();if(!p)return;const r=await fetch('/hub/api/nodes?profile='+encodeURIComponent(p.value));",
+      " if(!r.ok)return;const d=await r.json();const rows=d.nodes.map(n=>'<tr'+(n.eligible?'':' class=\"muted\" title=\"'+esc(n.rejection_reason)+'\"')+'><td>'+(n.primary?'&#9733; primary':'')+'</td><td>'+esc(n.hostname)+'</td><td>'+(n.eligible?'eligible':'not eligible: '+esc(n.rejection_reason))+'</td><td>'+esc(n.ip)+'</td><td>'+n.cpu_cores+'</td><td>'+n.ram_gb+' GB</td><td>'+n.total_containers+'/'+n.max_containers+'</td><td>'+(n.has_gpu?n.gpu_info.length+' x '+esc((n.gpu_info[0]||{}).name||'GPU'):'-')+'</td><td>'+(n.cpu_usage_percent??'?')+'</td><td>'+(n.memory_usage_percent??'?')+'</td></tr>');",
+      " document.querySelector('#nodes tbody').innerHTML=rows.join('');",
+      " const eligible=d.nodes.filter(n=>n.eligible).length;const want=+document.getElementById('node_count').value;",
+      " const prim=d.nodes.find(n=>n.primary);document.getElementById('summary').textContent=p.parentElement.querySelector('b').textContent+', '+want+' node(s), '+document.getElementById('image').value+'; '+eligible+' eligible node(s)'+(prim?', primary: '+prim.hostname:'')+(eligible<want?' - not enough nodes now':'');}",
+      "form.addEventListener('change',e=>{if(e.target.name==='profile')syncProfile();else refresh();});",
+      "syncProfile();setInterval(refresh,3000);");
+
+  private static String num(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+}

@@ -1,0 +1,238 @@
+package dev.gpuhub.server.hub.web;
+
+import static dev.gpuhub.server.hub.web.Html.esc;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gpuhub.core.profile.Profile;
+import dev.gpuhub.server.discovery.DiscoveryService;
+import dev.gpuhub.server.discovery.EligibleNode;
+import dev.gpuhub.server.http.JsonBodies;
+import dev.gpuhub.server.hub.HubIdentity;
+import dev.gpuhub.server.hub.spawn.ActiveServer;
+import dev.gpuhub.server.hub.spawn.ProgressEvent;
+import dev.gpuhub.server.hub.spawn.ServerState;
+import dev.gpuhub.server.hub.spawn.Spawner;
+import dev.gpuhub.server.hub.spawn.SpawnerConfig;
+import dev.gpuhub.store.ClusterRepository;
+import dev.gpuhub.wire.JsonFields;
+import dev.gpuhub.wire.WireJson;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Starting and following a server, JupyterHub-style: the options form ({@code GET /hub/spawn}),
+ * its POST, the pending page, the REST server endpoints and the progress event stream, plus the
+ * node table the form polls ({@code GET /hub/api/nodes}).
+ */
+public final class SpawnRoutes {
+  private static final ObjectMapper MAPPER = WireJson.mapper();
+  /** Longest a progress stream stays open. */
+  private static final long PROGRESS_STREAM_SECONDS = 600;
+
+  private final HubIdentity identity;
+  private final Spawner spawner;
+  private final DiscoveryService discovery;
+  private final ClusterRepository repository;
+  private final SpawnerConfig config;
+
+  public SpawnRoutes(HubIdentity identity, Spawner spawner, DiscoveryService discovery, ClusterRepository repository,
+                     SpawnerConfig config) {
+    this.identity = identity;
+    this.spawner = spawner;
+    this.discovery = discovery;
+    this.repository = repository;
+    this.config = config;
+  }
+
+  public void install(JavalinConfig c) {
+    var r = c.routes;
+    r.get("/hub/spawn", this::form);
+    r.post("/hub/spawn", this::formPost);
+    r.get("/hub/spawn-pending/{name}", this::pending);
+    r.get("/hub/api/nodes", this::nodes);
+    r.post("/hub/api/users/{name}/server", this::apiStart);
+    r.delete("/hub/api/users/{name}/server", this::apiStop);
+    r.get("/hub/api/users/{name}/server", this::apiStatus);
+    r.sse("/hub/api/users/{name}/server/progress", this::progress);
+  }
+
+  private void form(Context ctx) {
+    HubIdentity.User user = identity.requireUser(ctx);
+    Optional<ActiveServer> existing = spawner.server(user.name()).filter(s -> s.snapshot().state().isActive());
+    if (existing.isPresent()) {
+      ctx.redirect(existing.get().snapshot().state() == ServerState.RUNNING ? "/user/" + user.name() + "/" : "/hub/spawn-pending/" + user.name());
+      return;
+    }
+    ctx.html(Html.page("Start a server", user.name(), user.admin(), SpawnForm.render(repository.profiles(), config,
+        identity.xsrfToken(ctx), ctx.queryParam("error"))));
+  }
+
+  private void formPost(Context ctx) {
+    HubIdentity.User user = identity.requireUser(ctx);
+    identity.checkXsrf(ctx);
+    String profile = first(ctx.formParam("profile"), ctx.formParam("profile_name"), profileById(ctx.formParam("profile_id")));
+    String image = ctx.formParam("image");
+    String count = first(ctx.formParam("node_count"), ctx.formParam("node_count_final"), null);
+    try {
+      Integer nodeCount = count == null || count.isBlank() ? null : Integer.parseInt(count.strip());
+      spawner.spawn(user.name(), new Spawner.SpawnOptions(profile, image, nodeCount));
+    } catch (NumberFormatException e) {
+      ctx.redirect("/hub/spawn?error=" + java.net.URLEncoder.encode("node count must be a whole number", java.nio.charset.StandardCharsets.UTF_8));
+      return;
+    } catch (IllegalArgumentException | IllegalStateException | dev.gpuhub.server.discovery.NotFoundException e) {
+      ctx.redirect("/hub/spawn?error=" + java.net.URLEncoder.encode(e.getMessage(), java.nio.charset.StandardCharsets.UTF_8));
+      return;
+    }
+    ctx.redirect("/hub/spawn-pending/" + user.name());
+  }
+
+  private String profileById(String id) {
+    if (id == null || id.isBlank()) return null;
+    return discovery.profile(id.strip()).map(Profile::name).orElse(id.strip());
+  }
+
+  private void pending(Context ctx) {
+    String owner = ctx.pathParam("name");
+    HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, owner);
+    Optional<ActiveServer> server = spawner.server(owner);
+    if (server.isPresent() && server.get().snapshot().state() == ServerState.RUNNING) {
+      ctx.redirect("/user/" + owner + "/");
+      return;
+    }
+    String body = "<h1>Starting the server of " + esc(owner) + "</h1>"
+        + "<progress id=\"bar\" max=\"100\" value=\"0\"></progress><p id=\"msg\" class=\"muted\">Waiting for progress...</p>"
+        + "<ul id=\"log\"></ul><script>"
+        + "const es=new EventSource('/hub/api/users/" + esc(owner) + "/server/progress');"
+        + "es.onmessage=e=>{const d=JSON.parse(e.data);document.getElementById('bar').value=d.progress;"
+        + "document.getElementById('msg').textContent=d.message;const li=document.createElement('li');li.textContent=d.message;"
+        + "document.getElementById('log').appendChild(li);"
+        + "if(d.ready){es.close();window.location=d.url;}if(d.failed){es.close();document.getElementById('msg').className='error';}};"
+        + "</script><p><a href=\"/hub/home\">Back to home</a></p>";
+    ctx.html(Html.page("Starting", user.name(), user.admin(), body));
+  }
+
+  private void nodes(Context ctx) {
+    identity.requireUser(ctx);
+    String ref = ctx.queryParam("profile");
+    Profile profile = ref == null || ref.isBlank() ? null : discovery.profile(ref).orElse(null);
+    ObjectNode body = MAPPER.createObjectNode();
+    ArrayNode nodes = body.putArray("nodes");
+    boolean primaryMarked = false;
+    for (EligibleNode e : discovery.eligibility(profile)) {
+      ObjectNode n = MAPPER.valueToTree(e.scored().node());
+      n.put("load_score", e.scored().loadScore());
+      n.put("eligible", e.eligible());
+      n.put("primary", e.eligible() && !primaryMarked);
+      if (e.eligible()) primaryMarked = true;
+      if (!e.eligible()) n.put("rejection_reason", e.rejectionReason());
+      nodes.add(n);
+    }
+    ctx.json(body);
+  }
+
+  private void apiStart(Context ctx) {
+    String owner = ctx.pathParam("name");
+    identity.requireOwnerOrAdmin(ctx, owner);
+    identity.checkXsrf(ctx);
+    JsonFields f = JsonFields.of(ctx.body().isBlank() ? MAPPER.createObjectNode() : JsonBodies.read(ctx), null);
+    String profile = f.optionalText("profile", 63, null);
+    String image = f.optionalText("image", 255, null);
+    Integer count = f.has("node_count") ? (int) f.requireLong("node_count", 1, 1000) : null;
+    Optional<ActiveServer> existing = spawner.server(owner).filter(s -> s.snapshot().state().isActive());
+    if (existing.isPresent()) {
+      ctx.status(existing.get().snapshot().state() == ServerState.RUNNING ? 201 : 202).json(status(existing.get()));
+      return;
+    }
+    ActiveServer server = spawner.spawn(owner, new Spawner.SpawnOptions(profile, image, count));
+    ctx.status(202).json(status(server));
+  }
+
+  private void apiStop(Context ctx) {
+    String owner = ctx.pathParam("name");
+    identity.requireOwnerOrAdmin(ctx, owner);
+    identity.checkXsrf(ctx);
+    spawner.stop(owner, "stopped by " + identity.current(ctx).map(HubIdentity.User::name).orElse("?"));
+    ctx.status(204);
+  }
+
+  private void apiStatus(Context ctx) {
+    String owner = ctx.pathParam("name");
+    identity.requireOwnerOrAdmin(ctx, owner);
+    ActiveServer server = spawner.server(owner).orElseThrow(() ->
+        new dev.gpuhub.server.discovery.NotFoundException(owner + " has no server"));
+    ctx.json(status(server));
+  }
+
+  private static ObjectNode status(ActiveServer server) {
+    ActiveServer.Snapshot s = server.snapshot();
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("user", s.user());
+    n.put("state", s.state().name().toLowerCase());
+    n.put("ready", s.state() == ServerState.RUNNING);
+    n.put("pending", s.state() == ServerState.PENDING ? "spawn" : null);
+    n.put("url", s.url());
+    n.put("progress_url", "/hub/api/users/" + s.user() + "/server/progress");
+    n.put("profile", s.profile());
+    n.put("image", s.image());
+    n.set("nodes", MAPPER.valueToTree(s.nodes()));
+    n.put("primary_node", s.primaryHostname());
+    n.put("started", s.startedAt().toString());
+    if (s.failureReason() != null) n.put("failure_reason", s.failureReason());
+    return n;
+  }
+
+  private void progress(SseClient client) {
+    Context ctx = client.ctx();
+    String owner = ctx.pathParam("name");
+    identity.requireOwnerOrAdmin(ctx, owner);
+    Optional<ActiveServer> server = spawner.server(owner);
+    if (server.isEmpty()) {
+      client.sendData(event(ProgressEvent.failure(owner + " has no server; start one first")));
+      client.close();
+      return;
+    }
+    CountDownLatch done = new CountDownLatch(1);
+    Consumer<ProgressEvent> follower = e -> {
+      if (client.terminated()) {
+        done.countDown();
+        return;
+      }
+      client.sendData(event(e));
+      if (e.isFinal()) done.countDown();
+    };
+    client.onClose(done::countDown);
+    server.get().progress().follow(follower);
+    try {
+      done.await(PROGRESS_STREAM_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      server.get().progress().unfollow(follower);
+      client.close();
+    }
+  }
+
+  private static String event(ProgressEvent e) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("progress", e.progress());
+    n.put("message", e.message());
+    n.put("ready", e.ready());
+    if (e.failed()) n.put("failed", true);
+    if (e.url() != null) n.put("url", e.url());
+    return n.toString();
+  }
+
+  private static String first(String a, String b, String c) {
+    if (a != null && !a.isBlank()) return a.strip();
+    if (b != null && !b.isBlank()) return b.strip();
+    return c;
+  }
+
+}
