@@ -1,5 +1,6 @@
 package dev.gpuhub.agent;
 
+import dev.gpuhub.agent.api.NodeApi;
 import dev.gpuhub.agent.collect.HostMetricsCollector;
 import dev.gpuhub.agent.collect.NvidiaSmiGpuCollector;
 import dev.gpuhub.core.node.NodeReport;
@@ -28,9 +29,13 @@ import java.util.regex.Pattern;
  * @param maxContainers containers this node accepts, at least 1
  * @param nvidiaSmiPath nvidia-smi binary, a path or a name looked up on PATH
  * @param dockerHost    Docker daemon address, or {@code null} for DOCKER_HOST or the default socket
+ * @param apiPort       port of the node API ({@link NodeApi}): {@link #DEFAULT_API_PORT}, 0 for any free
+ *                      port, or {@link #API_DISABLED} for no node API (the node can then not be spawned on)
+ * @param apiBind       IP address the node API listens on, or {@code null} for the reported address
+ *                      ({@code ip}, else the detected one); {@code 0.0.0.0} listens on all
  */
 public record AgentConfig(URI server, String token, String hostname, String ip, Duration interval,
-    Duration cpuSample, int maxContainers, String nvidiaSmiPath, String dockerHost) {
+    Duration cpuSample, int maxContainers, String nvidiaSmiPath, String dockerHost, int apiPort, String apiBind) {
 
   public static final String OPT_SERVER = "--server";
   public static final String OPT_HOSTNAME = "--hostname";
@@ -40,6 +45,8 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
   public static final String OPT_MAX_CONTAINERS = "--max-containers";
   public static final String OPT_NVIDIA_SMI = "--nvidia-smi";
   public static final String OPT_DOCKER_HOST = "--docker-host";
+  public static final String OPT_API_PORT = "--api-port";
+  public static final String OPT_API_BIND = "--api-bind";
   /** Environment variable holding the shared token (never a command-line option: it would show in ps). */
   public static final String TOKEN_ENV = "GPUHUB_AGENT_TOKEN";
 
@@ -47,6 +54,10 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(15);
   /** Shortest heartbeat period accepted. */
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+  /** Port of the node API unless configured (discovery is 15002). */
+  public static final int DEFAULT_API_PORT = NodeApi.DEFAULT_PORT;
+  /** {@code apiPort} value that turns the node API off. */
+  public static final int API_DISABLED = -1;
   /** Shortest CPU sample accepted; shorter samples are mostly noise. */
   public static final Duration MIN_CPU_SAMPLE = Duration.ofMillis(10);
 
@@ -62,7 +73,7 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
           + "' is not a valid host name: use letters, digits, '.', '-' and '_'");
     }
     ip = blankToNull(ip);
-    if (ip != null) ip = requireIpLiteral(ip);
+    if (ip != null) ip = requireIpLiteral(ip, OPT_IP);
     interval = interval == null ? DEFAULT_INTERVAL : interval;
     if (interval.compareTo(MIN_INTERVAL) < 0) {
       throw new IllegalArgumentException(OPT_INTERVAL + " must be at least " + MIN_INTERVAL.toSeconds() + " s, was " + interval);
@@ -82,46 +93,73 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
         throw new IllegalArgumentException(OPT_DOCKER_HOST + ": " + e.getMessage(), e);
       }
     }
+    if (apiPort != API_DISABLED && (apiPort < 0 || apiPort > 65535)) {
+      throw new IllegalArgumentException(OPT_API_PORT + " must be a TCP port (1-65535), 0 for any free port or "
+          + API_DISABLED + " to disable the node API, was " + apiPort);
+    }
+    apiBind = blankToNull(apiBind);
+    if (apiBind != null) apiBind = requireIpLiteral(apiBind, OPT_API_BIND);
+  }
+
+  /** The settings of earlier versions, with the node API on {@link #DEFAULT_API_PORT} at the reported address. */
+  public AgentConfig(URI server, String token, String hostname, String ip, Duration interval, Duration cpuSample,
+      int maxContainers, String nvidiaSmiPath, String dockerHost) {
+    this(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, DEFAULT_API_PORT, null);
   }
 
   /**
    * Settings with every default: OS host name and address, 15 s interval, 1 s CPU sample,
-   * 10 containers, nvidia-smi on PATH, DOCKER_HOST or the default Docker socket.
+   * 10 containers, nvidia-smi on PATH, DOCKER_HOST or the default Docker socket, node API on port
+   * {@link #DEFAULT_API_PORT} of the reported address.
    *
    * @param serverUrl the discovery service URL, e.g. {@code http://10.0.0.1:15002}
    * @param token     the shared token, usually {@code System.getenv(TOKEN_ENV)}
    */
   public static AgentConfig of(String serverUrl, String token) {
     return new AgentConfig(requireHttpUrl(serverUrl), token, null, null, null, null,
-        NodeReport.DEFAULT_MAX_CONTAINERS, null, null);
+        NodeReport.DEFAULT_MAX_CONTAINERS, null, null, DEFAULT_API_PORT, null);
   }
 
   public AgentConfig withHostname(String value) {
-    return new AgentConfig(server, token, value, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost);
+    return new AgentConfig(server, token, value, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind);
   }
 
   public AgentConfig withIp(String value) {
-    return new AgentConfig(server, token, hostname, value, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost);
+    return new AgentConfig(server, token, hostname, value, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind);
   }
 
   public AgentConfig withInterval(Duration value) {
-    return new AgentConfig(server, token, hostname, ip, value, cpuSample, maxContainers, nvidiaSmiPath, dockerHost);
+    return new AgentConfig(server, token, hostname, ip, value, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind);
   }
 
   public AgentConfig withCpuSample(Duration value) {
-    return new AgentConfig(server, token, hostname, ip, interval, value, maxContainers, nvidiaSmiPath, dockerHost);
+    return new AgentConfig(server, token, hostname, ip, interval, value, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind);
   }
 
   public AgentConfig withMaxContainers(int value) {
-    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, value, nvidiaSmiPath, dockerHost);
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, value, nvidiaSmiPath, dockerHost, apiPort, apiBind);
   }
 
   public AgentConfig withNvidiaSmiPath(String value) {
-    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, value, dockerHost);
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, value, dockerHost, apiPort, apiBind);
   }
 
   public AgentConfig withDockerHost(String value) {
-    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, value);
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, value, apiPort, apiBind);
+  }
+
+  /** The node API port: a TCP port, 0 for any free port, {@link #API_DISABLED} for none. */
+  public AgentConfig withApiPort(int value) {
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, value, apiBind);
+  }
+
+  public AgentConfig withApiBind(String value) {
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, value);
+  }
+
+  /** True unless {@code apiPort} is {@link #API_DISABLED}. */
+  public boolean apiEnabled() {
+    return apiPort != API_DISABLED;
   }
 
   /** Like the record's, with the token masked. */
@@ -129,7 +167,7 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
   public String toString() {
     return "AgentConfig[server=" + server + ", token=***, hostname=" + hostname + ", ip=" + ip + ", interval="
         + interval + ", cpuSample=" + cpuSample + ", maxContainers=" + maxContainers + ", nvidiaSmiPath="
-        + nvidiaSmiPath + ", dockerHost=" + dockerHost + "]";
+        + nvidiaSmiPath + ", dockerHost=" + dockerHost + ", apiPort=" + apiPort + ", apiBind=" + apiBind + "]";
   }
 
   private static URI requireHttpUrl(String url) {
@@ -148,7 +186,7 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
     }
   }
 
-  private static String requireIpLiteral(String ip) {
+  private static String requireIpLiteral(String ip, String option) {
     var v4 = IPV4.matcher(ip);
     boolean ok;
     if (v4.matches()) {
@@ -157,7 +195,7 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
     } else {
       ok = ip.contains(":") && isIpv6Literal(ip);
     }
-    if (!ok) throw new IllegalArgumentException(OPT_IP + " '" + ip + "' is not an IPv4 or IPv6 address");
+    if (!ok) throw new IllegalArgumentException(option + " '" + ip + "' is not an IPv4 or IPv6 address");
     return ip;
   }
 

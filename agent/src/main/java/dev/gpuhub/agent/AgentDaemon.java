@@ -1,7 +1,9 @@
 package dev.gpuhub.agent;
 
+import dev.gpuhub.agent.api.NodeApiServer;
 import dev.gpuhub.agent.collect.ContainerCounter;
 import dev.gpuhub.agent.collect.HostMetricsCollector;
+import dev.gpuhub.agent.collect.LocalHost;
 import dev.gpuhub.agent.collect.NodeReportCollector;
 import dev.gpuhub.agent.collect.NvidiaSmiGpuCollector;
 import dev.gpuhub.agent.heartbeat.Backoff;
@@ -22,7 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's heartbeat loop: every {@code interval} it collects a {@link NodeReport} and sends it.
+ * The agent: its node API ({@link NodeApiServer}, when configured) and its heartbeat loop, which
+ * every {@code interval} collects a {@link NodeReport}, stamps it with the node API's port
+ * ({@code agent_port}) and sends it.
  *
  * <pre>
  *   start() ──> beat ──ok──> wait interval ──> beat ...
@@ -30,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * The loop never dies from an exception: a failed collection or send counts as a failed beat and is
- * retried. {@link #close()} stops the loop and releases the Docker connection it owns.
+ * retried. {@link #start()} starts the node API first and fails (closing everything) when it cannot
+ * listen. {@link #close()} stops the node API and the loop and releases the Docker connection it owns.
  */
 public final class AgentDaemon implements AutoCloseable {
   /** First retry delay after a failed heartbeat; it doubles up to the interval. */
@@ -44,6 +49,7 @@ public final class AgentDaemon implements AutoCloseable {
   private final HeartbeatClient client;
   private final Duration interval;
   private final Backoff backoff;
+  private final NodeApiServer api;
   private final AutoCloseable resources;
   private final ScheduledExecutorService scheduler;
   private final AtomicLong sentOk = new AtomicLong();
@@ -60,11 +66,23 @@ public final class AgentDaemon implements AutoCloseable {
    */
   public AgentDaemon(Supplier<NodeReport> reports, HeartbeatClient client, Duration interval,
       Duration initialBackoff, AutoCloseable resources) {
+    this(reports, client, interval, initialBackoff, null, resources);
+  }
+
+  /**
+   * A loop with a node API: {@link #start()} starts {@code api} and every report carries its port.
+   *
+   * @param api       the node API, not yet started, or {@code null} for none
+   * @param resources closed by {@link #close()} after the API and the loop, or {@code null}
+   */
+  public AgentDaemon(Supplier<NodeReport> reports, HeartbeatClient client, Duration interval,
+      Duration initialBackoff, NodeApiServer api, AutoCloseable resources) {
     if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive");
     this.reports = reports;
     this.client = client;
     this.interval = interval;
     this.backoff = new Backoff(initialBackoff, interval);
+    this.api = api;
     this.resources = resources;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "gpuhub-agent-heartbeat");
@@ -73,20 +91,47 @@ public final class AgentDaemon implements AutoCloseable {
     });
   }
 
-  /** The agent of {@code config}: OSHI, nvidia-smi and Docker collectors and an authenticated client. */
+  /**
+   * The agent of {@code config}: OSHI, nvidia-smi and Docker collectors, an authenticated client,
+   * and the node API unless disabled. With the node API, the reported address is fixed at creation
+   * (the configured {@code ip}, else the detected one) and the API listens there unless
+   * {@code apiBind} says otherwise, so the control plane reaches the API where the report points.
+   * Nothing listens or connects before {@link #start()}.
+   */
   public static AgentDaemon create(AgentConfig config) {
     DockerContainerRuntime runtime = DockerContainerRuntime.connect(config.dockerHost());
-    NodeReportCollector collector = new NodeReportCollector(config.hostname(), config.ip(), config.maxContainers(),
+    String reportedIp = config.ip();
+    NodeApiServer api = null;
+    if (config.apiEnabled()) {
+      if (reportedIp == null) reportedIp = LocalHost.ipv4();
+      String bind = config.apiBind() != null ? config.apiBind() : reportedIp;
+      api = new NodeApiServer(runtime, config.token(), bind, config.apiPort());
+    }
+    NodeReportCollector collector = new NodeReportCollector(config.hostname(), reportedIp, config.maxContainers(),
         new HostMetricsCollector(config.cpuSample()), new NvidiaSmiGpuCollector(config.nvidiaSmiPath()),
         new ContainerCounter(runtime), Clock.systemUTC());
     return new AgentDaemon(collector, new HeartbeatClient(config.server(), config.token()), config.interval(),
-        INITIAL_BACKOFF, runtime);
+        INITIAL_BACKOFF, api, runtime);
   }
 
-  /** Starts the loop; the first beat happens at once. Returns this; a second call does nothing. */
+  /**
+   * Starts the node API (if any), then the loop; the first beat happens at once. Returns this; a
+   * second call does nothing.
+   *
+   * @throws IllegalStateException when the node API cannot listen (this agent is then closed), or
+   *     after {@link #close()}
+   */
   public synchronized AgentDaemon start() {
     if (closed) throw new IllegalStateException("this agent was closed");
     if (!started) {
+      if (api != null) {
+        try {
+          api.start();
+        } catch (RuntimeException e) {
+          close();
+          throw e;
+        }
+      }
       started = true;
       LOG.info("agent sending heartbeats to {} every {} s", client.endpoint(), interval.toMillis() / 1000.0);
       scheduler.execute(this::tick);
@@ -98,7 +143,9 @@ public final class AgentDaemon implements AutoCloseable {
   public HeartbeatResult beatOnce() {
     HeartbeatResult result;
     try {
-      result = client.send(reports.get());
+      NodeReport report = reports.get();
+      if (api != null && api.isRunning()) report = report.withAgentPort(api.port());
+      result = client.send(report);
     } catch (RuntimeException e) {
       LOG.error("heartbeat could not be prepared", e);
       result = HeartbeatResult.error("heartbeat could not be prepared: " + e);
@@ -151,6 +198,11 @@ public final class AgentDaemon implements AutoCloseable {
     return failed.get();
   }
 
+  /** The port the node API listens on; empty when it is disabled, not started yet, or closed. */
+  public Optional<Integer> apiPort() {
+    return api != null && api.isRunning() ? Optional.of(api.port()) : Optional.empty();
+  }
+
   /** The outcome of the latest beat, if any. */
   public Optional<HeartbeatResult> lastResult() {
     return Optional.ofNullable(lastResult.get());
@@ -163,6 +215,7 @@ public final class AgentDaemon implements AutoCloseable {
       if (closed) return;
       closed = true;
     }
+    if (api != null) api.close();
     scheduler.shutdownNow();
     try {
       if (!scheduler.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -23,6 +23,17 @@ class AgentConfigTest {
     assertThat(BASE.hostname()).isNull();
     assertThat(BASE.ip()).isNull();
     assertThat(BASE.dockerHost()).isNull();
+    assertThat(BASE.apiPort()).isEqualTo(15003);
+    assertThat(BASE.apiBind()).isNull();
+    assertThat(BASE.apiEnabled()).isTrue();
+  }
+
+  @Test
+  void nodeApiCanMoveToAnyPortOrBeTurnedOff() {
+    assertThat(BASE.withApiPort(0).apiPort()).isZero();
+    assertThat(BASE.withApiPort(18003).withApiBind("0.0.0.0").apiBind()).isEqualTo("0.0.0.0");
+    assertThat(BASE.withApiPort(AgentConfig.API_DISABLED).apiEnabled()).isFalse();
+    assertThat(BASE.withApiBind(" ").apiBind()).isNull();
   }
 
   @Test
@@ -32,6 +43,9 @@ class AgentConfigTest {
         .withDockerHost("unix:///run/docker.sock");
     assertThat(c).isEqualTo(new AgentConfig(URI.create("http://10.0.0.1:15002"), TOKEN, "gpu-1", "192.168.1.20",
         Duration.ofSeconds(5), Duration.ofMillis(200), 4, "/opt/nvidia-smi", "unix:///run/docker.sock"));
+    assertThat(c.withApiPort(0).withApiBind("192.168.1.20")).isEqualTo(new AgentConfig(URI.create("http://10.0.0.1:15002"),
+        TOKEN, "gpu-1", "192.168.1.20", Duration.ofSeconds(5), Duration.ofMillis(200), 4, "/opt/nvidia-smi",
+        "unix:///run/docker.sock", 0, "192.168.1.20"));
     assertThat(BASE.withIp("fd00::1").ip()).isEqualTo("fd00::1");
   }
 
@@ -50,6 +64,10 @@ class AgentConfigTest {
     assertInvalid(() -> BASE.withCpuSample(Duration.ofMillis(1)), "--cpu-sample");
     assertInvalid(() -> BASE.withMaxContainers(0), "--max-containers");
     assertInvalid(() -> BASE.withDockerHost("http://10.0.0.1:2375"), "--docker-host");
+    assertInvalid(() -> BASE.withApiPort(65536), "--api-port");
+    assertInvalid(() -> BASE.withApiPort(-2), "--api-port");
+    assertInvalid(() -> BASE.withApiBind("gpu-1.example.org"), "--api-bind");
+    assertInvalid(() -> BASE.withApiBind("300.1.1.1"), "--api-bind");
   }
 
   @Test

@@ -1,14 +1,23 @@
 package dev.gpuhub.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuhub.agent.StubDiscoveryServer.Answer;
+import dev.gpuhub.agent.api.NodeApiServer;
 import dev.gpuhub.agent.heartbeat.HeartbeatClient;
 import dev.gpuhub.agent.heartbeat.HeartbeatResult;
 import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.runtime.fake.InMemoryContainerRuntime;
 import dev.gpuhub.wire.AgentAuth;
+import dev.gpuhub.wire.WireJson;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -100,6 +109,77 @@ class AgentDaemonTest {
       Thread.sleep(400);
       assertThat(server.requests()).hasSize(seen);
     }
+  }
+
+  @Test
+  void heartbeatsCarryTheNodeApiPortWhileItListens() throws Exception {
+    NodeApiServer api = new NodeApiServer(new InMemoryContainerRuntime(), TOKEN, "127.0.0.1", 0);
+    try (StubDiscoveryServer server = StubDiscoveryServer.start(TOKEN, n -> Answer.OK);
+        AgentDaemon agent = new AgentDaemon(() -> REPORT, new HeartbeatClient(server.url(), TOKEN),
+            Duration.ofSeconds(1), BACKOFF, api, null)) {
+      assertThat(agent.apiPort()).isEmpty();
+      agent.start();
+      int port = agent.apiPort().orElseThrow();
+      awaitTrue(() -> agent.sentOk() >= 1, Duration.ofSeconds(10));
+      JsonNode sent = WireJson.mapper().readTree(server.requests().get(0).body());
+      assertThat(sent.path("agent_port").asInt()).isEqualTo(port);
+      assertThat(get(port, "/containers").statusCode()).isEqualTo(200);
+      agent.close();
+      assertThat(agent.apiPort()).isEmpty();
+      assertThatThrownBy(() -> get(port, "/containers")).isInstanceOf(java.net.ConnectException.class);
+    }
+  }
+
+  @Test
+  void withoutANodeApiHeartbeatsCarryNoPort() throws Exception {
+    try (StubDiscoveryServer server = StubDiscoveryServer.start(TOKEN, n -> Answer.OK);
+        AgentDaemon agent = daemon(server.url(), Duration.ofSeconds(1), () -> REPORT)) {
+      assertThat(agent.beatOnce().isOk()).isTrue();
+      assertThat(agent.apiPort()).isEmpty();
+      assertThat(WireJson.mapper().readTree(server.requests().get(0).body()).path("agent_port").isNull()).isTrue();
+    }
+  }
+
+  @Test
+  void aNodeApiThatCannotListenFailsStartAndClosesTheAgent() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        StubDiscoveryServer server = StubDiscoveryServer.start(TOKEN, n -> Answer.OK)) {
+      AgentDaemon agent = new AgentDaemon(() -> REPORT, new HeartbeatClient(server.url(), TOKEN), Duration.ofSeconds(1),
+          BACKOFF, new NodeApiServer(new InMemoryContainerRuntime(), TOKEN, "127.0.0.1", taken.getLocalPort()), null);
+      assertThatThrownBy(agent::start).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("127.0.0.1:" + taken.getLocalPort()).hasMessageContaining("--api-port");
+      assertThatThrownBy(agent::start).hasMessageContaining("closed");
+      Thread.sleep(200);
+      assertThat(server.requests()).isEmpty();
+    }
+  }
+
+  @Test
+  void createWiresTheNodeApiToTheReportedAddress() throws Exception {
+    try (StubDiscoveryServer server = StubDiscoveryServer.start(TOKEN, n -> Answer.OK)) {
+      AgentConfig config = AgentConfig.of(server.url().toString(), TOKEN).withIp("127.0.0.1").withApiPort(0)
+          .withCpuSample(Duration.ofMillis(20)).withNvidiaSmiPath("/nonexistent/nvidia-smi")
+          .withDockerHost("unix:///nonexistent/docker.sock");
+      try (AgentDaemon agent = AgentDaemon.create(config).start()) {
+        int port = agent.apiPort().orElseThrow();
+        awaitTrue(() -> agent.sentOk() >= 1, Duration.ofSeconds(10));
+        JsonNode sent = WireJson.mapper().readTree(server.requests().get(0).body());
+        assertThat(sent.path("ip").asText()).isEqualTo("127.0.0.1");
+        assertThat(sent.path("agent_port").asInt()).isEqualTo(port);
+        HttpResponse<String> list = get(port, "/containers");
+        assertThat(list.statusCode()).as("Docker is absent: the API says so").isEqualTo(503);
+        assertThat(list.body()).contains("nonexistent/docker.sock");
+      }
+      try (AgentDaemon noApi = AgentDaemon.create(config.withApiPort(AgentConfig.API_DISABLED)).start()) {
+        assertThat(noApi.apiPort()).isEmpty();
+      }
+    }
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(10)).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private static List<Long> gapsMillis(List<StubDiscoveryServer.Request> requests) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "gpuhub 0.1.0",
     description = "Share a lab's GPU and CPU machines: control plane, node agent and tools.",
-    subcommands = {UpCommand.class, ServerCommand.class, AgentCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, ServerCommand.class, AgentCommand.class, BuildImageCommand.class,
+        CommandLine.HelpCommand.class})
 public final class GpuhubCommand implements Runnable {
 
   @CommandLine.Spec

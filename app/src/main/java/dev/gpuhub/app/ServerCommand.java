@@ -23,6 +23,7 @@ final class ServerCommand implements Runnable {
     StoreConfig storeConfig = StoreConfig.fromEnv(env);
     ControlPlane plane = ControlPlane.start(config, storeConfig);
     System.out.println("gpuhub server: discovery API on " + plane.discoveryUrl());
+    if (plane.hub() != null) System.out.println("gpuhub server: hub on " + plane.hub().url() + "/hub/");
     System.out.println("gpuhub server: stores: " + storeConfig.describe());
     System.out.flush();
     awaitShutdown(plane);

@@ -40,6 +40,12 @@ final class UpCommand implements Runnable {
       throw e;
     }
     System.out.println("gpuhub is up");
+    if (plane.hub() != null) {
+      System.out.println("  open:          " + plane.hub().url() + "/hub/  (sign up, then start a server)");
+      System.out.println("  admins:        " + (config.hubAuth().adminUsers().isEmpty()
+          ? "none yet: restart with GPUHUB_ADMIN_USERS=<your user name> to become admin"
+          : String.join(", ", config.hubAuth().adminUsers()) + " (sign up with that name to be admin)"));
+    }
     System.out.println("  discovery API: " + plane.discoveryUrl() + "  (try " + plane.discoveryUrl() + "/available-nodes)");
     System.out.println("  stores:        " + storeConfig.describe());
     System.out.println("  local agent:   reporting every " + AgentConfig.DEFAULT_INTERVAL.toSeconds() + " s");

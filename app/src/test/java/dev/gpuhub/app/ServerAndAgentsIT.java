@@ -52,6 +52,7 @@ class ServerAndAgentsIT {
     ProcessBuilder server = java("server");
     server.environment().put("GPUHUB_AGENT_TOKEN", token);
     server.environment().put("API_PORT", Integer.toString(port));
+    server.environment().put("HUB_PORT", Integer.toString(FreePorts.pick()));
     server.environment().put("GPUHUB_BIND", "127.0.0.1");
     server.environment().put("GPUHUB_DATA_DIR", dir.resolve("data").toString());
     server.environment().put("REDIS_EXPIRE_SECONDS", Long.toString(TTL.toSeconds()));

@@ -1,26 +1,47 @@
 package dev.gpuhub.runtime;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 
 /**
  * The container engine of one node, as the agent sees it.
  *
  * <p>Implementations talk to one daemon (Docker today) and must be safe to call from several
- * threads. They never hang for long: a daemon that does not answer within a few seconds counts as
- * unreachable. Later issues add start / inspect / stop / remove to this contract.
+ * threads. Every method that talks to the daemon throws {@link RuntimeUnavailableException} when the
+ * daemon cannot be reached or does not answer in time; queries answer within a few seconds,
+ * lifecycle calls within their own bound (a stop waits for its grace period). {@code idOrName} is a
+ * full container id, an unambiguous id prefix, or a container name.
  *
  * <ul>
- *   <li>{@link #listRunning()} returns the containers that are running now (never {@code null},
- *       empty when none run) or throws {@link RuntimeUnavailableException} when the daemon cannot
- *       be reached or fails to answer; it never returns a partial list.
- *   <li>{@link #ping()} returns {@code true} when the daemon answers, {@code false} otherwise;
- *       it never throws.
- *   <li>{@link #describe()} returns a one-line description for logs and errors, such as
- *       {@code "docker at unix:///var/run/docker.sock"}; it does no I/O.
- *   <li>{@link #close()} releases connections; it never throws and may be called twice.
+ *   <li>{@link #listRunning()}: the containers running now (never {@code null}, empty when none
+ *       run); never a partial list.
+ *   <li>{@link #listByLabel(String)}: every container, running or stopped, that carries label
+ *       {@code key} with any value.
+ *   <li>{@link #start(ContainerSpec)}: creates and starts a container on the host network with the
+ *       spec's limits and GPUs, and returns its full id. The image must already be on the node.
+ *       On failure it throws {@link ContainerStartException} and leaves no container behind
+ *       (a container that was created but did not start is force-removed).
+ *   <li>{@link #inspect(String)}: the container's details, or empty when there is no such container.
+ *   <li>{@link #stop(String, Duration)}: asks the container to stop (SIGTERM), kills it after
+ *       {@code grace}, returns once it has stopped. Stopping a stopped or missing container does
+ *       nothing (idempotent).
+ *   <li>{@link #remove(String)}: force-removes the container (killing it if it runs) with its
+ *       anonymous volumes; {@code true} when one was removed, {@code false} when none existed.
+ *   <li>{@link #logsTail(String, int)}: the last lines of the container's stdout and stderr, for
+ *       error messages; {@link NoSuchElementException} when there is no such container.
+ *   <li>{@link #ping()}: {@code true} when the daemon answers, {@code false} otherwise; never throws.
+ *   <li>{@link #describe()}: a one-line description for logs and errors, such as
+ *       {@code "docker at unix:///var/run/docker.sock"}; no I/O.
+ *   <li>{@link #close()}: releases connections; never throws and may be called twice.
  * </ul>
  */
 public interface ContainerRuntime extends AutoCloseable {
+  /** Longest grace period {@link #stop} accepts. */
+  Duration MAX_STOP_GRACE = Duration.ofSeconds(60);
+  /** Most lines {@link #logsTail} returns. */
+  int MAX_LOG_LINES = 10_000;
 
   /**
    * The containers running now.
@@ -28,6 +49,62 @@ public interface ContainerRuntime extends AutoCloseable {
    * @throws RuntimeUnavailableException when the daemon cannot be reached or answers with an error
    */
   List<ContainerSummary> listRunning();
+
+  /**
+   * Every container, running or stopped, carrying label {@code key} (any value).
+   *
+   * @throws IllegalArgumentException when {@code key} is blank
+   * @throws RuntimeUnavailableException when the daemon cannot be reached or answers with an error
+   */
+  List<ContainerSummary> listByLabel(String key);
+
+  /**
+   * Creates and starts a container as {@code spec} says and returns its full id. Containers run on
+   * the host network, with an init process as PID 1 (signals reach the command, zombies are
+   * reaped). A spec with GPUs gets exactly those devices (NVIDIA device request and
+   * {@code NVIDIA_VISIBLE_DEVICES=<uuids>}); a spec without gets none ({@code NVIDIA_VISIBLE_DEVICES=void},
+   * overriding images that default to all GPUs).
+   *
+   * @throws ContainerStartException with {@link ContainerStartException.Reason#IMAGE_NOT_FOUND} when the
+   *     image is not on this node, {@link ContainerStartException.Reason#NAME_IN_USE} when the name is
+   *     taken, {@link ContainerStartException.Reason#FAILED} with the daemon's reason otherwise; in every
+   *     case no container of this spec is left behind
+   * @throws RuntimeUnavailableException when the daemon cannot be reached
+   */
+  String start(ContainerSpec spec);
+
+  /**
+   * The container's details, or empty when there is no such container.
+   *
+   * @throws RuntimeUnavailableException when the daemon cannot be reached or answers with an error
+   */
+  Optional<ContainerInfo> inspect(String idOrName);
+
+  /**
+   * Stops the container: SIGTERM, then SIGKILL after {@code grace}; returns once it is stopped. A
+   * stopped or missing container is left as it is.
+   *
+   * @throws IllegalArgumentException when {@code grace} is negative or longer than {@link #MAX_STOP_GRACE}
+   * @throws RuntimeUnavailableException when the daemon cannot be reached or refuses
+   */
+  void stop(String idOrName, Duration grace);
+
+  /**
+   * Force-removes the container and its anonymous volumes, killing it if it runs.
+   *
+   * @return {@code true} when a container was removed, {@code false} when there was none
+   * @throws RuntimeUnavailableException when the daemon cannot be reached or refuses
+   */
+  boolean remove(String idOrName);
+
+  /**
+   * The last {@code lines} lines of the container's stdout and stderr, interleaved as written.
+   *
+   * @throws IllegalArgumentException when {@code lines} is not in 1..{@link #MAX_LOG_LINES}
+   * @throws NoSuchElementException when there is no such container
+   * @throws RuntimeUnavailableException when the daemon cannot be reached or answers with an error
+   */
+  String logsTail(String idOrName, int lines);
 
   /** True when the daemon answers right now; never throws. */
   boolean ping();
@@ -38,4 +115,27 @@ public interface ContainerRuntime extends AutoCloseable {
   /** Releases connections to the daemon; never throws. */
   @Override
   default void close() {}
+
+  /** Checks a grace period for {@link #stop}; for implementations. */
+  static Duration requireValidGrace(Duration grace) {
+    if (grace == null || grace.isNegative() || grace.compareTo(MAX_STOP_GRACE) > 0) {
+      throw new IllegalArgumentException("stop grace must be between 0 and " + MAX_STOP_GRACE.toSeconds()
+          + " s, was " + grace);
+    }
+    return grace;
+  }
+
+  /** Checks a line count for {@link #logsTail}; for implementations. */
+  static int requireValidLogLines(int lines) {
+    if (lines < 1 || lines > MAX_LOG_LINES) {
+      throw new IllegalArgumentException("lines must be between 1 and " + MAX_LOG_LINES + ", was " + lines);
+    }
+    return lines;
+  }
+
+  /** Checks a label key for {@link #listByLabel}; for implementations. */
+  static String requireLabelKey(String key) {
+    if (key == null || key.isBlank()) throw new IllegalArgumentException("label key must not be blank");
+    return key;
+  }
 }

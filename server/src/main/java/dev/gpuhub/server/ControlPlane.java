@@ -3,6 +3,7 @@ package dev.gpuhub.server;
 import dev.gpuhub.core.placement.NodeSelector;
 import dev.gpuhub.server.discovery.DiscoveryRoutes;
 import dev.gpuhub.server.discovery.DiscoveryService;
+import dev.gpuhub.server.hub.Hub;
 import dev.gpuhub.server.http.AgentTokenGuard;
 import dev.gpuhub.server.http.ApiErrors;
 import dev.gpuhub.server.http.JsonBodies;
@@ -36,6 +37,7 @@ public final class ControlPlane implements AutoCloseable {
   private final DiscoveryService discovery;
   private final InactiveNodeSweeper sweeper;
   private final Javalin api;
+  private Hub hub;
 
   private ControlPlane(ServerConfig config, StoreConfig storeConfig, Stores stores) {
     this.config = config;
@@ -79,6 +81,10 @@ public final class ControlPlane implements AutoCloseable {
       plane = new ControlPlane(config, storeConfig, stores);
       plane.api.start();
       plane.sweeper.start(config.sweepInterval());
+      if (config.hubPort() >= 0) {
+        plane.hub = new Hub(config.bindHost(), config.hubPort(), config.hubAuth(), config.spawner(), config.agentToken(),
+            stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15));
+      }
       LOG.atInfo().addKeyValue("url", plane.discoveryUrl()).addKeyValue("stores", storeConfig.describe())
           .log("discovery API listening");
       return plane;
@@ -108,6 +114,11 @@ public final class ControlPlane implements AutoCloseable {
     return "http://" + host + ":" + discoveryPort();
   }
 
+  /** The hub, or null when HUB_PORT is -1. */
+  public Hub hub() {
+    return hub;
+  }
+
   public DiscoveryService discovery() {
     return discovery;
   }
@@ -131,6 +142,7 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (hub != null) hub.close();
       api.stop();
     } finally {
       sweeper.close();

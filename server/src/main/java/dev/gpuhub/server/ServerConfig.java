@@ -3,6 +3,8 @@ package dev.gpuhub.server;
 import dev.gpuhub.core.config.EnvReader;
 import dev.gpuhub.core.placement.ScoringConfig;
 import dev.gpuhub.core.placement.SelectionAlgorithm;
+import dev.gpuhub.server.hub.auth.HubAuthConfig;
+import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import dev.gpuhub.wire.AgentAuth;
 import java.time.Duration;
 import java.util.Map;
@@ -12,7 +14,7 @@ import java.util.Map;
  *
  * @param bindHost         address the HTTP ports bind to ({@code GPUHUB_BIND}, default 0.0.0.0)
  * @param apiPort          discovery API port ({@code API_PORT}, seed 15002; 0 picks a free port)
- * @param hubPort          hub port ({@code HUB_PORT}, seed 18000; used by the hub)
+ * @param hubPort          hub port ({@code HUB_PORT}, seed 18000; 0 picks a free port, -1 runs no hub)
  * @param agentToken       shared agent/server secret ({@code GPUHUB_AGENT_TOKEN}, required)
  * @param scoring          seed weights and penalties ({@code CPU_WEIGHT}, {@code MEMORY_WEIGHT},
  *                         {@code HEAVY_PENALTY}, {@code MEDIUM_PENALTY})
@@ -23,6 +25,8 @@ import java.util.Map;
  * @param liveCacheMillis  how long a snapshot of live state may be reused by reads, or -1 for the
  *                         store's default ({@code GPUHUB_LIVE_CACHE_MILLIS})
  * @param heartbeatQueue   heartbeats that may wait for the durable writer ({@code GPUHUB_HEARTBEAT_QUEUE})
+ * @param hubAuth          hub sign-up, admins, sessions ({@code GPUHUB_OPEN_SIGNUP}, {@code GPUHUB_ADMIN_USERS}, ...)
+ * @param spawner          images, command, timeouts of users' servers ({@code GPUHUB_CPU_IMAGE}, ...)
  * @param metricsResolutionMillis at most one durable heartbeat (node row + metric row) per node per
  *                         this many ms unless the node's description changed; 0 writes every one
  *                         ({@code GPUHUB_METRICS_RESOLUTION_MS})
@@ -38,7 +42,9 @@ public record ServerConfig(
     Duration sweepInterval,
     int liveCacheMillis,
     int heartbeatQueue,
-    int metricsResolutionMillis) {
+    int metricsResolutionMillis,
+    HubAuthConfig hubAuth,
+    SpawnerConfig spawner) {
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
@@ -74,7 +80,7 @@ public record ServerConfig(
     return new ServerConfig(
         r.string("GPUHUB_BIND", "0.0.0.0"),
         r.integer("API_PORT", DEFAULT_API_PORT, 0, 65535),
-        r.integer("HUB_PORT", DEFAULT_HUB_PORT, 0, 65535),
+        r.integer("HUB_PORT", DEFAULT_HUB_PORT, -1, 65535),
         token,
         scoring,
         algorithm,
@@ -82,6 +88,8 @@ public record ServerConfig(
         Duration.ofSeconds(r.integer("GPUHUB_SWEEP_SECONDS", DEFAULT_SWEEP_SECONDS, 1, 86_400)),
         r.integer("GPUHUB_LIVE_CACHE_MILLIS", -1, -1, 60_000),
         r.integer("GPUHUB_HEARTBEAT_QUEUE", DEFAULT_HEARTBEAT_QUEUE, 1, 10_000_000),
-        r.integer("GPUHUB_METRICS_RESOLUTION_MS", DEFAULT_METRICS_RESOLUTION_MS, 0, 3_600_000));
+        r.integer("GPUHUB_METRICS_RESOLUTION_MS", DEFAULT_METRICS_RESOLUTION_MS, 0, 3_600_000),
+        HubAuthConfig.fromEnv(env),
+        SpawnerConfig.fromEnv(env));
   }
 }

@@ -26,6 +26,7 @@ final class RunningServer implements AutoCloseable {
     all.put("GPUHUB_AGENT_TOKEN", token);
     all.putIfAbsent("API_PORT", "0");
     all.putIfAbsent("GPUHUB_BIND", "127.0.0.1");
+    all.putIfAbsent("HUB_PORT", "0");
     plane = ControlPlane.start(ServerConfig.fromEnv(all), StoreConfig.fromEnv(all));
     url = plane.discoveryUrl();
   }

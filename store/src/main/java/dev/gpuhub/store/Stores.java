@@ -6,16 +6,20 @@ import dev.gpuhub.store.redis.RedisNodeLiveState;
 import java.util.Objects;
 
 /**
- * The two stores a server runs on, opened together from a {@link StoreConfig} and closed together.
+ * The stores a server runs on, opened together from a {@link StoreConfig} and closed together.
  *
- * @param repository durable records (H2 or PostgreSQL)
+ * @param repository durable cluster records (H2 or PostgreSQL)
  * @param live       live node state with a TTL (memory or Redis)
+ * @param hub        durable hub records (users, tokens, servers) in the same database as
+ *                   {@code repository}; closed with it
  */
-public record Stores(ClusterRepository repository, NodeLiveState live) implements AutoCloseable {
+public record Stores(ClusterRepository repository, NodeLiveState live, HubRepository hub)
+    implements AutoCloseable {
 
   public Stores {
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(live, "live");
+    Objects.requireNonNull(hub, "hub");
   }
 
   /**
@@ -25,7 +29,7 @@ public record Stores(ClusterRepository repository, NodeLiveState live) implement
    * unreachable; nothing stays open then.
    */
   public static Stores open(StoreConfig config) {
-    ClusterRepository repository = switch (config.durable()) {
+    JdbcClusterRepository repository = switch (config.durable()) {
       case EMBEDDED -> JdbcClusterRepository.openH2(config.dataDir());
       case POSTGRES -> JdbcClusterRepository.openPostgres(config.postgresHost(),
           config.postgresPort(), config.postgresDb(), config.postgresUser(), config.postgresPassword());
@@ -36,7 +40,7 @@ public record Stores(ClusterRepository repository, NodeLiveState live) implement
         case REDIS -> RedisNodeLiveState.connect(config.redisHost(), config.redisPort(),
             config.redisPassword(), config.redisExpireSeconds());
       };
-      return new Stores(repository, live);
+      return new Stores(repository, live, repository.hub());
     } catch (RuntimeException e) {
       repository.close();
       throw e;

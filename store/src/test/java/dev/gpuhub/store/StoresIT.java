@@ -45,6 +45,8 @@ class StoresIT {
 
         stores.live().put(report("node-7"));
         assertThat(stores.live().get("node-7")).isPresent();
+        stores.hub().createUser("alice", null, false);
+        assertThat(stores.hub().findUser("alice")).isPresent();
       }
     }
   }

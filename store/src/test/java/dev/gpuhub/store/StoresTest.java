@@ -31,11 +31,13 @@ class StoresTest {
       assertThat(stores.repository().profiles()).hasSize(4);
       stores.repository().saveHeartbeats(List.of(heartbeat("h1", T0)));
       stores.live().put(report("h1"));
+      stores.hub().createUser("alice", null, true);
     }
     assertThat(Files.exists(dataDir.resolve("gpuhub.mv.db"))).isTrue();
     try (Stores reopened = Stores.open(StoreConfig.embedded(dataDir))) {
       assertThat(reopened.repository().findNode("h1")).isPresent();
       assertThat(reopened.live().all()).isEmpty(); // live state is not durable
+      assertThat(reopened.hub().findUser("alice").orElseThrow().admin()).isTrue();
     }
   }
 

@@ -1,27 +1,40 @@
 package dev.gpuhub.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.gpuhub.runtime.ContainerInfo;
 import dev.gpuhub.runtime.ContainerRuntime;
+import dev.gpuhub.runtime.ContainerSpec;
+import dev.gpuhub.runtime.ContainerStartException;
 import dev.gpuhub.runtime.ContainerSummary;
 import dev.gpuhub.runtime.RuntimeUnavailableException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link ContainerRuntime} over a Docker daemon, through docker-java with its dependency-free
- * transport. Timeouts are short so that an absent daemon is noticed within seconds.
+ * transport. Queries (list, inspect, ping) use short timeouts so that an absent daemon is noticed
+ * within seconds; lifecycle calls (create, start, stop, remove, logs) use a second connection pool
+ * whose timeout covers the longest stop grace period. The create request is built by
+ * {@link DockerMapping}.
  */
 public final class DockerContainerRuntime implements ContainerRuntime {
   /** Where Docker listens when neither an explicit host nor DOCKER_HOST is given. */
@@ -30,19 +43,27 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   public static final String DOCKER_HOST_ENV = "DOCKER_HOST";
   /** Time allowed to open a connection to the daemon. */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  /** Time allowed for the daemon to answer one request. */
+  /** Time allowed for the daemon to answer one query. */
   static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(3);
-  /** Parallel connections to the daemon; the agent makes few requests. */
+  /** Time allowed for a lifecycle call: the longest stop grace plus time to create, start or remove. */
+  static final Duration LIFECYCLE_RESPONSE_TIMEOUT = ContainerRuntime.MAX_STOP_GRACE.plusSeconds(30);
+  /** Longest wait for a container's log tail. */
+  static final Duration LOGS_TIMEOUT = Duration.ofSeconds(10);
+  /** Most characters of log text kept by {@link #logsTail}; the end is kept. */
+  static final int MAX_LOG_CHARS = 256 * 1024;
+  /** Parallel connections to the daemon per pool; the agent makes few requests. */
   private static final int MAX_CONNECTIONS = 8;
 
   private static final Logger LOG = LoggerFactory.getLogger(DockerContainerRuntime.class);
 
   private final String dockerHost;
   private final DockerClient client;
+  private final DockerClient lifecycle;
 
-  private DockerContainerRuntime(String dockerHost, DockerClient client) {
+  private DockerContainerRuntime(String dockerHost, DockerClient client, DockerClient lifecycle) {
     this.dockerHost = dockerHost;
     this.client = client;
+    this.lifecycle = lifecycle;
   }
 
   /**
@@ -57,14 +78,18 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(host)
         .build();
+    return new DockerContainerRuntime(host, client(config, RESPONSE_TIMEOUT), client(config, LIFECYCLE_RESPONSE_TIMEOUT));
+  }
+
+  private static DockerClient client(DockerClientConfig config, Duration responseTimeout) {
     DockerHttpClient http = new ZerodepDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
         .sslConfig(config.getSSLConfig())
         .maxConnections(MAX_CONNECTIONS)
         .connectionTimeout(CONNECT_TIMEOUT)
-        .responseTimeout(RESPONSE_TIMEOUT)
+        .responseTimeout(responseTimeout)
         .build();
-    return new DockerContainerRuntime(host, DockerClientImpl.getInstance(config, http));
+    return DockerClientImpl.getInstance(config, http);
   }
 
   /**
@@ -116,13 +141,111 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     } catch (RuntimeException e) {
       throw unavailable(e);
     }
-    return containers.stream().map(DockerContainerRuntime::toSummary).toList();
+    return containers.stream().map(DockerMapping::toSummary).toList();
   }
 
-  private static ContainerSummary toSummary(Container c) {
-    List<String> names = c.getNames() == null ? List.of()
-        : Arrays.stream(c.getNames()).map(n -> n.startsWith("/") ? n.substring(1) : n).toList();
-    return new ContainerSummary(c.getId(), names, c.getImage(), c.getState(), c.getLabels());
+  @Override
+  public List<ContainerSummary> listByLabel(String key) {
+    ContainerRuntime.requireLabelKey(key);
+    List<Container> containers;
+    try {
+      containers = client.listContainersCmd().withShowAll(true).withLabelFilter(List.of(key)).exec();
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+    return containers.stream().map(DockerMapping::toSummary).toList();
+  }
+
+  @Override
+  public String start(ContainerSpec spec) {
+    String id;
+    try {
+      id = DockerMapping.applySpec(spec, lifecycle.createContainerCmd(spec.image())).exec().getId();
+    } catch (NotFoundException e) {
+      throw ContainerStartException.imageNotFound(spec.image(), e);
+    } catch (ConflictException e) {
+      throw ContainerStartException.nameInUse(spec.name(), e);
+    } catch (DockerException e) {
+      throw new ContainerStartException(ContainerStartException.Reason.FAILED, "docker refused to create container '"
+          + spec.name() + "' from image '" + spec.image() + "': " + DockerMapping.daemonMessage(e), e);
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+    try {
+      lifecycle.startContainerCmd(id).exec();
+      LOG.info("started container {} ({}) from {}", spec.name(), shortId(id), spec.image());
+      return id;
+    } catch (RuntimeException e) {
+      // Leave nothing behind: the caller sees one failure, not a half-made container.
+      removeAfterFailedStart(id, spec.name());
+      String reason = e instanceof DockerException d ? DockerMapping.daemonMessage(d) : rootMessage(e);
+      throw new ContainerStartException(ContainerStartException.Reason.FAILED, "container '" + spec.name()
+          + "' from image '" + spec.image() + "' failed to start: " + reason, e);
+    }
+  }
+
+  private void removeAfterFailedStart(String id, String name) {
+    try {
+      remove(id);
+    } catch (RuntimeException e) {
+      LOG.error("container {} ({}) failed to start and could not be removed: {}", name, shortId(id), e.getMessage());
+    }
+  }
+
+  @Override
+  public Optional<ContainerInfo> inspect(String idOrName) {
+    try {
+      return Optional.of(DockerMapping.toInfo(client.inspectContainerCmd(idOrName).exec()));
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+  }
+
+  @Override
+  public void stop(String idOrName, Duration grace) {
+    ContainerRuntime.requireValidGrace(grace);
+    try {
+      lifecycle.stopContainerCmd(idOrName).withTimeout((int) Math.ceil(grace.toMillis() / 1000.0)).exec();
+    } catch (NotModifiedException | NotFoundException e) {
+      // Already stopped, or gone: stop is idempotent.
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+  }
+
+  @Override
+  public boolean remove(String idOrName) {
+    try {
+      lifecycle.removeContainerCmd(idOrName).withForce(true).withRemoveVolumes(true).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+  }
+
+  @Override
+  public String logsTail(String idOrName, int lines) {
+    ContainerRuntime.requireValidLogLines(lines);
+    DockerLogCollector collector = new DockerLogCollector(MAX_LOG_CHARS);
+    try {
+      boolean done = lifecycle.logContainerCmd(idOrName).withStdOut(true).withStdErr(true).withTail(lines)
+          .exec(collector).awaitCompletion(LOGS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (!done) LOG.debug("logs of {} did not complete within {} s", idOrName, LOGS_TIMEOUT.toSeconds());
+    } catch (NotFoundException e) {
+      throw new NoSuchElementException("no container '" + idOrName + "' on " + describe());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuntimeUnavailableException("interrupted while reading the logs of '" + idOrName + "'", e);
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    } finally {
+      closeQuietly(collector);
+    }
+    return collector.text();
   }
 
   @Override
@@ -148,14 +271,27 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public void close() {
+    closeQuietly(client);
+    closeQuietly(lifecycle);
+  }
+
+  private void closeQuietly(Closeable c) {
     try {
-      client.close();
+      c.close();
     } catch (IOException | RuntimeException e) {
-      LOG.debug("closing {} failed", describe(), e);
+      LOG.debug("closing a connection of {} failed", describe(), e);
     }
   }
 
+  private static String shortId(String id) {
+    return id.length() > 12 ? id.substring(0, 12) : id;
+  }
+
   private RuntimeUnavailableException unavailable(RuntimeException e) {
+    if (e instanceof DockerException d) {
+      return new RuntimeUnavailableException("docker daemon at " + dockerHost + " answered with an error (HTTP "
+          + d.getHttpStatus() + "): " + DockerMapping.daemonMessage(d), e);
+    }
     return new RuntimeUnavailableException("docker daemon at " + dockerHost + " is not reachable (" + rootMessage(e)
         + "): start Docker on this node, or point the agent at its socket with --docker-host or "
         + DOCKER_HOST_ENV, e);

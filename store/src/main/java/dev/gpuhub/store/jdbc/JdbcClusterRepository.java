@@ -31,6 +31,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
   private final NodeTables nodes;
   private final ProfileTable profiles;
   private final SelectionTable selections;
+  private final JdbcHubRepository hub;
 
   private JdbcClusterRepository(HikariDataSource dataSource, SqlDialect dialect, String location,
       Clock clock) {
@@ -41,6 +42,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
     this.nodes = new NodeTables(jdbc, dialect);
     this.profiles = new ProfileTable(jdbc);
     this.selections = new SelectionTable(jdbc, dialect, clock);
+    this.hub = new JdbcHubRepository(dataSource, dialect, clock);
   }
 
   /**
@@ -69,6 +71,11 @@ public final class JdbcClusterRepository implements ClusterRepository {
       String user, String password) {
     return open(DataSources.postgres(host, port, database, user, password), SqlDialect.POSTGRESQL,
         DataSources.postgresUrl(host, port, database), Clock.systemUTC());
+  }
+
+  /** The hub records (users, tokens, servers) in the same database, on the same pool. */
+  public JdbcHubRepository hub() {
+    return hub;
   }
 
   @Override

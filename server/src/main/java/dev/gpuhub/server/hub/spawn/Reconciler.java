@@ -2,7 +2,12 @@ package dev.gpuhub.server.hub.spawn;
 
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.server.discovery.DiscoveryService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the hub's view and the nodes agree. After a restart: a server recorded as running whose
- * container still runs is adopted (route restored); one whose container or node is gone is
- * marked stopped. At any time: a gpuhub server container on a live node that no active server
+ * container still runs is adopted (route restored) as soon as its node reports; one whose container
+ * is gone, or whose node does not report in time, is marked stopped. At any time: a gpuhub server container on a live node that no active server
  * owns is an orphan and is removed.
  */
 public final class Reconciler {
@@ -25,35 +30,70 @@ public final class Reconciler {
   private final ServerLedger ledger;
   private final DiscoveryService discovery;
   private final NodeAgentClient agents;
+  private final Clock clock;
+  private final Map<String, ActiveServer.Snapshot> awaiting = new LinkedHashMap<>();
+  private Instant deadline = Instant.MIN;
 
-  public Reconciler(Spawner spawner, ServerLedger ledger, DiscoveryService discovery, NodeAgentClient agents) {
+  public Reconciler(Spawner spawner, ServerLedger ledger, DiscoveryService discovery, NodeAgentClient agents, Clock clock) {
+    this.clock = clock;
     this.spawner = spawner;
     this.ledger = ledger;
     this.discovery = discovery;
     this.agents = agents;
   }
 
-  /** Adopts or ends every server the ledger says was running. */
-  public Result adoptRecorded() {
+  /**
+   * Loads the servers the ledger says were running; they are adopted or ended by
+   * {@link #tryAdopt} once their node reports again (or its report is overdue by {@code patience}).
+   */
+  public synchronized void loadRecorded(Duration patience) {
+    deadline = clock.instant().plus(patience);
+    for (ActiveServer.Snapshot s : ledger.runningServers()) awaiting.put(s.user(), s);
+  }
+
+  /** Whether recorded servers still wait for their node's report. */
+  public synchronized boolean awaitingAdoption() {
+    return !awaiting.isEmpty();
+  }
+
+  /**
+   * Adopts each awaiting server whose node reports and whose container still runs (route
+   * restored); ends those whose container is gone or whose node stayed silent past the deadline.
+   */
+  public synchronized Result tryAdopt() {
     List<String> adopted = new ArrayList<>();
     List<String> ended = new ArrayList<>();
-    for (ActiveServer.Snapshot s : ledger.runningServers()) {
-      Optional<NodeAgentClient.Container> c = Optional.empty();
-      String why;
+    Map<String, NodeReport> live = new HashMap<>();
+    for (NodeReport n : discovery.liveNodes()) live.put(n.hostname(), n);
+    for (var it = awaiting.values().iterator(); it.hasNext(); ) {
+      ActiveServer.Snapshot s = it.next();
+      NodeReport node = s.primaryHostname() == null ? null : live.get(s.primaryHostname());
+      if (node == null || node.agentPort() == null) {
+        if (clock.instant().isAfter(deadline)) {
+          end(s, "its node " + s.primaryHostname() + " did not report after the hub restarted");
+          ended.add(s.user());
+          it.remove();
+        }
+        continue;
+      }
+      ActiveServer.Snapshot located = new ActiveServer.Snapshot(s.user(), s.profile(), s.image(), s.nodes(),
+          s.primaryHostname(), node.ip(), node.agentPort(), s.containerId(), s.port(), s.token(), ServerState.RUNNING,
+          s.startedAt(), null);
+      Optional<NodeAgentClient.Container> c;
       try {
-        c = s.agentUrl() == null || s.containerId() == null ? Optional.empty() : agents.inspect(s.agentUrl(), s.containerId());
-        why = c.isEmpty() ? "its container is gone" : "its container is " + c.get().state();
+        c = located.containerId() == null ? Optional.empty() : agents.inspect(located.agentUrl(), located.containerId());
       } catch (NodeAgentClient.AgentCallException e) {
-        why = "its node " + s.primaryHostname() + " is unreachable";
+        continue; // try again on the next pass, until the deadline
       }
       if (c.isPresent() && c.get().running()) {
-        spawner.adopt(s);
+        spawner.adopt(located);
         adopted.add(s.user());
       } else {
-        ledger.ended(s.user(), ServerState.STOPPED, "not running after a hub restart: " + why);
-        if (c.isPresent()) agents.remove(s.agentUrl(), s.containerId());
+        if (c.isPresent()) agents.remove(located.agentUrl(), located.containerId());
+        end(s, c.isEmpty() ? "its container is gone" : "its container is " + c.get().state());
         ended.add(s.user());
       }
+      it.remove();
     }
     if (!adopted.isEmpty() || !ended.isEmpty()) {
       LOG.atInfo().addKeyValue("adopted", adopted).addKeyValue("ended", ended).log("reconciled servers after start");
@@ -61,8 +101,12 @@ public final class Reconciler {
     return new Result(adopted, ended);
   }
 
+  private void end(ActiveServer.Snapshot s, String why) {
+    ledger.ended(s.user(), ServerState.STOPPED, "not running after a hub restart: " + why);
+  }
+
   /** Removes server containers on live nodes that no active server owns; returns their names. */
-  public List<String> removeOrphans() {
+  public synchronized List<String> removeOrphans() {
     List<String> removed = new ArrayList<>();
     Map<String, ActiveServer> servers = spawner.servers();
     for (NodeReport node : discovery.liveNodes()) {
@@ -77,6 +121,7 @@ public final class Reconciler {
       }
       for (NodeAgentClient.Container c : containers) {
         String owner = c.labels().get(Spawner.USER_LABEL);
+        if (owner != null && awaiting.containsKey(owner)) continue; // adopted once its node reports
         ActiveServer server = owner == null ? null : servers.get(owner);
         boolean owned = server != null && server.snapshot().state().isActive()
             && (c.id().equals(server.snapshot().containerId()) || server.snapshot().containerId() == null);

@@ -1,0 +1,179 @@
+package dev.gpuhub.agent.api;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.gpuhub.runtime.ContainerInfo;
+import dev.gpuhub.runtime.ContainerRuntime;
+import dev.gpuhub.runtime.ContainerSpec;
+import dev.gpuhub.runtime.ContainerStartException;
+import dev.gpuhub.runtime.ContainerSummary;
+import dev.gpuhub.runtime.RuntimeUnavailableException;
+import dev.gpuhub.wire.AgentAuth;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes and answers the requests of {@link NodeApi} against a {@link ContainerRuntime}: checks the
+ * bearer token first (before reading anything else), then the path and method, then the request.
+ * Every runtime failure becomes a JSON error; nothing escapes as an exception.
+ */
+final class NodeApiHandler implements HttpHandler {
+  /** Container ids and names: what Docker allows in a name (ids are hex, a subset). */
+  private static final Pattern REF = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+  private static final String LOGS = "logs";
+  private static final Logger LOG = LoggerFactory.getLogger(NodeApiHandler.class);
+
+  private final ContainerRuntime runtime;
+  private final String token;
+
+  NodeApiHandler(ContainerRuntime runtime, String token) {
+    this.runtime = runtime;
+    this.token = token;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!AgentAuth.bearerMatches(exchange.getRequestHeaders().getFirst("Authorization"), token)) {
+        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"gpuhub-agent\"");
+        Exchanges.sendError(exchange, 401, "missing or wrong bearer token: send Authorization: Bearer "
+            + "<GPUHUB_AGENT_TOKEN>, the token this agent was started with", null);
+        return;
+      }
+      try {
+        route(exchange);
+      } catch (ApiException e) {
+        Exchanges.sendError(exchange, e.status(), e.getMessage(), e.field());
+      } catch (RuntimeUnavailableException e) {
+        Exchanges.sendError(exchange, 503, e.getMessage(), null);
+      } catch (RuntimeException e) {
+        LOG.error("node API {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
+        Exchanges.sendError(exchange, 500, "internal error in the agent: " + e, null);
+      }
+    }
+  }
+
+  private void route(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    String method = exchange.getRequestMethod();
+    if (path.equals(NodeApi.CONTAINERS_PATH) || path.equals(NodeApi.CONTAINERS_PATH + "/")) {
+      switch (method) {
+        case "GET" -> list(exchange);
+        case "POST" -> create(exchange);
+        default -> methodNotAllowed(exchange, "GET, POST");
+      }
+      return;
+    }
+    if (!path.startsWith(NodeApi.CONTAINERS_PATH + "/")) throw ApiException.notFound("no such endpoint: " + path);
+    String[] parts = path.substring(NodeApi.CONTAINERS_PATH.length() + 1).split("/", -1);
+    String ref = Exchanges.decode(parts[0]);
+    if (!REF.matcher(ref).matches() || parts.length > 2 || (parts.length == 2 && !parts[1].equals(LOGS))) {
+      throw ApiException.notFound("no such endpoint: " + path);
+    }
+    if (parts.length == 2) {
+      if (method.equals("GET")) logs(exchange, ref);
+      else methodNotAllowed(exchange, "GET");
+      return;
+    }
+    switch (method) {
+      case "GET" -> Exchanges.sendJson(exchange, 200, managed(ref).orElseThrow(() -> noSuchContainer(ref)));
+      case "DELETE" -> delete(exchange, ref);
+      default -> methodNotAllowed(exchange, "GET, DELETE");
+    }
+  }
+
+  private void create(HttpExchange exchange) throws IOException {
+    ContainerSpec spec = ContainerSpecJson.parse(Exchanges.readBody(exchange, NodeApi.MAX_BODY_BYTES))
+        .withLabel(NodeApi.MANAGED_LABEL, NodeApi.MANAGED_VALUE);
+    String id;
+    try {
+      id = runtime.start(spec);
+    } catch (ContainerStartException e) {
+      int status = switch (e.reason()) {
+        case IMAGE_NOT_FOUND -> 404;
+        case NAME_IN_USE -> 409;
+        case FAILED -> 500;
+      };
+      throw new ApiException(status, e.getMessage(), e.reason() == ContainerStartException.Reason.NAME_IN_USE ? "name" : null);
+    }
+    LOG.info("started {} ({}) from {} for the control plane", spec.name(), id, spec.image());
+    Map<String, String> answer = new LinkedHashMap<>();
+    answer.put("id", id);
+    answer.put("name", spec.name());
+    Exchanges.sendJson(exchange, 201, answer);
+  }
+
+  private void list(HttpExchange exchange) throws IOException {
+    String label = Exchanges.query(exchange).getOrDefault("label", NodeApi.MANAGED_LABEL);
+    if (label.isBlank()) throw ApiException.badField("label", "label must name a label key, e.g. gpuhub.user");
+    List<ContainerInfo> containers = new ArrayList<>();
+    for (ContainerSummary s : runtime.listByLabel(label)) {
+      if (!isManaged(s.labels())) continue;
+      // A container removed between list and inspect is simply not listed.
+      runtime.inspect(s.id()).filter(i -> isManaged(i.labels())).ifPresent(containers::add);
+    }
+    Exchanges.sendJson(exchange, 200, Map.of("containers", containers));
+  }
+
+  private void delete(HttpExchange exchange, String ref) throws IOException {
+    Optional<ContainerInfo> found = runtime.inspect(ref);
+    if (found.isEmpty()) {
+      Exchanges.sendJson(exchange, 200, Map.of("removed", false));
+      return;
+    }
+    ContainerInfo info = found.get();
+    if (!isManaged(info.labels())) throw noSuchContainer(ref);
+    runtime.stop(info.id(), NodeApi.STOP_GRACE);
+    boolean removed = runtime.remove(info.id());
+    LOG.info("removed {} ({}) for the control plane", info.name(), info.id());
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("removed", removed);
+    answer.put("id", info.id());
+    Exchanges.sendJson(exchange, 200, answer);
+  }
+
+  private void logs(HttpExchange exchange, String ref) throws IOException {
+    String raw = Exchanges.query(exchange).get("lines");
+    int lines;
+    try {
+      lines = raw == null ? NodeApi.DEFAULT_LOG_LINES : Integer.parseInt(raw.strip());
+    } catch (NumberFormatException e) {
+      throw ApiException.badField("lines", "lines must be a whole number, was '" + raw + "'");
+    }
+    if (lines < 1 || lines > ContainerRuntime.MAX_LOG_LINES) {
+      throw ApiException.badField("lines", "lines must be between 1 and " + ContainerRuntime.MAX_LOG_LINES + ", was " + lines);
+    }
+    ContainerInfo info = managed(ref).orElseThrow(() -> noSuchContainer(ref));
+    try {
+      Exchanges.sendText(exchange, 200, runtime.logsTail(info.id(), lines));
+    } catch (NoSuchElementException e) {
+      throw noSuchContainer(ref);
+    }
+  }
+
+  /** The container when it exists and carries the managed label; empty otherwise. */
+  private Optional<ContainerInfo> managed(String ref) {
+    return runtime.inspect(ref).filter(i -> isManaged(i.labels()));
+  }
+
+  private static boolean isManaged(Map<String, String> labels) {
+    return NodeApi.MANAGED_VALUE.equals(labels.get(NodeApi.MANAGED_LABEL));
+  }
+
+  private static ApiException noSuchContainer(String ref) {
+    return ApiException.notFound("no gpuhub container '" + ref + "' on this node");
+  }
+
+  private static void methodNotAllowed(HttpExchange exchange, String allowed) throws IOException {
+    exchange.getResponseHeaders().set("Allow", allowed);
+    Exchanges.sendError(exchange, 405, exchange.getRequestMethod() + " is not allowed here; use " + allowed, null);
+  }
+}

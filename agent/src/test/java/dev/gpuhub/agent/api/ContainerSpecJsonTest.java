@@ -1,0 +1,70 @@
+package dev.gpuhub.agent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gpuhub.runtime.ContainerSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ContainerSpecJsonTest {
+
+  private static ContainerSpec parse(String json) {
+    return ContainerSpecJson.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readsEveryField() {
+    ContainerSpec spec = parse("""
+        {"name": "jupyter-alice", "image": "gpuhub-notebook:latest",
+         "command": ["python3", "-m", "notebook"], "env": {"JUPYTERHUB_USER": "alice"},
+         "labels": {"gpuhub.user": "alice"}, "cpus": 2.5, "memory_bytes": 2147483648,
+         "gpu_device_uuids": ["GPU-aaaa", "GPU-bbbb"]}""");
+    assertThat(spec).isEqualTo(new ContainerSpec("jupyter-alice", "gpuhub-notebook:latest",
+        List.of("python3", "-m", "notebook"), Map.of("JUPYTERHUB_USER", "alice"), Map.of("gpuhub.user", "alice"),
+        2.5, 2147483648L, List.of("GPU-aaaa", "GPU-bbbb")));
+  }
+
+  @Test
+  void onlyNameAndImageAreRequiredAndNullMeansAbsent() {
+    ContainerSpec spec = parse("{\"name\": \"ab\", \"image\": \"img\", \"command\": null, \"cpus\": null}");
+    assertThat(spec).isEqualTo(ContainerSpec.of("ab", "img", List.of()));
+  }
+
+  @Test
+  void badBodiesNameTheirField() {
+    assertField("{\"image\": \"img\"}", "name", "name is required");
+    assertField("{\"name\": 7, \"image\": \"img\"}", "name", "must be a string");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"command\": \"sleep 1\"}", "command", "array of strings");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"command\": [\"sleep\", 1]}", "command", "array of strings");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"env\": {\"A\": 1}}", "env", "env.A must be a string");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"labels\": []}", "labels", "object");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"cpus\": \"2\"}", "cpus", "number");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"memory_bytes\": 1.5e9}", "memory_bytes", "whole number");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"memory_bytes\": 1e30}", "memory_bytes", "whole number");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"memory\": 1024}", "memory", "unknown field 'memory'");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"cpus\": -1}", "cpus", "out of range");
+    assertField("{\"name\": \"a b\", \"image\": \"img\"}", "name", "not a valid container name");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"env\": {\"NVIDIA_VISIBLE_DEVICES\": \"all\"}}", "env",
+        "gpu_device_uuids");
+  }
+
+  @Test
+  void bodiesThatAreNotObjectsAreRefusedWithoutAField() {
+    for (String body : new String[] {"", "[]", "\"x\"", "{", "{\"name\": }"}) {
+      assertThatThrownBy(() -> parse(body)).isInstanceOfSatisfying(ApiException.class, e -> {
+        assertThat(e.status()).isEqualTo(400);
+        assertThat(e.field()).isNull();
+      });
+    }
+  }
+
+  private static void assertField(String body, String field, String message) {
+    assertThatThrownBy(() -> parse(body)).isInstanceOfSatisfying(ApiException.class, e -> {
+      assertThat(e.status()).isEqualTo(400);
+      assertThat(e.field()).isEqualTo(field);
+    }).hasMessageContaining(message);
+  }
+}

@@ -1,0 +1,143 @@
+package dev.gpuhub.runtime;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * What to start: one container, always on the host's network ({@code --network host}; gpuhub never
+ * uses bridge networks). The canonical constructor validates every value and throws
+ * {@link InvalidContainerSpecException} naming the field; {@code null} collections become empty.
+ *
+ * @param name           container name, Docker's rule: {@code [a-zA-Z0-9][a-zA-Z0-9_.-]+}, at most 128 chars
+ * @param image          image reference present on the node (runtimes never pull)
+ * @param command        the command and its arguments; empty = the image's default command
+ * @param env            environment variables; names {@code [A-Za-z_][A-Za-z0-9_]*}, except
+ *                       {@link #NVIDIA_VISIBLE_DEVICES} which runtimes derive from {@code gpuDeviceUuids}
+ * @param labels         container labels (sorted copy)
+ * @param cpus           CPU limit in cores, 0 = no limit, else at least {@link #MIN_CPUS}
+ * @param memoryBytes    memory limit, 0 = no limit, else at least {@link #MIN_MEMORY_BYTES}
+ * @param gpuDeviceUuids NVIDIA GPU (or MIG) UUIDs this container may use, distinct; empty = no GPU at all
+ */
+public record ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
+    Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids) {
+
+  /** Variable the NVIDIA container toolkit reads; set by runtimes, never by callers. */
+  public static final String NVIDIA_VISIBLE_DEVICES = "NVIDIA_VISIBLE_DEVICES";
+  /** Smallest CPU limit Docker accepts. */
+  public static final double MIN_CPUS = 0.01;
+  /** Largest CPU limit accepted; no node has more cores. */
+  public static final double MAX_CPUS = 1024;
+  /** Smallest memory limit Docker accepts (6 MiB). */
+  public static final long MIN_MEMORY_BYTES = 6L * 1024 * 1024;
+  /** Longest container name (Docker allows more; nobody needs it). */
+  public static final int MAX_NAME_LENGTH = 128;
+  /** Longest image reference. */
+  public static final int MAX_IMAGE_LENGTH = 255;
+
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
+  private static final Pattern IMAGE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/:@-]*");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern GPU_UUID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_./:-]*");
+
+  public ContainerSpec {
+    if (name == null || name.length() > MAX_NAME_LENGTH || !NAME.matcher(name).matches()) {
+      throw invalid("name", "name '" + name + "' is not a valid container name: use 2-" + MAX_NAME_LENGTH
+          + " letters, digits, '_', '.' or '-', starting with a letter or digit");
+    }
+    if (image == null || image.length() > MAX_IMAGE_LENGTH || !IMAGE.matcher(image).matches()) {
+      throw invalid("image", "image '" + image + "' is not an image reference such as gpuhub-notebook:latest");
+    }
+    command = copyStrings("command", command);
+    env = copySorted("env", env);
+    for (String key : env.keySet()) {
+      if (!ENV_NAME.matcher(key).matches()) {
+        throw invalid("env", "env name '" + key + "' is not a variable name: use letters, digits and '_'");
+      }
+      if (key.equals(NVIDIA_VISIBLE_DEVICES)) {
+        throw invalid("env", NVIDIA_VISIBLE_DEVICES + " is set from gpu_device_uuids; do not set it in env");
+      }
+    }
+    labels = copySorted("labels", labels);
+    if (labels.keySet().stream().anyMatch(String::isBlank)) throw invalid("labels", "labels must not have blank names");
+    if (!Double.isFinite(cpus) || cpus < 0 || (cpus > 0 && cpus < MIN_CPUS) || cpus > MAX_CPUS) {
+      throw invalid("cpus", "cpus " + cpus + " is out of range: use 0 for no limit or " + MIN_CPUS + " to " + MAX_CPUS);
+    }
+    if (memoryBytes < 0 || (memoryBytes > 0 && memoryBytes < MIN_MEMORY_BYTES)) {
+      throw invalid("memory_bytes", "memory_bytes " + memoryBytes + " is out of range: use 0 for no limit or at least "
+          + MIN_MEMORY_BYTES + " (6 MiB)");
+    }
+    gpuDeviceUuids = copyStrings("gpu_device_uuids", gpuDeviceUuids);
+    for (String uuid : gpuDeviceUuids) {
+      if (!GPU_UUID.matcher(uuid).matches()) {
+        throw invalid("gpu_device_uuids", "gpu_device_uuids: '" + uuid + "' is not a GPU UUID such as GPU-5f3e8a4b-...");
+      }
+    }
+    if (new HashSet<>(gpuDeviceUuids).size() != gpuDeviceUuids.size()) {
+      throw invalid("gpu_device_uuids", "gpu_device_uuids lists a GPU twice: " + gpuDeviceUuids);
+    }
+  }
+
+  /** A spec with no environment, labels, limits or GPUs. */
+  public static ContainerSpec of(String name, String image, List<String> command) {
+    return new ContainerSpec(name, image, command, Map.of(), Map.of(), 0, 0, List.of());
+  }
+
+  public ContainerSpec withEnv(Map<String, String> value) {
+    return new ContainerSpec(name, image, command, value, labels, cpus, memoryBytes, gpuDeviceUuids);
+  }
+
+  public ContainerSpec withLabels(Map<String, String> value) {
+    return new ContainerSpec(name, image, command, env, value, cpus, memoryBytes, gpuDeviceUuids);
+  }
+
+  /** This spec with its labels plus {@code key=value} (replacing an existing {@code key}). */
+  public ContainerSpec withLabel(String key, String value) {
+    Map<String, String> merged = new TreeMap<>(labels);
+    merged.put(key, value);
+    return withLabels(merged);
+  }
+
+  public ContainerSpec withLimits(double cpuLimit, long memoryLimitBytes) {
+    return new ContainerSpec(name, image, command, env, labels, cpuLimit, memoryLimitBytes, gpuDeviceUuids);
+  }
+
+  public ContainerSpec withGpuDeviceUuids(List<String> value) {
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, value);
+  }
+
+  /** True when this container gets GPUs. */
+  public boolean usesGpus() {
+    return !gpuDeviceUuids.isEmpty();
+  }
+
+  private static List<String> copyStrings(String field, List<String> values) {
+    if (values == null) return List.of();
+    List<String> copy = new ArrayList<>(values.size());
+    for (String v : values) {
+      if (v == null || v.indexOf('\0') >= 0) throw invalid(field, field + " must not contain null or NUL characters");
+      copy.add(v);
+    }
+    return List.copyOf(copy);
+  }
+
+  private static Map<String, String> copySorted(String field, Map<String, String> values) {
+    if (values == null) return Map.of();
+    Map<String, String> copy = new TreeMap<>();
+    values.forEach((k, v) -> {
+      if (k == null || v == null || k.indexOf('\0') >= 0 || v.indexOf('\0') >= 0 || k.indexOf('=') >= 0) {
+        throw invalid(field, field + " entries need a name without '=' and a value, neither null nor with NUL characters");
+      }
+      copy.put(k, v);
+    });
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private static InvalidContainerSpecException invalid(String field, String message) {
+    return new InvalidContainerSpecException(field, message);
+  }
+}

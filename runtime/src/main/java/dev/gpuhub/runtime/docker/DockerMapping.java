@@ -1,0 +1,115 @@
+package dev.gpuhub.runtime.docker;
+
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.DeviceRequest;
+import com.github.dockerjava.api.model.HostConfig;
+import dev.gpuhub.runtime.ContainerInfo;
+import dev.gpuhub.runtime.ContainerSpec;
+import dev.gpuhub.runtime.ContainerSummary;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Pure translations between gpuhub's runtime records and docker-java's request and response
+ * objects; no I/O, so the exact create request is unit-testable without a daemon.
+ */
+final class DockerMapping {
+  /** gpuhub containers share the host's network stack; no bridge networks exist on our nodes. */
+  static final String NETWORK_MODE = "host";
+  /** Device driver of NVIDIA GPUs in Docker device requests ({@code docker run --gpus}). */
+  static final String GPU_DRIVER = "nvidia";
+  /** Capability set of a GPU device request. */
+  static final List<List<String>> GPU_CAPABILITIES = List.of(List.of("gpu"));
+  /** NVIDIA_VISIBLE_DEVICES value that exposes no GPU, whatever the image's default says. */
+  static final String NO_GPUS = "void";
+  /** Docker's timestamp for "never". */
+  private static final String ZERO_TIME_PREFIX = "0001-01-01";
+  private static final long NANOS_PER_CPU = 1_000_000_000L;
+  private static final Pattern STATUS_PREFIX = Pattern.compile("^Status \\d{3}: ");
+  private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  private DockerMapping() {}
+
+  /** Sets everything from {@code spec} on a create command for {@code spec.image()}; returns it. */
+  static CreateContainerCmd applySpec(ContainerSpec spec, CreateContainerCmd cmd) {
+    cmd.withName(spec.name())
+        .withEnv(env(spec))
+        .withLabels(spec.labels())
+        .withHostConfig(hostConfig(spec));
+    if (!spec.command().isEmpty()) cmd.withCmd(spec.command());
+    return cmd;
+  }
+
+  /** The spec's environment as {@code NAME=value} plus {@code NVIDIA_VISIBLE_DEVICES}. */
+  static List<String> env(ContainerSpec spec) {
+    List<String> env = new ArrayList<>();
+    spec.env().forEach((k, v) -> env.add(k + "=" + v));
+    env.add(ContainerSpec.NVIDIA_VISIBLE_DEVICES + "=" + (spec.usesGpus() ? String.join(",", spec.gpuDeviceUuids()) : NO_GPUS));
+    return env;
+  }
+
+  /** Host networking, init process, CPU and memory limits (swap = memory, so no extra swap), GPU device request. */
+  static HostConfig hostConfig(ContainerSpec spec) {
+    HostConfig host = HostConfig.newHostConfig().withNetworkMode(NETWORK_MODE).withInit(true);
+    if (spec.cpus() > 0) host.withNanoCPUs(Math.round(spec.cpus() * NANOS_PER_CPU));
+    if (spec.memoryBytes() > 0) host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
+    if (spec.usesGpus()) {
+      host.withDeviceRequests(List.of(new DeviceRequest()
+          .withDriver(GPU_DRIVER)
+          .withDeviceIds(spec.gpuDeviceUuids())
+          .withCapabilities(GPU_CAPABILITIES)));
+    }
+    return host;
+  }
+
+  static ContainerInfo toInfo(InspectContainerResponse r) {
+    var state = r.getState();
+    String status = state == null ? "" : state.getStatus();
+    Integer exitCode = null;
+    if (state != null && state.getExitCodeLong() != null
+        && (ContainerInfo.STATE_EXITED.equals(status) || ContainerInfo.STATE_DEAD.equals(status))) {
+      exitCode = state.getExitCodeLong().intValue();
+    }
+    return new ContainerInfo(r.getId(), stripSlash(r.getName()),
+        r.getConfig() == null ? "" : r.getConfig().getImage(), status, exitCode,
+        state == null ? null : parseTime(state.getStartedAt()),
+        r.getConfig() == null ? null : r.getConfig().getLabels());
+  }
+
+  static ContainerSummary toSummary(Container c) {
+    List<String> names = c.getNames() == null ? List.of()
+        : Arrays.stream(c.getNames()).map(DockerMapping::stripSlash).toList();
+    return new ContainerSummary(c.getId(), names, c.getImage(), c.getState(), c.getLabels());
+  }
+
+  /** Docker's RFC 3339 time, or {@code null} for missing, unparsable or "0001-01-01..." (never). */
+  static Instant parseTime(String value) {
+    if (value == null || value.isBlank() || value.startsWith(ZERO_TIME_PREFIX)) return null;
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The daemon's own message ("No such image: x") from an error answer, else the exception's message. */
+  static String daemonMessage(DockerException e) {
+    String raw = e.getMessage() == null ? "" : e.getMessage();
+    Matcher m = DAEMON_MESSAGE.matcher(raw);
+    String message = m.find() ? m.group(1).replace("\\\"", "\"").replace("\\n", " ") : raw;
+    return STATUS_PREFIX.matcher(message.strip()).replaceFirst("");
+  }
+
+  private static String stripSlash(String name) {
+    if (name == null) return "";
+    return name.startsWith("/") ? name.substring(1) : name;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.gpuhub.runtime.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gpuhub.runtime.ContainerRuntime;
+import dev.gpuhub.runtime.ContainerRuntimeContract;
+import dev.gpuhub.runtime.ContainerSpec;
+import dev.gpuhub.runtime.ContainerStartException;
+import dev.gpuhub.testkit.LocalDockerd;
+import dev.gpuhub.testkit.TestImages;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The runtime contract against a real, private dockerd, plus what only Docker can show (limits, init, failures after create). */
+class DockerContainerRuntimeLifecycleIT extends ContainerRuntimeContract {
+  private static final List<String> SLEEP = List.of("sleep", "300");
+  /** Prints memory limit, CPU quota and CPU period from inside a container, on cgroup v2 or v1. */
+  private static final String CGROUP_LIMITS = "if [ -f /sys/fs/cgroup/memory.max ]; "
+      + "then cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/cpu.max; "
+      + "else cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us "
+      + "/sys/fs/cgroup/cpu/cpu.cfs_period_us; fi";
+  private static LocalDockerd dockerd;
+  private static String image;
+  private static DockerContainerRuntime runtime;
+
+  @BeforeAll
+  static void connect() {
+    dockerd = LocalDockerd.shared();
+    image = TestImages.busybox(dockerd);
+    runtime = DockerContainerRuntime.connect(dockerd.dockerHost());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    runtime.close();
+  }
+
+  @Override
+  protected ContainerRuntime runtime() {
+    return runtime;
+  }
+
+  @Override
+  protected String image() {
+    return image;
+  }
+
+  @Override
+  protected List<String> longRunningCommand() {
+    return SLEEP;
+  }
+
+  @Override
+  protected String startExiting(String name, int exitCode) {
+    return runtime.start(ContainerSpec.of(name, image, List.of("sh", "-c", "exit " + exitCode)));
+  }
+
+  @Test
+  void dockerInspectShowsLimitsHostNetworkInitAndNoGpus() {
+    String name = uniqueName("rt-limits");
+    String id = runtime.start(ContainerSpec.of(name, image, SLEEP).withLimits(1.5, 256L * 1024 * 1024)
+        .withEnv(Map.of("JUPYTERHUB_USER", "alice")));
+    String shown = dockerd.docker("inspect", "-f",
+        "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.NetworkMode}} {{.HostConfig.Init}}", id);
+    assertThat(shown).isEqualTo("1500000000 268435456 host true");
+    assertThat(dockerd.docker("inspect", "-f", "{{json .Config.Env}}", id))
+        .contains("\"JUPYTERHUB_USER=alice\"").contains("\"NVIDIA_VISIBLE_DEVICES=void\"");
+    assertThat(dockerd.docker("exec", name, "sh", "-c", CGROUP_LIMITS).split("\\s+"))
+        .as("memory limit, cpu quota and period inside the container").containsExactly("268435456", "150000", "100000");
+  }
+
+  @Test
+  void aGpuRequestThisNodeCannotServeFailsAndLeavesNothingBehind() {
+    String name = uniqueName("rt-gpu");
+    assertThatThrownBy(() -> runtime.start(ContainerSpec.of(name, image, SLEEP)
+        .withGpuDeviceUuids(List.of("GPU-00000000-0000-0000-0000-000000000000"))))
+        .isInstanceOfSatisfying(ContainerStartException.class,
+            e -> assertThat(e.reason()).isEqualTo(ContainerStartException.Reason.FAILED))
+        .hasMessageContaining(name)
+        .hasMessageContaining("nvidia");
+    assertThat(dockerd.docker("ps", "-a", "-q", "--filter", "name=" + name)).isEmpty();
+  }
+
+  @Test
+  void aCommandMissingFromTheImageEndsWith127AndTheLogsSayWhy() {
+    // The init process (PID 1) starts fine and then fails to exec the command, so the start succeeds.
+    String id = runtime.start(ContainerSpec.of(uniqueName("rt-nocmd"), image, List.of("no-such-binary")));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!runtime.inspect(id).orElseThrow().finished() && System.nanoTime() < deadline) sleep(50);
+    assertThat(runtime.inspect(id).orElseThrow().exitCode()).isEqualTo(127);
+    assertThat(runtime.logsTail(id, 5)).contains("no-such-binary");
+  }
+
+  @Test
+  void logsTailHasTheLastLinesOfStdoutAndStderr() {
+    String id = runtime.start(ContainerSpec.of(uniqueName("rt-logs"), image,
+        List.of("sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done; sleep 0.2; echo oops >&2; sleep 300")));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String tail = runtime.logsTail(id, 3);
+    while (!tail.contains("oops") && System.nanoTime() < deadline) {
+      sleep(50);
+      tail = runtime.logsTail(id, 3);
+    }
+    assertThat(tail).isEqualTo("line4\nline5\noops\n");
+  }
+}

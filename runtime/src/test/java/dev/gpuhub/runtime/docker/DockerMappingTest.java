@@ -1,0 +1,92 @@
+package dev.gpuhub.runtime.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.DeviceRequest;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.core.command.CreateContainerCmdImpl;
+import dev.gpuhub.runtime.ContainerSpec;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The exact create request sent to Docker, checked on docker-java's own command object. */
+class DockerMappingTest {
+  private static final String GPU_A = "GPU-5f3e8a4b-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+  private static final String GPU_B = "GPU-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+
+  private static CreateContainerCmdImpl build(ContainerSpec spec) {
+    CreateContainerCmdImpl cmd = new CreateContainerCmdImpl(
+        c -> { throw new AssertionError("unit tests never send the command"); }, null, spec.image());
+    DockerMapping.applySpec(spec, cmd);
+    return cmd;
+  }
+
+  @Test
+  void gpuSpecGetsAnNvidiaDeviceRequestForExactlyItsUuidsAndTheVisibleDevicesVariable() {
+    CreateContainerCmdImpl cmd = build(ContainerSpec.of("jupyter-alice", "gpu-env:1", List.of("python3"))
+        .withGpuDeviceUuids(List.of(GPU_A, GPU_B)).withEnv(Map.of("JUPYTERHUB_USER", "alice")));
+    List<DeviceRequest> requests = cmd.getHostConfig().getDeviceRequests();
+    assertThat(requests).singleElement().satisfies(r -> {
+      assertThat(r.getDriver()).isEqualTo("nvidia");
+      assertThat(r.getDeviceIds()).containsExactly(GPU_A, GPU_B);
+      assertThat(r.getCapabilities()).containsExactly(List.of("gpu"));
+      assertThat(r.getCount()).isNull();
+    });
+    assertThat(cmd.getEnv()).containsExactly("JUPYTERHUB_USER=alice", "NVIDIA_VISIBLE_DEVICES=" + GPU_A + "," + GPU_B);
+  }
+
+  @Test
+  void specWithoutGpusRequestsNoDeviceAndHidesImageDefaultGpus() {
+    CreateContainerCmdImpl cmd = build(ContainerSpec.of("jupyter-bob", "cpu-env:1", List.of()));
+    assertThat(cmd.getHostConfig().getDeviceRequests()).isNullOrEmpty();
+    assertThat(cmd.getEnv()).containsExactly("NVIDIA_VISIBLE_DEVICES=void");
+    assertThat(cmd.getCmd()).as("empty command = the image's default").isNull();
+  }
+
+  @Test
+  void limitsNameLabelsCommandAndHostNetwork() {
+    CreateContainerCmdImpl cmd = build(ContainerSpec.of("jupyter-carol", "cpu-env:1", List.of("sleep", "300"))
+        .withLimits(1.5, 2L * 1024 * 1024 * 1024).withLabels(Map.of("gpuhub.user", "carol")));
+    HostConfig host = cmd.getHostConfig();
+    assertThat(host.getNanoCPUs()).isEqualTo(1_500_000_000L);
+    assertThat(host.getMemory()).isEqualTo(2147483648L);
+    assertThat(host.getMemorySwap()).as("no swap beyond the limit").isEqualTo(2147483648L);
+    assertThat(host.getNetworkMode()).isEqualTo("host");
+    assertThat(host.getInit()).isTrue();
+    assertThat(cmd.getName()).isEqualTo("jupyter-carol");
+    assertThat(cmd.getImage()).isEqualTo("cpu-env:1");
+    assertThat(cmd.getLabels()).containsExactlyEntriesOf(Map.of("gpuhub.user", "carol"));
+    assertThat(cmd.getCmd()).containsExactly("sleep", "300");
+  }
+
+  @Test
+  void zeroLimitsMeanNoLimit() {
+    HostConfig host = DockerMapping.hostConfig(ContainerSpec.of("nolimit", "img", List.of()));
+    assertThat(host.getNanoCPUs()).isNull();
+    assertThat(host.getMemory()).isNull();
+    assertThat(DockerMapping.hostConfig(ContainerSpec.of("tiny", "img", List.of()).withLimits(0.01, 0)).getNanoCPUs())
+        .isEqualTo(10_000_000L);
+  }
+
+  @Test
+  void daemonMessagesAreExtractedFromErrorBodies() {
+    assertThat(DockerMapping.daemonMessage(new NotFoundException("Status 404: {\"message\":\"No such image: x:latest\"}\n")))
+        .isEqualTo("No such image: x:latest");
+    assertThat(DockerMapping.daemonMessage(new ConflictException(
+        "Status 409: {\"message\":\"Conflict. The container name \\\"/a\\\" is already in use\"}")))
+        .isEqualTo("Conflict. The container name \"/a\" is already in use");
+    assertThat(DockerMapping.daemonMessage(new NotFoundException("plain text"))).isEqualTo("plain text");
+  }
+
+  @Test
+  void dockerTimesParseAndZeroMeansNever() {
+    assertThat(DockerMapping.parseTime("2026-03-01T12:00:00.123456789Z")).isEqualTo(Instant.parse("2026-03-01T12:00:00.123456789Z"));
+    assertThat(DockerMapping.parseTime("0001-01-01T00:00:00Z")).isNull();
+    assertThat(DockerMapping.parseTime("")).isNull();
+    assertThat(DockerMapping.parseTime("garbage")).isNull();
+  }
+}

@@ -1,0 +1,131 @@
+package dev.gpuhub.server.hub;
+
+import dev.gpuhub.server.discovery.DiscoveryService;
+import dev.gpuhub.server.hub.auth.AuthRoutes;
+import dev.gpuhub.server.hub.auth.HubAuth;
+import dev.gpuhub.server.hub.auth.HubAuthConfig;
+import dev.gpuhub.server.hub.proxy.RouteTable;
+import dev.gpuhub.server.hub.proxy.UserServerProxyServlet;
+import dev.gpuhub.server.hub.spawn.HubServerLedger;
+import dev.gpuhub.server.hub.spawn.IdleCuller;
+import dev.gpuhub.server.hub.spawn.NodeAgentClient;
+import dev.gpuhub.server.hub.spawn.Reconciler;
+import dev.gpuhub.server.hub.spawn.Spawner;
+import dev.gpuhub.server.hub.spawn.SpawnerConfig;
+import dev.gpuhub.server.hub.web.HomeAdminRoutes;
+import dev.gpuhub.server.hub.web.SpawnRoutes;
+import dev.gpuhub.store.Stores;
+import io.javalin.Javalin;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub on HUB_PORT (SPEC §4): JupyterHub's pages and REST API, the spawner, the proxy for
+ * {@code /user/<name>/}, the idle culler and restart reconciliation. Started and closed together.
+ */
+public final class Hub implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+  private final Javalin app;
+  private final Spawner spawner;
+  private final IdleCuller culler;
+  private final Reconciler reconciler;
+  private final RouteTable routes;
+  private final HubAuth auth;
+  private final String bindHost;
+  private final ScheduledExecutorService adoption = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "hub-adoption");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /**
+   * Builds and starts the hub.
+   *
+   * @param adoptionPatience how long recorded servers wait for their node to report after a restart
+   */
+  public Hub(String bindHost, int port, HubAuthConfig authConfig, SpawnerConfig spawnerConfig, String agentToken,
+             Stores stores, DiscoveryService discovery, Duration adoptionPatience) {
+    Clock clock = Clock.systemUTC();
+    this.bindHost = bindHost;
+    this.routes = new RouteTable(clock);
+    this.auth = new HubAuth(stores.hub(), authConfig, clock);
+    NodeAgentClient agents = new NodeAgentClient(agentToken);
+    HubServerLedger ledger = new HubServerLedger(stores.hub(), clock);
+    this.spawner = new Spawner(spawnerConfig, discovery, agents, routes, ledger, clock);
+    this.reconciler = new Reconciler(spawner, ledger, discovery, agents, clock);
+    this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
+    if (authConfig.logoutStopsServer()) auth.onLogout(u -> spawner.stop(u.name(), "logged out"));
+    auth.onDelete(u -> spawner.stop(u.name(), "user deleted"));
+    HubAuthIdentity identity = new HubAuthIdentity(auth, stores.hub(), clock);
+    UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity);
+    AuthRoutes authRoutes = new AuthRoutes(auth);
+    SpawnRoutes spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
+    HomeAdminRoutes pages = new HomeAdminRoutes(identity, spawner, routes, discovery, stores.repository(), stores.hub());
+    this.app = Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.jetty.host = bindHost;
+      c.jetty.port = port;
+      c.jetty.modifyServletContextHandler(h -> h.addServlet(new ServletHolder(proxy), "/user/*"));
+      authRoutes.install(c);
+      spawnRoutes.install(c);
+      pages.install(c);
+      c.routes.get("/", ctx -> ctx.redirect("/hub/"));
+    });
+    reconciler.loadRecorded(adoptionPatience);
+    app.start();
+    adoption.scheduleWithFixedDelay(this::adoptPass, 0, 1, TimeUnit.SECONDS);
+    culler.start(spawnerConfig.cullInterval());
+    LOG.atInfo().addKeyValue("url", url()).log("hub listening");
+  }
+
+  private void adoptPass() {
+    try {
+      if (reconciler.awaitingAdoption()) reconciler.tryAdopt();
+    } catch (RuntimeException e) {
+      LOG.warn("adoption pass failed", e);
+    }
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public String url() {
+    return "http://" + (bindHost.equals("0.0.0.0") ? "127.0.0.1" : bindHost) + ":" + port();
+  }
+
+  public Spawner spawner() {
+    return spawner;
+  }
+
+  public IdleCuller culler() {
+    return culler;
+  }
+
+  public Reconciler reconciler() {
+    return reconciler;
+  }
+
+  public RouteTable routes() {
+    return routes;
+  }
+
+  public HubAuth auth() {
+    return auth;
+  }
+
+  @Override
+  public void close() {
+    adoption.shutdownNow();
+    culler.close();
+    app.stop();
+    spawner.close();
+  }
+}

@@ -1,0 +1,209 @@
+package dev.gpuhub.server.hub.auth;
+
+import dev.gpuhub.store.HubRepository;
+import dev.gpuhub.store.HubTokenOwner;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who is asking, for every hub request: a session cookie ({@value #SESSION_COOKIE}) or an API token
+ * ({@code Authorization: token <t>} or {@code Bearer <t>}; a token that does not resolve falls back
+ * to the cookie). The answer is worked out once per request. Also the guards the hub's routes call
+ * ({@link #requireUser}, {@link #requireAdmin}, {@link #requireUserOrAdmin}, {@link #checkXsrf}) and
+ * the session lifecycle ({@link #startSession}, {@link #endSession}). Thread-safe.
+ */
+public final class HubAuth {
+  /** Name of the session cookie: HttpOnly, SameSite=Lax, path /. */
+  public static final String SESSION_COOKIE = "gpuhub-session";
+  /** A token's last use is written at most this often. */
+  static final Duration TOKEN_TOUCH_INTERVAL = Duration.ofMinutes(1);
+  /** Path prefix of the REST API, where errors are JSON and anonymous requests get 403. */
+  public static final String API_PREFIX = "/hub/api/";
+  private static final String ATTRIBUTE = "gpuhub.auth";
+  private static final Logger LOG = LoggerFactory.getLogger(HubAuth.class);
+
+  /** How a request authenticated. */
+  public enum Via { NONE, COOKIE, TOKEN }
+
+  private record Resolved(Optional<HubUser> user, Via via) {}
+
+  private final HubRepository repository;
+  private final HubAuthConfig config;
+  private final Clock clock;
+  private final SessionStore sessions;
+  private final LoginThrottle throttle;
+  private final Xsrf xsrf;
+  private final UserAccounts accounts;
+  private volatile Consumer<HubUser> onLogout = user -> { };
+
+  public HubAuth(HubRepository repository, HubAuthConfig config, Clock clock) {
+    this.repository = Objects.requireNonNull(repository, "repository");
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.sessions = new SessionStore(config.sessionIdleTimeout(), clock);
+    this.throttle = new LoginThrottle(clock);
+    this.xsrf = new Xsrf(config.cookieSecure());
+    this.accounts = new UserAccounts(repository, config, new PasswordHasher(), sessions, throttle, clock);
+  }
+
+  public HubAuthConfig config() {
+    return config;
+  }
+
+  public UserAccounts accounts() {
+    return accounts;
+  }
+
+  HubRepository repository() {
+    return repository;
+  }
+
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  /**
+   * Sets what runs after a user logs out (their session already ended), e.g. stopping their server
+   * when {@link HubAuthConfig#logoutStopsServer()}. A hook that throws is logged; the logout stands.
+   */
+  public void onLogout(Consumer<HubUser> hook) {
+    this.onLogout = Objects.requireNonNull(hook, "hook");
+  }
+
+  /** Sets what runs before a user is deleted; see {@link UserAccounts#onDelete}. */
+  public void onDelete(Consumer<HubUser> hook) {
+    accounts.onDelete(hook);
+  }
+
+  /** The user this request authenticates as, by API token or session cookie. */
+  public Optional<HubUser> currentUser(Context ctx) {
+    return resolve(ctx).user();
+  }
+
+  /** How this request authenticated ({@link Via#NONE} when anonymous). */
+  public Via via(Context ctx) {
+    return resolve(ctx).via();
+  }
+
+  /** @throws LoginRequiredException when the request is anonymous */
+  public HubUser requireUser(Context ctx) {
+    return currentUser(ctx).orElseThrow(() -> new LoginRequiredException("authentication required:"
+        + " log in at /hub/login, or send 'Authorization: token <api token>'"));
+  }
+
+  /**
+   * @throws LoginRequiredException when the request is anonymous
+   * @throws ForbiddenException when the user is not an admin
+   */
+  public HubUser requireAdmin(Context ctx) {
+    HubUser user = requireUser(ctx);
+    if (!user.admin()) {
+      throw new ForbiddenException("user '" + user.name() + "' is not an admin: ask an admin, or add"
+          + " the name to GPUHUB_ADMIN_USERS");
+    }
+    return user;
+  }
+
+  /**
+   * The current user when they are user {@code name} (normalised) or an admin.
+   *
+   * @throws LoginRequiredException when the request is anonymous
+   * @throws ForbiddenException for another non-admin user
+   */
+  public HubUser requireUserOrAdmin(Context ctx, String name) {
+    HubUser user = requireUser(ctx);
+    if (!user.admin() && !user.name().equals(Credentials.normalize(name))) {
+      throw new ForbiddenException("user '" + user.name() + "' may not act for user '"
+          + Credentials.normalize(name) + "': only that user or an admin may");
+    }
+    return user;
+  }
+
+  /**
+   * The XSRF check for a state-changing request; requests authenticated by API token pass.
+   *
+   * @throws XsrfException when the {@code _xsrf} cookie and field or header are missing or differ
+   */
+  public void checkXsrf(Context ctx) {
+    if (via(ctx) != Via.TOKEN) xsrf.check(ctx);
+  }
+
+  /** The {@code _xsrf} value to put into forms, setting the cookie when the request had none. */
+  public String xsrfToken(Context ctx) {
+    return xsrf.token(ctx);
+  }
+
+  /** Starts a new session of {@code user}, ending the request's old one, and sets the cookie. */
+  public void startSession(Context ctx, HubUser user) {
+    sessions.remove(ctx.cookie(SESSION_COOKIE)); // a fresh id at every login: no session fixation
+    ctx.cookie(sessionCookie(sessions.create(user), -1));
+    ctx.attribute(ATTRIBUTE, new Resolved(Optional.of(user), Via.COOKIE));
+  }
+
+  /**
+   * Ends the request's session, clears the cookie and runs the logout hook; returns the user who
+   * logged out, empty when there was no live session.
+   */
+  public Optional<HubUser> endSession(Context ctx) {
+    Optional<HubUser> user = sessions.remove(ctx.cookie(SESSION_COOKIE));
+    ctx.cookie(sessionCookie("", 0));
+    ctx.attribute(ATTRIBUTE, new Resolved(Optional.empty(), Via.NONE));
+    user.ifPresent(u -> {
+      try {
+        onLogout.accept(u);
+      } catch (RuntimeException e) {
+        LOG.atWarn().addKeyValue("user", u.name()).setCause(e).log("logout hook failed");
+      }
+    });
+    return user;
+  }
+
+  /** Whether {@code path} is under the REST API ({@code /hub/api}). */
+  public static boolean isApiPath(String path) {
+    return path.startsWith(API_PREFIX) || path.equals("/hub/api");
+  }
+
+  private Resolved resolve(Context ctx) {
+    Resolved cached = ctx.attribute(ATTRIBUTE);
+    if (cached != null) return cached;
+    Resolved resolved = ApiTokens.fromAuthorization(ctx.header("Authorization"))
+        .flatMap(this::tokenUser)
+        .map(u -> new Resolved(Optional.of(u), Via.TOKEN))
+        .orElseGet(() -> sessions.lookup(ctx.cookie(SESSION_COOKIE))
+            .map(u -> new Resolved(Optional.of(u), Via.COOKIE))
+            .orElse(new Resolved(Optional.empty(), Via.NONE)));
+    ctx.attribute(ATTRIBUTE, resolved);
+    return resolved;
+  }
+
+  private Optional<HubUser> tokenUser(String token) {
+    Instant now = clock.instant();
+    Optional<HubTokenOwner> owner = repository.findByTokenHash(ApiTokens.sha256Hex(token), now);
+    owner.ifPresent(o -> {
+      Instant last = o.token().lastUsed();
+      if (last == null || !now.isBefore(last.plus(TOKEN_TOUCH_INTERVAL))) {
+        repository.touchToken(o.token().id(), now);
+      }
+    });
+    return owner.map(o -> HubUser.of(o.user()));
+  }
+
+  private Cookie sessionCookie(String value, int maxAge) {
+    Cookie cookie = new Cookie(SESSION_COOKIE, value);
+    cookie.setPath("/");
+    cookie.setMaxAge(maxAge);
+    cookie.setHttpOnly(true);
+    cookie.setSecure(config.cookieSecure());
+    cookie.setSameSite(SameSite.LAX);
+    return cookie;
+  }
+}

@@ -1,0 +1,170 @@
+package dev.gpuhub.server.hub.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gpuhub.server.discovery.NotFoundException;
+import dev.gpuhub.store.DuplicateNameException;
+import dev.gpuhub.store.HubTokenRecord;
+import dev.gpuhub.store.HubUserRecord;
+import dev.gpuhub.wire.InvalidPayloadException;
+import dev.gpuhub.wire.WireJson;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * JupyterHub's REST user API under {@code /hub/api} (JSON). Anonymous callers get 403; "self or
+ * admin" routes give another non-admin user 403 before saying whether the user exists. Errors:
+ * 400 bad body, 404 no such user or token, 409 name taken (via {@link dev.gpuhub.server.http.ApiErrors}).
+ */
+final class UserApiRoutes {
+  /** Longest token lifetime accepted in {@code expires_in}: ten years, in seconds. */
+  static final long MAX_EXPIRES_IN_S = 10L * 365 * 24 * 3600;
+
+  private final HubAuth auth;
+  private final UserAccounts accounts;
+
+  UserApiRoutes(HubAuth auth) {
+    this.auth = auth;
+    this.accounts = auth.accounts();
+  }
+
+  void install(JavalinConfig config) {
+    var r = config.routes;
+    r.get("/hub/api/user", ctx -> json(ctx, 200, model(record(auth.requireUser(ctx).name()))));
+    r.get("/hub/api/users", this::listUsers);
+    r.post("/hub/api/users", this::createUsers);
+    r.get("/hub/api/users/{name}", ctx -> {
+      auth.requireUserOrAdmin(ctx, ctx.pathParam("name"));
+      json(ctx, 200, model(record(ctx.pathParam("name"))));
+    });
+    r.post("/hub/api/users/{name}", this::createUser);
+    r.patch("/hub/api/users/{name}", this::patchUser);
+    r.delete("/hub/api/users/{name}", this::deleteUser);
+    r.get("/hub/api/users/{name}/tokens", this::listTokens);
+    r.post("/hub/api/users/{name}/tokens", this::createToken);
+    r.get("/hub/api/users/{name}/tokens/{id}", ctx -> {
+      HubUser owner = tokenOwner(ctx);
+      json(ctx, 200, UserJson.token(token(ctx, owner), owner.name()));
+    });
+    r.delete("/hub/api/users/{name}/tokens/{id}", ctx -> {
+      HubUser owner = tokenOwner(ctx);
+      accounts.deleteToken(owner, token(ctx, owner).id());
+      ctx.status(204);
+    });
+  }
+
+  private void listUsers(Context ctx) {
+    auth.requireAdmin(ctx);
+    ArrayNode users = WireJson.mapper().createArrayNode();
+    for (HubUserRecord u : accounts.list()) users.add(model(u));
+    json(ctx, 200, users);
+  }
+
+  /** JupyterHub's bulk create: {@code {"usernames": [...], "admin": bool}}; existing names are skipped. */
+  private void createUsers(Context ctx) {
+    auth.requireAdmin(ctx);
+    JsonNode body = ApiBodies.object(ctx, true);
+    boolean admin = ApiBodies.bool(body, "admin", false);
+    JsonNode names = body.get("usernames");
+    if (names == null || !names.isArray() || names.isEmpty()) {
+      throw new InvalidPayloadException("usernames", "must be a non-empty list of user names");
+    }
+    ArrayNode created = WireJson.mapper().createArrayNode();
+    for (JsonNode name : names) {
+      if (!name.isTextual()) throw new InvalidPayloadException("usernames", "must hold only strings");
+      if (accounts.record(name.asText()).isPresent()) continue;
+      created.add(model(accounts.record(accounts.create(name.asText(), null, admin).name()).orElseThrow()));
+    }
+    if (created.isEmpty()) throw new DuplicateNameException("all of these users already exist: " + names);
+    json(ctx, 201, created);
+  }
+
+  private void createUser(Context ctx) {
+    auth.requireAdmin(ctx);
+    JsonNode body = ApiBodies.object(ctx, false);
+    String password = ApiBodies.text(body, "password");
+    HubUser user = accounts.create(ctx.pathParam("name"), password, ApiBodies.bool(body, "admin", false));
+    json(ctx, 201, model(record(user.name())));
+  }
+
+  private void patchUser(Context ctx) {
+    auth.requireAdmin(ctx);
+    String name = ctx.pathParam("name");
+    JsonNode body = ApiBodies.object(ctx, true);
+    if (body.has("name") && !Credentials.normalize(body.get("name").asText()).equals(Credentials.normalize(name))) {
+      throw new InvalidPayloadException("name", "cannot change: renaming users is not supported");
+    }
+    if (!body.has("admin")) throw new InvalidPayloadException("admin", "is required: send true or false");
+    accounts.setAdmin(name, ApiBodies.bool(body, "admin", false)).orElseThrow(() -> noSuchUser(name));
+    json(ctx, 200, model(record(name)));
+  }
+
+  private void deleteUser(Context ctx) {
+    auth.requireAdmin(ctx);
+    String name = ctx.pathParam("name");
+    if (!accounts.delete(name)) throw noSuchUser(name);
+    ctx.status(204);
+  }
+
+  private void listTokens(Context ctx) {
+    HubUser owner = tokenOwner(ctx);
+    ObjectNode body = WireJson.mapper().createObjectNode();
+    ArrayNode api = body.putArray("api_tokens");
+    for (HubTokenRecord t : accounts.tokens(owner)) api.add(UserJson.token(t, owner.name()));
+    body.putArray("oauth_tokens");
+    json(ctx, 200, body);
+  }
+
+  /** {@code {"note": "...", "expires_in": seconds}}, both optional; answers the token once. */
+  private void createToken(Context ctx) {
+    HubUser owner = tokenOwner(ctx);
+    JsonNode body = ApiBodies.object(ctx, false);
+    String note = ApiBodies.text(body, "note");
+    Long expiresIn = ApiBodies.positiveLong(body, "expires_in", MAX_EXPIRES_IN_S);
+    UserAccounts.IssuedToken issued = accounts.createToken(owner,
+        note == null ? "Requested via api by user " + auth.requireUser(ctx).name() : note,
+        expiresIn == null ? null : Duration.ofSeconds(expiresIn));
+    ObjectNode model = UserJson.token(issued.record(), owner.name());
+    model.put("token", issued.token());
+    json(ctx, 201, model);
+  }
+
+  /** The user named in the path, when the caller is that user or an admin. */
+  private HubUser tokenOwner(Context ctx) {
+    String name = ctx.pathParam("name");
+    auth.requireUserOrAdmin(ctx, name);
+    return accounts.find(name).orElseThrow(() -> noSuchUser(name));
+  }
+
+  /** The owner's token named in the path ({@code 42} or JupyterHub's {@code a42}). */
+  private HubTokenRecord token(Context ctx, HubUser owner) {
+    String raw = ctx.pathParam("id");
+    String digits = raw.startsWith("a") ? raw.substring(1) : raw;
+    Optional<HubTokenRecord> found = Optional.empty();
+    if (!digits.isEmpty() && digits.length() < 19 && digits.chars().allMatch(Character::isDigit)) {
+      long id = Long.parseLong(digits);
+      found = accounts.tokens(owner).stream().filter(t -> t.id() == id).findFirst();
+    }
+    return found.orElseThrow(() -> new NotFoundException("user '" + owner.name() + "' has no token '"
+        + raw + "': list them at GET /hub/api/users/" + owner.name() + "/tokens"));
+  }
+
+  private HubUserRecord record(String name) {
+    return accounts.record(name).orElseThrow(() -> noSuchUser(name));
+  }
+
+  private ObjectNode model(HubUserRecord user) {
+    return UserJson.user(user, auth.repository().serversOf(user.id()));
+  }
+
+  private static NotFoundException noSuchUser(String name) {
+    return new NotFoundException("no user named '" + Credentials.normalize(name) + "'");
+  }
+
+  private static void json(Context ctx, int status, JsonNode body) {
+    ctx.status(status).contentType("application/json").result(body.toString());
+  }
+}

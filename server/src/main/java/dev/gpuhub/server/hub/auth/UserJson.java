@@ -1,0 +1,83 @@
+package dev.gpuhub.server.hub.auth;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gpuhub.store.HubServerRecord;
+import dev.gpuhub.store.HubServerState;
+import dev.gpuhub.store.HubTokenRecord;
+import dev.gpuhub.store.HubUserRecord;
+import dev.gpuhub.wire.WireJson;
+import java.time.Instant;
+import java.util.List;
+
+/** JupyterHub's JSON shapes of users and tokens (the fields this hub has). */
+final class UserJson {
+  private UserJson() {}
+
+  /**
+   * JupyterHub's user model: {@code kind, name, admin, groups, created, last_activity, server,
+   * pending, servers}. {@code server} is the URL of the running default server, {@code pending}
+   * {@code "spawn"} or {@code "stop"} while it changes, else null.
+   */
+  static ObjectNode user(HubUserRecord user, List<HubServerRecord> servers) {
+    ObjectNode n = WireJson.mapper().createObjectNode();
+    n.put("kind", "user");
+    n.put("name", user.name());
+    n.put("admin", user.admin());
+    n.putArray("groups");
+    n.put("created", text(user.createdAt()));
+    Instant lastActivity = user.lastLogin();
+    ObjectNode named = WireJson.mapper().createObjectNode();
+    n.putNull("server");
+    n.putNull("pending");
+    for (HubServerRecord s : servers) {
+      if (s.lastActivity() != null && (lastActivity == null || s.lastActivity().isAfter(lastActivity))) {
+        lastActivity = s.lastActivity();
+      }
+      if (!s.state().mayHoldContainer()) continue;
+      named.set(s.name(), server(s));
+      if (s.name().isEmpty()) {
+        if (s.state() == HubServerState.RUNNING) n.put("server", s.urlPath());
+        else n.put("pending", pending(s.state()));
+      }
+    }
+    n.put("last_activity", text(lastActivity));
+    n.set("servers", named);
+    return n;
+  }
+
+  private static ObjectNode server(HubServerRecord s) {
+    ObjectNode n = WireJson.mapper().createObjectNode();
+    n.put("name", s.name());
+    n.put("ready", s.state() == HubServerState.RUNNING);
+    if (s.state() == HubServerState.RUNNING) n.putNull("pending");
+    else n.put("pending", pending(s.state()));
+    n.put("url", s.urlPath());
+    n.put("started", text(s.startedAt()));
+    n.put("last_activity", text(s.lastActivity()));
+    n.put("profile", s.profileName());
+    n.put("image", s.image());
+    n.put("node", s.primaryHostname());
+    return n;
+  }
+
+  private static String pending(HubServerState state) {
+    return state == HubServerState.STOPPING ? "stop" : "spawn";
+  }
+
+  /** JupyterHub's token model, without the token. */
+  static ObjectNode token(HubTokenRecord t, String owner) {
+    ObjectNode n = WireJson.mapper().createObjectNode();
+    n.put("kind", "api_token");
+    n.put("id", String.valueOf(t.id()));
+    n.put("user", owner);
+    n.put("note", t.note());
+    n.put("created", text(t.createdAt()));
+    n.put("expires_at", text(t.expiresAt()));
+    n.put("last_activity", text(t.lastUsed()));
+    return n;
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

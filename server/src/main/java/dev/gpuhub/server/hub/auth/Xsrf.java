@@ -1,0 +1,109 @@
+package dev.gpuhub.server.hub.auth;
+
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * JupyterHub's XSRF convention (a double-submit cookie): the hub sets a random {@code _xsrf}
+ * cookie that pages can read; a state-changing request must send the same value back as form
+ * field {@code _xsrf} or header {@code X-XSRFToken}. The cookie's path is {@link #COOKIE_PATH}, as
+ * JupyterHub's is, so it never reaches (and never clashes with the {@code _xsrf} cookie of) a
+ * user's Jupyter server under {@code /user/<name>/}.
+ */
+public final class Xsrf {
+  /** Name of the cookie, of the form field and of JupyterHub's query argument. */
+  public static final String COOKIE = "_xsrf";
+  /** Form field that carries the token. */
+  public static final String FIELD = "_xsrf";
+  /** Header that carries the token (for scripts and JavaScript). */
+  public static final String HEADER = "X-XSRFToken";
+  /** Path of the cookie: every hub page and API, nothing else. */
+  public static final String COOKIE_PATH = "/hub/";
+  /** Random bytes per token. */
+  static final int TOKEN_BYTES = 32;
+  /** An existing cookie shorter than this is replaced (too short to be one of ours). */
+  static final int MIN_TOKEN_CHARS = 16;
+  /** An existing cookie longer than this is replaced. */
+  static final int MAX_TOKEN_CHARS = 256;
+  /** Request attribute holding the token chosen for this request. */
+  private static final String ATTRIBUTE = "gpuhub.xsrf";
+
+  private final SecureRandom random = new SecureRandom();
+  private final boolean secureCookie;
+
+  public Xsrf(boolean secureCookie) {
+    this.secureCookie = secureCookie;
+  }
+
+  /**
+   * The token for forms in this response: the request's {@code _xsrf} cookie when it has a usable
+   * one, else a new random token, which is then set as the cookie (not HttpOnly, SameSite=Lax).
+   */
+  public String token(Context ctx) {
+    String chosen = ctx.attribute(ATTRIBUTE);
+    if (chosen != null) return chosen;
+    String existing = ctx.cookie(COOKIE);
+    if (usable(existing)) {
+      chosen = existing;
+    } else {
+      byte[] bytes = new byte[TOKEN_BYTES];
+      random.nextBytes(bytes);
+      chosen = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      Cookie cookie = new Cookie(COOKIE, chosen);
+      cookie.setPath(COOKIE_PATH);
+      cookie.setMaxAge(-1);
+      cookie.setHttpOnly(false); // pages' JavaScript reads it to fill X-XSRFToken
+      cookie.setSecure(secureCookie);
+      cookie.setSameSite(SameSite.LAX);
+      ctx.cookie(cookie);
+    }
+    ctx.attribute(ATTRIBUTE, chosen);
+    return chosen;
+  }
+
+  /**
+   * Passes when the request's {@code _xsrf} cookie equals its {@code X-XSRFToken} header or, without
+   * the header, its {@code _xsrf} form field (compared in constant time).
+   *
+   * @throws XsrfException naming what is missing or wrong; nothing has been done then
+   */
+  public void check(Context ctx) {
+    String cookie = ctx.cookie(COOKIE);
+    if (!usable(cookie)) {
+      throw new XsrfException("XSRF cookie '_xsrf' is missing: load the page (GET) first so the hub"
+          + " sets it, then send its value as form field '_xsrf' or header 'X-XSRFToken'");
+    }
+    String sent = ctx.header(HEADER);
+    if (sent == null || sent.isEmpty()) sent = formField(ctx);
+    if (sent == null || sent.isEmpty()) {
+      throw new XsrfException("'_xsrf' argument missing: send the value of the '_xsrf' cookie as form"
+          + " field '_xsrf' or header 'X-XSRFToken'");
+    }
+    if (!MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), sent.getBytes(StandardCharsets.UTF_8))) {
+      throw new XsrfException("XSRF check failed: the '_xsrf' value sent does not match the '_xsrf'"
+          + " cookie; reload the page and submit again");
+    }
+  }
+
+  private static String formField(Context ctx) {
+    if (!isForm(ctx)) return null;
+    return ctx.formParam(FIELD);
+  }
+
+  /** Whether the body is a form (url-encoded or multipart), whose fields can carry the token. */
+  static boolean isForm(Context ctx) {
+    String type = ctx.contentType();
+    if (type == null) return false;
+    String t = type.toLowerCase(java.util.Locale.ROOT);
+    return t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/form-data");
+  }
+
+  private static boolean usable(String token) {
+    return token != null && token.length() >= MIN_TOKEN_CHARS && token.length() <= MAX_TOKEN_CHARS;
+  }
+}

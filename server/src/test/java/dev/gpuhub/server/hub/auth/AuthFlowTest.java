@@ -1,0 +1,277 @@
+package dev.gpuhub.server.hub.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpuhub.store.HubUserRecord;
+import dev.gpuhub.wire.WireJson;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sign-up, login, logout and the session over real HTTP, as a browser does it. */
+class AuthFlowTest {
+  @TempDir Path dataDir;
+  private AuthApp hub;
+
+  @BeforeEach
+  void start() {
+    hub = AuthApp.start(dataDir, HubAuthConfig.defaults(Set.of("boss")));
+  }
+
+  @AfterEach
+  void stop() {
+    hub.close();
+  }
+
+  static JsonNode json(HttpResponse<String> r) {
+    try {
+      return WireJson.mapper().readTree(r.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON (" + r.statusCode() + "): " + r.body(), e);
+    }
+  }
+
+  @Test
+  void signUpLogsInAndLogoutEndsTheSession() {
+    Browser browser = hub.browser();
+    HttpResponse<String> form = browser.get("/hub/signup");
+    assertThat(form.statusCode()).isEqualTo(200);
+    String xsrf = browser.cookie("_xsrf");
+    assertThat(xsrf).hasSizeGreaterThanOrEqualTo(43);
+    assertThat(form.body()).contains("name=\"_xsrf\" value=\"" + xsrf + "\"")
+        .contains("name=\"password_confirmation\"");
+
+    HttpResponse<String> signedUp = browser.signUp("  Alice ", "correct horse");
+    assertThat(signedUp.statusCode()).isEqualTo(302);
+    assertThat(signedUp.headers().firstValue("Location")).contains("/hub/home");
+    assertThat(browser.cookie(HubAuth.SESSION_COOKIE)).hasSizeGreaterThanOrEqualTo(43);
+    assertThat(browser.get("/hub/home").body()).contains("home of alice");
+    JsonNode me = json(browser.json("GET", "/hub/api/user", null, false));
+    assertThat(me.get("name").asText()).isEqualTo("alice");
+    assertThat(me.get("admin").asBoolean()).isFalse();
+    assertThat(me.get("kind").asText()).isEqualTo("user");
+
+    HttpResponse<String> out = browser.submit("/hub/logout", Map.of());
+    assertThat(out.statusCode()).isEqualTo(302);
+    assertThat(out.headers().firstValue("Location")).contains("/hub/login");
+    assertThat(hub.loggedOut).containsExactly("alice");
+    assertThat(browser.json("GET", "/hub/api/user", null, false).statusCode()).isEqualTo(403);
+    assertThat(hub.auth.sessions().size()).isZero();
+  }
+
+  @Test
+  void loginRedirectsToALocalNextOnlyAndGetLogoutWorks() {
+    hub.browser().signUp("alice", "correct horse");
+    Browser browser = hub.browser();
+    HttpResponse<String> page = browser.get("/hub/login?next=%2Fhub%2Fspawn%3Fprofile%3Dsingle-cpu");
+    assertThat(page.body()).contains("action=\"/hub/login?next=%2Fhub%2Fspawn%3Fprofile%3Dsingle-cpu\"");
+    HttpResponse<String> in = browser.submit("/hub/login?next=%2Fhub%2Fspawn%3Fprofile%3Dsingle-cpu",
+        Map.of("username", "alice", "password", "correct horse"));
+    assertThat(in.statusCode()).isEqualTo(302);
+    assertThat(in.headers().firstValue("Location")).contains("/hub/spawn?profile=single-cpu");
+    assertThat(hub.stores.hub().findUser("alice").orElseThrow().lastLogin()).isEqualTo(AuthApp.START);
+
+    for (String evil : new String[] {"https://evil.example/", "//evil.example/x", "/\\evil.example", "hub/home"}) {
+      HttpResponse<String> r = hub.browser().submit("/hub/login",
+          Map.of("username", "alice", "password", "correct horse", "next", evil));
+      assertThat(r.headers().firstValue("Location")).as(evil).contains("/hub/home");
+    }
+
+    assertThat(browser.get("/hub/login").headers().firstValue("Location")).as("already logged in")
+        .contains("/hub/home");
+    HttpResponse<String> out = browser.get("/hub/logout");
+    assertThat(out.statusCode()).isEqualTo(302);
+    assertThat(out.headers().firstValue("Location")).contains("/hub/login");
+    assertThat(browser.get("/hub/home").statusCode()).isEqualTo(302);
+  }
+
+  @Test
+  void aWrongPasswordShowsTheLoginPageAgainWithTheNameEscaped() {
+    hub.browser().signUp("alice", "correct horse");
+    Browser browser = hub.browser();
+    HttpResponse<String> r = browser.logIn("alice", "wrong horse");
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.body()).contains("Invalid username or password").contains("value=\"alice\"");
+    assertThat(browser.cookie(HubAuth.SESSION_COOKIE)).isNull();
+
+    HttpResponse<String> unknown = browser.logIn("<img src=x onerror=alert(1)>", "whatever1");
+    assertThat(unknown.statusCode()).isEqualTo(401);
+    assertThat(unknown.body()).contains("Invalid username or password")
+        .contains("&lt;img src=x onerror=alert(1)&gt;").doesNotContain("<img");
+  }
+
+  @Test
+  void formPostsWithoutOrWithAWrongXsrfAre403AndDoNothing() {
+    hub.browser().signUp("alice", "correct horse");
+    Browser browser = hub.browser();
+    browser.get("/hub/login");
+    Map<String, String> login = Map.of("username", "alice", "password", "correct horse");
+
+    HttpResponse<String> missing = browser.postForm("/hub/login", login);
+    assertThat(missing.statusCode()).isEqualTo(403);
+    assertThat(missing.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(missing.body()).contains("&#39;_xsrf&#39; argument missing");
+
+    HttpResponse<String> wrong = browser.postForm("/hub/login", Map.of("username", "alice",
+        "password", "correct horse", "_xsrf", "x".repeat(43)));
+    assertThat(wrong.statusCode()).isEqualTo(403);
+    assertThat(wrong.body()).contains("does not match");
+
+    Browser noCookie = hub.browser();
+    HttpResponse<String> forged = noCookie.postForm("/hub/login", Map.of("username", "alice",
+        "password", "correct horse", "_xsrf", browser.cookie("_xsrf")));
+    assertThat(forged.statusCode()).isEqualTo(403);
+    assertThat(forged.body()).contains("cookie");
+    assertThat(browser.cookie(HubAuth.SESSION_COOKIE)).isNull();
+    assertThat(noCookie.cookie(HubAuth.SESSION_COOKIE)).isNull();
+    assertThat(hub.stores.hub().findUser("alice").orElseThrow().lastLogin()).isNull();
+
+    // a logged-in user's form POST to another hub route is checked too
+    browser.logIn("alice", "correct horse");
+    assertThat(browser.postForm("/hub/spawn", Map.of("profile", "single-cpu")).statusCode()).isEqualTo(403);
+    assertThat(browser.submit("/hub/spawn", Map.of("profile", "single-cpu")).statusCode()).isEqualTo(302);
+    assertThat(browser.postForm("/hub/logout", Map.of()).statusCode()).isEqualTo(403);
+    assertThat(hub.loggedOut).isEmpty();
+  }
+
+  @Test
+  void multipartFormsAreCheckedToo() {
+    hub.browser().signUp("alice", "correct horse");
+    Browser browser = hub.browser();
+    String xsrf = browser.xsrf();
+    assertThat(browser.postMultipart("/hub/login", Map.of("username", "alice", "password",
+        "correct horse")).statusCode()).isEqualTo(403);
+    HttpResponse<String> ok = browser.postMultipart("/hub/login", Map.of("username", "alice",
+        "password", "correct horse", "_xsrf", xsrf));
+    assertThat(ok.statusCode()).isEqualTo(302);
+    assertThat(browser.cookie(HubAuth.SESSION_COOKIE)).isNotNull();
+  }
+
+  @Test
+  void cookieAuthenticatedApiChangesNeedTheXsrfHeaderAndTokenCallsDoNot() {
+    Browser browser = hub.browser();
+    browser.signUp("alice", "correct horse");
+    HttpResponse<String> refused = browser.json("POST", "/hub/api/users/alice/tokens", "{}", false);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(json(refused).get("error").asText()).contains("_xsrf");
+    assertThat(hub.stores.hub().tokensOf(hub.auth.accounts().find("alice").orElseThrow().id())).isEmpty();
+
+    HttpResponse<String> made = browser.json("POST", "/hub/api/users/alice/tokens", "{\"note\": \"cli\"}", true);
+    assertThat(made.statusCode()).isEqualTo(201);
+    String token = json(made).get("token").asText();
+    assertThat(json(hub.api("POST", "/hub/api/users/alice/tokens", token, null)).has("token")).isTrue();
+  }
+
+  @Test
+  void signUpRejectsWeakMismatchedTakenAndBadNamesAndStoresNothing() {
+    hub.browser().signUp("alice", "correct horse");
+    Browser browser = hub.browser();
+    HttpResponse<String> weak = browser.signUp("bob", "short");
+    assertThat(weak.statusCode()).isEqualTo(400);
+    assertThat(weak.body()).contains("password is too short (5 characters)").contains("at least 8")
+        .contains("value=\"bob\"");
+    HttpResponse<String> mismatch = browser.submit("/hub/signup", Map.of("username", "bob",
+        "password", "correct horse", "password_confirmation", "correct h0rse"));
+    assertThat(mismatch.statusCode()).isEqualTo(400);
+    assertThat(mismatch.body()).contains("confirmation differ");
+    HttpResponse<String> taken = browser.signUp("ALICE", "another password");
+    assertThat(taken.statusCode()).isEqualTo(400);
+    assertThat(taken.body()).contains("user name &#39;alice&#39; is already taken");
+    HttpResponse<String> bad = browser.signUp("<script>x", "another password");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("&lt;script&gt;x").doesNotContain("<script>x");
+
+    assertThat(hub.stores.hub().users()).extracting(HubUserRecord::name).containsExactly("alice");
+    assertThat(browser.cookie(HubAuth.SESSION_COOKIE)).isNull();
+  }
+
+  @Test
+  void configuredAdminsAreAdminsWhenTheySignUpOrLogIn() {
+    Browser boss = hub.browser();
+    boss.signUp("Boss", "boss password");
+    assertThat(json(boss.json("GET", "/hub/api/user", null, false)).get("admin").asBoolean()).isTrue();
+
+    hub.stores.hub().setAdmin("boss", false);
+    Browser again = hub.browser();
+    assertThat(again.logIn("boss", "boss password").statusCode()).isEqualTo(302);
+    assertThat(hub.stores.hub().findUser("boss").orElseThrow().admin()).isTrue();
+    assertThat(json(again.json("GET", "/hub/api/user", null, false)).get("admin").asBoolean()).isTrue();
+  }
+
+  @Test
+  void cookiesAreHttpOnlyAndSameSiteAndTheXsrfCookieIsReadable() {
+    Browser browser = hub.browser();
+    HttpResponse<String> page = browser.get("/hub/login");
+    String xsrfCookie = setCookie(page, Xsrf.COOKIE);
+    assertThat(xsrfCookie).containsIgnoringCase("SameSite=Lax").contains("Path=/hub/")
+        .doesNotContainIgnoringCase("HttpOnly").doesNotContainIgnoringCase("Secure");
+    assertThat(setCookie(browser.get("/hub/login"), Xsrf.COOKIE)).as("set only when absent").isNull();
+
+    HttpResponse<String> in = browser.signUp("alice", "correct horse");
+    String session = setCookie(in, HubAuth.SESSION_COOKIE);
+    assertThat(session).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax")
+        .contains("Path=/").doesNotContainIgnoringCase("Secure");
+    assertThat(setCookie(browser.get("/hub/logout"), HubAuth.SESSION_COOKIE)).as("deleted")
+        .startsWith(HubAuth.SESSION_COOKIE + "=;").contains("Expires=Thu, 01 Jan 1970");
+  }
+
+  @Test
+  void secureCookiesWhenConfigured(@TempDir Path otherDir) {
+    HubAuthConfig secure = HubAuthConfig.fromEnv(Map.of("GPUHUB_COOKIE_SECURE", "true"));
+    try (AuthApp https = AuthApp.start(otherDir, secure)) {
+      HttpResponse<String> page = https.browser().get("/hub/signup");
+      assertThat(setCookie(page, Xsrf.COOKIE)).containsIgnoringCase("Secure");
+    }
+  }
+
+  @Test
+  void closedSignUpIs403AndStoresNothing(@TempDir Path otherDir) {
+    try (AuthApp closed = AuthApp.start(otherDir, HubAuthConfig.fromEnv(Map.of("GPUHUB_OPEN_SIGNUP", "false")))) {
+      Browser browser = closed.browser();
+      assertThat(browser.get("/hub/signup").statusCode()).isEqualTo(403);
+      HttpResponse<String> post = browser.signUp("alice", "correct horse");
+      assertThat(post.statusCode()).isEqualTo(403);
+      assertThat(post.body()).contains("GPUHUB_OPEN_SIGNUP=false");
+      assertThat(closed.stores.hub().users()).isEmpty();
+      assertThat(browser.get("/hub/login").body()).doesNotContain("/hub/signup");
+    }
+  }
+
+  @Test
+  void theHubRootAndProtectedPagesRedirectByLoginState() {
+    Browser browser = hub.browser();
+    assertThat(browser.get("/hub/").headers().firstValue("Location")).contains("/hub/login");
+    HttpResponse<String> home = browser.get("/hub/home?tab=servers");
+    assertThat(home.statusCode()).isEqualTo(302);
+    assertThat(home.headers().firstValue("Location")).contains("/hub/login?next=%2Fhub%2Fhome%3Ftab%3Dservers");
+    browser.signUp("alice", "correct horse");
+    assertThat(browser.get("/hub/").headers().firstValue("Location")).contains("/hub/home");
+  }
+
+  @Test
+  void anIdleSessionEnds() {
+    Browser browser = hub.browser();
+    browser.signUp("alice", "correct horse");
+    hub.clock.advance(Duration.ofHours(11));
+    assertThat(browser.json("GET", "/hub/api/user", null, false).statusCode()).isEqualTo(200);
+    hub.clock.advance(Duration.ofHours(11)); // 11 h idle since the last use: still alive
+    assertThat(browser.json("GET", "/hub/api/user", null, false).statusCode()).isEqualTo(200);
+    hub.clock.advance(Duration.ofHours(12));
+    assertThat(browser.json("GET", "/hub/api/user", null, false).statusCode()).isEqualTo(403);
+    assertThat(browser.get("/hub/home").statusCode()).isEqualTo(302);
+  }
+
+  /** The Set-Cookie header for cookie {@code name}, or null. */
+  private static String setCookie(HttpResponse<String> r, String name) {
+    return r.headers().allValues("Set-Cookie").stream().filter(h -> h.startsWith(name + "="))
+        .findFirst().orElse(null);
+  }
+}

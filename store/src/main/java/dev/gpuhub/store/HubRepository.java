@@ -1,0 +1,117 @@
+package dev.gpuhub.store;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Durable hub records (SPEC §4): users, API tokens and the users' Jupyter servers (tables
+ * {@code hub_users}, {@code hub_tokens}, {@code hub_servers}). Implementations are thread-safe,
+ * each method is one transaction (all or nothing), and failures surface as {@link StoreException}
+ * (unique clashes as {@link DuplicateNameException}). Names are stored exactly as given: the caller
+ * validates and normalises them. Timestamps are kept with microsecond precision (finer parts are
+ * truncated). The repository lives as long as the {@link Stores} it came from; closing those closes
+ * it.
+ */
+public interface HubRepository {
+
+  // ---- users
+
+  /**
+   * Stores a new user created now.
+   *
+   * @param passwordHash the slow salted hash, or null for a user who cannot log in with a password
+   * @throws DuplicateNameException when a user with this name exists; nothing is written then
+   */
+  HubUserRecord createUser(String name, String passwordHash, boolean admin);
+
+  /** The user with exactly this name. */
+  Optional<HubUserRecord> findUser(String name);
+
+  /** Every user, by name. */
+  List<HubUserRecord> users();
+
+  /** Sets the user's admin flag; false when there is no such user. */
+  boolean setAdmin(String name, boolean admin);
+
+  /** Deletes the user with their tokens and server records; false when there is no such user. */
+  boolean deleteUser(String name);
+
+  /** Records a successful login at {@code at}; false when there is no such user. */
+  boolean recordLogin(String name, Instant at);
+
+  // ---- API tokens (only their SHA-256 is stored; the caller hashes)
+
+  /**
+   * Stores a token of user {@code userId} made now.
+   *
+   * @param tokenHash hex SHA-256 of the token
+   * @param expiresAt when it stops working, or null for never
+   * @throws DuplicateNameException when a token with this hash exists
+   * @throws StoreException when there is no user {@code userId}
+   */
+  HubTokenRecord createToken(long userId, String tokenHash, String note, Instant expiresAt);
+
+  /** The token with this hash and its owner; empty when none has it or it expired at or before {@code now}. */
+  Optional<HubTokenOwner> findByTokenHash(String tokenHash, Instant now);
+
+  /** The user's tokens, oldest first. */
+  List<HubTokenRecord> tokensOf(long userId);
+
+  /** Deletes token {@code tokenId} if it belongs to {@code userId}; false otherwise. */
+  boolean deleteToken(long userId, long tokenId);
+
+  /** Sets the token's last use to {@code at}; false when there is no such token. */
+  boolean touchToken(long tokenId, Instant at);
+
+  // ---- servers
+
+  /**
+   * Stores a new server; its id and userName are ignored.
+   *
+   * @return the server with its id and its owner's name
+   * @throws DuplicateNameException when the user already has a server with this name
+   * @throws StoreException when there is no user {@code server.userId()}
+   */
+  HubServerRecord createServer(HubServerRecord server);
+
+  /** The server with this id. */
+  Optional<HubServerRecord> server(long id);
+
+  /** The user's server with this name ({@code ""} for the default one). */
+  Optional<HubServerRecord> findServer(long userId, String name);
+
+  /** The user's servers, by name. */
+  List<HubServerRecord> serversOf(long userId);
+
+  /** Every server in one of these states, oldest id first. */
+  List<HubServerRecord> serversIn(Set<HubServerState> states);
+
+  /** Every RUNNING server, oldest id first. */
+  default List<HubServerRecord> runningServers() {
+    return serversIn(EnumSet.of(HubServerState.RUNNING));
+  }
+
+  /**
+   * Replaces every column of server {@code server.id()} but id, user and name with the record's
+   * values; false when there is no such server.
+   */
+  boolean updateServer(HubServerRecord server);
+
+  /**
+   * Moves the server to {@code state} with this failure reason (null clears it); for STOPPED and
+   * FAILED also sets {@code stopped_at = at}. False when there is no such server.
+   */
+  boolean updateServerState(long id, HubServerState state, String failureReason, Instant at);
+
+  /**
+   * Moves the server's last activity forward to {@code at}; an older {@code at} changes nothing.
+   * False when nothing changed (no such server, or it had newer activity).
+   */
+  boolean recordServerActivity(long id, Instant at);
+
+  /** Deletes the server record; false when there is no such server. */
+  boolean deleteServer(long id);
+}

@@ -1,0 +1,134 @@
+package dev.gpuhub.store.jdbc;
+
+import dev.gpuhub.store.HubRepository;
+import dev.gpuhub.store.HubServerRecord;
+import dev.gpuhub.store.HubServerState;
+import dev.gpuhub.store.HubTokenOwner;
+import dev.gpuhub.store.HubTokenRecord;
+import dev.gpuhub.store.HubUserRecord;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * {@link HubRepository} on H2 or PostgreSQL. It shares the connection pool of the
+ * {@link JdbcClusterRepository} it comes from ({@link JdbcClusterRepository#hub()}), whose
+ * migrations create its tables (V3); closing that repository closes this one.
+ */
+public final class JdbcHubRepository implements HubRepository {
+  private final HubUserTable users;
+  private final HubTokenTable tokens;
+  private final HubServerTable servers;
+
+  JdbcHubRepository(DataSource dataSource, SqlDialect dialect, Clock clock) {
+    Jdbc jdbc = new Jdbc(dataSource);
+    this.users = new HubUserTable(jdbc, clock);
+    this.tokens = new HubTokenTable(jdbc, clock);
+    this.servers = new HubServerTable(jdbc, dialect);
+  }
+
+  @Override
+  public HubUserRecord createUser(String name, String passwordHash, boolean admin) {
+    return users.create(Objects.requireNonNull(name, "name"), passwordHash, admin);
+  }
+
+  @Override
+  public Optional<HubUserRecord> findUser(String name) {
+    return users.find(name);
+  }
+
+  @Override
+  public List<HubUserRecord> users() {
+    return users.all();
+  }
+
+  @Override
+  public boolean setAdmin(String name, boolean admin) {
+    return users.setAdmin(name, admin);
+  }
+
+  @Override
+  public boolean deleteUser(String name) {
+    return users.delete(name);
+  }
+
+  @Override
+  public boolean recordLogin(String name, Instant at) {
+    return users.recordLogin(name, Objects.requireNonNull(at, "at"));
+  }
+
+  @Override
+  public HubTokenRecord createToken(long userId, String tokenHash, String note, Instant expiresAt) {
+    return tokens.create(userId, Objects.requireNonNull(tokenHash, "tokenHash"), note, expiresAt);
+  }
+
+  @Override
+  public Optional<HubTokenOwner> findByTokenHash(String tokenHash, Instant now) {
+    return tokens.findByHash(tokenHash, Objects.requireNonNull(now, "now"));
+  }
+
+  @Override
+  public List<HubTokenRecord> tokensOf(long userId) {
+    return tokens.of(userId);
+  }
+
+  @Override
+  public boolean deleteToken(long userId, long tokenId) {
+    return tokens.delete(userId, tokenId);
+  }
+
+  @Override
+  public boolean touchToken(long tokenId, Instant at) {
+    return tokens.touch(tokenId, Objects.requireNonNull(at, "at"));
+  }
+
+  @Override
+  public HubServerRecord createServer(HubServerRecord server) {
+    return servers.create(server);
+  }
+
+  @Override
+  public Optional<HubServerRecord> server(long id) {
+    return servers.byId(id);
+  }
+
+  @Override
+  public Optional<HubServerRecord> findServer(long userId, String name) {
+    return servers.find(userId, name);
+  }
+
+  @Override
+  public List<HubServerRecord> serversOf(long userId) {
+    return servers.of(userId);
+  }
+
+  @Override
+  public List<HubServerRecord> serversIn(Set<HubServerState> states) {
+    return servers.in(states);
+  }
+
+  @Override
+  public boolean updateServer(HubServerRecord server) {
+    return servers.update(server);
+  }
+
+  @Override
+  public boolean updateServerState(long id, HubServerState state, String failureReason, Instant at) {
+    return servers.updateState(id, Objects.requireNonNull(state, "state"), failureReason,
+        Objects.requireNonNull(at, "at"));
+  }
+
+  @Override
+  public boolean recordServerActivity(long id, Instant at) {
+    return servers.recordActivity(id, Objects.requireNonNull(at, "at"));
+  }
+
+  @Override
+  public boolean deleteServer(long id) {
+    return servers.delete(id);
+  }
+}

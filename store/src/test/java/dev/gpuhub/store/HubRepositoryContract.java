@@ -1,0 +1,266 @@
+package dev.gpuhub.store;
+
+import static dev.gpuhub.store.TestData.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gpuhub.store.jdbc.JdbcClusterRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link HubRepository} must do; subclasses bind it to one database. */
+public abstract class HubRepositoryContract {
+  /** The clock the repository is opened with: every "now" of the store is {@link TestData#T0}. */
+  protected static final Clock CLOCK = Clock.fixed(T0, ZoneOffset.UTC);
+  private static final String HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
+
+  private JdbcClusterRepository cluster;
+  protected HubRepository hub;
+
+  /** Makes the next {@link #open()} calls use a new, empty database. */
+  protected abstract void useEmptyDatabase();
+
+  /** Opens (and migrates) a repository with {@link #CLOCK} on the current database. */
+  protected abstract JdbcClusterRepository open();
+
+  @BeforeEach
+  void openRepository() {
+    useEmptyDatabase();
+    cluster = open();
+    hub = cluster.hub();
+  }
+
+  @AfterEach
+  void closeRepository() {
+    cluster.close();
+  }
+
+  // ---- users
+
+  @Test
+  void usersAreCreatedFoundAndListedByName() {
+    HubUserRecord bob = hub.createUser("bob", HASH, false);
+    HubUserRecord alice = hub.createUser("alice", null, true);
+    assertThat(bob.id()).isNotEqualTo(alice.id());
+    assertThat(bob.createdAt()).isEqualTo(T0);
+    assertThat(bob.lastLogin()).isNull();
+    assertThat(hub.findUser("bob")).contains(bob);
+    assertThat(hub.findUser("alice").orElseThrow().passwordHash()).isNull();
+    assertThat(hub.findUser("alice").orElseThrow().admin()).isTrue();
+    assertThat(hub.findUser("carol")).isEmpty();
+    assertThat(hub.users()).extracting(HubUserRecord::name).containsExactly("alice", "bob");
+    assertThat(bob.toString()).doesNotContain(HASH);
+  }
+
+  @Test
+  void aTakenNameIsADuplicateAndWritesNothing() {
+    HubUserRecord first = hub.createUser("alice", HASH, false);
+    assertThatThrownBy(() -> hub.createUser("alice", "other", true))
+        .isInstanceOf(DuplicateNameException.class)
+        .hasMessageContaining("'alice'");
+    assertThat(hub.users()).containsExactly(first);
+  }
+
+  @Test
+  void adminFlagAndLoginTimeChange() {
+    hub.createUser("alice", HASH, false);
+    assertThat(hub.setAdmin("alice", true)).isTrue();
+    assertThat(hub.findUser("alice").orElseThrow().admin()).isTrue();
+    assertThat(hub.setAdmin("alice", false)).isTrue();
+    assertThat(hub.findUser("alice").orElseThrow().admin()).isFalse();
+    assertThat(hub.setAdmin("nobody", true)).isFalse();
+
+    Instant login = T0.plusSeconds(60).plusNanos(123_456_789);
+    assertThat(hub.recordLogin("alice", login)).isTrue();
+    assertThat(hub.findUser("alice").orElseThrow().lastLogin()).isEqualTo(T0.plusSeconds(60).plusNanos(123_456_000));
+    assertThat(hub.recordLogin("nobody", login)).isFalse();
+  }
+
+  @Test
+  void deletingAUserDeletesTheirTokensAndServers() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    HubUserRecord bob = hub.createUser("bob", HASH, false);
+    hub.createToken(alice.id(), "a".repeat(64), "laptop", null);
+    hub.createToken(bob.id(), "b".repeat(64), null, null);
+    hub.createServer(server(alice.id(), ""));
+    hub.createServer(server(bob.id(), ""));
+
+    assertThat(hub.deleteUser("alice")).isTrue();
+    assertThat(hub.deleteUser("alice")).isFalse();
+    assertThat(hub.findUser("alice")).isEmpty();
+    assertThat(hub.findByTokenHash("a".repeat(64), T0)).isEmpty();
+    assertThat(hub.tokensOf(alice.id())).isEmpty();
+    assertThat(hub.serversOf(alice.id())).isEmpty();
+    assertThat(hub.findByTokenHash("b".repeat(64), T0)).isPresent();
+    assertThat(hub.serversOf(bob.id())).hasSize(1);
+  }
+
+  @Test
+  void usersSurviveAReopen() {
+    hub.createUser("alice", HASH, true);
+    cluster.close();
+    cluster = open();
+    hub = cluster.hub();
+    assertThat(hub.findUser("alice").orElseThrow().admin()).isTrue();
+  }
+
+  // ---- tokens
+
+  @Test
+  void aTokenIsFoundByItsHashWithItsOwnerUntilItExpires() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    HubTokenRecord forever = hub.createToken(alice.id(), "1".repeat(64), "script", null);
+    HubTokenRecord shortLived = hub.createToken(alice.id(), "2".repeat(64), null, T0.plusSeconds(10));
+    assertThat(forever.createdAt()).isEqualTo(T0);
+    assertThat(forever.note()).isEqualTo("script");
+
+    HubTokenOwner found = hub.findByTokenHash("1".repeat(64), T0.plusSeconds(86_400)).orElseThrow();
+    assertThat(found.token()).isEqualTo(forever);
+    assertThat(found.user()).isEqualTo(alice);
+    assertThat(hub.findByTokenHash("2".repeat(64), T0.plusSeconds(9))).isPresent();
+    assertThat(hub.findByTokenHash("2".repeat(64), T0.plusSeconds(10))).isEmpty();
+    assertThat(hub.findByTokenHash("3".repeat(64), T0)).isEmpty();
+    assertThat(hub.tokensOf(alice.id())).containsExactly(forever, shortLived);
+  }
+
+  @Test
+  void tokensAreDeletedOnlyByTheirOwnerAndRecordTheirUse() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    HubUserRecord bob = hub.createUser("bob", HASH, false);
+    HubTokenRecord token = hub.createToken(alice.id(), "1".repeat(64), null, null);
+
+    assertThat(hub.touchToken(token.id(), T0.plusSeconds(5))).isTrue();
+    assertThat(hub.tokensOf(alice.id()).get(0).lastUsed()).isEqualTo(T0.plusSeconds(5));
+    assertThat(hub.touchToken(token.id() + 1000, T0)).isFalse();
+
+    assertThat(hub.deleteToken(bob.id(), token.id())).isFalse();
+    assertThat(hub.findByTokenHash("1".repeat(64), T0)).isPresent();
+    assertThat(hub.deleteToken(alice.id(), token.id())).isTrue();
+    assertThat(hub.findByTokenHash("1".repeat(64), T0)).isEmpty();
+  }
+
+  @Test
+  void aRepeatedTokenHashOrAMissingUserIsRefused() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    hub.createToken(alice.id(), "1".repeat(64), null, null);
+    assertThatThrownBy(() -> hub.createToken(alice.id(), "1".repeat(64), null, null))
+        .isInstanceOf(DuplicateNameException.class);
+    assertThatThrownBy(() -> hub.createToken(alice.id() + 1000, "2".repeat(64), null, null))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("cannot create a token for hub user #");
+    assertThat(hub.tokensOf(alice.id())).hasSize(1);
+  }
+
+  // ---- servers
+
+  private static HubServerRecord server(long userId, String name) {
+    return HubServerRecord.pending(userId, name, "single-cpu", "gpuhub-notebook:latest",
+        List.of("node-a", "node-b"), "/user/x/", "server-secret", T0);
+  }
+
+  @Test
+  void aServerIsCreatedWithItsOwnerNameAndFoundByUserAndName() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    HubServerRecord created = hub.createServer(server(alice.id(), ""));
+    assertThat(created.id()).isPositive();
+    assertThat(created.userName()).isEqualTo("alice");
+    assertThat(created.state()).isEqualTo(HubServerState.PENDING);
+    assertThat(created.nodeHostnames()).containsExactly("node-a", "node-b");
+    assertThat(created.primaryHostname()).isEqualTo("node-a");
+    assertThat(created.serverToken()).isEqualTo("server-secret");
+    assertThat(created.startedAt()).isEqualTo(T0);
+    assertThat(created.port()).isNull();
+    assertThat(created.toString()).doesNotContain("server-secret");
+
+    assertThat(hub.server(created.id())).contains(created);
+    assertThat(hub.findServer(alice.id(), "")).contains(created);
+    assertThat(hub.findServer(alice.id(), "gpu")).isEmpty();
+    HubServerRecord named = hub.createServer(server(alice.id(), "gpu"));
+    assertThat(hub.serversOf(alice.id())).containsExactly(created, named);
+  }
+
+  @Test
+  void aUserHasOneServerPerName() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    HubUserRecord bob = hub.createUser("bob", HASH, false);
+    hub.createServer(server(alice.id(), ""));
+    assertThatThrownBy(() -> hub.createServer(server(alice.id(), "")))
+        .isInstanceOf(DuplicateNameException.class)
+        .hasMessageContaining("already has a server named ''");
+    assertThat(hub.createServer(server(bob.id(), "")).userName()).isEqualTo("bob");
+    assertThat(hub.serversOf(alice.id())).hasSize(1);
+  }
+
+  @Test
+  void updateReplacesTheMutableColumns() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    HubServerRecord created = hub.createServer(server(alice.id(), ""));
+    HubServerRecord changed = new HubServerRecord(created.id(), created.userId(), "ignored",
+        "ignored-name", "multi-gpu", "gpu-image:1", List.of("node-c"), "node-c", "c0ffee",
+        "gpuhub-alice", "/user/alice/", 40123, "new-secret", HubServerState.RUNNING,
+        T0.plusSeconds(1), T0.plusSeconds(2), null, null);
+    assertThat(hub.updateServer(changed)).isTrue();
+    HubServerRecord read = hub.server(created.id()).orElseThrow();
+    assertThat(read.name()).isEqualTo("");
+    assertThat(read.userName()).isEqualTo("alice");
+    assertThat(read).usingRecursiveComparison().ignoringFields("name", "userName").isEqualTo(changed);
+    assertThat(hub.updateServer(changed.withContainer("x", "y", 1).withState(HubServerState.FAILED,
+        T0, "gone"))).isTrue();
+    assertThat(hub.updateServer(new HubServerRecord(created.id() + 1000, alice.id(), null, "", null,
+        null, null, null, null, null, null, null, null, HubServerState.STOPPED, null, null, null,
+        null))).isFalse();
+  }
+
+  @Test
+  void stateChangesStampTheStopTimeOfFinalStates() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    HubServerRecord s = hub.createServer(server(alice.id(), ""));
+    assertThat(hub.updateServerState(s.id(), HubServerState.RUNNING, null, T0.plusSeconds(3))).isTrue();
+    assertThat(hub.server(s.id()).orElseThrow().stoppedAt()).isNull();
+    assertThat(hub.runningServers()).extracting(HubServerRecord::id).containsExactly(s.id());
+
+    assertThat(hub.updateServerState(s.id(), HubServerState.FAILED, "image not found", T0.plusSeconds(9))).isTrue();
+    HubServerRecord failed = hub.server(s.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(HubServerState.FAILED);
+    assertThat(failed.failureReason()).isEqualTo("image not found");
+    assertThat(failed.stoppedAt()).isEqualTo(T0.plusSeconds(9));
+    assertThat(hub.runningServers()).isEmpty();
+    assertThat(hub.updateServerState(s.id() + 1000, HubServerState.STOPPED, null, T0)).isFalse();
+  }
+
+  @Test
+  void serversAreListedByState() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    HubUserRecord bob = hub.createUser("bob", HASH, false);
+    HubServerRecord a = hub.createServer(server(alice.id(), ""));
+    HubServerRecord b = hub.createServer(server(bob.id(), ""));
+    hub.updateServerState(b.id(), HubServerState.STOPPING, null, T0);
+    assertThat(hub.serversIn(EnumSet.of(HubServerState.PENDING, HubServerState.STOPPING)))
+        .extracting(HubServerRecord::id).containsExactly(a.id(), b.id());
+    assertThat(hub.serversIn(EnumSet.of(HubServerState.STOPPING)))
+        .extracting(HubServerRecord::userName).containsExactly("bob");
+    assertThat(hub.serversIn(EnumSet.noneOf(HubServerState.class))).isEmpty();
+  }
+
+  @Test
+  void activityOnlyMovesForwardAndDeleteRemovesTheRecord() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    HubServerRecord s = hub.createServer(server(alice.id(), ""));
+    assertThat(hub.recordServerActivity(s.id(), T0.plusSeconds(10))).isTrue();
+    assertThat(hub.recordServerActivity(s.id(), T0.plusSeconds(5))).isFalse();
+    assertThat(hub.server(s.id()).orElseThrow().lastActivity()).isEqualTo(T0.plusSeconds(10));
+    assertThat(hub.recordServerActivity(s.id(), T0.plusSeconds(11))).isTrue();
+    assertThat(hub.server(s.id()).orElseThrow().lastActivity()).isEqualTo(T0.plusSeconds(11));
+
+    assertThat(hub.deleteServer(s.id())).isTrue();
+    assertThat(hub.deleteServer(s.id())).isFalse();
+    assertThat(hub.server(s.id())).isEmpty();
+    assertThat(hub.findUser("alice")).isPresent();
+  }
+}
