@@ -40,13 +40,22 @@ final class AgentCommand implements Runnable {
   @Option(names = "--docker-host", description = "Docker daemon, e.g. unix:///var/run/docker.sock (default: DOCKER_HOST or that socket)")
   String dockerHost;
 
+  @Option(names = "--api-port", defaultValue = "15003",
+      description = "Port of the node API the control plane starts containers through (default: ${DEFAULT-VALUE}; 0 = any free port, -1 = off)")
+  int apiPort;
+
+  @Option(names = "--api-bind", description = "Address the node API listens on (default: the reported --ip)")
+  String apiBind;
+
   @Override
   public void run() {
     AgentConfig config = AgentConfig.of(server, System.getenv(AgentConfig.TOKEN_ENV))
         .withHostname(hostname).withIp(ip).withInterval(interval).withCpuSample(cpuSample)
-        .withMaxContainers(maxContainers).withNvidiaSmiPath(nvidiaSmi).withDockerHost(dockerHost);
+        .withMaxContainers(maxContainers).withNvidiaSmiPath(nvidiaSmi).withDockerHost(dockerHost)
+        .withApiPort(apiPort).withApiBind(apiBind);
     AgentDaemon daemon = AgentDaemon.create(config).start();
-    System.out.println("gpuhub agent: reporting to " + config.server() + " every " + config.interval().toMillis() / 1000.0 + " s");
+    System.out.println("gpuhub agent: reporting to " + config.server() + " every " + config.interval().toMillis() / 1000.0 + " s"
+        + daemon.apiPort().map(p -> "; node API on port " + p).orElse("; no node API"));
     System.out.flush();
     ServerCommand.awaitShutdown(daemon);
   }

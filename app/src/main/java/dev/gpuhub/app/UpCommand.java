@@ -23,6 +23,11 @@ final class UpCommand implements Runnable {
   @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE})")
   String bind;
 
+  /** On a loopback-only installation the agent reports (and serves its node API on) 127.0.0.1. */
+  private static String localIp(ServerConfig config) {
+    return config.bindHost().startsWith("127.") ? "127.0.0.1" : null;
+  }
+
   @Override
   public void run() {
     Map<String, String> env = new HashMap<>(System.getenv());
@@ -34,7 +39,7 @@ final class UpCommand implements Runnable {
     ControlPlane plane = ControlPlane.start(config, storeConfig);
     AgentDaemon agent;
     try {
-      agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), config.agentToken())).start();
+      agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), config.agentToken()).withIp(localIp(config))).start();
     } catch (RuntimeException e) {
       plane.close();
       throw e;

@@ -97,7 +97,7 @@ class ServerAndAgentsIT {
 
   private ProcessBuilder agent(String url, String token, String hostname) {
     ProcessBuilder pb = java("agent", "--server", url, "--hostname", hostname, "--ip", "127.0.0.1",
-        "--interval", INTERVAL.toSeconds() + "s", "--docker-host", "unix://" + dir.resolve("no-docker.sock"));
+        "--interval", INTERVAL.toSeconds() + "s", "--api-port", "0", "--docker-host", "unix://" + dir.resolve("no-docker.sock"));
     pb.environment().put("GPUHUB_AGENT_TOKEN", token);
     return pb;
   }

@@ -172,6 +172,16 @@ public final class HubAuth {
     return path.startsWith(API_PREFIX) || path.equals("/hub/api");
   }
 
+  /**
+   * The same rules as {@link #currentUser} for code that has no Javalin {@link Context} (e.g. a
+   * proxy servlet): the user of this {@code Authorization} header, else of this session id (the
+   * {@value #SESSION_COOKIE} cookie's value); both may be null.
+   */
+  public Optional<HubUser> identify(String authorizationHeader, String sessionId) {
+    return ApiTokens.fromAuthorization(authorizationHeader).flatMap(this::tokenUser)
+        .or(() -> sessions.lookup(sessionId));
+  }
+
   private Resolved resolve(Context ctx) {
     Resolved cached = ctx.attribute(ATTRIBUTE);
     if (cached != null) return cached;

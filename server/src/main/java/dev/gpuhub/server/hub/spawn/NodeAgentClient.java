@@ -38,7 +38,8 @@ public final class NodeAgentClient {
                      Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids) {}
 
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   public NodeAgentClient(String token) {
     this.token = token;

@@ -54,7 +54,8 @@ public final class Spawner implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
   private final SecureRandom random = new SecureRandom();
 
   public Spawner(SpawnerConfig config, DiscoveryService discovery, NodeAgentClient agents, RouteTable routes,

@@ -20,9 +20,7 @@ import dev.gpuhub.wire.JsonFields;
 import dev.gpuhub.wire.WireJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.sse.SseClient;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -60,7 +58,7 @@ public final class SpawnRoutes {
     r.post("/hub/api/users/{name}/server", this::apiStart);
     r.delete("/hub/api/users/{name}/server", this::apiStop);
     r.get("/hub/api/users/{name}/server", this::apiStatus);
-    r.sse("/hub/api/users/{name}/server/progress", this::progress);
+    r.get("/hub/api/users/{name}/server/progress", this::progress);
   }
 
   private void form(Context ctx) {
@@ -188,35 +186,52 @@ public final class SpawnRoutes {
     return n;
   }
 
-  private void progress(SseClient client) {
-    Context ctx = client.ctx();
+  /**
+   * The progress of the user's spawn as server-sent events ({@code data: {...}} per event): past
+   * events first, then new ones, until the ready or failed event (or {@link #PROGRESS_STREAM_SECONDS}).
+   */
+  private void progress(Context ctx) throws java.io.IOException {
     String owner = ctx.pathParam("name");
     identity.requireOwnerOrAdmin(ctx, owner);
+    var res = ctx.res();
+    res.setStatus(200);
+    res.setContentType("text/event-stream");
+    res.setCharacterEncoding("UTF-8");
+    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("X-Accel-Buffering", "no");
+    var out = res.getOutputStream();
     Optional<ActiveServer> server = spawner.server(owner);
     if (server.isEmpty()) {
-      client.sendData(event(ProgressEvent.failure(owner + " has no server; start one first")));
-      client.close();
+      write(out, ProgressEvent.failure(owner + " has no server; start one first"));
       return;
     }
-    CountDownLatch done = new CountDownLatch(1);
-    Consumer<ProgressEvent> follower = e -> {
-      if (client.terminated()) {
-        done.countDown();
-        return;
-      }
-      client.sendData(event(e));
-      if (e.isFinal()) done.countDown();
-    };
-    client.onClose(done::countDown);
+    java.util.concurrent.LinkedBlockingQueue<ProgressEvent> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+    Consumer<ProgressEvent> follower = queue::add;
     server.get().progress().follow(follower);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROGRESS_STREAM_SECONDS);
     try {
-      done.await(PROGRESS_STREAM_SECONDS, TimeUnit.SECONDS);
+      while (System.nanoTime() < deadline) {
+        ProgressEvent e = queue.poll(15, TimeUnit.SECONDS);
+        if (e == null) {
+          out.write(": keep-alive\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          out.flush();
+          continue;
+        }
+        write(out, e);
+        if (e.isFinal()) break;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (java.io.IOException clientLeft) {
+      // the reader went away
     } finally {
       server.get().progress().unfollow(follower);
-      client.close();
     }
+  }
+
+  private static void write(jakarta.servlet.ServletOutputStream out, ProgressEvent e) throws java.io.IOException {
+    out.write(("data: " + event(e) + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private static String event(ProgressEvent e) {

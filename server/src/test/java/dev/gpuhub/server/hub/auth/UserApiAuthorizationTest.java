@@ -115,6 +115,19 @@ class UserApiAuthorizationTest {
   }
 
   @Test
+  void identifyAppliesTheSameRulesWithoutAJavalinContext() {
+    Browser carol = hub.browser();
+    carol.signUp("carol", "carol's password");
+    String session = carol.cookie(HubAuth.SESSION_COOKIE);
+    assertThat(hub.auth.identify("token " + alice, session).orElseThrow().name()).isEqualTo("alice");
+    assertThat(hub.auth.identify("token " + "0".repeat(64), session).orElseThrow().name()).isEqualTo("carol");
+    assertThat(hub.auth.identify(null, session).orElseThrow().name()).isEqualTo("carol");
+    assertThat(hub.auth.identify("Bearer " + root, null).orElseThrow().admin()).isTrue();
+    assertThat(hub.auth.identify(null, null)).isEmpty();
+    assertThat(hub.auth.identify("token nonsense", "no-such-session")).isEmpty();
+  }
+
+  @Test
   void aBadOrExpiredTokenIsAnonymousAndBearerWorksToo() {
     assertThat(hub.api("GET", "/hub/api/user", "0".repeat(64), null).statusCode()).isEqualTo(403);
     HttpResponse<String> bearer = AuthApp.send(java.net.http.HttpClient.newHttpClient(),

@@ -1,0 +1,100 @@
+package dev.gpuhub.app.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpuhub.wire.WireJson;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** A browser-like HTTP client of the hub: cookies, _xsrf, forms (redirects are not followed). */
+final class HubClient {
+  final String base;
+  final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+  final HttpClient http;
+
+  HubClient(String base) {
+    this.base = base;
+    this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  HttpResponse<String> get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html").GET());
+  }
+
+  HttpResponse<String> getJson(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json").GET());
+  }
+
+  /** POSTs a form with the current _xsrf value added. */
+  HttpResponse<String> form(String path, Map<String, String> fields) {
+    String xsrf = xsrf();
+    String body = fields.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"))
+        + (xsrf == null ? "" : "&_xsrf=" + enc(xsrf));
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** An API call authenticated by the session cookie, with X-XSRFToken. */
+  HttpResponse<String> api(String method, String path, String json) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    String xsrf = xsrf();
+    if (xsrf != null) b.header("X-XSRFToken", xsrf);
+    return send(b);
+  }
+
+  String xsrf() {
+    for (HttpCookie c : cookies.getCookieStore().getCookies()) {
+      if (c.getName().equals("_xsrf")) return c.getValue();
+    }
+    return null;
+  }
+
+  String cookieHeader() {
+    return cookies.getCookieStore().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+        .collect(Collectors.joining("; "));
+  }
+
+  /** Signs up and logs in; returns the login response (302 expected). */
+  HttpResponse<String> signUpAndLogIn(String user, String password) {
+    get("/hub/signup");
+    HttpResponse<String> signup = form("/hub/signup", Map.of("username", user, "password", password, "password_confirmation", password));
+    if (signup.statusCode() >= 400) throw new AssertionError("signup failed: " + signup.statusCode() + " " + signup.body());
+    get("/hub/login");
+    return form("/hub/login", Map.of("username", user, "password", password));
+  }
+
+  HttpResponse<String> send(HttpRequest.Builder b) {
+    try {
+      return http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static JsonNode json(HttpResponse<String> r) {
+    try {
+      return WireJson.mapper().readTree(r.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON (" + r.statusCode() + "): " + r.body(), e);
+    }
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

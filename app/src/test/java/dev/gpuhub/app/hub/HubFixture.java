@@ -1,0 +1,80 @@
+package dev.gpuhub.app.hub;
+
+import dev.gpuhub.agent.AgentConfig;
+import dev.gpuhub.agent.AgentDaemon;
+import dev.gpuhub.core.profile.Profile;
+import dev.gpuhub.server.ControlPlane;
+import dev.gpuhub.server.ServerConfig;
+import dev.gpuhub.store.StoreConfig;
+import dev.gpuhub.testkit.LocalDockerd;
+import dev.gpuhub.testkit.TestImages;
+import dev.gpuhub.wire.AgentAuth;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real installation on this machine: control plane + hub (embedded store) and one agent with its
+ * node API, on a private dockerd that has the real notebook image. Profiles' usage limits are
+ * lifted to 100 % because the test machine itself is busy.
+ */
+final class HubFixture implements AutoCloseable {
+  static final String NODE = "hub-e2e-node";
+  final LocalDockerd dockerd = LocalDockerd.shared();
+  final String image = TestImages.notebook(dockerd);
+  final String token = AgentAuth.generateToken();
+  final ControlPlane plane;
+  final AgentDaemon agent;
+  final String hubUrl;
+
+  HubFixture(Path dataDir, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GPUHUB_AGENT_TOKEN", token);
+    env.put("API_PORT", "0");
+    env.put("HUB_PORT", "0");
+    env.put("GPUHUB_BIND", "127.0.0.1");
+    env.put("GPUHUB_DATA_DIR", dataDir.toString());
+    env.put("GPUHUB_ADMIN_USERS", "admin");
+    env.put("GPUHUB_CPU_IMAGE", image);
+    env.put("GPUHUB_GPU_IMAGE", image);
+    env.put("GPUHUB_START_TIMEOUT_SECONDS", "120");
+    env.putAll(extraEnv);
+    plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
+    for (Profile p : plane.stores().repository().profiles()) {
+      plane.stores().repository().updateProfile(new Profile(p.id(), p.name(), p.displayName(), p.description(),
+          Math.min(p.cpuRequirement(), 1), Math.min(p.ramRequirement(), 1), p.gpuRequired(), p.minNodes(), p.maxNodes(), 100, 100));
+    }
+    agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), token).withHostname(NODE).withIp("127.0.0.1")
+        .withDockerHost(dockerd.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
+        .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)).start();
+    hubUrl = plane.hub().url();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (plane.discovery().liveNodes().stream().noneMatch(n -> n.hostname().equals(NODE) && n.agentPort() != null)) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("the agent did not report within 30 s");
+      sleep(100);
+    }
+  }
+
+  /** Names of running server containers on the test dockerd. */
+  List<String> serverContainers() {
+    String out = dockerd.docker("ps", "--filter", "label=gpuhub.user", "--format", "{{.Names}}");
+    return out.isBlank() ? List.of() : List.of(out.strip().split("\\s+"));
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    agent.close();
+    plane.close();
+  }
+}
