@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine for the test suite and runs every test:
 # installs the Debian packages the integration tests start themselves (dockerd, PostgreSQL,
-# Redis, a static busybox for locally built images), then `mvn verify` (unit tests by Surefire,
-# integration tests *IT by Failsafe). Extra arguments go to Maven.
+# Redis, a static busybox for locally built images, chromium + chromium-driver for the browser
+# test), then `mvn verify` (unit tests by Surefire, integration tests *IT by Failsafe). Extra
+# arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,9 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q static || need+=(busybox-static)
 command -v file >/dev/null 2>&1 || need+=(file)
+# HubBrowserIT drives a real headless Chromium through chromedriver (Debian's packages).
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -25,15 +25,15 @@ final class HubFixture implements AutoCloseable {
   final LocalDockerd dockerd = LocalDockerd.shared();
   final String image = TestImages.notebook(dockerd);
   final String token = AgentAuth.generateToken();
-  final ControlPlane plane;
+  private final Map<String, String> env = new HashMap<>();
+  ControlPlane plane;
   final AgentDaemon agent;
-  final String hubUrl;
+  String hubUrl;
 
   HubFixture(Path dataDir, Map<String, String> extraEnv) {
-    Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_AGENT_TOKEN", token);
-    env.put("API_PORT", "0");
-    env.put("HUB_PORT", "0");
+    env.put("API_PORT", Integer.toString(dev.gpuhub.testkit.FreePorts.pick()));
+    env.put("HUB_PORT", Integer.toString(dev.gpuhub.testkit.FreePorts.pick()));
     env.put("GPUHUB_BIND", "127.0.0.1");
     env.put("GPUHUB_DATA_DIR", dataDir.toString());
     env.put("GPUHUB_ADMIN_USERS", "admin");
@@ -41,7 +41,7 @@ final class HubFixture implements AutoCloseable {
     env.put("GPUHUB_GPU_IMAGE", image);
     env.put("GPUHUB_START_TIMEOUT_SECONDS", "120");
     env.putAll(extraEnv);
-    plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
+    startControlPlane();
     for (Profile p : plane.stores().repository().profiles()) {
       plane.stores().repository().updateProfile(new Profile(p.id(), p.name(), p.displayName(), p.description(),
           Math.min(p.cpuRequirement(), 1), Math.min(p.ramRequirement(), 1), p.gpuRequired(), p.minNodes(), p.maxNodes(), 100, 100));
@@ -49,7 +49,25 @@ final class HubFixture implements AutoCloseable {
     agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), token).withHostname(NODE).withIp("127.0.0.1")
         .withDockerHost(dockerd.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
         .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)).start();
+    awaitNode();
+  }
+
+  private void startControlPlane() {
+    plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
     hubUrl = plane.hub().url();
+  }
+
+  /**
+   * Stops the control plane (hub included; the agent and users' containers keep running) and starts
+   * it again on the same ports and data, as an operator restarting `gpuhub server` would.
+   */
+  void restartControlPlane() {
+    plane.close();
+    startControlPlane();
+    awaitNode();
+  }
+
+  private void awaitNode() {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (plane.discovery().liveNodes().stream().noneMatch(n -> n.hostname().equals(NODE) && n.agentPort() != null)) {
       if (System.nanoTime() > deadline) throw new IllegalStateException("the agent did not report within 30 s");

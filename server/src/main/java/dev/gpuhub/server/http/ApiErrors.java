@@ -35,6 +35,8 @@ public final class ApiErrors {
     routes.exception(IllegalArgumentException.class, (e, ctx) -> send(ctx, 400, error(e.getMessage())));
     routes.exception(NotFoundException.class, (e, ctx) -> send(ctx, 404, error(e.getMessage())));
     routes.exception(DuplicateNameException.class, (e, ctx) -> send(ctx, 409, error(e.getMessage())));
+    routes.exception(dev.gpuhub.server.hub.spawn.ServerAlreadyActiveException.class,
+        (e, ctx) -> send(ctx, 409, error(e.getMessage())));
     routes.exception(UnauthorizedException.class, (e, ctx) -> send(ctx, 401, error(e.getMessage())));
     routes.exception(NotEnoughNodesException.class, (e, ctx) -> {
       ObjectNode body = error(e.getMessage());

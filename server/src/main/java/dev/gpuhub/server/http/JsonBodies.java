@@ -32,6 +32,15 @@ public final class JsonBodies {
    * @throws InvalidPayloadException when it is empty or not valid JSON
    */
   public static JsonNode read(Context ctx) {
+    return read(ctx, false);
+  }
+
+  /** Like {@link #read(Context)}, but an empty body is an empty JSON object (all fields optional). */
+  public static JsonNode readOrEmpty(Context ctx) {
+    return read(ctx, true);
+  }
+
+  private static JsonNode read(Context ctx, boolean emptyIsObject) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > MAX_BODY_BYTES) {
       if (declared <= DISCARD_LIMIT_BYTES) discardRest(ctx);
@@ -47,7 +56,10 @@ public final class JsonBodies {
       discardRest(ctx);
       throw new BodyTooLargeException(-1);
     }
-    if (bytes.length == 0) throw new InvalidPayloadException(null, "body is empty; send a JSON object");
+    if (bytes.length == 0) {
+      if (emptyIsObject) return WireJson.mapper().createObjectNode();
+      throw new InvalidPayloadException(null, "body is empty; send a JSON object");
+    }
     try {
       JsonNode node = READER.readTree(bytes);
       if (node == null || node.isMissingNode()) {

@@ -73,6 +73,8 @@ public final class Hub implements AutoCloseable {
       c.jetty.host = bindHost;
       c.jetty.port = port;
       c.jetty.modifyServletContextHandler(h -> h.addServlet(new ServletHolder(proxy), "/user/*"));
+      c.http.maxRequestSize = dev.gpuhub.server.http.JsonBodies.MAX_BODY_BYTES;
+      dev.gpuhub.server.http.ApiErrors.install(c);
       authRoutes.install(c);
       spawnRoutes.install(c);
       pages.install(c);

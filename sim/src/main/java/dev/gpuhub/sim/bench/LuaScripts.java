@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** wrk Lua scripts: POST with a token, cycling over prepared bodies. */
+/** wrk Lua scripts: POST with a token, cycling over prepared bodies; GET with one extra header. */
 final class LuaScripts {
   private LuaScripts() {}
 
@@ -21,6 +21,12 @@ final class LuaScripts {
     lua.append("request = function()\n  i = i % n + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n");
     Path file = dir.resolve(name + ".lua");
     Files.writeString(file, lua);
+    return file;
+  }
+
+  static Path getWithHeader(Path dir, String name, String header, String value) throws IOException {
+    Path file = dir.resolve(name + ".lua");
+    Files.writeString(file, "wrk.headers[\"" + header + "\"] = \"" + value + "\"\n");
     return file;
   }
 }

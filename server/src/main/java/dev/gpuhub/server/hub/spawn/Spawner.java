@@ -71,7 +71,7 @@ public final class Spawner implements AutoCloseable {
   /**
    * Starts a spawn in the background and returns its server (PENDING).
    *
-   * @throws IllegalStateException when the user already has an active server
+   * @throws ServerAlreadyActiveException when the user already has an active server
    * @throws NotFoundException when the profile does not exist
    * @throws IllegalArgumentException for an image or node count the profile does not allow
    */
@@ -88,7 +88,10 @@ public final class Spawner implements AutoCloseable {
         null, null, null, 0, newToken(), ServerState.PENDING, clock.instant(), null));
     ActiveServer previous = servers.compute(user, (u, old) ->
         old != null && old.snapshot().state().isActive() ? old : server);
-    if (previous != server) throw new IllegalStateException(user + " already has a server (" + previous.snapshot().state() + ")");
+    if (previous != server) {
+      throw new ServerAlreadyActiveException(user + " already has a server (" + previous.snapshot().state().name().toLowerCase()
+          + "); stop it first");
+    }
     server.progress().append(ProgressEvent.step(0, "Server requested: profile " + profile.name() + ", image " + image));
     workers.execute(() -> run(server, profile, count));
     return server;

@@ -139,7 +139,7 @@ public final class SpawnRoutes {
     String owner = ctx.pathParam("name");
     identity.requireOwnerOrAdmin(ctx, owner);
     identity.checkXsrf(ctx);
-    JsonFields f = JsonFields.of(ctx.body().isBlank() ? MAPPER.createObjectNode() : JsonBodies.read(ctx), null);
+    JsonFields f = JsonFields.of(JsonBodies.readOrEmpty(ctx), null);
     String profile = f.optionalText("profile", 63, null);
     String image = f.optionalText("image", 255, null);
     Integer count = f.has("node_count") ? (int) f.requireLong("node_count", 1, 1000) : null;

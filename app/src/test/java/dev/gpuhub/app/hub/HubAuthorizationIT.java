@@ -1,0 +1,110 @@
+package dev.gpuhub.app.hub;
+
+import static dev.gpuhub.app.hub.HubClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Who may do what: every hub route and the proxy, for anonymous / another user / the owner /
+ * an admin, with alice's server running. User B never reaches user A's server, by HTTP or WebSocket.
+ */
+class HubAuthorizationIT {
+  @TempDir static Path dir;
+  static HubFixture hub;
+  static HubClient anonymous;
+  static HubClient alice;
+  static HubClient bob;
+  static HubClient admin;
+  static String kernel;
+
+  @BeforeAll
+  static void start() throws Exception {
+    hub = new HubFixture(dir, Map.of());
+    anonymous = new HubClient(hub.hubUrl);
+    anonymous.get("/hub/login");
+    alice = new HubClient(hub.hubUrl);
+    assertThat(alice.signUpAndLogIn("alice", "alice-password").statusCode()).isEqualTo(302);
+    bob = new HubClient(hub.hubUrl);
+    assertThat(bob.signUpAndLogIn("bob", "bob-password").statusCode()).isEqualTo(302);
+    admin = new HubClient(hub.hubUrl);
+    assertThat(admin.signUpAndLogIn("admin", "admin-password").statusCode()).isEqualTo(302);
+    assertThat(alice.api("POST", "/hub/api/users/alice/server", "{\"profile\":\"single-cpu\"}").statusCode()).isEqualTo(202);
+    assertThat(HubEndToEndIT.followProgress(alice, "alice").path("ready").asBoolean()).isTrue();
+    HttpResponse<String> k = alice.api("POST", "/user/alice/api/kernels", "{\"name\":\"python3\"}");
+    assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
+    kernel = json(k).path("id").asText();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (hub != null) hub.close();
+  }
+
+  /** Expected statuses for anonymous, bob (other user), alice (owner), admin. */
+  private record Case(String method, String path, boolean html, int anon, int other, int owner, int adm) {}
+
+  private static int call(HubClient c, Case k) {
+    if (k.method().equals("GET")) return (k.html() ? c.get(k.path()) : c.getJson(k.path())).statusCode();
+    return c.api(k.method(), k.path(), k.method().equals("POST") ? "{}" : null).statusCode();
+  }
+
+  @Test
+  void everyRouteAnswersEachKindOfCallerAsItShould() {
+    List<Case> cases = List.of(
+        new Case("GET", "/hub/home", true, 302, 200, 200, 200),
+        new Case("GET", "/hub/spawn", true, 302, 200, 302, 200),
+        new Case("GET", "/hub/admin", true, 302, 403, 403, 200),
+        new Case("GET", "/hub/spawn-pending/alice", true, 302, 403, 302, 302),
+        new Case("GET", "/hub/api/users", false, 403, 403, 403, 200),
+        new Case("GET", "/hub/api/users/alice", false, 403, 403, 200, 200),
+        new Case("GET", "/hub/api/users/alice/server", false, 403, 403, 200, 200),
+        new Case("POST", "/hub/api/users/alice/server", false, 403, 403, 201, 201),
+        new Case("GET", "/hub/api/nodes", false, 403, 200, 200, 200),
+        new Case("GET", "/user/alice/api/status", false, 403, 403, 200, 200),
+        new Case("GET", "/user/alice/tree", true, 302, 403, 200, 200),
+        new Case("POST", "/user/alice/api/contents", false, 403, 403, 201, 201),
+        new Case("DELETE", "/hub/api/users/alice/server", false, 403, 403, -1, -1));
+    List<String> wrong = new ArrayList<>();
+    for (Case k : cases) {
+      check(wrong, k, "anonymous", call(anonymous, k), k.anon());
+      check(wrong, k, "bob", call(bob, k), k.other());
+      if (k.owner() > 0) check(wrong, k, "alice", call(alice, k), k.owner());
+      if (k.adm() > 0) check(wrong, k, "admin", call(admin, k), k.adm());
+    }
+    assertThat(wrong).isEmpty();
+    assertThat(hub.serverContainers()).containsExactly("gpuhub-alice"); // nobody else could stop it
+  }
+
+  private static void check(List<String> wrong, Case k, String who, int got, int expected) {
+    if (got != expected) wrong.add(k.method() + " " + k.path() + " as " + who + ": " + got + ", expected " + expected);
+  }
+
+  @Test
+  void anotherUserCannotOpenTheOwnersKernelWebSocket() throws Exception {
+    String ws = hub.hubUrl.replace("http://", "ws://") + "/user/alice/api/kernels/" + kernel + "/channels";
+    assertThat(Kernels.execute(alice, ws, "print('mine')")).isEqualTo("mine\n");
+    assertThat(Kernels.execute(admin, ws, "print('admin')")).isEqualTo("admin\n");
+    for (HubClient intruder : List.of(bob, anonymous)) {
+      assertThatThrownBy(() -> intruder.http.newWebSocketBuilder().header("Cookie", intruder.cookieHeader())
+          .buildAsync(URI.create(ws), new WebSocket.Listener() {}).get(10, TimeUnit.SECONDS))
+          .hasStackTraceContaining("403");
+    }
+    HttpResponse<String> forged = bob.send(HttpRequest.newBuilder(URI.create(hub.hubUrl + "/user/alice/api/status"))
+        .header("Authorization", "token " + hub.plane.hub().spawner().server("alice").get().snapshot().token()));
+    assertThat(forged.statusCode()).as("a leaked server token does not open the proxy").isEqualTo(403);
+  }
+}
