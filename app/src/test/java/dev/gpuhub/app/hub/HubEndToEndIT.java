@@ -73,6 +73,26 @@ class HubEndToEndIT {
     assertThat(alice.get("/user/alice/tree").statusCode()).isEqualTo(302);
   }
 
+  @Test
+  void theSeedLoadScriptsFormFieldsWorkAndLogoutStopsTheServer() throws Exception {
+    HubClient bob = new HubClient(hub.hubUrl);
+    assertThat(bob.signUpAndLogIn("bob", "bob-password-1").statusCode()).isEqualTo(302);
+    long profileId = hub.plane.discovery().profile("single-cpu").orElseThrow().id();
+    String selected = "[{\"hostname\":\"" + HubFixture.NODE + "\",\"ip\":\"127.0.0.1\"}]";
+    HttpResponse<String> spawn = bob.form("/hub/spawn", Map.of("profile_id", Long.toString(profileId),
+        "profile_name", "single-cpu", "image", hub.image, "node_count_final", "1",
+        "primary_node", HubFixture.NODE, "selected_nodes", selected));
+    assertThat(spawn.statusCode()).as(spawn.body()).isEqualTo(302);
+    JsonNode last = followProgress(bob, "bob");
+    assertThat(last.path("ready").asBoolean()).as("progress: %s", last).isTrue();
+    assertThat(hub.plane.hub().spawner().server("bob").get().snapshot().primaryHostname()).isEqualTo(HubFixture.NODE);
+    assertThat(bob.getJson("/user/bob/api/status").statusCode()).isEqualTo(200);
+
+    assertThat(bob.get("/hub/logout").statusCode()).isEqualTo(302);
+    assertThat(hub.serverContainers()).doesNotContain("gpuhub-bob");
+    assertThat(hub.plane.hub().spawner().server("bob").get().snapshot().failureReason()).isEqualTo("logged out");
+  }
+
   /** Reads the progress stream until an event is ready or failed; returns that event. */
   static JsonNode followProgress(HubClient client, String user) throws Exception {
     HttpResponse<Stream<String>> r = client.http.send(HttpRequest.newBuilder(

@@ -52,6 +52,20 @@ class HubLifecycleIT {
   }
 
   @Test
+  void aServerThatDoesNotStartShowsWhyAndLeavesNothingBehind() throws Exception {
+    hub = new HubFixture(dir, Map.of("GPUHUB_NOTEBOOK_COMMAND", "python3 -c import.sys;sys.exit(3) {port} {token} {base_url}"));
+    HubClient carol = new HubClient(hub.hubUrl);
+    assertThat(carol.signUpAndLogIn("carol", "carol-password").statusCode()).isEqualTo(302);
+    assertThat(carol.form("/hub/spawn", Map.of("profile", "single-cpu")).statusCode()).isEqualTo(302);
+    var last = HubEndToEndIT.followProgress(carol, "carol");
+    assertThat(last.path("failed").asBoolean()).as("progress: %s", last).isTrue();
+    assertThat(last.path("message").asText()).contains("stopped before Jupyter answered");
+    assertThat(hub.serverContainers()).isEmpty();
+    assertThat(carol.get("/hub/home").body()).contains("Last start failed");
+    assertThat(carol.getJson("/user/carol/api/status").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void idleServersAreCulled() throws Exception {
     hub = new HubFixture(dir, Map.of("GPUHUB_IDLE_TIMEOUT_SECONDS", "4", "GPUHUB_CULL_INTERVAL_SECONDS", "1"));
     String token = startServerFor("idler");

@@ -39,8 +39,8 @@ import java.util.Map;
  *
  * <p>Each measurement runs direct, proxy, proxy, direct (ABBA, so drift over the run cancels) and
  * reports the mean of the two runs per path. Alongside wrk's numbers it reports CPU time per
- * request of the hub JVM, the notebook server's processes and everything else (wrk, dockerd, ...)
- * from /proc, since all three share this machine's cores.
+ * request of the hub JVM, the notebook server's processes and everything else on the machine (wrk,
+ * dockerd, any other work) from /proc, since they all share this machine's cores.
  */
 public final class ProxyBenchmark {
   private static final String USER = "bench";
@@ -109,8 +109,8 @@ public final class ProxyBenchmark {
       System.out.printf(Locale.ROOT, "  direct %s  (Authorization: token <server token>)%n", directUrl);
       System.out.printf(Locale.ROOT, "  answers: proxy %s | direct %s%n", proxyBody, directBody);
       System.out.printf(Locale.ROOT, "  wrk -t%d -c%d -d%ds and -t1 -c1 -d%ds, each as direct, proxy, proxy, direct; "
-              + "%d cores; notebook server pid %d (%s)%n", threads, connections, seconds, seconds,
-          Runtime.getRuntime().availableProcessors(), cpu.serverPid, cpu.serverCommand());
+              + "%d cores, load average %s; notebook server pid %d (%s)%n", threads, connections, seconds, seconds,
+          Runtime.getRuntime().availableProcessors(), CpuMeter.loadAverage(), cpu.serverPid, cpu.serverCommand());
       System.out.println("warming up ...");
       int warm = Math.max(3, seconds / 2);
       Wrk.run(directUrl, threads, connections, warm, directLua);
@@ -167,7 +167,7 @@ public final class ProxyBenchmark {
 
   private static void line(String name, Measured m) {
     System.out.printf(Locale.ROOT, "  %s %,8.0f req/s   p50 %7.3f ms   p99 %7.3f ms   non-2xx %d   "
-            + "CPU per request: hub JVM %.0f us, notebook %.0f us, other (wrk, ...) %.0f us; machine busy %.0f %%%n",
+            + "CPU per request: hub JVM %.0f us, notebook %.0f us, rest of machine (wrk, ...) %.0f us; machine busy %.0f %%%n",
         name, m.rps, m.p50, m.p99, m.non2xx, m.hubUs, m.serverUs, m.otherUs, m.busyPercent);
   }
 
@@ -218,6 +218,12 @@ public final class ProxyBenchmark {
         hz = 100;
       }
       this.msPerTick = 1000 / hz;
+    }
+
+    /** The 1-minute load average: other work on the machine competes with the three processes measured. */
+    static String loadAverage() {
+      String[] f = read(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f.length > 0 && !f[0].isEmpty() ? f[0] : "?";
     }
 
     String serverCommand() {

@@ -39,8 +39,19 @@ public final class Spawner implements AutoCloseable {
   public static final String USER_LABEL = "gpuhub.user";
   private static final Duration PROBE_EVERY = Duration.ofMillis(500);
 
-  /** What a user asked for; nulls take the profile's defaults. */
-  public record SpawnOptions(String profile, String image, Integer nodeCount) {}
+  /**
+   * What a user asked for; nulls take the profile's defaults. {@code preferredNodes} (primary first)
+   * are used when they are all still eligible and as many as needed; otherwise nodes are chosen anew.
+   */
+  public record SpawnOptions(String profile, String image, Integer nodeCount, List<String> preferredNodes) {
+    public SpawnOptions(String profile, String image, Integer nodeCount) {
+      this(profile, image, nodeCount, List.of());
+    }
+
+    public SpawnOptions {
+      preferredNodes = preferredNodes == null ? List.of() : List.copyOf(preferredNodes);
+    }
+  }
 
   private final SpawnerConfig config;
   private final DiscoveryService discovery;
@@ -93,7 +104,7 @@ public final class Spawner implements AutoCloseable {
           + "); stop it first");
     }
     server.progress().append(ProgressEvent.step(0, "Server requested: profile " + profile.name() + ", image " + image));
-    workers.execute(() -> run(server, profile, count));
+    workers.execute(() -> run(server, profile, count, options.preferredNodes()));
     return server;
   }
 
@@ -105,13 +116,19 @@ public final class Spawner implements AutoCloseable {
         + (config.gpuImage().equals(config.cpuImage()) ? "" : " or " + config.gpuImage()));
   }
 
-  private void run(ActiveServer server, Profile profile, int count) {
+  private void run(ActiveServer server, Profile profile, int count, List<String> preferred) {
     String user = server.snapshot().user();
     try {
       server.progress().append(ProgressEvent.step(10, "Choosing " + count + " node(s) for " + profile.name()));
-      DiscoveryService.Selection selection = discovery.select(new SelectCommand(profile.name(), user, null, count, null, null));
-      List<String> hostnames = selection.outcome().selected().stream().map(ScoredNode::hostname).toList();
-      NodeReport primary = selection.outcome().selected().get(0).node();
+      List<ScoredNode> chosen = stillEligible(profile, count, preferred);
+      if (chosen == null) {
+        if (!preferred.isEmpty()) {
+          server.progress().append(ProgressEvent.step(15, "The nodes chosen on the form are no longer all eligible; choosing again"));
+        }
+        chosen = discovery.select(new SelectCommand(profile.name(), user, null, count, null, null)).outcome().selected();
+      }
+      List<String> hostnames = chosen.stream().map(ScoredNode::hostname).toList();
+      NodeReport primary = chosen.get(0).node();
       if (primary.agentPort() == null) {
         throw new SpawnException("node " + primary.hostname() + " has no node API (its agent runs without --api-port)");
       }
@@ -133,6 +150,20 @@ public final class Spawner implements AutoCloseable {
       fail(server, e instanceof SpawnException || e instanceof NodeAgentClient.AgentCallException
           || e instanceof dev.gpuhub.core.placement.NotEnoughNodesException ? e.getMessage() : e.toString());
     }
+  }
+
+  /** The preferred nodes, in order, when there are exactly {@code count} and all are eligible; else null. */
+  private List<ScoredNode> stillEligible(Profile profile, int count, List<String> preferred) {
+    if (preferred.size() != count || preferred.stream().distinct().count() != count) return null;
+    Map<String, dev.gpuhub.server.discovery.EligibleNode> byHost = new HashMap<>();
+    for (var e : discovery.eligibility(profile)) byHost.put(e.scored().hostname(), e);
+    List<ScoredNode> out = new ArrayList<>();
+    for (String h : preferred) {
+      var e = byHost.get(h);
+      if (e == null || !e.eligible()) return null;
+      out.add(e.scored());
+    }
+    return out;
   }
 
   private void awaitReady(ActiveServer.Snapshot s) {

@@ -20,6 +20,7 @@ import dev.gpuhub.wire.JsonFields;
 import dev.gpuhub.wire.WireJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -80,7 +81,8 @@ public final class SpawnRoutes {
     String count = first(ctx.formParam("node_count"), ctx.formParam("node_count_final"), null);
     try {
       Integer nodeCount = count == null || count.isBlank() ? null : Integer.parseInt(count.strip());
-      spawner.spawn(user.name(), new Spawner.SpawnOptions(profile, image, nodeCount));
+      spawner.spawn(user.name(), new Spawner.SpawnOptions(profile, image, nodeCount,
+          preferredNodes(ctx.formParam("selected_nodes"), ctx.formParam("primary_node"))));
     } catch (NumberFormatException e) {
       ctx.redirect("/hub/spawn?error=" + java.net.URLEncoder.encode("node count must be a whole number", java.nio.charset.StandardCharsets.UTF_8));
       return;
@@ -89,6 +91,27 @@ public final class SpawnRoutes {
       return;
     }
     ctx.redirect("/hub/spawn-pending/" + user.name());
+  }
+
+  /**
+   * The seed load script's {@code selected_nodes} (a JSON list of hostnames or of node objects with
+   * {@code hostname}, as /select-nodes answers) with {@code primary_node} moved first; empty when absent
+   * or unreadable (the spawner then chooses).
+   */
+  static List<String> preferredNodes(String selectedJson, String primary) {
+    List<String> hosts = new java.util.ArrayList<>();
+    if (selectedJson != null && !selectedJson.isBlank()) {
+      try {
+        for (var n : MAPPER.readTree(selectedJson)) {
+          String h = n.isTextual() ? n.asText() : n.path("hostname").asText(null);
+          if (h != null && !h.isBlank() && !hosts.contains(h)) hosts.add(h);
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        return List.of();
+      }
+    }
+    if (primary != null && hosts.remove(primary.strip())) hosts.add(0, primary.strip());
+    return hosts;
   }
 
   private String profileById(String id) {
