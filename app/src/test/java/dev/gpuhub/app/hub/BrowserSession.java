@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriverException;
@@ -37,6 +38,16 @@ final class BrowserSession implements AutoCloseable {
       Files.isExecutable(Path.of("/usr/lib/chromium/chromium")) ? "/usr/lib/chromium/chromium" : "/usr/bin/chromium"));
   static final Path CHROMEDRIVER = Path.of(System.getProperty("gpuhub.chromedriver", "/usr/bin/chromedriver"));
   static final Duration POLL = Duration.ofMillis(100);
+  /**
+   * Selenium warns at every start that it has no CDP bindings for this Chromium; the test uses
+   * WebDriver only, so those warnings are noise (held here so the settings are not collected).
+   */
+  private static final List<Logger> QUIET = List.of(Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder"),
+      Logger.getLogger("org.openqa.selenium.chromium.ChromiumDriver"));
+
+  static {
+    QUIET.forEach(l -> l.setLevel(Level.SEVERE));
+  }
 
   final String name;
   final String base;

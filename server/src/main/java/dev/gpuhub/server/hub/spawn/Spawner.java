@@ -146,9 +146,10 @@ public final class Spawner implements AutoCloseable {
       saveRunning(server.snapshot());
       server.progress().append(ProgressEvent.ready(s.url()));
       LOG.atInfo().addKeyValue("user", user).addKeyValue("node", primary.hostname()).addKeyValue("port", port).log("server ready");
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // whatever happens, the user learns why and nothing is left behind
       fail(server, e instanceof SpawnException || e instanceof NodeAgentClient.AgentCallException
           || e instanceof dev.gpuhub.core.placement.NotEnoughNodesException ? e.getMessage() : e.toString());
+      if (e instanceof VirtualMachineError vm) throw vm;
     }
   }
 

@@ -27,7 +27,7 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
   /** Jupyter Notebook 6 (Debian's python3-notebook) on the node's address, under the user's prefix. */
   public static final String DEFAULT_COMMAND = "python3 -m notebook --ip={ip} --port={port} --no-browser --allow-root"
       + " --NotebookApp.base_url={base_url} --NotebookApp.token={token} --NotebookApp.port_retries=0"
-      + " --NotebookApp.notebook_dir=/root";
+      + " --NotebookApp.notebook_dir=/root --NotebookApp.quit_button=False";
   /** Seed: 120 s start timeout. */
   public static final int DEFAULT_START_TIMEOUT_SECONDS = 120;
   /** Seed: servers idle for 600 s are stopped. */

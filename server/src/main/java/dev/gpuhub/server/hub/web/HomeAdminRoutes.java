@@ -53,7 +53,7 @@ public final class HomeAdminRoutes {
     StringBuilder b = new StringBuilder("<h1>Your server</h1>");
     if (s.isPresent() && s.get().state() == ServerState.RUNNING) {
       b.append("<p class=\"ok\">Running on ").append(esc(s.get().primaryHostname())).append(" (profile ")
-          .append(esc(s.get().profile())).append(", since ").append(esc(s.get().startedAt())).append(")</p>")
+          .append(esc(s.get().profile())).append(", since ").append(esc(time(s.get().startedAt()))).append(")</p>")
           .append("<p><a id=\"open\" href=\"").append(esc(s.get().url())).append("\">Open my server</a></p>")
           .append(stopButton(user.name(), xsrf, "stop"));
     } else if (s.isPresent() && s.get().state() == ServerState.PENDING) {
@@ -77,7 +77,7 @@ public final class HomeAdminRoutes {
       ActiveServer server = servers.get(u.name());
       String state = server == null ? "-" : server.snapshot().state().name().toLowerCase(Locale.ROOT);
       b.append("<tr><td>").append(esc(u.name())).append("</td><td>").append(u.admin() ? "yes" : "")
-          .append("</td><td>").append(esc(state)).append("</td><td>").append(esc(u.lastLogin() == null ? "-" : u.lastLogin()))
+          .append("</td><td>").append(esc(state)).append("</td><td>").append(esc(u.lastLogin() == null ? "-" : time(u.lastLogin())))
           .append("</td><td>").append(u.name().equals(user.name()) ? "" : deleteUserButton(u.name(), xsrf)).append("</td></tr>");
     }
     b.append("</table><h2>Running servers</h2><table id=\"servers\"><tr><th>User</th><th>State</th><th>Node</th>"
@@ -87,8 +87,8 @@ public final class HomeAdminRoutes {
       if (!s.state().isActive()) continue;
       b.append("<tr><td>").append(esc(s.user())).append("</td><td>").append(esc(s.state().name().toLowerCase(Locale.ROOT)))
           .append("</td><td>").append(esc(s.primaryHostname())).append("</td><td>").append(esc(s.profile()))
-          .append("</td><td>").append(esc(s.startedAt())).append("</td><td>")
-          .append(esc(routes.lastActivity(s.user()).map(Object::toString).orElse("-")))
+          .append("</td><td>").append(esc(time(s.startedAt()))).append("</td><td>")
+          .append(esc(routes.lastActivity(s.user()).map(HomeAdminRoutes::time).orElse("-")))
           .append("</td><td>").append(stopButton(s.user(), xsrf, "stop-" + s.user())).append("</td></tr>");
     }
     b.append("</table><h2>Nodes</h2><table id=\"nodes\"><tr><th>Hostname</th><th>Status</th><th>IP</th><th>CPU %</th>"
@@ -116,6 +116,11 @@ public final class HomeAdminRoutes {
   private static String deleteUserButton(String name, String xsrf) {
     return "<button onclick=\"if(confirm('Delete " + esc(name) + "?'))act('/hub/api/users/" + esc(name) + "','DELETE','"
         + esc(xsrf) + "')\">Delete user</button>";
+  }
+
+  /** A time to the second, UTC, e.g. 2026-11-22 21:25:37 UTC. */
+  static String time(java.time.Instant t) {
+    return t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC");
   }
 
   /** An inline SVG line of the load score history (oldest left), or "-" without data. */
