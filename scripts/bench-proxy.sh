@@ -23,5 +23,17 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 mvn -q -B -DskipTests -pl sim -am package
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "sim/target/classes:$(cat sim/target/classpath.txt)" \
-  dev.gpuhub.sim.bench.ProxyBenchmark "$@"
+# Run from a private copy of this tree's classes and module jars, so a build started in the tree
+# meanwhile cannot pull classes from under the running benchmark.
+copy="$(mktemp -d "${TMPDIR:-/tmp}/gpuhub-bench-cp.XXXXXX")"
+trap 'rm -rf "$copy"' EXIT
+cp -r sim/target/classes "$copy/classes"
+classpath="$copy/classes"
+IFS=: read -r -a entries < sim/target/classpath.txt
+for entry in "${entries[@]}"; do
+  case "$entry" in
+    "$PWD"/*) cp "$entry" "$copy/" && classpath+=":$copy/$(basename "$entry")" ;;
+    *) classpath+=":$entry" ;;
+  esac
+done
+java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$classpath" dev.gpuhub.sim.bench.ProxyBenchmark "$@"

@@ -4,23 +4,9 @@ package dev.gpuhub.server.hub.web;
 public final class Html {
   private Html() {}
 
-  /** Escapes text for element content and double-quoted attribute values. */
+  /** Escapes text for element content and quoted attribute values (one escaping rule for the hub). */
   public static String esc(Object value) {
-    if (value == null) return "";
-    String s = value.toString();
-    StringBuilder b = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '&' -> b.append("&amp;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
+    return dev.gpuhub.server.hub.auth.Html.escape(value == null ? null : value.toString());
   }
 
   /** A whole page: title, navigation for {@code user} (null when anonymous), body. */
