@@ -63,7 +63,7 @@ public final class Hub implements AutoCloseable {
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
     if (authConfig.logoutStopsServer()) auth.onLogout(u -> spawner.stop(u.name(), "logged out"));
     auth.onDelete(u -> spawner.stop(u.name(), "user deleted"));
-    HubAuthIdentity identity = new HubAuthIdentity(auth, stores.hub(), clock);
+    HubAuthIdentity identity = new HubAuthIdentity(auth);
     UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity);
     AuthRoutes authRoutes = new AuthRoutes(auth);
     SpawnRoutes spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);

@@ -1,14 +1,11 @@
 package dev.gpuhub.server.hub;
 
-import dev.gpuhub.server.hub.auth.ApiTokens;
 import dev.gpuhub.server.hub.auth.HubAuth;
 import dev.gpuhub.server.hub.auth.HubUser;
 import dev.gpuhub.server.hub.proxy.ProxyAccess;
-import dev.gpuhub.store.HubRepository;
 import io.javalin.http.Context;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -17,13 +14,9 @@ import java.util.Optional;
  */
 public final class HubAuthIdentity implements HubIdentity, ProxyAccess {
   private final HubAuth auth;
-  private final HubRepository repository;
-  private final Clock clock;
 
-  public HubAuthIdentity(HubAuth auth, HubRepository repository, Clock clock) {
+  public HubAuthIdentity(HubAuth auth) {
     this.auth = auth;
-    this.repository = repository;
-    this.clock = clock;
   }
 
   @Override
@@ -58,24 +51,18 @@ public final class HubAuthIdentity implements HubIdentity, ProxyAccess {
 
   @Override
   public Decision check(HttpServletRequest request, String owner) {
-    Optional<HubUser> user = fromToken(request).or(() -> fromSession(request));
+    Optional<HubUser> user = auth.identify(request.getHeader("Authorization"), sessionId(request));
     if (user.isEmpty()) return Decision.ANONYMOUS;
     return user.get().admin() || user.get().name().equals(owner) ? Decision.ALLOW : Decision.FORBIDDEN;
   }
 
-  private Optional<HubUser> fromSession(HttpServletRequest request) {
+  private static String sessionId(HttpServletRequest request) {
     Cookie[] cookies = request.getCookies();
-    if (cookies == null) return Optional.empty();
+    if (cookies == null) return null;
     for (Cookie c : cookies) {
-      if (HubAuth.SESSION_COOKIE.equals(c.getName())) return auth.sessions().lookup(c.getValue());
+      if (HubAuth.SESSION_COOKIE.equals(c.getName())) return c.getValue();
     }
-    return Optional.empty();
-  }
-
-  private Optional<HubUser> fromToken(HttpServletRequest request) {
-    return ApiTokens.fromAuthorization(request.getHeader("Authorization"))
-        .flatMap(token -> repository.findByTokenHash(ApiTokens.sha256Hex(token), clock.instant()))
-        .map(owner -> new HubUser(owner.user().id(), owner.user().name(), owner.user().admin()));
+    return null;
   }
 
   private static User user(HubUser u) {
