@@ -5,7 +5,8 @@
 # Starts everything itself on 127.0.0.1: a private dockerd (needs root and Debian's docker.io),
 # the notebook image (built by scripts/build-notebook-image.sh through the test kit the first
 # time: a few minutes, then cached), control plane + hub + one agent, one user's server.
-# Usage: scripts/bench-proxy.sh [--seconds 10] [--connections 16] [--threads 1] [--profile single-cpu]
+# Usage: scripts/bench-proxy.sh [--seconds 10] [--warmup 20] [--connections 16] [--threads 1]
+#                               [--profile single-cpu] [--sequential 10000] [--verbose true: print every wrk run]
 # Profile the hub with e.g. BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/proxy.jfr,settings=profile'
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,7 @@ copy="$(mktemp -d "${TMPDIR:-/tmp}/gpuhub-bench-cp.XXXXXX")"
 trap 'rm -rf "$copy"' EXIT
 cp -r sim/target/classes "$copy/classes"
 classpath="$copy/classes"
-IFS=: read -r -a entries < sim/target/classpath.txt
+IFS=: read -r -a entries < sim/target/classpath.txt || true   # the file has no final newline
 for entry in "${entries[@]}"; do
   case "$entry" in
     "$PWD"/*) cp "$entry" "$copy/" && classpath+=":$copy/$(basename "$entry")" ;;

@@ -15,6 +15,7 @@ import dev.gpuhub.testkit.LocalDockerd;
 import dev.gpuhub.testkit.TestImages;
 import dev.gpuhub.wire.AgentAuth;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +39,8 @@ import java.util.Map;
  * notebook image, control plane + hub (embedded store), one agent; one user's server spawned
  * through the spawner. Target: proxy throughput >= 80 % of direct.
  *
- * <p>Each measurement runs direct, proxy, proxy, direct (ABBA, so drift over the run cancels) and
+ * <p>After a warm-up of each path ({@code --warmup} seconds; the JVM needs it to compile the proxy
+ * path), each measurement runs direct, proxy, proxy, direct (ABBA, so drift over the run cancels) and
  * reports the mean of the two runs per path. Alongside wrk's numbers it reports CPU time per
  * request of the hub JVM, the notebook server's processes and everything else on the machine (wrk,
  * dockerd, any other work) from /proc, since they all share this machine's cores.
@@ -47,6 +50,9 @@ public final class ProxyBenchmark {
   private static final String NODE = "bench-node";
   private static final double TARGET = 0.80;
 
+  /** Whether to print each measured wrk run's own output (--verbose true). */
+  private static boolean verbose;
+
   private ProxyBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -55,6 +61,9 @@ public final class ProxyBenchmark {
     int connections = Integer.parseInt(opts.getOrDefault("connections", "16"));
     int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
     String profile = opts.getOrDefault("profile", "single-cpu");
+    int warmup = Integer.parseInt(opts.getOrDefault("warmup", "20"));
+    verbose = Boolean.parseBoolean(opts.getOrDefault("verbose", "false"));
+    int sequential = Integer.parseInt(opts.getOrDefault("sequential", "10000"));
     Path dir = Files.createTempDirectory("gpuhub-proxy-bench");
     try (LocalDockerd dockerd = LocalDockerd.start()) {
       String image = TestImages.notebook(dockerd);
@@ -79,14 +88,24 @@ public final class ProxyBenchmark {
             .withHostname(NODE).withIp("127.0.0.1").withDockerHost(dockerd.dockerHost()).withApiPort(0)
             .withInterval(Duration.ofSeconds(2)).withCpuSample(Duration.ofMillis(200))).start()) {
           awaitAgent(plane);
-          run(plane, dockerd, dir, profile, seconds, connections, threads);
+          run(plane, dockerd, dir, profile, warmup, seconds, connections, threads, sequential);
         }
       }
+    } finally {
+      deleteTree(dir);
     }
   }
 
-  private static void run(ControlPlane plane, LocalDockerd dockerd, Path dir, String profile, int seconds,
-                          int connections, int threads) throws Exception {
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // Leftovers in the temp directory are harmless.
+    }
+  }
+
+  private static void run(ControlPlane plane, LocalDockerd dockerd, Path dir, String profile, int warmup,
+                          int seconds, int connections, int threads, int sequential) throws Exception {
     HubUser user = plane.hub().auth().accounts().create(USER, "bench-password-1", false);
     String apiToken = plane.hub().auth().accounts().createToken(user, "bench", null).token();
     Spawner spawner = plane.hub().spawner();
@@ -111,15 +130,35 @@ public final class ProxyBenchmark {
       System.out.printf(Locale.ROOT, "  wrk -t%d -c%d -d%ds and -t1 -c1 -d%ds, each as direct, proxy, proxy, direct; "
               + "%d cores, load average %s; notebook server pid %d (%s)%n", threads, connections, seconds, seconds,
           Runtime.getRuntime().availableProcessors(), CpuMeter.loadAverage(), cpu.serverPid, cpu.serverCommand());
-      System.out.println("warming up ...");
-      int warm = Math.max(3, seconds / 2);
-      Wrk.run(directUrl, threads, connections, warm, directLua);
-      Wrk.run(proxyUrl, threads, connections, warm, proxyLua);
+      // The JVM compiles the proxy path for a good while under load (a few seconds of C2 time on two
+      // cores): a short warm-up leaves that in the first proxy run. The Python server has no JIT.
+      System.out.printf(Locale.ROOT, "warming up (%d s each) ...%n", warmup);
+      Wrk.run(directUrl, threads, connections, warmup, directLua);
+      Wrk.run(proxyUrl, threads, connections, warmup, proxyLua);
 
       Measured[] load = abba(cpu, directUrl, directLua, proxyUrl, proxyLua, threads, connections, seconds);
       Measured[] single = abba(cpu, directUrl, directLua, proxyUrl, proxyLua, 1, 1, seconds);
+      SequentialGet.run(directUrl, "token " + server.token(), 2_000);
+      SequentialGet.run(proxyUrl, "token " + apiToken, 2_000);
+      List<SequentialGet.Result> seqDirect = new ArrayList<>();
+      List<SequentialGet.Result> seqProxy = new ArrayList<>();
+      seqDirect.add(SequentialGet.run(directUrl, "token " + server.token(), sequential));
+      seqProxy.add(SequentialGet.run(proxyUrl, "token " + apiToken, sequential));
+      seqProxy.add(SequentialGet.run(proxyUrl, "token " + apiToken, sequential));
+      seqDirect.add(SequentialGet.run(directUrl, "token " + server.token(), sequential));
       double[] lookup = inProcessTokenLookup(plane, apiToken, 20_000);
       report(load, single, connections);
+      System.out.printf(Locale.ROOT, "1 connection, plain socket client, each request timed as it is (%,d sequential "
+          + "GETs per run; direct, proxy, proxy, direct):%n", sequential);
+      sequentialLine("direct", seqDirect);
+      sequentialLine("proxy ", seqProxy);
+      System.out.printf(Locale.ROOT, "  proxy adds p50 %+.3f ms, p99 %+.3f ms%n",
+          seqProxy.stream().mapToDouble(SequentialGet.Result::p50Ms).average().orElse(0)
+              - seqDirect.stream().mapToDouble(SequentialGet.Result::p50Ms).average().orElse(0),
+          seqProxy.stream().mapToDouble(SequentialGet.Result::p99Ms).average().orElse(0)
+              - seqDirect.stream().mapToDouble(SequentialGet.Result::p99Ms).average().orElse(0));
+      System.out.println("  (wrk's percentiles include its coordinated-omission correction: one stall of S ms on the "
+          + "machine counts as about S / mean-interval slow requests, so rare stalls set wrk's p99)");
       System.out.printf(Locale.ROOT, "token lookup in-process (20,000): p50 %.3f ms   p99 %.3f ms   (SHA-256 + store query "
           + "the proxy runs on every request before forwarding)%n", lookup[0], lookup[1]);
     } finally {
@@ -144,6 +183,7 @@ public final class ProxyBenchmark {
     CpuMeter.Sample before = cpu.sample();
     Wrk.Result r = Wrk.run(url, threads, connections, seconds, lua);
     CpuMeter.Sample after = cpu.sample();
+    if (verbose) System.out.print(r.raw().indent(4));
     return Measured.of(r, before, after);
   }
 
@@ -161,26 +201,39 @@ public final class ProxyBenchmark {
     System.out.printf(Locale.ROOT, "1 connection (latency; runs: direct %s, proxy %s):%n", single[0].runs, single[1].runs);
     line("direct", single[0]);
     line("proxy ", single[1]);
-    System.out.printf(Locale.ROOT, "  proxy adds p50 %+.3f ms, p99 %+.3f ms; proxy / direct = %.2f%n",
-        single[1].p50 - single[0].p50, single[1].p99 - single[0].p99, single[1].rps / single[0].rps);
+    System.out.printf(Locale.ROOT, "  proxy / direct = %.2f (one request at a time: this ratio is the added latency)%n",
+        single[1].rps / single[0].rps);
+  }
+
+  private static void sequentialLine(String name, List<SequentialGet.Result> runs) {
+    System.out.printf(Locale.ROOT, "  %s p50 %7.3f ms   p99 %7.3f ms   max %8.3f ms   (runs: %s)%n", name,
+        runs.stream().mapToDouble(SequentialGet.Result::p50Ms).average().orElse(0),
+        runs.stream().mapToDouble(SequentialGet.Result::p99Ms).average().orElse(0),
+        runs.stream().mapToDouble(SequentialGet.Result::maxMs).max().orElse(0),
+        String.join(" / ", runs.stream().map(r -> String.format(Locale.ROOT, "%.3f/%.3f", r.p50Ms(), r.p99Ms())).toList()));
   }
 
   private static void line(String name, Measured m) {
     System.out.printf(Locale.ROOT, "  %s %,8.0f req/s   p50 %7.3f ms   p99 %7.3f ms   non-2xx %d   "
-            + "CPU per request: hub JVM %.0f us, notebook %.0f us, rest of machine (wrk, ...) %.0f us; machine busy %.0f %%%n",
-        name, m.rps, m.p50, m.p99, m.non2xx, m.hubUs, m.serverUs, m.otherUs, m.busyPercent);
+            + "CPU per request: hub JVM %.0f us (%.0f %% kernel), notebook %.0f us (%.0f %% kernel), "
+            + "rest of machine (wrk, ...) %.0f us; machine busy %.0f %%%n",
+        name, m.rps, m.p50, m.p99, m.non2xx, m.hubUs, m.hubKernelPercent, m.serverUs, m.serverKernelPercent, m.otherUs,
+        m.busyPercent);
   }
 
   /** The means of wrk runs plus CPU time per request from /proc. */
-  private record Measured(double rps, double p50, double p99, long non2xx, double hubUs, double serverUs,
-                          double otherUs, double busyPercent, String runs) {
+  private record Measured(double rps, double p50, double p99, long non2xx, double hubUs, double hubKernelPercent,
+                          double serverUs, double serverKernelPercent, double otherUs, double busyPercent, String runs) {
     static Measured of(Wrk.Result r, CpuMeter.Sample before, CpuMeter.Sample after) {
       double n = Math.max(1, r.requests());
-      double hub = after.selfMs() - before.selfMs();
-      double server = after.serverMs() - before.serverMs();
+      double hub = after.self().ms() - before.self().ms();
+      double hubKernel = after.self().kernelMs() - before.self().kernelMs();
+      double server = after.server().ms() - before.server().ms();
+      double serverKernel = after.server().kernelMs() - before.server().kernelMs();
       double busy = after.busyMs() - before.busyMs();
       double all = after.totalMs() - before.totalMs();
-      return new Measured(r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.non2xx(), hub * 1000 / n, server * 1000 / n,
+      return new Measured(r.requestsPerSecond(), r.p50Ms(), r.p99Ms(), r.non2xx(), hub * 1000 / n,
+          hub > 0 ? 100 * hubKernel / hub : 0, server * 1000 / n, server > 0 ? 100 * serverKernel / server : 0,
           Math.max(0, busy - hub - server) * 1000 / n, all > 0 ? 100 * busy / all : 0,
           String.format(Locale.ROOT, "%.0f", r.requestsPerSecond()));
     }
@@ -190,7 +243,8 @@ public final class ProxyBenchmark {
       return new Measured(ms.stream().mapToDouble(Measured::rps).sum() / k,
           ms.stream().mapToDouble(Measured::p50).sum() / k, ms.stream().mapToDouble(Measured::p99).sum() / k,
           ms.stream().mapToLong(Measured::non2xx).sum(), ms.stream().mapToDouble(Measured::hubUs).sum() / k,
-          ms.stream().mapToDouble(Measured::serverUs).sum() / k, ms.stream().mapToDouble(Measured::otherUs).sum() / k,
+          ms.stream().mapToDouble(Measured::hubKernelPercent).sum() / k, ms.stream().mapToDouble(Measured::serverUs).sum() / k,
+          ms.stream().mapToDouble(Measured::serverKernelPercent).sum() / k, ms.stream().mapToDouble(Measured::otherUs).sum() / k,
           ms.stream().mapToDouble(Measured::busyPercent).sum() / k,
           String.join("/", ms.stream().map(Measured::runs).toList()));
     }
@@ -201,7 +255,14 @@ public final class ProxyBenchmark {
    * process tree, and the whole machine (busy and total over all cores).
    */
   private static final class CpuMeter {
-    record Sample(double selfMs, double serverMs, double busyMs, double totalMs) {}
+    /** CPU time of a process (tree): all of it and the part spent in the kernel. */
+    record Cpu(double ms, double kernelMs) {
+      Cpu plus(Cpu o) {
+        return new Cpu(ms + o.ms, kernelMs + o.kernelMs);
+      }
+    }
+
+    record Sample(Cpu self, Cpu server, double busyMs, double totalMs) {}
 
     private final long serverPid;
     private final double msPerTick;
@@ -232,10 +293,10 @@ public final class ProxyBenchmark {
     }
 
     Sample sample() {
-      double self = processTicks(ProcessHandle.current().pid());
-      double server = processTicks(serverPid);
+      Cpu self = process(ProcessHandle.current().pid());
+      Cpu server = process(serverPid);
       for (ProcessHandle h : ProcessHandle.of(serverPid).map(ph -> ph.descendants().toList()).orElse(List.of())) {
-        server += processTicks(h.pid());
+        server = server.plus(process(h.pid()));
       }
       String[] cpu = read(Path.of("/proc/stat")).lines().findFirst().orElse("cpu").trim().split("\\s+");
       double total = 0;
@@ -245,15 +306,17 @@ public final class ProxyBenchmark {
         total += v;
         if (i == 4 || i == 5) idle += v;   // idle, iowait
       }
-      return new Sample(self * msPerTick, server * msPerTick, (total - idle) * msPerTick, total * msPerTick);
+      return new Sample(self, server, (total - idle) * msPerTick, total * msPerTick);
     }
 
-    /** utime + stime of one process (all its threads); 0 when it is gone. */
-    private static double processTicks(long pid) {
+    /** utime + stime and stime of one process (all its threads); zero when it is gone. */
+    private Cpu process(long pid) {
       String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
-      if (stat.isEmpty()) return 0;
+      if (stat.isEmpty()) return new Cpu(0, 0);
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-      return Double.parseDouble(f[11]) + Double.parseDouble(f[12]);   // fields 14 and 15 of proc(5)
+      double user = Double.parseDouble(f[11]);   // fields 14 (utime) and 15 (stime) of proc(5)
+      double kernel = Double.parseDouble(f[12]);
+      return new Cpu((user + kernel) * msPerTick, kernel * msPerTick);
     }
 
     private static String read(Path path) {
@@ -321,8 +384,8 @@ public final class ProxyBenchmark {
     Map<String, String> opts = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: ProxyBenchmark [--seconds 10] [--connections 16] [--threads 1] "
-            + "[--profile single-cpu]");
+        throw new IllegalArgumentException("usage: ProxyBenchmark [--seconds 10] [--warmup 20] [--connections 16] "
+            + "[--threads 1] [--profile single-cpu] [--sequential 10000] [--verbose false]");
       }
       opts.put(args[i].substring(2), args[++i]);
     }
