@@ -24,9 +24,13 @@ public record ProxyRoute(String user, String host, int port, String serverToken)
     return "/user/" + user + "/";
   }
 
-  /** {@code http://host:port} (IPv6 literals bracketed). */
+  /** {@code scheme://host:port} of this route's server. */
   public String origin(String scheme) {
-    String h = host.contains(":") ? "[" + host + "]" : host;
-    return scheme + "://" + h + ":" + port;
+    return origin(scheme, host, port);
+  }
+
+  /** {@code scheme://host:port}, IPv6 literals bracketed. */
+  public static String origin(String scheme, String host, int port) {
+    return scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 }

@@ -13,7 +13,7 @@ public final class ActiveServer {
                          String nodeIp, Integer agentPort, String containerId, int port, String token,
                          ServerState state, Instant startedAt, String failureReason) {
     public String agentUrl() {
-      return agentPort == null ? null : "http://" + (nodeIp.contains(":") ? "[" + nodeIp + "]" : nodeIp) + ":" + agentPort;
+      return agentPort == null ? null : dev.gpuhub.server.hub.proxy.ProxyRoute.origin("http", nodeIp, agentPort);
     }
 
     public String url() {

@@ -111,7 +111,7 @@ public final class Reconciler {
     Map<String, ActiveServer> servers = spawner.servers();
     for (NodeReport node : discovery.liveNodes()) {
       if (node.agentPort() == null) continue;
-      String agentUrl = "http://" + (node.ip().contains(":") ? "[" + node.ip() + "]" : node.ip()) + ":" + node.agentPort();
+      String agentUrl = dev.gpuhub.server.hub.proxy.ProxyRoute.origin("http", node.ip(), node.agentPort());
       List<NodeAgentClient.Container> containers;
       try {
         containers = agents.list(agentUrl, Spawner.USER_LABEL);

@@ -169,7 +169,7 @@ public final class Spawner implements AutoCloseable {
 
   private void awaitReady(ActiveServer.Snapshot s) {
     long deadline = System.nanoTime() + config.startTimeout().toNanos();
-    URI status = URI.create("http://" + (s.nodeIp().contains(":") ? "[" + s.nodeIp() + "]" : s.nodeIp()) + ":" + s.port()
+    URI status = URI.create(ProxyRoute.origin("http", s.nodeIp(), s.port())
         + s.url() + "api/status");
     int probes = 0;
     while (System.nanoTime() < deadline) {
