@@ -16,6 +16,7 @@ import dev.gpuhub.store.NodeLiveState;
 import dev.gpuhub.store.StoreHealth;
 import dev.gpuhub.wire.NodeReportParser;
 import dev.gpuhub.wire.WireJson;
+import dev.gpuhub.server.http.ApiErrors;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
@@ -185,6 +186,6 @@ public final class DiscoveryRoutes {
   }
 
   private static void json(Context ctx, int status, JsonNode body) {
-    ctx.status(status).contentType("application/json").result(body.toString());
+    ApiErrors.send(ctx, status, body);
   }
 }

@@ -68,7 +68,8 @@ public final class ApiErrors {
     return WireJson.mapper().createObjectNode().put("error", message);
   }
 
-  public static void send(Context ctx, int status, ObjectNode body) {
+  /** Answers {@code status} with {@code body} as JSON; the one JSON writer of the HTTP layer. */
+  public static void send(Context ctx, int status, com.fasterxml.jackson.databind.JsonNode body) {
     ctx.status(status).contentType("application/json").result(body.toString());
   }
 

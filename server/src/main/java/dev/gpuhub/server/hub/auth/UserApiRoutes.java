@@ -9,6 +9,7 @@ import dev.gpuhub.store.HubTokenRecord;
 import dev.gpuhub.store.HubUserRecord;
 import dev.gpuhub.wire.InvalidPayloadException;
 import dev.gpuhub.wire.WireJson;
+import dev.gpuhub.server.http.ApiErrors;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -165,6 +166,6 @@ final class UserApiRoutes {
   }
 
   private static void json(Context ctx, int status, JsonNode body) {
-    ctx.status(status).contentType("application/json").result(body.toString());
+    ApiErrors.send(ctx, status, body);
   }
 }

@@ -145,6 +145,6 @@ public final class UserServerProxyServlet extends ProxyServlet {
   private static void sendJson(HttpServletResponse response, int status, String message) throws IOException {
     response.setStatus(status);
     response.setContentType("application/json");
-    response.getWriter().write("{\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+    response.getWriter().write(dev.gpuhub.server.http.ApiErrors.error(message).toString());
   }
 }
