@@ -1,5 +1,6 @@
 package dev.gpuhub.store;
 
+import dev.gpuhub.core.allocation.ReservationJournal;
 import dev.gpuhub.store.jdbc.JdbcClusterRepository;
 import dev.gpuhub.store.memory.InMemoryNodeLiveState;
 import dev.gpuhub.store.redis.RedisNodeLiveState;
@@ -12,14 +13,17 @@ import java.util.Objects;
  * @param live       live node state with a TTL (memory or Redis)
  * @param hub        durable hub records (users, tokens, servers) in the same database as
  *                   {@code repository}; closed with it
+ * @param reservations durable placement reservations in the same database as {@code repository};
+ *                   closed with it
  */
-public record Stores(ClusterRepository repository, NodeLiveState live, HubRepository hub)
-    implements AutoCloseable {
+public record Stores(ClusterRepository repository, NodeLiveState live, HubRepository hub,
+                     ReservationJournal reservations) implements AutoCloseable {
 
   public Stores {
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(live, "live");
     Objects.requireNonNull(hub, "hub");
+    Objects.requireNonNull(reservations, "reservations");
   }
 
   /**
@@ -40,7 +44,7 @@ public record Stores(ClusterRepository repository, NodeLiveState live, HubReposi
         case REDIS -> RedisNodeLiveState.connect(config.redisHost(), config.redisPort(),
             config.redisPassword(), config.redisExpireSeconds());
       };
-      return new Stores(repository, live, repository.hub());
+      return new Stores(repository, live, repository.hub(), repository.reservations());
     } catch (RuntimeException e) {
       repository.close();
       throw e;

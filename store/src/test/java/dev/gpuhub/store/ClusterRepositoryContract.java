@@ -148,6 +148,38 @@ public abstract class ClusterRepositoryContract {
     assertThat(repo.profiles()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("id")
         .containsExactlyElementsOf(DefaultProfiles.all());
     assertThat(repo.profileByName("single-gpu")).map(Profile::gpuRequired).contains(true);
+    assertThat(repo.profiles()).extracting(Profile::placementPolicy).containsOnlyNulls();
+  }
+
+  @Test
+  void thePlacementPolicyIsStoredReadAndUpdated() {
+    Profile packed = repo.createProfile(new Profile(0, "packed", "Packed", null, 2, 4, true, 1, 3, 80, 85, "pack"));
+    assertThat(packed.placementPolicy()).isEqualTo("pack");
+    assertThat(repo.profile(packed.id())).contains(packed);
+    assertThat(repo.profileByName("packed")).map(Profile::placementPolicy).contains("pack");
+    assertThat(repo.profiles()).filteredOn(p -> p.name().equals("packed")).containsExactly(packed);
+
+    Profile roundRobin = new Profile(packed.id(), "packed", "Packed", null, 2, 4, true, 1, 3, 80, 85,
+        "round_robin");
+    assertThat(repo.updateProfile(roundRobin)).contains(roundRobin);
+    assertThat(repo.profile(packed.id())).map(Profile::placementPolicy).contains("round_robin");
+
+    Profile serverDefault = new Profile(packed.id(), "packed", "Packed", null, 2, 4, true, 1, 3, 80, 85);
+    assertThat(repo.updateProfile(serverDefault)).contains(serverDefault);
+    assertThat(repo.profileByName("packed")).contains(serverDefault);
+    assertThat(repo.profileByName("packed").orElseThrow().placementPolicy()).isNull();
+
+    Profile spread = repo.createProfile(labProfile("lab"));
+    assertThat(repo.profile(spread.id()).orElseThrow().placementPolicy()).isNull();
+  }
+
+  @Test
+  void aTooLongPlacementPolicyIsRejectedAndNothingIsWritten() {
+    assertThatThrownBy(() -> repo.createProfile(
+        new Profile(0, "odd", "Odd", null, 1, 1, false, 1, 1, 80, 85, "p".repeat(51))))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith("cannot create profile 'odd'");
+    assertThat(repo.profileByName("odd")).isEmpty();
   }
 
   @Test

@@ -6,6 +6,8 @@ import static dev.gpuhub.store.TestData.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gpuhub.core.allocation.Reservation;
+import dev.gpuhub.core.allocation.ReservationState;
 import dev.gpuhub.store.memory.InMemoryNodeLiveState;
 import dev.gpuhub.testkit.FreePorts;
 import java.nio.file.Files;
@@ -18,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Opening the embedded stores, and failing fast on servers that are not there. */
 class StoresTest {
+  private static final Reservation RESERVATION = new Reservation("r-1", "server:alice", "single-gpu",
+      "h1", 4, 8, List.of("GPU-1b2c3d4e"), ReservationState.HELD, T0, T0.plusSeconds(120), null, null);
+
   @TempDir Path dataDir;
 
   @Test
@@ -32,12 +37,14 @@ class StoresTest {
       stores.repository().saveHeartbeats(List.of(heartbeat("h1", T0)));
       stores.live().put(report("h1"));
       stores.hub().createUser("alice", null, true);
+      stores.reservations().added(List.of(RESERVATION));
     }
     assertThat(Files.exists(dataDir.resolve("gpuhub.mv.db"))).isTrue();
     try (Stores reopened = Stores.open(StoreConfig.embedded(dataDir))) {
       assertThat(reopened.repository().findNode("h1")).isPresent();
       assertThat(reopened.live().all()).isEmpty(); // live state is not durable
       assertThat(reopened.hub().findUser("alice").orElseThrow().admin()).isTrue();
+      assertThat(reopened.reservations().all()).containsExactly(RESERVATION);
     }
   }
 

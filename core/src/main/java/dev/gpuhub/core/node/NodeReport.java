@@ -57,6 +57,12 @@ public record NodeReport(
         hasGpu, gpuInfo, maxContainers, isActive, totalContainers, activeJupyterlab, activeRay, lastUpdated, port);
   }
 
+  /** This report with another container count (e.g. plus containers not yet reported). */
+  public NodeReport withTotalContainers(int containers) {
+    return new NodeReport(hostname, ip, cpuCores, ramGb, cpuUsagePercent, memoryUsagePercent, diskUsagePercent,
+        hasGpu, gpuInfo, maxContainers, isActive, containers, activeJupyterlab, activeRay, lastUpdated, agentPort);
+  }
+
   /** Number of GPUs this node reports. */
   public int gpuCount() {
     return gpuInfo.size();

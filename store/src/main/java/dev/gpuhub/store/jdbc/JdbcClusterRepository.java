@@ -32,6 +32,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
   private final ProfileTable profiles;
   private final SelectionTable selections;
   private final JdbcHubRepository hub;
+  private final JdbcReservationJournal reservations;
 
   private JdbcClusterRepository(HikariDataSource dataSource, SqlDialect dialect, String location,
       Clock clock) {
@@ -43,6 +44,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
     this.profiles = new ProfileTable(jdbc);
     this.selections = new SelectionTable(jdbc, dialect, clock);
     this.hub = new JdbcHubRepository(dataSource, dialect, clock);
+    this.reservations = new JdbcReservationJournal(jdbc, dialect);
   }
 
   /**
@@ -76,6 +78,11 @@ public final class JdbcClusterRepository implements ClusterRepository {
   /** The hub records (users, tokens, servers) in the same database, on the same pool. */
   public JdbcHubRepository hub() {
     return hub;
+  }
+
+  /** The placement reservations (table {@code reservations}) in the same database, on the same pool. */
+  public JdbcReservationJournal reservations() {
+    return reservations;
   }
 
   @Override

@@ -15,9 +15,13 @@ import java.util.function.Supplier;
 /** Table {@code profiles}; a clash on the unique name becomes {@link DuplicateNameException}. */
 final class ProfileTable {
   private static final String COLUMNS = "name, display_name, description, cpu_requirement,"
-      + " ram_requirement, gpu_required, min_nodes, max_nodes, max_cpu_usage, max_memory_usage";
+      + " ram_requirement, gpu_required, min_nodes, max_nodes, max_cpu_usage, max_memory_usage,"
+      + " placement_policy";
+  /** How many parameters {@link #bind} binds. */
+  private static final int COLUMN_COUNT = 11;
   /** Inserts one profile; bind its parameters with {@link #bind}. */
-  static final String INSERT = "INSERT INTO profiles (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT =
+      "INSERT INTO profiles (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT = "SELECT id, " + COLUMNS + " FROM profiles";
 
   private final Jdbc jdbc;
@@ -54,8 +58,7 @@ final class ProfileTable {
 
   Profile create(Profile profile) {
     return uniqueName(profile.name(), () -> jdbc.write("create profile '" + profile.name() + "'", c -> {
-      String sql = INSERT;
-      try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+      try (PreparedStatement ps = c.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
         bind(ps, profile);
         ps.executeUpdate();
         try (ResultSet keys = ps.getGeneratedKeys()) {
@@ -70,11 +73,11 @@ final class ProfileTable {
     return uniqueName(profile.name(), () -> jdbc.write("update profile " + profile.id(), c -> {
       String sql = "UPDATE profiles SET name = ?, display_name = ?, description = ?,"
           + " cpu_requirement = ?, ram_requirement = ?, gpu_required = ?, min_nodes = ?,"
-          + " max_nodes = ?, max_cpu_usage = ?, max_memory_usage = ?,"
+          + " max_nodes = ?, max_cpu_usage = ?, max_memory_usage = ?, placement_policy = ?,"
           + " updated_at = CURRENT_TIMESTAMP WHERE id = ?";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         bind(ps, profile);
-        ps.setLong(11, profile.id());
+        ps.setLong(COLUMN_COUNT + 1, profile.id());
         return ps.executeUpdate() == 0 ? Optional.<Profile>empty() : Optional.of(profile);
       }
     }));
@@ -102,8 +105,8 @@ final class ProfileTable {
     }
   }
 
-  /** Binds a profile's columns as parameters 1 to 10, in the order of {@link #COLUMNS}. */
-  static void bind(PreparedStatement ps, Profile p) throws SQLException {
+  /** Binds a profile's columns as parameters 1 to 11, in the order of {@link #COLUMNS}. */
+  private static void bind(PreparedStatement ps, Profile p) throws SQLException {
     ps.setString(1, p.name());
     ps.setString(2, p.displayName());
     ps.setString(3, p.description());
@@ -114,6 +117,7 @@ final class ProfileTable {
     ps.setInt(8, p.maxNodes());
     ps.setDouble(9, p.maxCpuUsage());
     ps.setDouble(10, p.maxMemoryUsage());
+    ps.setString(11, p.placementPolicy());
   }
 
   private static List<Profile> query(PreparedStatement ps) throws SQLException {
@@ -123,7 +127,8 @@ final class ProfileTable {
         rows.add(new Profile(rs.getLong("id"), rs.getString("name"), rs.getString("display_name"),
             rs.getString("description"), rs.getDouble("cpu_requirement"),
             rs.getDouble("ram_requirement"), rs.getBoolean("gpu_required"), rs.getInt("min_nodes"),
-            rs.getInt("max_nodes"), rs.getDouble("max_cpu_usage"), rs.getDouble("max_memory_usage")));
+            rs.getInt("max_nodes"), rs.getDouble("max_cpu_usage"), rs.getDouble("max_memory_usage"),
+            rs.getString("placement_policy")));
       }
       return rows;
     }

@@ -1,0 +1,183 @@
+package dev.gpuhub.core.allocation;
+
+import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.core.placement.Filters;
+import dev.gpuhub.core.placement.LoadScore;
+import dev.gpuhub.core.placement.NodeSelector;
+import dev.gpuhub.core.placement.ScoredNode;
+import dev.gpuhub.core.placement.ScoringConfig;
+import dev.gpuhub.core.placement.SelectionOutcome;
+import dev.gpuhub.core.placement.SelectionRequest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Decides which nodes have room for a request and which of them to take (pure; the engine holds
+ * the lock). A node has room when the seed filters pass on its report with not-yet-visible
+ * containers added, and its unreserved cores, memory and GPU devices cover the request.
+ */
+final class NodeChooser {
+
+  /** Nodes chosen (primary first) or, when too few have room, the reasons. */
+  record Choice(List<NodeAllocation> chosen, Map<String, String> rejected, long roundRobinCounter, String shortfall) {
+    boolean placed() {
+      return chosen != null;
+    }
+  }
+
+  private final NodeSelector selector;
+  private final ScoringConfig scoring;
+
+  NodeChooser(NodeSelector selector, ScoringConfig scoring) {
+    this.selector = selector;
+    this.scoring = scoring;
+  }
+
+  Choice choose(PlacementRequest request, List<NodeAllocation> nodes) {
+    SelectionRequest asSeed = request.asSelection();
+    Map<String, String> rejected = new TreeMap<>();
+    List<NodeAllocation> eligible = new ArrayList<>();
+    for (NodeAllocation a : nodes) {
+      Optional<String> why = selector.rejection(a.effectiveReport(), asSeed).or(() -> noRoom(a, request));
+      if (why.isPresent()) rejected.put(a.hostname(), why.get());
+      else eligible.add(a);
+    }
+    if (request.gpusPerNode() == 0) { // CPU-only work keeps off free GPUs while CPU-only nodes have room
+      List<NodeAllocation> withoutFreeGpu = eligible.stream().filter(a -> a.freeGpus().isEmpty()).toList();
+      if (withoutFreeGpu.size() >= request.count()) {
+        for (NodeAllocation a : eligible) {
+          if (!a.freeGpus().isEmpty()) rejected.put(a.hostname(), "kept free for GPU work while CPU-only nodes have room");
+        }
+        eligible = withoutFreeGpu;
+      }
+    }
+    if (eligible.size() < request.count()) {
+      return new Choice(null, rejected, selector.roundRobinCounter(), shortfall(request, eligible.size(), nodes.size(), rejected));
+    }
+    List<NodeAllocation> preferred = preferred(request, eligible);
+    if (preferred != null) return new Choice(preferred, rejected, selector.roundRobinCounter(), null);
+    if (request.policy().seedAlgorithm() != null) {
+      Map<String, NodeAllocation> byHost = new HashMap<>();
+      List<NodeReport> reports = new ArrayList<>(eligible.size());
+      for (NodeAllocation a : eligible) {
+        byHost.put(a.hostname(), a);
+        reports.add(a.effectiveReport());
+      }
+      SelectionOutcome outcome = selector.select(reports, asSeed);
+      List<NodeAllocation> chosen = outcome.selected().stream().map(s -> byHost.get(s.hostname())).toList();
+      return new Choice(chosen, rejected, outcome.roundRobinCounter(), null);
+    }
+    boolean spread = request.policy() == PlacementPolicy.SPREAD;
+    Comparator<NodeAllocation> order = Comparator
+        .comparingDouble((NodeAllocation a) -> spread ? -a.freeShareAfter(request) : a.freeShareAfter(request))
+        .thenComparingDouble(a -> LoadScore.of(a.report(), scoring))
+        .thenComparing(NodeAllocation::hostname);
+    List<NodeAllocation> sorted = new ArrayList<>(eligible);
+    sorted.sort(order);
+    return new Choice(List.copyOf(sorted.subList(0, request.count())), rejected, selector.roundRobinCounter(), null);
+  }
+
+  /**
+   * Why the request could never be placed even on an empty cluster of these nodes, or empty when
+   * it could (then it is worth queueing).
+   */
+  Optional<String> neverFits(PlacementRequest request, List<NodeReport> nodes) {
+    SelectionRequest asSeed = request.asSelection();
+    Map<String, String> rejected = new TreeMap<>();
+    int could = 0;
+    for (NodeReport n : nodes) {
+      Optional<String> why = Filters.ACTIVE.reject(n, asSeed)
+          .or(() -> Filters.GPU.reject(n, asSeed))
+          .or(() -> Filters.RESOURCE_FIT.reject(n, asSeed))
+          .or(() -> n.gpuCount() < request.gpusPerNode()
+              ? Optional.of("has " + n.gpuCount() + " GPUs; " + request.gpusPerNode() + " are needed") : Optional.empty())
+          .or(() -> slotLimit(n, request) < 1 ? Optional.of("takes no containers") : Optional.empty());
+      if (why.isPresent()) rejected.put(n.hostname(), why.get());
+      else could++;
+    }
+    if (could >= request.count()) return Optional.empty();
+    return Optional.of(shortfall(request, could, nodes.size(), rejected).replaceFirst("; ", " even when idle; "));
+  }
+
+  private static int slotLimit(NodeReport n, PlacementRequest request) {
+    Integer strict = request.thresholds().maxContainers();
+    return strict != null && strict < n.maxContainers() ? strict : n.maxContainers();
+  }
+
+  private static Optional<String> noRoom(NodeAllocation a, PlacementRequest r) {
+    double cpuFree = a.cpuCapacity() - a.cpuReserved();
+    if (r.cpu() > cpuFree + 1e-9) {
+      return Optional.of(num(Math.max(0, cpuFree)) + " of " + num(a.cpuCapacity()) + " cores unreserved; "
+          + num(r.cpu()) + " needed");
+    }
+    double memoryFree = a.memoryCapacity() - a.memoryReserved();
+    if (r.memoryGb() > memoryFree + 1e-9) {
+      return Optional.of(num(Math.max(0, memoryFree)) + " of " + num(a.memoryCapacity()) + " GB memory unreserved; "
+          + num(r.memoryGb()) + " needed");
+    }
+    if (r.gpusPerNode() > 0) {
+      List<String> free = a.freeGpus();
+      if (free.size() < r.gpusPerNode()) {
+        List<String> holders = a.gpuHolders().values().stream().filter(h -> h != null).distinct().toList();
+        return Optional.of(free.size() + " of " + a.gpuHolders().size() + " GPUs free; " + r.gpusPerNode()
+            + " needed" + (holders.isEmpty() ? "" : " (held by " + String.join(", ", holders) + ")"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<NodeAllocation> preferred(PlacementRequest request, List<NodeAllocation> eligible) {
+    List<String> wanted = request.preferredNodes();
+    if (wanted.size() != request.count() || wanted.stream().distinct().count() != wanted.size()) return null;
+    Map<String, NodeAllocation> byHost = new HashMap<>();
+    for (NodeAllocation a : eligible) byHost.put(a.hostname(), a);
+    List<NodeAllocation> out = new ArrayList<>();
+    for (String h : wanted) {
+      NodeAllocation a = byHost.get(h);
+      if (a == null) return null;
+      out.add(a);
+    }
+    return out;
+  }
+
+  static String shortfall(PlacementRequest request, int eligible, int total, Map<String, String> rejected) {
+    String subject = request.profileName() == null ? "request" : "profile " + request.profileName();
+    String kind = request.gpusPerNode() > 0 ? "GPU node" : "node";
+    StringBuilder sb = new StringBuilder().append(subject).append(" needs ").append(request.count()).append(' ')
+        .append(kind).append(request.count() == 1 ? "" : "s").append(" with room for ").append(num(request.cpu()))
+        .append(" cores, ").append(num(request.memoryGb())).append(" GB")
+        .append(request.gpusPerNode() > 0 ? " and " + request.gpusPerNode() + " GPU" : "")
+        .append("; ").append(eligible).append(eligible == 1 ? " has" : " have").append(" room");
+    if (total == 0) {
+      sb.append(" (no active nodes: is an agent running and reporting?)");
+    } else if (!rejected.isEmpty()) {
+      sb.append(" (");
+      int shown = 0;
+      for (Map.Entry<String, String> e : rejected.entrySet()) {
+        if (shown++ == 10) {
+          sb.append("; ").append(rejected.size() - 10).append(" more");
+          break;
+        }
+        if (shown > 1) sb.append("; ");
+        sb.append(e.getKey()).append(": ").append(e.getValue());
+      }
+      sb.append(')');
+    }
+    return sb.toString();
+  }
+
+  static String num(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  /** Seed view of the chosen nodes (load score, fitness 1), for callers that speak the seed's API. */
+  List<ScoredNode> scored(List<NodeAllocation> chosen) {
+    return chosen.stream().map(a -> new ScoredNode(a.report(), LoadScore.of(a.report(), scoring), 1.0)).toList();
+  }
+}

@@ -1,0 +1,367 @@
+package dev.gpuhub.core.allocation;
+
+import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.core.placement.NodeSelector;
+import dev.gpuhub.core.placement.NotEnoughNodesException;
+import dev.gpuhub.core.placement.ScoringConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The one serial applier of placement decisions. Every decision reads the latest node reports plus
+ * every reservation, and takes its reservations before the next decision starts, so two decisions
+ * can never hand out the same room. Reservations are journalled before the decision returns (a
+ * failed write undoes it); a restarted engine restores them from the journal.
+ *
+ * <p>Requests that find no room wait in one FIFO queue per class ({@code cpu}, {@code gpu}); a
+ * later request never overtakes an earlier one of its class. The queue is served whenever room may
+ * have freed: on release, on {@link #tick()} (expiry and new reports) and on {@link #serve()}.
+ *
+ * <p>Thread-safe. Futures of tickets complete outside the lock.
+ */
+public final class PlacementEngine {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ReservationLedger ledger = new ReservationLedger();
+  private final Map<String, Deque<PlacementTicket>> queues = new TreeMap<>();
+  private final Map<String, ReleasePace> pace = new HashMap<>();
+  private final Supplier<List<NodeReport>> liveNodes;
+  private final NodeChooser chooser;
+  private final Overcommit overcommit;
+  private final ReservationJournal journal;
+  private final Clock clock;
+  private final Duration holdTimeout;
+
+  /**
+   * @param liveNodes   the current node reports (read at every decision)
+   * @param holdTimeout how long a HELD reservation lives if nothing binds it
+   */
+  public PlacementEngine(Supplier<List<NodeReport>> liveNodes, NodeSelector selector, ScoringConfig scoring,
+                         Overcommit overcommit, ReservationJournal journal, Clock clock, Duration holdTimeout) {
+    this.liveNodes = liveNodes;
+    this.chooser = new NodeChooser(selector, scoring);
+    this.overcommit = overcommit;
+    this.journal = journal;
+    this.clock = clock;
+    this.holdTimeout = holdTimeout;
+    ledger.putAll(journal.all());
+  }
+
+  /**
+   * Places the request now or not at all (no queueing), e.g. for {@code /select-nodes}.
+   *
+   * @throws NotEnoughNodesException when too few nodes have room, or requests of its class are queued
+   * @throws IllegalStateException when the owner already holds or awaits a placement
+   */
+  public Placement placeNow(PlacementRequest request) {
+    lock.lock();
+    try {
+      requireNew(request.owner());
+      Deque<PlacementTicket> q = queues.get(request.queueClass());
+      if (q != null && !q.isEmpty()) {
+        throw new NotEnoughNodesException(q.size() + " earlier " + request.queueClass()
+            + " request(s) are waiting for room; this one would overtake them", Map.of("queue", q.size() + " ahead"));
+      }
+      NodeChooser.Choice choice = chooser.choose(request, allocations(liveNodes.get()));
+      if (!choice.placed()) throw new NotEnoughNodesException(choice.shortfall(), choice.rejected());
+      return take(request, choice);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Places the request, or queues it for at most {@code maxWait} when nothing has room now. The
+   * ticket's future fails at once when the request could never fit the live nodes even if idle.
+   *
+   * @throws IllegalStateException when the owner already holds or awaits a placement
+   */
+  public PlacementTicket submit(PlacementRequest request, Duration maxWait) {
+    Instant now = clock.instant();
+    PlacementTicket ticket = new PlacementTicket(request, now, now.plus(maxWait));
+    Placement placed = null;
+    RuntimeException failed = null;
+    lock.lock();
+    try {
+      requireNew(request.owner());
+      List<NodeReport> nodes = liveNodes.get();
+      Deque<PlacementTicket> q = queues.computeIfAbsent(request.queueClass(), c -> new ArrayDeque<>());
+      Optional<String> never = chooser.neverFits(request, nodes);
+      if (never.isPresent()) {
+        failed = new NotEnoughNodesException(never.get(), Map.of());
+      } else if (q.isEmpty()) {
+        NodeChooser.Choice choice = chooser.choose(request, allocations(nodes));
+        if (choice.placed()) placed = take(request, choice);
+        else ticket.why(choice.rejected());
+      }
+      if (placed == null && failed == null) {
+        if (!q.isEmpty()) ticket.why(Map.of("queue", q.size() + " earlier request(s) wait ahead"));
+        q.addLast(ticket);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (placed != null) ticket.result().complete(placed);
+    if (failed != null) ticket.result().completeExceptionally(failed);
+    return ticket;
+  }
+
+  /**
+   * Marks all of the owner's reservations BOUND (no expiry), each to the container started on its
+   * node ({@code containerByNode}; nodes without one are bound with no container).
+   *
+   * @return the bound reservations; empty when the owner holds none (e.g. they lapsed)
+   */
+  public List<Reservation> bind(String owner, Map<String, String> containerByNode) {
+    lock.lock();
+    try {
+      List<Reservation> held = ledger.ofOwner(owner);
+      if (held.isEmpty()) return List.of();
+      Instant now = clock.instant();
+      List<Reservation> bound = new ArrayList<>(held.size());
+      for (Reservation r : held) bound.add(r.bound(now, containerByNode.get(r.hostname())));
+      journal.updated(bound);
+      ledger.putAll(bound);
+      return bound;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Releases everything the owner holds and cancels its queued request, then serves the queue.
+   *
+   * @return the released reservations
+   */
+  public List<Reservation> release(String owner) {
+    List<Runnable> completions = new ArrayList<>();
+    List<Reservation> released;
+    lock.lock();
+    try {
+      released = releaseLocked(owner, clock.instant());
+      PlacementTicket queued = dequeue(owner);
+      if (queued != null) {
+        completions.add(() -> queued.result().completeExceptionally(new CancellationException("cancelled by " + owner)));
+      }
+      if (!released.isEmpty()) serveLocked(completions);
+    } finally {
+      lock.unlock();
+    }
+    completions.forEach(Runnable::run);
+    return released;
+  }
+
+  /** Expires lapsed HELD reservations and queued requests past their wait, then serves the queue. */
+  public void tick() {
+    List<Runnable> completions = new ArrayList<>();
+    lock.lock();
+    try {
+      Instant now = clock.instant();
+      for (Reservation r : ledger.all()) {
+        if (r.state() == ReservationState.HELD && !r.expiresAt().isAfter(now)) releaseLocked(r.owner(), now);
+      }
+      for (Deque<PlacementTicket> q : queues.values()) {
+        int position = 0;
+        for (var it = q.iterator(); it.hasNext(); ) {
+          PlacementTicket t = it.next();
+          position++;
+          if (!t.deadline().isAfter(now)) {
+            it.remove();
+            String message = "no room for " + describe(t.request()) + " within "
+                + Duration.between(t.since(), t.deadline()).toSeconds() + " s of waiting (position " + position
+                + " of " + (q.size() + 1) + "); " + reasons(t.why());
+            completions.add(() -> t.result().completeExceptionally(new NotEnoughNodesException(message, t.why())));
+          }
+        }
+      }
+      serveLocked(completions);
+    } finally {
+      lock.unlock();
+    }
+    completions.forEach(Runnable::run);
+  }
+
+  /** Serves queued requests in order while there is room. */
+  public void serve() {
+    List<Runnable> completions = new ArrayList<>();
+    lock.lock();
+    try {
+      serveLocked(completions);
+    } finally {
+      lock.unlock();
+    }
+    completions.forEach(Runnable::run);
+  }
+
+  // ---- views
+
+  /** Every reservation, oldest first. */
+  public List<Reservation> reservations() {
+    lock.lock();
+    try {
+      List<Reservation> all = ledger.all();
+      all.sort(java.util.Comparator.comparing(Reservation::createdAt).thenComparing(Reservation::id));
+      return all;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The owner's reservations, primary first. */
+  public List<Reservation> reservationsOf(String owner) {
+    lock.lock();
+    try {
+      return ledger.ofOwner(owner);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Every live node's capacity against its reservations, by hostname. */
+  public List<NodeAllocation> allocations() {
+    List<NodeReport> nodes = liveNodes.get();
+    lock.lock();
+    try {
+      List<NodeAllocation> out = allocations(nodes);
+      out.sort(java.util.Comparator.comparing(NodeAllocation::hostname));
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Every queued request, class by class, in serving order. */
+  public List<QueueEntry> queue() {
+    lock.lock();
+    try {
+      List<QueueEntry> out = new ArrayList<>();
+      for (Map.Entry<String, Deque<PlacementTicket>> e : queues.entrySet()) {
+        int position = 0;
+        for (PlacementTicket t : e.getValue()) out.add(entry(e.getKey(), t, ++position, e.getValue().size()));
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The owner's queued request, if it waits. */
+  public Optional<QueueEntry> queued(String owner) {
+    return queue().stream().filter(q -> q.owner().equals(owner)).findFirst();
+  }
+
+  // ---- internals (lock held)
+
+  private void requireNew(String owner) {
+    if (ledger.holds(owner)) throw new IllegalStateException(owner + " already holds a placement");
+    for (Deque<PlacementTicket> q : queues.values()) {
+      for (PlacementTicket t : q) {
+        if (t.request().owner().equals(owner)) throw new IllegalStateException(owner + " already waits for a placement");
+      }
+    }
+  }
+
+  private List<NodeAllocation> allocations(List<NodeReport> nodes) {
+    List<NodeAllocation> out = new ArrayList<>(nodes.size());
+    for (NodeReport n : nodes) out.add(NodeAllocation.of(n, ledger.onNode(n.hostname()), overcommit));
+    return out;
+  }
+
+  private Placement take(PlacementRequest request, NodeChooser.Choice choice) {
+    Instant now = clock.instant();
+    List<Reservation> taken = new ArrayList<>(choice.chosen().size());
+    for (NodeAllocation a : choice.chosen()) {
+      List<String> gpus = a.freeGpus().subList(0, request.gpusPerNode());
+      taken.add(new Reservation(UUID.randomUUID().toString(), request.owner(), request.profileName(), a.hostname(),
+          request.cpu(), request.memoryGb(), gpus, ReservationState.HELD, now, now.plus(holdTimeout), null, null));
+    }
+    journal.added(taken); // throws before anything is visible in memory
+    ledger.putAll(taken);
+    return new Placement(request.owner(), taken, choice.rejected(), choice.roundRobinCounter());
+  }
+
+  private List<Reservation> releaseLocked(String owner, Instant now) {
+    List<Reservation> held = ledger.ofOwner(owner);
+    if (held.isEmpty()) return held;
+    journal.removed(held.stream().map(Reservation::id).toList());
+    ledger.removeAll(held);
+    boolean gpu = held.stream().anyMatch(r -> !r.gpuUuids().isEmpty());
+    pace.computeIfAbsent(gpu ? "gpu" : "cpu", c -> new ReleasePace()).released(now);
+    return held;
+  }
+
+  private PlacementTicket dequeue(String owner) {
+    for (Deque<PlacementTicket> q : queues.values()) {
+      for (var it = q.iterator(); it.hasNext(); ) {
+        PlacementTicket t = it.next();
+        if (t.request().owner().equals(owner)) {
+          it.remove();
+          return t;
+        }
+      }
+    }
+    return null;
+  }
+
+  private void serveLocked(List<Runnable> completions) {
+    if (queues.values().stream().allMatch(Deque::isEmpty)) return;
+    List<NodeReport> nodes = liveNodes.get();
+    for (Deque<PlacementTicket> q : queues.values()) {
+      while (!q.isEmpty()) {
+        PlacementTicket head = q.peekFirst();
+        NodeChooser.Choice choice = chooser.choose(head.request(), allocations(nodes));
+        if (!choice.placed()) {
+          head.why(choice.rejected());
+          break;
+        }
+        Placement placed = take(head.request(), choice);
+        q.removeFirst();
+        completions.add(() -> {
+          if (!head.result().complete(placed)) release(placed.owner()); // nobody waits for it any more
+        });
+      }
+      int ahead = 0;
+      for (PlacementTicket t : q) {
+        if (ahead++ > 0) t.why(Map.of("queue", (ahead - 1) + " earlier request(s) wait ahead"));
+      }
+    }
+  }
+
+  private QueueEntry entry(String queueClass, PlacementTicket t, int position, int length) {
+    ReleasePace p = pace.get(queueClass);
+    return new QueueEntry(t.request().owner(), t.request().profileName(), queueClass, position, length, t.since(),
+        t.deadline(), p == null ? null : p.estimateSeconds(position), new LinkedHashMap<>(t.why()));
+  }
+
+  private static String describe(PlacementRequest r) {
+    return r.profileName() == null ? "the request" : "profile " + r.profileName();
+  }
+
+  private static String reasons(Map<String, String> why) {
+    if (why.isEmpty()) return "no node reported room";
+    StringBuilder sb = new StringBuilder("why: ");
+    int shown = 0;
+    for (Map.Entry<String, String> e : new TreeMap<>(why).entrySet()) {
+      if (shown++ == 10) {
+        sb.append("; ").append(why.size() - 10).append(" more");
+        break;
+      }
+      if (shown > 1) sb.append("; ");
+      sb.append(e.getKey()).append(": ").append(e.getValue());
+    }
+    return sb.toString();
+  }
+}
