@@ -2,15 +2,20 @@ package dev.gpuhub.app;
 
 import dev.gpuhub.agent.AgentConfig;
 import dev.gpuhub.agent.AgentDaemon;
+import dev.gpuhub.agent.sim.SimulatedAgent;
+import dev.gpuhub.agent.sim.SimulatedNodeSpec;
 import java.time.Duration;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code gpuhub agent}: the per-node daemon that reports this node every interval. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
     description = {
         "Reports this node (cpu, memory, disk, GPUs, containers) to the discovery service.",
-        "Needs GPUHUB_AGENT_TOKEN, the same value as the server's."})
+        "Needs GPUHUB_AGENT_TOKEN, the same value as the server's.",
+        "With --simulate it reports a declared node instead and records containers without running them."})
 final class AgentCommand implements Runnable {
 
   @Option(names = "--server", required = true, paramLabel = "URL",
@@ -47,16 +52,36 @@ final class AgentCommand implements Runnable {
   @Option(names = "--api-bind", description = "Address the node API listens on (default: the reported --ip)")
   String apiBind;
 
+  @Option(names = "--simulate", paramLabel = "SPEC", converter = SpecConverter.class,
+      description = {"Simulate a node for tests and benchmarks, e.g. cores=24,ram=64G,gpus=2,max_containers=60 "
+          + "(also cpu_base, mem_base: idle usage in percent, default 5). Reports are synthetic; containers are "
+          + "recorded, not run, and one with GPUHUB_PORT gets a stand-in server answering 200 on that port. "
+          + "Docker, nvidia-smi, --cpu-sample and --max-containers are not used."})
+  SimulatedNodeSpec simulate;
+
   @Override
   public void run() {
     AgentConfig config = AgentConfig.of(server, System.getenv(AgentConfig.TOKEN_ENV))
         .withHostname(hostname).withIp(ip).withInterval(interval).withCpuSample(cpuSample)
         .withMaxContainers(maxContainers).withNvidiaSmiPath(nvidiaSmi).withDockerHost(dockerHost)
         .withApiPort(apiPort).withApiBind(apiBind);
-    AgentDaemon daemon = AgentDaemon.create(config).start();
-    System.out.println("gpuhub agent: reporting to " + config.server() + " every " + config.interval().toMillis() / 1000.0 + " s"
+    AgentDaemon daemon = (simulate != null ? SimulatedAgent.create(config, simulate) : AgentDaemon.create(config)).start();
+    System.out.println("gpuhub agent: " + (simulate != null ? "SIMULATED node (" + simulate + "), " : "")
+        + "reporting to " + config.server() + " every " + config.interval().toMillis() / 1000.0 + " s"
         + daemon.apiPort().map(p -> "; node API on port " + p).orElse("; no node API"));
     System.out.flush();
     ServerCommand.awaitShutdown(daemon);
+  }
+
+  /** {@code --simulate SPEC}: a bad spec is a usage error naming the key and the value. */
+  static final class SpecConverter implements ITypeConverter<SimulatedNodeSpec> {
+    @Override
+    public SimulatedNodeSpec convert(String value) {
+      try {
+        return SimulatedNodeSpec.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
   }
 }

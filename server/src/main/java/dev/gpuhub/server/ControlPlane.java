@@ -36,6 +36,7 @@ public final class ControlPlane implements AutoCloseable {
   private final ServerMetrics metrics;
   private final DiscoveryService discovery;
   private final InactiveNodeSweeper sweeper;
+  private dev.gpuhub.server.ops.PlacementTicker ticker;
   private final Javalin api;
   private Hub hub;
 
@@ -52,7 +53,7 @@ public final class ControlPlane implements AutoCloseable {
     this.discovery = new DiscoveryService(stores.repository(), stores.live(), cacheMillis,
         config.metricsResolutionMillis(), writer,
         NodeSelector.seed(config.scoring(), new Random(new SecureRandom().nextLong())), config.scoring(),
-        config.algorithm(), config.strictThresholds(), metrics, clock);
+        config.algorithm(), config.strictThresholds(), metrics, clock, config.placement(), stores.reservations());
     this.sweeper = new InactiveNodeSweeper(stores.repository(), stores.live(),
         storeConfig.metricsRetention(), clock, discovery::forgetWritten);
     registerGauges();
@@ -81,6 +82,7 @@ public final class ControlPlane implements AutoCloseable {
       plane = new ControlPlane(config, storeConfig, stores);
       plane.api.start();
       plane.sweeper.start(config.sweepInterval());
+      plane.ticker = new dev.gpuhub.server.ops.PlacementTicker(plane.discovery.placement(), config.placement().tickInterval());
       if (config.hubPort() >= 0) {
         plane.hub = new Hub(config.bindHost(), config.hubPort(), config.hubAuth(), config.spawner(), config.agentToken(),
             stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15));
@@ -146,6 +148,7 @@ public final class ControlPlane implements AutoCloseable {
       api.stop();
     } finally {
       sweeper.close();
+      if (ticker != null) ticker.close();
       try {
         writer.close();
       } finally {

@@ -3,6 +3,7 @@ package dev.gpuhub.server;
 import dev.gpuhub.core.config.EnvReader;
 import dev.gpuhub.core.placement.ScoringConfig;
 import dev.gpuhub.core.placement.SelectionAlgorithm;
+import dev.gpuhub.server.discovery.PlacementConfig;
 import dev.gpuhub.server.hub.auth.HubAuthConfig;
 import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import dev.gpuhub.wire.AgentAuth;
@@ -30,6 +31,7 @@ import java.util.Map;
  * @param metricsResolutionMillis at most one durable heartbeat (node row + metric row) per node per
  *                         this many ms unless the node's description changed; 0 writes every one
  *                         ({@code GPUHUB_METRICS_RESOLUTION_MS})
+ * @param placement        reservations, overcommit, queue wait, default policy ({@code GPUHUB_CPU_OVERCOMMIT}, ...)
  */
 public record ServerConfig(
     String bindHost,
@@ -44,7 +46,8 @@ public record ServerConfig(
     int heartbeatQueue,
     int metricsResolutionMillis,
     HubAuthConfig hubAuth,
-    SpawnerConfig spawner) {
+    SpawnerConfig spawner,
+    PlacementConfig placement) {
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
@@ -90,6 +93,7 @@ public record ServerConfig(
         r.integer("GPUHUB_HEARTBEAT_QUEUE", DEFAULT_HEARTBEAT_QUEUE, 1, 10_000_000),
         r.integer("GPUHUB_METRICS_RESOLUTION_MS", DEFAULT_METRICS_RESOLUTION_MS, 0, 3_600_000),
         HubAuthConfig.fromEnv(env),
-        SpawnerConfig.fromEnv(env));
+        SpawnerConfig.fromEnv(env),
+        PlacementConfig.fromEnv(env));
   }
 }

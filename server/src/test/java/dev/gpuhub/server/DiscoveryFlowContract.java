@@ -88,7 +88,7 @@ abstract class DiscoveryFlowContract {
       HttpResponse<String> gpuShort = s.post("/select-nodes", "{\"profile_id\":\"multi-gpu\",\"user_id\":\"carol\",\"num_nodes\":2}");
       assertThat(gpuShort.statusCode()).isEqualTo(409);
       assertThat(json(gpuShort).get("error").asText())
-          .isEqualTo("profile multi-gpu needs 2 GPU nodes; 1 is available (cpu-1: no GPU; cpu-2: no GPU)");
+          .isEqualTo("profile multi-gpu needs 2 GPU nodes with room for 4 cores, 16 GB and 1 GPU; 1 has room (cpu-1: no GPU; cpu-2: no GPU)");
 
       assertThat(s.post("/select-nodes", "{\"profile_id\":\"multi-cpu\",\"user_id\":\"bob\",\"num_nodes\":5}").statusCode()).isEqualTo(400);
       assertThat(s.post("/select-nodes", "{\"profile_id\":\"nope\",\"user_id\":\"bob\"}").statusCode()).isEqualTo(404);

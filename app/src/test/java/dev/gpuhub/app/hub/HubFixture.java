@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * A real installation on this machine: control plane + hub (embedded store) and one agent with its
  * node API, on a private dockerd that has the real notebook image. Profiles' usage limits are
- * lifted to 100 % because the test machine itself is busy.
+ * lifted to 100 % because the test machine itself is busy, and its 2 cores may be reserved 16 times over.
  */
 final class HubFixture implements AutoCloseable {
   static final String NODE = "hub-e2e-node";
@@ -40,6 +40,8 @@ final class HubFixture implements AutoCloseable {
     env.put("GPUHUB_CPU_IMAGE", image);
     env.put("GPUHUB_GPU_IMAGE", image);
     env.put("GPUHUB_START_TIMEOUT_SECONDS", "120");
+    // 20 notebooks of 1 core share this 2-core machine in the load test: reserve cores 16 times over
+    env.put("GPUHUB_CPU_OVERCOMMIT", "16");
     env.putAll(extraEnv);
     startControlPlane();
     for (Profile p : plane.stores().repository().profiles()) {

@@ -39,9 +39,15 @@ final class NodeChooser {
     this.scoring = scoring;
   }
 
-  Choice choose(PlacementRequest request, List<NodeAllocation> nodes) {
-    SelectionRequest asSeed = request.asSelection();
+  /** Why each node without room has none (nodes with room are absent); decides nothing. */
+  Map<String, String> rejected(PlacementRequest request, List<NodeAllocation> nodes) {
     Map<String, String> rejected = new TreeMap<>();
+    filter(request, nodes, rejected);
+    return rejected;
+  }
+
+  private List<NodeAllocation> filter(PlacementRequest request, List<NodeAllocation> nodes, Map<String, String> rejected) {
+    SelectionRequest asSeed = request.asSelection();
     List<NodeAllocation> eligible = new ArrayList<>();
     for (NodeAllocation a : nodes) {
       Optional<String> why = selector.rejection(a.effectiveReport(), asSeed).or(() -> noRoom(a, request));
@@ -50,15 +56,22 @@ final class NodeChooser {
     }
     if (request.gpusPerNode() == 0) { // CPU-only work keeps off free GPUs while CPU-only nodes have room
       List<NodeAllocation> withoutFreeGpu = eligible.stream().filter(a -> a.freeGpus().isEmpty()).toList();
-      if (withoutFreeGpu.size() >= request.count()) {
+      if (withoutFreeGpu.size() >= request.count() && withoutFreeGpu.size() < eligible.size()) {
         for (NodeAllocation a : eligible) {
           if (!a.freeGpus().isEmpty()) rejected.put(a.hostname(), "kept free for GPU work while CPU-only nodes have room");
         }
-        eligible = withoutFreeGpu;
+        return withoutFreeGpu;
       }
     }
+    return eligible;
+  }
+
+  Choice choose(PlacementRequest request, List<NodeAllocation> nodes) {
+    SelectionRequest asSeed = request.asSelection();
+    Map<String, String> rejected = new TreeMap<>();
+    List<NodeAllocation> eligible = filter(request, nodes, rejected);
     if (eligible.size() < request.count()) {
-      return new Choice(null, rejected, selector.roundRobinCounter(), shortfall(request, eligible.size(), nodes.size(), rejected));
+      return new Choice(null, rejected, selector.roundRobinCounter(), shortfall(request, eligible.size(), nodes.size(), rejected, false));
     }
     List<NodeAllocation> preferred = preferred(request, eligible);
     if (preferred != null) return new Choice(preferred, rejected, selector.roundRobinCounter(), null);
@@ -102,7 +115,7 @@ final class NodeChooser {
       else could++;
     }
     if (could >= request.count()) return Optional.empty();
-    return Optional.of(shortfall(request, could, nodes.size(), rejected).replaceFirst("; ", " even when idle; "));
+    return Optional.of(shortfall(request, could, nodes.size(), rejected, true));
   }
 
   private static int slotLimit(NodeReport n, PlacementRequest request) {
@@ -146,14 +159,16 @@ final class NodeChooser {
     return out;
   }
 
-  static String shortfall(PlacementRequest request, int eligible, int total, Map<String, String> rejected) {
+  /** "profile x needs 2 nodes with room for ...; 1 has room (a: reason; ...)"; {@code ever}: even when idle. */
+  static String shortfall(PlacementRequest request, int eligible, int total, Map<String, String> rejected, boolean ever) {
     String subject = request.profileName() == null ? "request" : "profile " + request.profileName();
     String kind = request.gpusPerNode() > 0 ? "GPU node" : "node";
     StringBuilder sb = new StringBuilder().append(subject).append(" needs ").append(request.count()).append(' ')
         .append(kind).append(request.count() == 1 ? "" : "s").append(" with room for ").append(num(request.cpu()))
         .append(" cores, ").append(num(request.memoryGb())).append(" GB")
         .append(request.gpusPerNode() > 0 ? " and " + request.gpusPerNode() + " GPU" : "")
-        .append("; ").append(eligible).append(eligible == 1 ? " has" : " have").append(" room");
+        .append("; ").append(eligible)
+        .append(ever ? " could hold it even when idle" : eligible == 1 ? " has room" : " have room");
     if (total == 0) {
       sb.append(" (no active nodes: is an agent running and reporting?)");
     } else if (!rejected.isEmpty()) {

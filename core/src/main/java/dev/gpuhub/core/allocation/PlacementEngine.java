@@ -243,6 +243,20 @@ public final class PlacementEngine {
     }
   }
 
+  /**
+   * Why each live node without room for {@code request} has none right now (nodes with room are
+   * absent), without deciding anything.
+   */
+  public Map<String, String> rejections(PlacementRequest request) {
+    List<NodeReport> nodes = liveNodes.get();
+    lock.lock();
+    try {
+      return chooser.rejected(request, allocations(nodes));
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Every queued request, class by class, in serving order. */
   public List<QueueEntry> queue() {
     lock.lock();

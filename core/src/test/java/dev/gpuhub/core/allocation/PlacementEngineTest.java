@@ -184,7 +184,7 @@ class PlacementEngineTest {
     PlacementTicket t = engine.submit(cpu("big", 4, 2, 1), WAIT);
     assertThat(t.result()).isCompletedExceptionally();
     assertThatThrownBy(() -> t.result().get()).hasCauseInstanceOf(NotEnoughNodesException.class)
-        .hasMessageContaining("even when idle").hasMessageContaining("small: has 2 cpu cores; 4 are needed");
+        .hasMessageContaining("needs 1 node with room for 4 cores, 2 GB; 0 could hold it even when idle").hasMessageContaining("small: has 2 cpu cores; 4 are needed");
     assertThat(engine.submit(gpu("g"), WAIT).result()).isCompletedExceptionally();
     assertThat(engine.queue()).isEmpty();
   }

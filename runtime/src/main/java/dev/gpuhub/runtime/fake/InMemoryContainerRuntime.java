@@ -39,6 +39,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
   private final List<ContainerSpec> started = new ArrayList<>();
   private String nextStartFailure;
   private boolean reachable = true;
+  private boolean anyImage;
 
   private static final class Entry {
     final ContainerSpec spec;
@@ -64,6 +65,11 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
   /** Makes {@code image} present on the node. */
   public synchronized void addImage(String image) {
     images.add(image);
+  }
+
+  /** From now on every image counts as present (a simulated node that has whatever image is asked for). */
+  public synchronized void acceptAnyImage() {
+    anyImage = true;
   }
 
   /** The next {@link #start} creates the container, fails to start it with {@code reason}, and removes it. */
@@ -96,6 +102,11 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     return List.copyOf(started);
   }
 
+  /** The specs of the containers running now, in start order. */
+  public synchronized List<ContainerSpec> runningSpecs() {
+    return containers.values().stream().filter(e -> e.info.running()).map(e -> e.spec).toList();
+  }
+
   /** The spec a present container was started with. */
   public synchronized Optional<ContainerSpec> specOf(String idOrName) {
     return find(idOrName).map(e -> e.spec);
@@ -118,7 +129,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
   @Override
   public synchronized String start(ContainerSpec spec) {
     requireReachable();
-    if (!images.contains(spec.image())) throw ContainerStartException.imageNotFound(spec.image(), null);
+    if (!anyImage && !images.contains(spec.image())) throw ContainerStartException.imageNotFound(spec.image(), null);
     if (containers.values().stream().anyMatch(e -> e.info.name().equals(spec.name()))) {
       throw ContainerStartException.nameInUse(spec.name(), null);
     }

@@ -69,4 +69,23 @@ class InMemoryContainerRuntimeTest extends ContainerRuntimeContract {
     assertThat(runtime.logsTail(id, 2)).isEqualTo("two\nthree\n");
     assertThat(runtime.logsTail(id, 50)).isEqualTo("one\ntwo\nthree\n");
   }
+
+  @Test
+  void runningSpecsListsOnlyRunningContainersInStartOrder() {
+    String a = runtime.start(ContainerSpec.of(uniqueName("fake-a"), IMAGE, longRunningCommand()).withLimits(1, 0));
+    runtime.start(ContainerSpec.of(uniqueName("fake-b"), IMAGE, longRunningCommand()).withLimits(2, 0));
+    String c = runtime.start(ContainerSpec.of(uniqueName("fake-c"), IMAGE, longRunningCommand()).withLimits(3, 0));
+    runtime.stop(a, GRACE);
+    runtime.remove(c);
+    assertThat(runtime.runningSpecs()).extracting(ContainerSpec::cpus).containsExactly(2.0);
+  }
+
+  @Test
+  void acceptAnyImageMakesEveryImagePresent() {
+    String name = uniqueName("fake-any");
+    assertThatThrownBy(() -> runtime.start(ContainerSpec.of(name, "somewhere/else:1", List.of())))
+        .isInstanceOf(ContainerStartException.class);
+    runtime.acceptAnyImage();
+    assertThat(runtime.start(ContainerSpec.of(name, "somewhere/else:1", List.of()))).isNotBlank();
+  }
 }

@@ -57,6 +57,49 @@ public final class DiscoveryRoutes {
     r.get("/profiles/{id}", ctx -> json(ctx, 200, MAPPER.valueToTree(profileOr404(ctx.pathParam("id")))));
     r.put("/profiles/{id}", this::updateProfile);
     r.delete("/profiles/{id}", this::deleteProfile);
+    r.get("/reservations", this::reservations);
+    r.post("/reservations/{owner}/bind", this::bindReservation);
+    r.delete("/reservations/{owner}", this::releaseReservation);
+  }
+
+  /** Every reservation, every live node's allocation (GPU holders included) and the queue. */
+  private void reservations(Context ctx) {
+    var engine = service.placement();
+    ObjectNode body = MAPPER.createObjectNode();
+    body.set("reservations", ReservationViews.list(engine.reservations()));
+    body.set("nodes", ReservationViews.list(engine.allocations()));
+    body.set("queue", ReservationViews.list(engine.queue()));
+    json(ctx, 200, body);
+  }
+
+  /** Body {@code {"containers": {hostname: container_id}}} (optional): the holder's containers run. */
+  private void bindReservation(Context ctx) {
+    guard.require(ctx);
+    String owner = ctx.pathParam("owner");
+    var body = ctx.body().isBlank() ? MAPPER.createObjectNode() : JsonBodies.read(ctx);
+    java.util.Map<String, String> containers = new java.util.HashMap<>();
+    var given = body.path("containers");
+    if (!given.isMissingNode() && !given.isNull()) {
+      if (!given.isObject()) throw new dev.gpuhub.wire.InvalidPayloadException("containers", "must be an object of hostname to container id");
+      for (var it = given.fields(); it.hasNext(); ) {
+        var e = it.next();
+        if (!e.getValue().isTextual()) throw new dev.gpuhub.wire.InvalidPayloadException("containers." + e.getKey(), "must be a string");
+        containers.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    var bound = service.placement().bind(owner, containers);
+    if (bound.isEmpty()) throw new NotFoundException("no reservations held by '" + owner + "' (released or lapsed)");
+    ObjectNode out = MAPPER.createObjectNode();
+    out.set("reservations", ReservationViews.list(bound));
+    json(ctx, 200, out);
+  }
+
+  private void releaseReservation(Context ctx) {
+    guard.require(ctx);
+    String owner = ctx.pathParam("owner");
+    var released = service.placement().release(owner);
+    if (released.isEmpty()) throw new NotFoundException("no reservations held by '" + owner + "'");
+    json(ctx, 200, MAPPER.createObjectNode().put("status", "released").put("owner", owner).put("count", released.size()));
   }
 
   private void health(Context ctx) {
@@ -113,12 +156,13 @@ public final class DiscoveryRoutes {
     DiscoveryService.Selection s = service.select(command);
     ObjectNode body = MAPPER.createObjectNode();
     body.put("status", "ok");
-    body.put("count", s.outcome().selected().size());
-    body.set("selected_nodes", NodeViews.scoredList(s.outcome().selected()));
-    body.put("primary_node", s.outcome().selected().get(0).hostname());
+    body.put("count", s.placement().reservations().size());
+    body.set("selected_nodes", NodeViews.scoredList(s.selected()));
+    body.put("primary_node", s.placement().primary().hostname());
     body.put("profile", s.profile().name());
-    body.put("algorithm", s.algorithm().wireName());
+    body.put("algorithm", s.policy().wireName());
     body.put("selection_id", s.record().id());
+    body.set("reservation", ReservationViews.placement(s.placement()));
     json(ctx, 200, body);
   }
 

@@ -1,11 +1,17 @@
 package dev.gpuhub.server.discovery;
 
+import dev.gpuhub.core.allocation.Placement;
+import dev.gpuhub.core.allocation.PlacementEngine;
+import dev.gpuhub.core.allocation.PlacementPolicy;
+import dev.gpuhub.core.allocation.PlacementRequest;
+import dev.gpuhub.core.allocation.ReservationJournal;
 import dev.gpuhub.core.node.Heartbeat;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.core.placement.LoadScore;
 import dev.gpuhub.core.placement.NodeSelection;
 import dev.gpuhub.core.placement.NodeSelector;
 import dev.gpuhub.core.placement.NotEnoughNodesException;
+import dev.gpuhub.core.placement.ScoredNode;
 import dev.gpuhub.core.placement.ScoringConfig;
 import dev.gpuhub.core.placement.SelectionAlgorithm;
 import dev.gpuhub.core.placement.SelectionOutcome;
@@ -19,6 +25,7 @@ import dev.gpuhub.store.NodeLiveState;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The discovery service's logic (SPEC §3), free of HTTP: heartbeat ingest, node views, selection.
@@ -31,8 +38,13 @@ public final class DiscoveryService {
   public record Availability(List<NodeReport> live, SelectionAlgorithm algorithm, int requested,
                              SelectionOutcome outcome, String selectionError, long roundRobinCounter) {}
 
-  /** A recorded selection. */
-  public record Selection(NodeSelection record, SelectionOutcome outcome, Profile profile, SelectionAlgorithm algorithm) {}
+  /**
+   * A recorded selection and the reservations it holds.
+   *
+   * @param selected the chosen nodes with their load scores, primary first
+   */
+  public record Selection(NodeSelection record, List<ScoredNode> selected, Placement placement, Profile profile,
+                          PlacementPolicy policy) {}
 
   private final ClusterRepository repository;
   private final NodeLiveState live;
@@ -45,11 +57,14 @@ public final class DiscoveryService {
   private final ServerMetrics metrics;
   private final Clock clock;
   private final DurableSampler sampler;
+  private final PlacementEngine placement;
+  private final PlacementConfig placementConfig;
 
   public DiscoveryService(ClusterRepository repository, NodeLiveState live, long liveCacheMillis,
                           long metricsResolutionMillis, BatchingHeartbeatWriter writer, NodeSelector selector, ScoringConfig scoring,
                           SelectionAlgorithm defaultAlgorithm, boolean strictDefault,
-                          ServerMetrics metrics, Clock clock) {
+                          ServerMetrics metrics, Clock clock, PlacementConfig placementConfig,
+                          ReservationJournal journal) {
     this.repository = repository;
     this.live = live;
     this.liveView = new LiveNodesView(live, liveCacheMillis);
@@ -61,6 +76,23 @@ public final class DiscoveryService {
     this.metrics = metrics;
     this.clock = clock;
     this.sampler = new DurableSampler(metricsResolutionMillis);
+    this.placementConfig = placementConfig;
+    this.placement = new PlacementEngine(this::liveNodes, selector, scoring, placementConfig.overcommit(), journal,
+        clock, placementConfig.holdTimeout());
+  }
+
+  /** The serial applier every placement decision (spawns, {@code /select-nodes}) goes through. */
+  public PlacementEngine placement() {
+    return placement;
+  }
+
+  /** Whether requests use the strict thresholds unless they say otherwise. */
+  public boolean strictDefault() {
+    return strictDefault;
+  }
+
+  public PlacementConfig placementConfig() {
+    return placementConfig;
   }
 
   /**
@@ -110,11 +142,14 @@ public final class DiscoveryService {
   }
 
   /**
-   * Chooses nodes for a user and a profile and records the decision.
+   * Chooses nodes for a user and a profile, holds a reservation on each (owner
+   * {@code selection:<uuid>}, lapsing after the hold timeout unless bound) and records the decision.
+   * The policy is the request's algorithm, else the profile's policy, else the server's default
+   * algorithm (the seed's behaviour for this endpoint).
    *
    * @throws NotFoundException when the profile does not exist
    * @throws IllegalArgumentException when num_nodes is outside the profile's range
-   * @throws NotEnoughNodesException when too few nodes are eligible
+   * @throws NotEnoughNodesException when too few nodes have room
    */
   public Selection select(SelectCommand command) {
     Profile profile = profile(command.profileRef())
@@ -124,34 +159,60 @@ public final class DiscoveryService {
       throw new IllegalArgumentException("profile " + profile.name() + " allows " + range(profile)
           + " nodes; " + count + " requested");
     }
-    SelectionAlgorithm alg = command.algorithm() == null ? defaultAlgorithm : command.algorithm();
+    PlacementPolicy policy = command.algorithm() != null ? PlacementPolicy.of(command.algorithm())
+        : profile.placementPolicy() != null ? PlacementPolicy.fromWireName(profile.placementPolicy())
+        : PlacementPolicy.of(defaultAlgorithm);
     boolean strict = command.strict() == null ? strictDefault : command.strict();
-    SelectionRequest request = SelectionRequest.forProfile(profile, count, strict, alg);
-    List<NodeReport> nodes = liveNodes();
+    PlacementRequest request = PlacementRequest.forProfile("selection:" + UUID.randomUUID(), profile, count, strict,
+        policy, List.of());
     return metrics.selectionTimer().record(() -> {
-      SelectionOutcome outcome;
+      Placement placed;
       try {
-        outcome = selector.select(nodes, request);
+        placed = placement.placeNow(request);
       } catch (NotEnoughNodesException e) {
         metrics.selectionFailed();
         throw e;
       }
-      List<String> hostnames = outcome.selected().stream().map(s -> s.hostname()).toList();
-      NodeSelection recorded = repository.recordSelection(new NodeSelection(0, profile.id(),
-          command.userId(), command.sessionId(), hostnames, alg.wireName(), clock.instant()));
-      return new Selection(recorded, outcome, profile, alg);
+      try {
+        NodeSelection recorded = repository.recordSelection(new NodeSelection(0, profile.id(),
+            command.userId(), command.sessionId(), placed.hostnames(), policy.wireName(), clock.instant()));
+        return new Selection(recorded, scored(placed), placed, profile, policy);
+      } catch (RuntimeException e) {
+        placement.release(placed.owner()); // nothing half-done: no record, no reservation
+        throw e;
+      }
     });
   }
 
-  /** Every live node with the reason it is not eligible for {@code profile} (empty when it is). */
+  /** The placed nodes with their current load scores, primary first. */
+  public List<ScoredNode> scored(Placement placed) {
+    java.util.Map<String, NodeReport> byHost = new java.util.HashMap<>();
+    for (NodeReport n : liveNodes()) byHost.put(n.hostname(), n);
+    List<ScoredNode> out = new java.util.ArrayList<>();
+    for (String h : placed.hostnames()) {
+      NodeReport n = byHost.get(h);
+      if (n != null) out.add(new ScoredNode(n, loadScore(n), 1.0));
+    }
+    return out;
+  }
+
+  /**
+   * Every live node with the reason it has no room for {@code profile} now (null when it has),
+   * reservations included; for no profile, the seed filters at the default limits.
+   */
   public List<EligibleNode> eligibility(Profile profile) {
     List<NodeReport> nodes = liveNodes();
-    SelectionRequest request = profile == null
-        ? new SelectionRequest(null, false, 0, 0, 1, strictDefault ? Thresholds.STRICT : Thresholds.DEFAULT, defaultAlgorithm)
-        : SelectionRequest.forProfile(profile, profile.minNodes(), strictDefault, defaultAlgorithm);
+    if (profile == null) {
+      SelectionRequest any = new SelectionRequest(null, false, 0, 0, 1,
+          strictDefault ? Thresholds.STRICT : Thresholds.DEFAULT, defaultAlgorithm);
+      return selector.rank(nodes, any).stream()
+          .map(s -> new EligibleNode(s, selector.rejection(s.node(), any).orElse(null))).toList();
+    }
+    java.util.Map<String, String> rejected = placement.rejections(
+        PlacementRequest.forProfile("preview", profile, 1, strictDefault, null, List.of()));
+    SelectionRequest request = SelectionRequest.forProfile(profile, 1, strictDefault, defaultAlgorithm);
     return selector.rank(nodes, request).stream()
-        .map(s -> new EligibleNode(s, selector.rejection(s.node(), request).orElse(null)))
-        .toList();
+        .map(s -> new EligibleNode(s, rejected.get(s.hostname()))).toList();
   }
 
   /** Every node ranked by the selector (best first) with its load score, no filtering. */

@@ -1,6 +1,7 @@
 package dev.gpuhub.server.discovery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpuhub.core.allocation.PlacementPolicy;
 import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.wire.InvalidPayloadException;
 import dev.gpuhub.wire.JsonFields;
@@ -47,7 +48,21 @@ public final class ProfileParser {
         (int) f.optionalLong("min_nodes", 1, 1000, p.minNodes()),
         (int) f.optionalLong("max_nodes", 1, 1000, p.maxNodes()),
         f.optionalDouble("max_cpu_usage", 1, 100, p.maxCpuUsage()),
-        f.optionalDouble("max_memory_usage", 1, 100, p.maxMemoryUsage()));
+        f.optionalDouble("max_memory_usage", 1, 100, p.maxMemoryUsage()),
+        policy(f, p.placementPolicy()));
+  }
+
+  /** {@code placement_policy}: a policy name, or null / "" for the server's default. */
+  private static String policy(JsonFields f, String current) {
+    if (!f.has("placement_policy")) return current;
+    JsonNode v = f.raw("placement_policy");
+    if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) return null;
+    if (!v.isTextual()) throw new InvalidPayloadException("placement_policy", "must be a string: one of " + PlacementPolicy.names());
+    try {
+      return PlacementPolicy.fromWireName(v.asText()).wireName();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPayloadException("placement_policy", "is " + e.getMessage().replace("unknown placement policy", "an unknown policy"));
+    }
   }
 
   private static Profile checkRange(Profile p) {
@@ -59,6 +74,6 @@ public final class ProfileParser {
 
   private static Profile withMaxNodes(Profile p, int max) {
     return new Profile(p.id(), p.name(), p.displayName(), p.description(), p.cpuRequirement(),
-        p.ramRequirement(), p.gpuRequired(), p.minNodes(), max, p.maxCpuUsage(), p.maxMemoryUsage());
+        p.ramRequirement(), p.gpuRequired(), p.minNodes(), max, p.maxCpuUsage(), p.maxMemoryUsage(), p.placementPolicy());
   }
 }

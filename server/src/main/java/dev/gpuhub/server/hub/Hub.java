@@ -90,6 +90,7 @@ public final class Hub implements AutoCloseable {
   private void adoptPass() {
     try {
       if (reconciler.awaitingAdoption()) reconciler.tryAdopt();
+      else reconciler.releaseLeakedReservations();
     } catch (RuntimeException e) {
       LOG.warn("adoption pass failed", e);
     }

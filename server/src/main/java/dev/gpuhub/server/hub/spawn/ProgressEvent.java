@@ -2,20 +2,29 @@ package dev.gpuhub.server.hub.spawn;
 
 /**
  * One step of a spawn as JupyterHub's progress stream reports it:
- * {@code {"progress": n, "message": "...", "ready": bool, "failed": bool, "url": "/user/<name>/"}}.
+ * {@code {"progress": n, "message": "...", "ready": bool, "failed": bool, "url": "/user/<name>/"}},
+ * plus, while the request waits for room, its {@code queue} entry (position, estimate, why).
  */
-public record ProgressEvent(int progress, String message, boolean ready, boolean failed, String url) {
+public record ProgressEvent(int progress, String message, boolean ready, boolean failed, String url,
+                            dev.gpuhub.core.allocation.QueueEntry queue) {
 
   public static ProgressEvent step(int progress, String message) {
-    return new ProgressEvent(progress, message, false, false, null);
+    return new ProgressEvent(progress, message, false, false, null, null);
+  }
+
+  /** The request waits in the queue. */
+  public static ProgressEvent queued(dev.gpuhub.core.allocation.QueueEntry q) {
+    String estimate = q.estimatedSeconds() == null ? "no estimate yet" : "about " + q.estimatedSeconds() + " s";
+    return new ProgressEvent(12, "Waiting for room: position " + q.position() + " of " + q.queueLength() + " in the "
+        + q.queueClass() + " queue, " + estimate, false, false, null, q);
   }
 
   public static ProgressEvent ready(String url) {
-    return new ProgressEvent(100, "Server ready at " + url, true, false, url);
+    return new ProgressEvent(100, "Server ready at " + url, true, false, url, null);
   }
 
   public static ProgressEvent failure(String reason) {
-    return new ProgressEvent(100, "Spawn failed: " + reason, false, true, null);
+    return new ProgressEvent(100, "Spawn failed: " + reason, false, true, null, null);
   }
 
   /** True for the last event of a spawn. */

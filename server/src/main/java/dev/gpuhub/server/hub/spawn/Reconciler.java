@@ -102,7 +102,28 @@ public final class Reconciler {
   }
 
   private void end(ActiveServer.Snapshot s, String why) {
+    discovery.placement().release(Spawner.owner(s.user()));
     ledger.ended(s.user(), ServerState.STOPPED, "not running after a hub restart: " + why);
+  }
+
+  /**
+   * Releases reservations of user servers that are neither active nor waiting to be adopted (e.g.
+   * held by a spawn that was in flight when the hub stopped); returns the owners released.
+   */
+  public synchronized List<String> releaseLeakedReservations() {
+    Map<String, ActiveServer> servers = spawner.servers();
+    List<String> released = new ArrayList<>();
+    java.util.Set<String> owners = new java.util.TreeSet<>();
+    for (var r : discovery.placement().reservations()) owners.add(r.owner());
+    for (String owner : owners) {
+      if (!owner.startsWith("server:")) continue;
+      String user = owner.substring("server:".length());
+      ActiveServer server = servers.get(user);
+      if (awaiting.containsKey(user) || (server != null && server.snapshot().state().isActive())) continue;
+      if (!discovery.placement().release(owner).isEmpty()) released.add(owner);
+    }
+    if (!released.isEmpty()) LOG.atInfo().addKeyValue("owners", released).log("released reservations no server holds");
+    return released;
   }
 
   /** Removes server containers on live nodes that no active server owns; returns their names. */

@@ -1,11 +1,16 @@
 package dev.gpuhub.server.hub.spawn;
 
+import dev.gpuhub.core.allocation.Placement;
+import dev.gpuhub.core.allocation.PlacementEngine;
+import dev.gpuhub.core.allocation.PlacementPolicy;
+import dev.gpuhub.core.allocation.PlacementRequest;
+import dev.gpuhub.core.allocation.PlacementTicket;
+import dev.gpuhub.core.allocation.QueueEntry;
+import dev.gpuhub.core.allocation.Reservation;
 import dev.gpuhub.core.node.NodeReport;
-import dev.gpuhub.core.placement.ScoredNode;
 import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.discovery.DiscoveryService;
 import dev.gpuhub.server.discovery.NotFoundException;
-import dev.gpuhub.server.discovery.SelectCommand;
 import dev.gpuhub.server.hub.proxy.ProxyRoute;
 import dev.gpuhub.server.hub.proxy.RouteTable;
 import java.net.URI;
@@ -24,6 +29,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,25 +127,27 @@ public final class Spawner implements AutoCloseable {
     String user = server.snapshot().user();
     try {
       server.progress().append(ProgressEvent.step(10, "Choosing " + count + " node(s) for " + profile.name()));
-      List<ScoredNode> chosen = stillEligible(profile, count, preferred);
-      if (chosen == null) {
-        if (!preferred.isEmpty()) {
-          server.progress().append(ProgressEvent.step(15, "The nodes chosen on the form are no longer all eligible; choosing again"));
-        }
-        chosen = discovery.select(new SelectCommand(profile.name(), user, null, count, null, null)).outcome().selected();
+      Placement placed = place(server, profile, count, preferred);
+      if (!preferred.isEmpty() && !placed.hostnames().equals(preferred)) {
+        server.progress().append(ProgressEvent.step(15, "The nodes chosen on the form had no room left; placed on "
+            + String.join(", ", placed.hostnames()) + " instead"));
       }
-      List<String> hostnames = chosen.stream().map(ScoredNode::hostname).toList();
-      NodeReport primary = chosen.get(0).node();
+      NodeReport primary = liveNode(placed.primary().hostname());
       if (primary.agentPort() == null) {
         throw new SpawnException("node " + primary.hostname() + " has no node API (its agent runs without --api-port)");
       }
-      int port = freePort(primary.hostname());
-      server.placed(hostnames, primary.hostname(), primary.ip(), primary.agentPort(), port);
+      int port = freePort(primary.ip());
+      server.placed(placed.hostnames(), primary.hostname(), primary.ip(), primary.agentPort(), port);
       ActiveServer.Snapshot s = server.snapshot();
-      server.progress().append(ProgressEvent.step(30, "Starting the container on " + primary.hostname()));
+      List<String> gpus = placed.primary().gpuUuids();
+      server.progress().append(ProgressEvent.step(30, "Starting the container on " + primary.hostname()
+          + (gpus.isEmpty() ? "" : " with GPU " + String.join(", ", gpus))));
       agents.remove(s.agentUrl(), containerName(user)); // a leftover of a crashed hub would clash by name
-      String id = agents.start(s.agentUrl(), spec(s, profile, primary));
+      String id = agents.start(s.agentUrl(), spec(s, profile, primary, gpus));
       server.started(id);
+      if (placement().bind(owner(user), Map.of(primary.hostname(), id)).isEmpty()) {
+        throw new SpawnException("the reservation lapsed before the container started (hold timeout)");
+      }
       server.progress().append(ProgressEvent.step(50, "Container started on " + primary.hostname() + "; waiting for Jupyter to answer"));
       awaitReady(server.snapshot());
       if (!server.transition(ServerState.RUNNING, null)) throw new SpawnException("the server was stopped while starting");
@@ -153,18 +162,66 @@ public final class Spawner implements AutoCloseable {
     }
   }
 
-  /** The preferred nodes, in order, when there are exactly {@code count} and all are eligible; else null. */
-  private List<ScoredNode> stillEligible(Profile profile, int count, List<String> preferred) {
-    if (preferred.size() != count || preferred.stream().distinct().count() != count) return null;
-    Map<String, dev.gpuhub.server.discovery.EligibleNode> byHost = new HashMap<>();
-    for (var e : discovery.eligibility(profile)) byHost.put(e.scored().hostname(), e);
-    List<ScoredNode> out = new ArrayList<>();
-    for (String h : preferred) {
-      var e = byHost.get(h);
-      if (e == null || !e.eligible()) return null;
-      out.add(e.scored());
+  /**
+   * Takes reservations through the placement engine, waiting in its queue while there is no room
+   * and reporting the position as progress; fails when the wait runs out or the user cancels.
+   */
+  private Placement place(ActiveServer server, Profile profile, int count, List<String> preferred) {
+    String owner = owner(server.snapshot().user());
+    PlacementPolicy override = profile.placementPolicy() == null ? discovery.placementConfig().defaultPolicy() : null;
+    PlacementRequest request = PlacementRequest.forProfile(owner, profile, count, discovery.strictDefault(), override,
+        preferred);
+    PlacementTicket ticket = placement().submit(request, discovery.placementConfig().queueMaxWait());
+    QueueEntry shown = null;
+    while (true) {
+      try {
+        return ticket.result().get(1, TimeUnit.SECONDS);
+      } catch (TimeoutException stillQueued) {
+        if (server.snapshot().state() != ServerState.PENDING) {
+          placement().release(owner);
+          throw new SpawnException("cancelled while waiting for room");
+        }
+        QueueEntry q = placement().queued(owner).orElse(null);
+        if (q != null && (shown == null || q.position() != shown.position()
+            || !java.util.Objects.equals(q.estimatedSeconds(), shown.estimatedSeconds()))) {
+          server.progress().append(ProgressEvent.queued(q));
+          shown = q;
+        }
+      } catch (java.util.concurrent.CancellationException e) {
+        throw new SpawnException("cancelled while waiting for room");
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) throw r;
+        throw new SpawnException(String.valueOf(e.getCause()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        placement().release(owner);
+        throw new SpawnException("interrupted while waiting for room");
+      }
     }
-    return out;
+  }
+
+  private NodeReport liveNode(String hostname) {
+    return discovery.liveNodes().stream().filter(n -> n.hostname().equals(hostname)).findFirst()
+        .orElseThrow(() -> new SpawnException("node " + hostname + " stopped reporting before the container could start"));
+  }
+
+  private PlacementEngine placement() {
+    return discovery.placement();
+  }
+
+  /** The reservation owner of a user's default server. */
+  public static String owner(String user) {
+    return "server:" + user;
+  }
+
+  /** The user's queued spawn, if it waits for room. */
+  public Optional<QueueEntry> queued(String user) {
+    return placement().queued(owner(user));
+  }
+
+  /** What the user's server holds, primary first. */
+  public List<Reservation> reservations(String user) {
+    return placement().reservationsOf(owner(user));
   }
 
   private void awaitReady(ActiveServer.Snapshot s) {
@@ -196,14 +253,14 @@ public final class Spawner implements AutoCloseable {
     throw new SpawnException("Jupyter did not answer within " + config.startTimeout().toSeconds() + " s (start timeout)");
   }
 
-  private NodeAgentClient.Spec spec(ActiveServer.Snapshot s, Profile profile, NodeReport primary) {
+  private NodeAgentClient.Spec spec(ActiveServer.Snapshot s, Profile profile, NodeReport primary, List<String> gpus) {
     Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_NODE", primary.hostname());
     env.put("GPUHUB_USER", s.user());
+    env.put("GPUHUB_PORT", Integer.toString(s.port()));
     env.put("JUPYTERHUB_USER", s.user());
-    Map<String, String> labels = Map.of(USER_LABEL, s.user(), "gpuhub.profile", profile.name());
-    List<String> gpus = new ArrayList<>();
-    if (profile.gpuRequired() && !primary.gpuInfo().isEmpty()) gpus.add(primary.gpuInfo().get(0).uuid());
+    Map<String, String> labels = Map.of(USER_LABEL, s.user(), "gpuhub.profile", profile.name(),
+        "gpuhub.reservation", owner(s.user()));
     return new NodeAgentClient.Spec(containerName(s.user()), s.image(),
         config.commandFor(primary.ip(), s.port(), s.user(), s.token()), env, labels,
         profile.cpuRequirement(), (long) (profile.ramRequirement() * (1L << 30)), gpus);
@@ -220,7 +277,11 @@ public final class Spawner implements AutoCloseable {
         LOG.atWarn().addKeyValue("user", s.user()).log("could not remove the failed container: {}", e.getMessage());
       }
     }
-    server.transition(ServerState.FAILED, reason);
+    releaseQuietly(s.user());
+    if (server.snapshot().state() != ServerState.PENDING && server.snapshot().state() != ServerState.RUNNING) {
+      return; // being stopped: stop() records the end
+    }
+    if (!server.transition(ServerState.FAILED, reason)) return;
     try {
       ledger.ended(s.user(), ServerState.FAILED, reason);
     } catch (RuntimeException e) {
@@ -240,6 +301,7 @@ public final class Spawner implements AutoCloseable {
     ActiveServer.Snapshot s = server.snapshot();
     try {
       if (s.agentUrl() != null) agents.remove(s.agentUrl(), s.containerId() != null ? s.containerId() : containerName(user));
+      placement().release(owner(user));
       server.transition(ServerState.STOPPED, reason);
     } catch (RuntimeException e) {
       server.transition(ServerState.FAILED, "stop failed: " + e.getMessage());
@@ -253,6 +315,14 @@ public final class Spawner implements AutoCloseable {
     }
     LOG.atInfo().addKeyValue("user", user).addKeyValue("reason", reason).log("server stopped");
     return true;
+  }
+
+  private void releaseQuietly(String user) {
+    try {
+      placement().release(owner(user));
+    } catch (RuntimeException e) {
+      LOG.atWarn().addKeyValue("user", user).log("could not release the reservation: {}", e.getMessage());
+    }
   }
 
   /** Takes over a server that was running before a restart (see {@link Reconciler}). */
@@ -284,14 +354,18 @@ public final class Spawner implements AutoCloseable {
     }
   }
 
-  private int freePort(String hostname) {
-    List<Integer> taken = servers.values().stream().map(ActiveServer::snapshot)
-        .filter(s -> s.state().isActive() && hostname.equals(s.primaryHostname())).map(ActiveServer.Snapshot::port).toList();
+  /** A port no active server uses on this address (several nodes may share one address in tests). */
+  private synchronized int freePort(String ip) {
+    java.util.Set<Integer> taken = new java.util.HashSet<>();
+    for (ActiveServer a : servers.values()) {
+      ActiveServer.Snapshot s = a.snapshot();
+      if (s.state().isActive() && ip.equals(s.nodeIp())) taken.add(s.port());
+    }
     for (int i = 0; i < 1000; i++) {
       int p = config.portMin() + random.nextInt(config.portMax() - config.portMin() + 1);
       if (!taken.contains(p)) return p;
     }
-    throw new SpawnException("no free port left between " + config.portMin() + " and " + config.portMax() + " on " + hostname);
+    throw new SpawnException("no free port left between " + config.portMin() + " and " + config.portMax() + " on " + ip);
   }
 
   private String newToken() {

@@ -2,6 +2,8 @@ package dev.gpuhub.server.hub.web;
 
 import static dev.gpuhub.server.hub.web.Html.esc;
 
+import dev.gpuhub.core.allocation.NodeAllocation;
+import dev.gpuhub.core.allocation.QueueEntry;
 import dev.gpuhub.core.node.NodeMetricRecord;
 import dev.gpuhub.core.node.NodeRecord;
 import dev.gpuhub.core.node.NodeReport;
@@ -57,7 +59,12 @@ public final class HomeAdminRoutes {
           .append("<p><a id=\"open\" href=\"").append(esc(s.get().url())).append("\">Open my server</a></p>")
           .append(stopButton(user.name(), xsrf, "stop"));
     } else if (s.isPresent() && s.get().state() == ServerState.PENDING) {
+      Optional<QueueEntry> queued = spawner.queued(user.name());
       b.append("<p>Starting... <a href=\"/hub/spawn-pending/").append(esc(user.name())).append("\">follow progress</a></p>");
+      queued.ifPresent(q -> b.append("<p id=\"queue\">Waiting for room: position ").append(q.position()).append(" of ")
+          .append(q.queueLength()).append(q.estimatedSeconds() == null ? "" : ", about " + q.estimatedSeconds() + " s")
+          .append("</p>"));
+      b.append(stopButton(user.name(), xsrf, "stop").replace("Stop server", "Cancel"));
     } else {
       if (s.isPresent() && s.get().state() == ServerState.FAILED) {
         b.append("<p class=\"error\">Last start failed: ").append(esc(s.get().failureReason())).append("</p>");
@@ -102,9 +109,57 @@ public final class HomeAdminRoutes {
           .append(r == null ? "-" : r.totalContainers() + "/" + r.maxContainers()).append("</td><td>").append(n.gpuInfo().size())
           .append("</td><td>").append(sparkline(cluster.recentMetrics(n.hostname(), 60))).append("</td></tr>");
     }
-    b.append("</table><script>async function act(url,method,xsrf){const r=await fetch(url,{method,headers:{'X-XSRFToken':xsrf}});"
+    b.append("</table>");
+    appendPlacement(b);
+    b.append("<script>async function act(url,method,xsrf){const r=await fetch(url,{method,headers:{'X-XSRFToken':xsrf}});"
         + "if(!r.ok)alert('failed: '+r.status);location.reload();}</script>");
     ctx.html(Html.page("Admin", user.name(), true, b.toString()));
+  }
+
+  /** Who holds which GPU, every node's reserved share, and the queue with why each request waits. */
+  private void appendPlacement(StringBuilder b) {
+    var engine = discovery.placement();
+    b.append("<h2>GPU devices</h2><table id=\"gpus\"><tr><th>Node</th><th>GPU</th><th>Held by</th></tr>");
+    int gpus = 0;
+    for (NodeAllocation a : engine.allocations()) {
+      int index = 0;
+      for (Map.Entry<String, String> g : a.gpuHolders().entrySet()) {
+        gpus++;
+        b.append("<tr><td>").append(esc(a.hostname())).append("</td><td>#").append(index++).append(' ').append(esc(g.getKey()))
+            .append("</td><td>").append(g.getValue() == null ? "free" : esc(holder(g.getValue()))).append("</td></tr>");
+      }
+    }
+    if (gpus == 0) b.append("<tr><td colspan=\"3\">no GPUs reported</td></tr>");
+    b.append("</table><h2>Reservations</h2><table id=\"allocations\"><tr><th>Node</th><th>Cores reserved</th>"
+        + "<th>Memory reserved</th><th>Containers (incl. not yet reported)</th></tr>");
+    for (NodeAllocation a : engine.allocations()) {
+      b.append("<tr><td>").append(esc(a.hostname())).append("</td><td>").append(num(a.cpuReserved())).append(" / ")
+          .append(num(a.cpuCapacity())).append("</td><td>").append(num(a.memoryReserved())).append(" / ")
+          .append(num(a.memoryCapacity())).append(" GB</td><td>").append(a.containers()).append(" / ")
+          .append(a.report().maxContainers()).append("</td></tr>");
+    }
+    b.append("</table><h2>Queue</h2><table id=\"queue\"><tr><th>#</th><th>Who</th><th>Profile</th><th>Waiting since</th>"
+        + "<th>Estimate</th><th>Why pending</th></tr>");
+    List<QueueEntry> queue = engine.queue();
+    for (QueueEntry q : queue) {
+      b.append("<tr><td>").append(esc(q.queueClass())).append(' ').append(q.position()).append("</td><td>")
+          .append(esc(holder(q.owner()))).append("</td><td>").append(esc(q.profile())).append("</td><td>")
+          .append(esc(time(q.since()))).append("</td><td>")
+          .append(q.estimatedSeconds() == null ? "-" : "about " + q.estimatedSeconds() + " s").append("</td><td>")
+          .append(esc(q.why().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "))))
+          .append("</td></tr>");
+    }
+    if (queue.isEmpty()) b.append("<tr><td colspan=\"6\">nobody waits</td></tr>");
+    b.append("</table>");
+  }
+
+  /** A reservation owner as people read it: {@code server:alice} is alice. */
+  static String holder(String owner) {
+    return owner.startsWith("server:") ? owner.substring("server:".length()) : owner;
+  }
+
+  private static String num(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
   }
 
   private static String stopButton(String owner, String xsrf, String id) {

@@ -134,8 +134,14 @@ public final class SpawnRoutes {
         + "es.onmessage=e=>{const d=JSON.parse(e.data);document.getElementById('bar').value=d.progress;"
         + "document.getElementById('msg').textContent=d.message;const li=document.createElement('li');li.textContent=d.message;"
         + "document.getElementById('log').appendChild(li);"
-        + "if(d.ready){es.close();window.location=d.url;}if(d.failed){es.close();document.getElementById('msg').className='error';}};"
-        + "</script><p><a href=\"/hub/home\">Back to home</a></p>";
+        + "if(d.ready){es.close();window.location=d.url;}if(d.failed){es.close();document.getElementById('msg').className='error';}"
+        + "const q=document.getElementById('queue');q.textContent=d.queue?('Position '+d.queue.position+' of '+d.queue.queue_length"
+        + "+(d.queue.estimated_wait_seconds==null?'':', about '+d.queue.estimated_wait_seconds+' s')+'. Why: '"
+        + "+Object.entries(d.queue.why_pending).map(([k,v])=>k+': '+v).join('; ')):'';};"
+        + "async function cancelSpawn(){const r=await fetch('/hub/api/users/" + esc(owner) + "/server',{method:'DELETE',"
+        + "headers:{'X-XSRFToken':'" + esc(identity.xsrfToken(ctx)) + "'}});if(r.ok)window.location='/hub/home';}"
+        + "</script><p id=\"queue\" class=\"muted\"></p><p><button id=\"cancel\" onclick=\"cancelSpawn()\">Cancel</button> "
+        + "<a href=\"/hub/home\">Back to home</a></p>";
     ctx.html(Html.page("Starting", user.name(), user.admin(), body));
   }
 
@@ -155,6 +161,20 @@ public final class SpawnRoutes {
       if (!e.eligible()) n.put("rejection_reason", e.rejectionReason());
       nodes.add(n);
     }
+    for (var a : discovery.placement().allocations()) {
+      for (var n : nodes) {
+        if (!n.path("hostname").asText().equals(a.hostname())) continue;
+        ObjectNode o = (ObjectNode) n;
+        o.put("cpu_reserved", a.cpuReserved());
+        o.put("memory_reserved_gb", a.memoryReserved());
+        o.put("containers_with_reservations", a.containers());
+        ArrayNode gpus = o.putArray("gpus");
+        for (var g : a.gpuHolders().entrySet()) {
+          gpus.addObject().put("uuid", g.getKey()).put("held_by", g.getValue() == null ? null : HomeAdminRoutes.holder(g.getValue()));
+        }
+      }
+    }
+    body.put("queued", discovery.placement().queue().size());
     ctx.json(body);
   }
 
@@ -191,7 +211,7 @@ public final class SpawnRoutes {
     ctx.json(status(server));
   }
 
-  private static ObjectNode status(ActiveServer server) {
+  private ObjectNode status(ActiveServer server) {
     ActiveServer.Snapshot s = server.snapshot();
     ObjectNode n = MAPPER.createObjectNode();
     n.put("user", s.user());
@@ -206,6 +226,8 @@ public final class SpawnRoutes {
     n.put("primary_node", s.primaryHostname());
     n.put("started", s.startedAt().toString());
     if (s.failureReason() != null) n.put("failure_reason", s.failureReason());
+    spawner.queued(s.user()).ifPresent(q -> n.set("queue", dev.gpuhub.server.discovery.ReservationViews.queueEntry(q)));
+    n.set("reservations", dev.gpuhub.server.discovery.ReservationViews.list(spawner.reservations(s.user())));
     return n;
   }
 
@@ -264,6 +286,7 @@ public final class SpawnRoutes {
     n.put("ready", e.ready());
     if (e.failed()) n.put("failed", true);
     if (e.url() != null) n.put("url", e.url());
+    if (e.queue() != null) n.set("queue", dev.gpuhub.server.discovery.ReservationViews.queueEntry(e.queue()));
     return n.toString();
   }
 

@@ -1,0 +1,288 @@
+package dev.gpuhub.runtime.fake;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.gpuhub.runtime.ContainerInfo;
+import dev.gpuhub.runtime.ContainerRuntime;
+import dev.gpuhub.runtime.ContainerSpec;
+import dev.gpuhub.runtime.ContainerStartException;
+import dev.gpuhub.runtime.ContainerSummary;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The runtime of a simulated node: containers are recorded (an {@link InMemoryContainerRuntime}
+ * underneath) but nothing runs, so one machine can stand in for a cluster taking hundreds of spawns.
+ *
+ * <p>The one thing that does run: the hub waits for a started server to answer
+ * {@code GET http://<node ip>:<port>/user/<name>/api/status} with 200, and every container the hub
+ * starts carries {@code GPUHUB_PORT=<port>}. So when a container with env {@value #PORT_ENV} starts,
+ * a stand-in HTTP responder (JDK {@link HttpServer}) listens on that port of this node's address
+ * and answers {@code 200 {"simulated":true}} to every GET (and HEAD), 405 to anything else, until
+ * the container is stopped, exits ({@link #exit}) or is removed. A port that cannot be bound fails
+ * the start with {@link ContainerStartException} ({@link ContainerStartException.Reason#FAILED})
+ * naming the port, and leaves no container behind. Containers without {@value #PORT_ENV} get no
+ * responder.
+ *
+ * <p>All responders hand their requests to one small executor (by default a JVM-wide pool of
+ * {@value #SHARED_THREADS} daemon threads), since hundreds exist at once. Lifecycle calls (start,
+ * stop, exit, remove) of one runtime are serialised; queries are not.
+ *
+ * <p>By default every image counts as present; give images to the constructor to keep the real
+ * runtimes' "image not found" behaviour (the runtime contract tests do).
+ */
+public final class SimulatedContainerRuntime implements ContainerRuntime {
+  /** The environment variable carrying the port the server of a container listens on. */
+  public static final String PORT_ENV = "GPUHUB_PORT";
+  /** The body every GET gets from a stand-in responder. */
+  public static final String RESPONSE_BODY = "{\"simulated\":true}";
+  /** Threads of the default shared responder executor. */
+  public static final int SHARED_THREADS = 4;
+
+  private static final byte[] BODY = RESPONSE_BODY.getBytes(StandardCharsets.UTF_8);
+  private static final int BACKLOG = 16;
+
+  private final InMemoryContainerRuntime containers;
+  private final String bindAddress;
+  private final Executor executor;
+  /** Container id to its responder. */
+  private final Map<String, Responder> responders = new ConcurrentHashMap<>();
+  private final Object lifecycle = new Object();
+  private volatile boolean closed;
+
+  private record Responder(int port, HttpServer server) {}
+
+  /** A node at {@code bindAddress} (an IP literal of this host) that has every image. */
+  public SimulatedContainerRuntime(String bindAddress) {
+    this(bindAddress, Clock.systemUTC(), SharedExecutor.INSTANCE);
+  }
+
+  /**
+   * A node at {@code bindAddress} whose responders use {@code executor}.
+   *
+   * @param presentImages the images on the node; none = every image counts as present
+   */
+  public SimulatedContainerRuntime(String bindAddress, Clock clock, Executor executor, String... presentImages) {
+    this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.containers = new InMemoryContainerRuntime(clock, presentImages);
+    if (presentImages.length == 0) containers.acceptAnyImage();
+  }
+
+  /** The default executor: {@value #SHARED_THREADS} daemon threads shared by every simulated runtime of this JVM. */
+  public static Executor sharedExecutor() {
+    return SharedExecutor.INSTANCE;
+  }
+
+  /** The address responders listen on. */
+  public String bindAddress() {
+    return bindAddress;
+  }
+
+  /** The specs of the containers running now, in start order. */
+  public List<ContainerSpec> runningSpecs() {
+    return containers.runningSpecs();
+  }
+
+  /** Every spec {@link #start} accepted, in order, including stopped and removed ones. */
+  public List<ContainerSpec> startedSpecs() {
+    return containers.startedSpecs();
+  }
+
+  /** The spec a present container was started with. */
+  public Optional<ContainerSpec> specOf(String idOrName) {
+    return containers.specOf(idOrName);
+  }
+
+  /** The ports stand-in responders listen on now. */
+  public Set<Integer> responderPorts() {
+    Set<Integer> ports = new TreeSet<>();
+    responders.values().forEach(r -> ports.add(r.port()));
+    return ports;
+  }
+
+  /** The container's command ends by itself with {@code exitCode}; its responder stops answering. */
+  public void exit(String idOrName, int exitCode) {
+    synchronized (lifecycle) {
+      Optional<ContainerInfo> info = containers.inspect(idOrName);
+      containers.exit(idOrName, exitCode);
+      info.ifPresent(i -> closeResponder(i.id()));
+    }
+  }
+
+  /** Sets what {@link #logsTail} returns for the container. */
+  public void setLogs(String idOrName, String logs) {
+    containers.setLogs(idOrName, logs);
+  }
+
+  @Override
+  public List<ContainerSummary> listRunning() {
+    return containers.listRunning();
+  }
+
+  @Override
+  public List<ContainerSummary> listByLabel(String key) {
+    return containers.listByLabel(key);
+  }
+
+  /**
+   * Records the container and, when it carries {@value #PORT_ENV}, opens its responder.
+   *
+   * @throws ContainerStartException as the runtime contract says, and with reason FAILED when
+   *     {@value #PORT_ENV} is not a port or the port cannot be bound (the message names it)
+   */
+  @Override
+  public String start(ContainerSpec spec) {
+    Integer port = portOf(spec);
+    synchronized (lifecycle) {
+      if (closed) throw new IllegalStateException("this simulated runtime was closed");
+      String id = containers.start(spec);
+      if (port == null) return id;
+      try {
+        responders.put(id, new Responder(port, listen(spec, port)));
+      } catch (RuntimeException e) {
+        containers.remove(id);
+        throw e;
+      }
+      return id;
+    }
+  }
+
+  @Override
+  public Optional<ContainerInfo> inspect(String idOrName) {
+    return containers.inspect(idOrName);
+  }
+
+  @Override
+  public void stop(String idOrName, Duration grace) {
+    ContainerRuntime.requireValidGrace(grace);
+    synchronized (lifecycle) {
+      Optional<ContainerInfo> info = containers.inspect(idOrName);
+      containers.stop(idOrName, grace);
+      info.ifPresent(i -> closeResponder(i.id()));
+    }
+  }
+
+  @Override
+  public boolean remove(String idOrName) {
+    synchronized (lifecycle) {
+      Optional<ContainerInfo> info = containers.inspect(idOrName);
+      boolean removed = containers.remove(idOrName);
+      info.ifPresent(i -> closeResponder(i.id()));
+      return removed;
+    }
+  }
+
+  @Override
+  public String logsTail(String idOrName, int lines) {
+    return containers.logsTail(idOrName, lines);
+  }
+
+  @Override
+  public boolean ping() {
+    return !closed;
+  }
+
+  @Override
+  public String describe() {
+    return "simulated container runtime at " + bindAddress + " (containers are recorded, not run)";
+  }
+
+  /** Closes every responder (containers stay recorded); idempotent. */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      closed = true;
+      for (String id : List.copyOf(responders.keySet())) closeResponder(id);
+    }
+  }
+
+  private static Integer portOf(ContainerSpec spec) {
+    String raw = spec.env().get(PORT_ENV);
+    if (raw == null) return null;
+    try {
+      int port = Integer.parseInt(raw.strip());
+      if (port >= 1 && port <= 65535) return port;
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw new ContainerStartException(ContainerStartException.Reason.FAILED, "container '" + spec.name() + "': "
+        + PORT_ENV + " must be a TCP port (1-65535), was '" + raw + "'", null);
+  }
+
+  private HttpServer listen(ContainerSpec spec, int port) {
+    HttpServer http;
+    try {
+      http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bindAddress), port), BACKLOG);
+    } catch (BindException e) {
+      throw new ContainerStartException(ContainerStartException.Reason.FAILED, "container '" + spec.name()
+          + "' failed to start: port " + port + " on " + bindAddress + " is already in use (" + e.getMessage()
+          + "); the simulated server cannot listen there", e);
+    } catch (UnknownHostException e) {
+      throw new ContainerStartException(ContainerStartException.Reason.FAILED, "container '" + spec.name()
+          + "' failed to start: simulated node address '" + bindAddress + "' is not an IP address", e);
+    } catch (IOException e) {
+      throw new ContainerStartException(ContainerStartException.Reason.FAILED, "container '" + spec.name()
+          + "' failed to start: cannot listen on port " + port + " of " + bindAddress + ": " + e.getMessage(), e);
+    }
+    http.setExecutor(executor);
+    http.createContext("/", SimulatedContainerRuntime::answer);
+    http.start();
+    return http;
+  }
+
+  private static void answer(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      exchange.getRequestBody().readAllBytes();
+      String method = exchange.getRequestMethod();
+      if (method.equals("GET") || method.equals("HEAD")) {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (method.equals("HEAD")) {
+          exchange.sendResponseHeaders(200, -1);
+        } else {
+          exchange.sendResponseHeaders(200, BODY.length);
+          exchange.getResponseBody().write(BODY);
+        }
+      } else {
+        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+        exchange.sendResponseHeaders(405, -1);
+      }
+    }
+  }
+
+  private void closeResponder(String id) {
+    Responder r = responders.remove(id);
+    if (r != null) r.server().stop(0);
+  }
+
+  /** The JVM-wide responder pool, created on first use; daemon threads, never shut down. */
+  private static final class SharedExecutor {
+    static final ExecutorService INSTANCE;
+
+    static {
+      AtomicInteger n = new AtomicInteger();
+      INSTANCE = Executors.newFixedThreadPool(SHARED_THREADS, r -> {
+        Thread t = new Thread(r, "gpuhub-sim-responder-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+  }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Placement burst benchmark (not part of the test suite): bursts of 200 and 1,000 spawn decisions
+# over 4, 16 and 64 simulated nodes with stale reports; decision p50/p99, failures, overbooking and
+# max-min per-node count for the seed's selector (round robin, best fit) and for the placement
+# engine (spread, round robin; durable H2 journal), in the same run, as a Markdown table.
+# Needs only a JDK 17 and Maven (offline when ~/.m2 already holds the dependencies).
+# Usage: scripts/bench-placement.sh [--bursts 200,1000] [--nodes 4,16,64] [--threads 16] [--seed 42] [--journal h2|none]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Offline first (works without network once the dependencies are cached), online if that fails.
+mvn -o -q -B -DskipTests -pl sim -am package >/dev/null 2>&1 || mvn -q -B -DskipTests -pl sim -am package
+exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "sim/target/classes:$(cat sim/target/classpath.txt)" \
+  dev.gpuhub.sim.bench.PlacementBurstBenchmark "$@"
