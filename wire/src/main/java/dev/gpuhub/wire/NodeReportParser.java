@@ -53,8 +53,13 @@ public final class NodeReportParser {
     int ray = (int) f.optionalLong("active_ray", 0, 1_000_000, 0);
     Instant lastUpdated = parseInstant(f, "last_updated");
     Long agentPort = f.nullableLong("agent_port", 1, 65535);
+    Long managed = f.nullableLong("managed_containers", 0, 1_000_000);
+    if (managed != null && managed > total) {
+      throw new InvalidPayloadException("managed_containers", "is " + managed + " but total_containers is only " + total);
+    }
     return new NodeReport(hostname, ip, cpuCores, ramGb, cpu, memory, disk, hasGpu, gpus,
-        maxContainers, isActive, total, jupyter, ray, lastUpdated, agentPort == null ? null : agentPort.intValue());
+        maxContainers, isActive, total, jupyter, ray, lastUpdated, agentPort == null ? null : agentPort.intValue(),
+        managed == null ? null : managed.intValue());
   }
 
   private static List<GpuDevice> parseGpus(JsonFields f) {

@@ -53,6 +53,18 @@ class NodeReportParserTest {
   }
 
   @Test
+  void managedContainersRoundTripAndCannotExceedTheTotal() throws Exception {
+    String base = "\"hostname\":\"a\",\"ip\":\"127.0.0.1\",\"cpu_cores\":2,\"ram_gb\":4,\"total_containers\":3";
+    NodeReport r = NodeReportParser.parse(json("{" + base + ",\"managed_containers\":2}"));
+    assertThat(r.managedContainers()).isEqualTo(2);
+    assertThat(NodeReportParser.parse(WireJson.mapper().valueToTree(r))).isEqualTo(r);
+    assertThat(NodeReportParser.parse(json("{" + base + "}")).managedContainers()).isNull();
+    assertThatThrownBy(() -> NodeReportParser.parse(json("{" + base + ",\"managed_containers\":4}")))
+        .isInstanceOf(InvalidPayloadException.class)
+        .hasMessage("field 'managed_containers' is 4 but total_containers is only 3");
+  }
+
+  @Test
   void namesTheOffendingField() {
     String base = "\"hostname\":\"a\",\"ip\":\"127.0.0.1\",\"cpu_cores\":2,\"ram_gb\":4";
     assertThatThrownBy(() -> NodeReportParser.parse(json("{\"ip\":\"127.0.0.1\",\"cpu_cores\":2,\"ram_gb\":4}")))

@@ -40,8 +40,6 @@ public final class ContainerCounter {
     }
     if (unavailable) LOG.info("{} answers again", runtime.describe());
     unavailable = false;
-    int jupyter = (int) running.stream().filter(c -> c.nameOrImageContains(JUPYTER_MARK)).count();
-    int ray = (int) running.stream().filter(c -> c.nameOrImageContains(RAY_MARK)).count();
-    return new ContainerCounts(running.size(), jupyter, ray);
+    return ContainerCounts.of(running);
   }
 }

@@ -85,6 +85,7 @@ public final class SimulatedNodeReports implements Supplier<NodeReport> {
     double memoryGb = 0;
     int jupyter = 0;
     int ray = 0;
+    int managed = 0;
     Set<String> busyGpus = new HashSet<>();
     for (ContainerSpec c : running) {
       cpus += c.cpus();
@@ -93,6 +94,7 @@ public final class SimulatedNodeReports implements Supplier<NodeReport> {
       ContainerSummary asListed = new ContainerSummary("simulated", List.of(c.name()), c.image(), "running", c.labels());
       if (asListed.nameOrImageContains(ContainerCounter.JUPYTER_MARK)) jupyter++;
       if (asListed.nameOrImageContains(ContainerCounter.RAY_MARK)) ray++;
+      if (c.labels().containsKey(dev.gpuhub.agent.collect.ContainerCounts.MANAGED_LABEL)) managed++;
     }
     List<GpuDevice> gpus = new ArrayList<>(spec.gpus());
     for (int i = 0; i < spec.gpus(); i++) {
@@ -105,7 +107,7 @@ public final class SimulatedNodeReports implements Supplier<NodeReport> {
     return new NodeReport(hostname, ip, spec.cores(), spec.ramGb(),
         usage(spec.cpuBasePercent(), cpus, spec.cores()), usage(spec.memBasePercent(), memoryGb, spec.ramGb()),
         DISK_USAGE_PERCENT, !gpus.isEmpty(), gpus, spec.maxContainers(), true, running.size(), jupyter, ray,
-        clock.instant());
+        clock.instant(), null, managed);
   }
 
   private static double usage(double base, double requested, double capacity) {

@@ -38,7 +38,7 @@ class ContainerCounterIT {
     runSleeper("test-jupyter-1");
     runSleeper("plain-1");
     try (DockerContainerRuntime runtime = DockerContainerRuntime.connect(dockerd.dockerHost())) {
-      assertThat(new ContainerCounter(runtime).count()).isEqualTo(new ContainerCounts(2, 1, 0));
+      assertThat(new ContainerCounter(runtime).count()).isEqualTo(new ContainerCounts(2, 1, 0, 0));
     }
     NodeReport report = sendOneHeartbeat(dockerd.dockerHost());
     assertThat(report.totalContainers()).isEqualTo(2);

@@ -18,7 +18,7 @@ class ContainerCounterTest {
         container("head", "rayproject/ray:2.40.0"),
         container("RAY-worker-1", "python:3.12"),
         container("postgres", "postgres:16")));
-    assertThat(new ContainerCounter(runtime).count()).isEqualTo(new ContainerCounts(5, 2, 2));
+    assertThat(new ContainerCounter(runtime).count()).isEqualTo(new ContainerCounts(5, 2, 2, 0));
   }
 
   @Test
@@ -37,7 +37,7 @@ class ContainerCounterTest {
       assertThat(log.messages(Level.WARN)).singleElement()
           .satisfies(m -> assertThat(m).contains("reporting 0 containers").contains("unix:///fake.sock"));
       runtime.comeBack();
-      assertThat(counter.count()).isEqualTo(new ContainerCounts(1, 1, 0));
+      assertThat(counter.count()).isEqualTo(new ContainerCounts(1, 1, 0, 0));
       runtime.goAway();
       counter.count();
       assertThat(log.messages(Level.WARN)).hasSize(2);

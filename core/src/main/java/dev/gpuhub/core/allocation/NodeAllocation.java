@@ -10,15 +10,17 @@ import java.util.Map;
 /**
  * One node's capacity against what is reserved on it, as placement sees it: cores and memory from
  * the report (times the overcommit ratio) minus every reservation on the node; container slots as
- * the reported count plus reservations whose containers the report cannot show yet; GPU devices by
- * UUID, each free or held by exactly one reservation.
+ * the node's other containers (reported total minus those gpuhub started) plus one per reservation,
+ * or, from an agent that does not report its gpuhub containers, the reported count plus reservations
+ * whose containers the report cannot show yet; GPU devices by UUID, each free or held by exactly one
+ * reservation.
  *
  * @param report         the node's latest report
  * @param cpuCapacity    cores that may be reserved
  * @param memoryCapacity GB that may be reserved
  * @param cpuReserved    cores reserved
  * @param memoryReserved GB reserved
- * @param containers     reported containers plus reservations not yet visible in the report
+ * @param containers     container slots in use, reservations included
  * @param gpuHolders     every reported GPU's UUID to the owner holding it, or null when free (report order)
  * @param reservations   the reservations on this node
  */
@@ -38,8 +40,11 @@ public record NodeAllocation(NodeReport report, double cpuCapacity, double memor
       if (!r.visibleIn(report.lastUpdated())) unseen++;
       for (String uuid : r.gpuUuids()) holders.put(uuid, r.owner()); // a vanished GPU stays listed while held
     }
+    int containers = report.managedContainers() == null
+        ? report.totalContainers() + unseen
+        : Math.max(report.totalContainers(), report.totalContainers() - report.managedContainers() + onNode.size());
     return new NodeAllocation(report, report.cpuCores() * overcommit.cpu(), report.ramGb() * overcommit.memory(),
-        cpu, memory, report.totalContainers() + unseen, holders, List.copyOf(onNode));
+        cpu, memory, containers, holders, List.copyOf(onNode));
   }
 
   public String hostname() {

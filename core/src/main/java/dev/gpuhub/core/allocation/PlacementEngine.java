@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  * <p>Thread-safe. Futures of tickets complete outside the lock.
  */
 public final class PlacementEngine {
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock lock = new ReentrantLock(true); // fair: decisions are applied in arrival order
   private final ReservationLedger ledger = new ReservationLedger();
   private final Map<String, Deque<PlacementTicket>> queues = new TreeMap<>();
   private final Map<String, ReleasePace> pace = new HashMap<>();

@@ -10,6 +10,9 @@ import java.util.Objects;
  * or {@code null} when the agent could not measure them (scoring then counts them as 100).
  * {@code agentPort} is the port of the agent's authenticated node API on {@code ip}, or
  * {@code null} for an agent without one (such a node can be scored but not spawned on).
+ * {@code managedContainers} is how many of the running containers gpuhub started (label
+ * {@code gpuhub.user}), or {@code null} from an agent that does not say; placement uses it to count
+ * the node's other containers exactly.
  */
 public record NodeReport(
     String hostname,
@@ -27,7 +30,8 @@ public record NodeReport(
     int activeJupyterlab,
     int activeRay,
     Instant lastUpdated,
-    Integer agentPort) {
+    Integer agentPort,
+    Integer managedContainers) {
 
   /** Default {@code max_containers} of a node (SPEC §8). */
   public static final int DEFAULT_MAX_CONTAINERS = 10;
@@ -41,11 +45,24 @@ public record NodeReport(
         maxContainers, isActive, totalContainers, activeJupyterlab, activeRay, lastUpdated, null);
   }
 
+  /** A report that does not say how many containers are gpuhub's. */
+  public NodeReport(String hostname, String ip, int cpuCores, double ramGb, Double cpuUsagePercent,
+                    Double memoryUsagePercent, Double diskUsagePercent, boolean hasGpu, List<GpuDevice> gpuInfo,
+                    int maxContainers, boolean isActive, int totalContainers, int activeJupyterlab, int activeRay,
+                    Instant lastUpdated, Integer agentPort) {
+    this(hostname, ip, cpuCores, ramGb, cpuUsagePercent, memoryUsagePercent, diskUsagePercent, hasGpu, gpuInfo,
+        maxContainers, isActive, totalContainers, activeJupyterlab, activeRay, lastUpdated, agentPort, null);
+  }
+
   public NodeReport {
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(ip, "ip");
     gpuInfo = gpuInfo == null ? List.of() : List.copyOf(gpuInfo);
     Objects.requireNonNull(lastUpdated, "lastUpdated");
+    if (managedContainers != null && (managedContainers < 0 || managedContainers > totalContainers)) {
+      throw new IllegalArgumentException("managed_containers must be between 0 and total_containers ("
+          + totalContainers + "), was " + managedContainers);
+    }
     if (agentPort != null && (agentPort < 1 || agentPort > 65535)) {
       throw new IllegalArgumentException("agent_port must be a TCP port, was " + agentPort);
     }
@@ -54,13 +71,15 @@ public record NodeReport(
   /** This report with the agent's node API port set. */
   public NodeReport withAgentPort(Integer port) {
     return new NodeReport(hostname, ip, cpuCores, ramGb, cpuUsagePercent, memoryUsagePercent, diskUsagePercent,
-        hasGpu, gpuInfo, maxContainers, isActive, totalContainers, activeJupyterlab, activeRay, lastUpdated, port);
+        hasGpu, gpuInfo, maxContainers, isActive, totalContainers, activeJupyterlab, activeRay, lastUpdated, port,
+        managedContainers);
   }
 
   /** This report with another container count (e.g. plus containers not yet reported). */
   public NodeReport withTotalContainers(int containers) {
     return new NodeReport(hostname, ip, cpuCores, ramGb, cpuUsagePercent, memoryUsagePercent, diskUsagePercent,
-        hasGpu, gpuInfo, maxContainers, isActive, containers, activeJupyterlab, activeRay, lastUpdated, agentPort);
+        hasGpu, gpuInfo, maxContainers, isActive, containers, activeJupyterlab, activeRay, lastUpdated, agentPort,
+        null);
   }
 
   /** Number of GPUs this node reports. */

@@ -255,6 +255,30 @@ class PlacementEngineTest {
   }
 
   @Test
+  void agentsThatCountTheirGpuhubContainersLetSlotsBeCountedExactly() {
+    TestCluster c = new TestCluster().node("n", 64, 64, 0, 6);
+    PlacementEngine engine = c.engine();
+    engine.placeNow(cpu("a", 1, 1, 1));
+    engine.placeNow(cpu("b", 1, 1, 1));
+    // the report already shows a's and b's containers (started, not yet bound) and 2 foreign ones
+    c.nodes.put("n", withCounts(c.nodes.get("n"), 4, 2));
+    assertThat(engine.allocations().get(0).containers()).isEqualTo(4); // not 6: nothing counted twice
+    engine.placeNow(cpu("c", 1, 1, 1));
+    engine.placeNow(cpu("d", 1, 1, 1));
+    assertThatThrownBy(() -> engine.placeNow(cpu("e", 1, 1, 1))).hasMessageContaining("runs 6 containers; the limit is 6");
+    // an orphan gpuhub container no reservation explains still takes its slot
+    engine.release("d");
+    c.nodes.put("n", withCounts(c.nodes.get("n"), 6, 4));
+    assertThat(engine.allocations().get(0).containers()).isEqualTo(6);
+  }
+
+  private static dev.gpuhub.core.node.NodeReport withCounts(dev.gpuhub.core.node.NodeReport r, int total, int managed) {
+    return new dev.gpuhub.core.node.NodeReport(r.hostname(), r.ip(), r.cpuCores(), r.ramGb(), r.cpuUsagePercent(),
+        r.memoryUsagePercent(), r.diskUsagePercent(), r.hasGpu(), r.gpuInfo(), r.maxContainers(), r.isActive(), total,
+        0, 0, r.lastUpdated(), r.agentPort(), managed);
+  }
+
+  @Test
   void aFailedJournalWriteLeavesNothingBehind() {
     TestCluster c = new TestCluster().node("n", 8, 8, 0, 10);
     PlacementEngine engine = c.engine();
