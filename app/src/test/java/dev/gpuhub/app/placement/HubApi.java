@@ -27,11 +27,20 @@ final class HubApi {
   }
 
   /** Signs up "admin" (named admin in the hub's configuration) and logs in. */
-  static HubApi admin(String base) {
+  static HubApi signUpAdmin(String base, String pw) {
     HubApi api = new HubApi(base);
-    String pw = "admin-password-" + System.nanoTime();
     api.send(HttpRequest.newBuilder(URI.create(base + "/hub/signup")).GET());
     api.form("/hub/signup", "username=admin&password=" + pw + "&password_confirmation=" + pw);
+    return logIn(api, pw);
+  }
+
+  /** Logs "admin" in. */
+  static HubApi logIn(String base, String pw) {
+    return logIn(new HubApi(base), pw);
+  }
+
+  private static HubApi logIn(HubApi api, String pw) {
+    String base = api.base;
     api.send(HttpRequest.newBuilder(URI.create(base + "/hub/login")).GET());
     HttpResponse<String> login = api.form("/hub/login", "username=admin&password=" + pw);
     if (login.statusCode() != 302) throw new AssertionError("admin login: " + login.statusCode() + " " + login.body());

@@ -145,6 +145,40 @@ class HubPlacementIT {
     }
   }
 
+  @Test
+  void reservationsSurviveAHubRestartAndAreReconciledWithTheNodes() throws Exception {
+    try (SimulatedHub hub = new SimulatedHub(dataDir, 2, "cores=8,ram=32G,max_containers=3")) {
+      List<String> first = List.of("r1", "r2", "r3", "r4");
+      List<String> later = List.of("r5", "r6", "r7");
+      hub.createUsers(first);
+      hub.createUsers(later);
+      assertThat(spawnAtOnce(hub, first, "single-cpu")).isEmpty();
+      await("4 servers run", Duration.ofSeconds(60), () -> hub.count(first, ServerState.RUNNING) == 4);
+      String gone = "r1";
+      String goneNode = hub.server(gone).get().primaryHostname();
+      String goneContainer = hub.server(gone).get().containerId();
+
+      // while the hub is down, r1's container dies on its node
+      hub.restartControlPlane(() -> hub.cluster.runtime(goneNode).remove(goneContainer));
+      await("r2..r4 adopted and r1 ended", Duration.ofSeconds(60),
+          () -> hub.count(first, ServerState.RUNNING) == 3 && !hub.plane.hub().reconciler().awaitingAdoption());
+      await("r1's reservation released", Duration.ofSeconds(10),
+          () -> hub.plane.discovery().placement().reservationsOf("server:" + gone).isEmpty());
+      List<Reservation> restored = hub.plane.discovery().placement().reservations();
+      assertThat(restored).extracting(Reservation::owner).containsExactlyInAnyOrder("server:r2", "server:r3", "server:r4");
+      assertThat(restored).allMatch(r -> r.state() == ReservationState.BOUND);
+
+      // 6 slots in all, 3 held by the adopted servers: of 3 new spawns, 3 fit, and a 4th would wait
+      assertThat(spawnAtOnce(hub, later, "single-cpu")).isEmpty();
+      await("3 more run", Duration.ofSeconds(60), () -> hub.count(later, ServerState.RUNNING) == 3);
+      hub.createUsers(List.of("r8"));
+      assertThat(spawnAtOnce(hub, List.of("r8"), "single-cpu")).isEmpty();
+      await("r8 waits", Duration.ofSeconds(10), () -> hub.plane.discovery().placement().queue().size() == 1);
+      assertThat(hub.cluster.runningCounts().values()).allMatch(c -> c <= 3);
+      assertThat(hub.cluster.totalRunningContainers()).isEqualTo(6);
+    }
+  }
+
   /**
    * Every GPU held at most once, in the reservations and in the containers the agents run, and each
    * container got exactly its reservation's devices. Returns device to user.

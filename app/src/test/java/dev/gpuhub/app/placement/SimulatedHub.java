@@ -32,13 +32,14 @@ import java.util.function.BooleanSupplier;
  */
 final class SimulatedHub implements AutoCloseable {
   final String token = AgentAuth.generateToken();
-  final ControlPlane plane;
+  private final Map<String, String> env = new HashMap<>();
+  private final String adminPassword = "admin-password-" + System.nanoTime();
+  ControlPlane plane;
   final SimulatedCluster cluster;
-  final HubApi admin;
+  HubApi admin;
   private final HttpClient http = HttpClient.newHttpClient();
 
   SimulatedHub(Path dataDir, int nodes, String spec) {
-    Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_AGENT_TOKEN", token);
     env.put("API_PORT", Integer.toString(FreePorts.pick()));
     env.put("HUB_PORT", Integer.toString(FreePorts.pick()));
@@ -52,7 +53,21 @@ final class SimulatedHub implements AutoCloseable {
     plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
     cluster = SimulatedCluster.start(plane.discoveryUrl(), token, nodes, SimulatedNodeSpec.parse(spec), Duration.ofSeconds(1));
     await("all simulated nodes report", Duration.ofSeconds(30), () -> plane.discovery().liveNodes().size() == nodes);
-    admin = HubApi.admin(plane.hub().url());
+    admin = HubApi.signUpAdmin(plane.hub().url(), adminPassword);
+  }
+
+  /**
+   * Stops the control plane (the simulated agents and their containers keep running) and starts
+   * it again on the same ports and data, as an operator restarting `gpuhub server` would; logs the
+   * admin in again (sessions live in memory). {@code whileDown} runs between stop and start.
+   */
+  void restartControlPlane(Runnable whileDown) {
+    plane.close();
+    whileDown.run();
+    plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
+    int nodes = cluster.hostnames().size();
+    await("all simulated nodes report again", Duration.ofSeconds(30), () -> plane.discovery().liveNodes().size() == nodes);
+    admin = HubApi.logIn(plane.hub().url(), adminPassword);
   }
 
   /** Creates users through the admin API. */
