@@ -179,6 +179,25 @@ class HubPlacementIT {
     }
   }
 
+  @Test
+  void aServerWhoseContainerDiesIsEndedAndItsRoomFreedForTheQueue() throws Exception {
+    try (SimulatedHub hub = new SimulatedHub(dataDir, 1, "cores=8,ram=32G,gpus=1,max_containers=5")) {
+      hub.createUsers(List.of("d1", "d2"));
+      assertThat(spawnAtOnce(hub, List.of("d1"), "single-gpu")).isEmpty();
+      await("d1 runs", Duration.ofSeconds(30), () -> hub.count(List.of("d1"), ServerState.RUNNING) == 1);
+      assertThat(spawnAtOnce(hub, List.of("d2"), "single-gpu")).isEmpty();
+      await("d2 waits for the GPU", Duration.ofSeconds(10), () -> hub.plane.discovery().placement().queue().size() == 1);
+
+      hub.cluster.runtime("sim-01").exit(hub.server("d1").get().containerId(), 137); // killed on the node
+      hub.plane.hub().reconciler().removeOrphans(); // the culler's periodic pass
+      assertThat(hub.server("d1").get().state()).isEqualTo(ServerState.FAILED);
+      assertThat(hub.server("d1").get().failureReason()).isEqualTo("its container on sim-01 is no longer running");
+      await("d2 gets the GPU", Duration.ofSeconds(30), () -> hub.count(List.of("d2"), ServerState.RUNNING) == 1);
+      assertThat(hub.plane.discovery().placement().reservations()).extracting(Reservation::owner).containsExactly("server:d2");
+      checkDevices(hub);
+    }
+  }
+
   /**
    * Every GPU held at most once, in the reservations and in the containers the agents run, and each
    * container got exactly its reservation's devices. Returns device to user.

@@ -54,9 +54,9 @@ public final class ProfileParser {
 
   /** {@code placement_policy}: a policy name, or null / "" for the server's default. */
   private static String policy(JsonFields f, String current) {
-    if (!f.has("placement_policy")) return current;
     JsonNode v = f.raw("placement_policy");
-    if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) return null;
+    if (v == null) return current;
+    if (v.isNull() || (v.isTextual() && v.asText().isBlank())) return null;
     if (!v.isTextual()) throw new InvalidPayloadException("placement_policy", "must be a string: one of " + PlacementPolicy.names());
     try {
       return PlacementPolicy.fromWireName(v.asText()).wireName();

@@ -126,7 +126,11 @@ public final class Reconciler {
     return released;
   }
 
-  /** Removes server containers on live nodes that no active server owns; returns their names. */
+  /**
+   * Makes servers and nodes agree, node by node (nodes whose agent cannot be asked are skipped):
+   * removes server containers no active server owns, and ends RUNNING servers whose container no
+   * longer runs on their node (their reservation is released). Returns the orphan container names.
+   */
   public synchronized List<String> removeOrphans() {
     List<String> removed = new ArrayList<>();
     Map<String, ActiveServer> servers = spawner.servers();
@@ -140,7 +144,9 @@ public final class Reconciler {
         LOG.debug("cannot list containers on {}: {}", node.hostname(), e.getMessage());
         continue;
       }
+      java.util.Set<String> runningIds = new java.util.HashSet<>();
       for (NodeAgentClient.Container c : containers) {
+        if (c.running()) runningIds.add(c.id());
         String owner = c.labels().get(Spawner.USER_LABEL);
         if (owner != null && awaiting.containsKey(owner)) continue; // adopted once its node reports
         ActiveServer server = owner == null ? null : servers.get(owner);
@@ -149,6 +155,13 @@ public final class Reconciler {
         if (!owned) {
           agents.remove(agentUrl, c.id());
           removed.add(c.name());
+        }
+      }
+      for (ActiveServer server : servers.values()) {
+        ActiveServer.Snapshot s = server.snapshot();
+        if (s.state() == ServerState.RUNNING && node.hostname().equals(s.primaryHostname())
+            && s.containerId() != null && !runningIds.contains(s.containerId())) {
+          spawner.containerGone(s.user(), "its container on " + node.hostname() + " is no longer running");
         }
       }
     }

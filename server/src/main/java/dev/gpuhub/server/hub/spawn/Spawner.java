@@ -317,6 +317,17 @@ public final class Spawner implements AutoCloseable {
     return true;
   }
 
+  /**
+   * A RUNNING server whose container stopped without the hub asking: route, container and
+   * reservation go, the server is FAILED with {@code reason}. False when it was not RUNNING.
+   */
+  public boolean containerGone(String user, String reason) {
+    ActiveServer server = servers.get(user);
+    if (server == null || server.snapshot().state() != ServerState.RUNNING) return false;
+    fail(server, reason);
+    return true;
+  }
+
   private void releaseQuietly(String user) {
     try {
       placement().release(owner(user));
