@@ -67,6 +67,41 @@ abstract class DiscoveryFlowContract {
   }
 
   @Test
+  void selectionsHoldReservationsUntilReleasedSoTheNextOneGoesElsewhere() {
+    try (RunningServer s = start(Map.of())) {
+      // 16 cores / 64 GB each: one single-gpu (4 cores, 8 GB, 1 GPU) per GPU
+      assertThat(s.post("/register-node", Payloads.heartbeat("g-1", 10, 10, 1, 0)).statusCode()).isEqualTo(200);
+      assertThat(s.post("/register-node", Payloads.heartbeat("g-2", 50, 50, 1, 0)).statusCode()).isEqualTo(200);
+      String body = "{\"profile_id\":\"single-gpu\",\"user_id\":\"u\",\"algorithm\":\"best_fit\"}";
+      JsonNode first = json(s.post("/select-nodes", body));
+      JsonNode second = json(s.post("/select-nodes", body));
+      assertThat(first.get("primary_node").asText()).isEqualTo("g-1"); // best_fit: lowest load score first
+      assertThat(second.get("primary_node").asText()).as("the stale score still says g-1; its GPU is held").isEqualTo("g-2");
+      String owner = first.get("reservation").get("owner").asText();
+      JsonNode held = first.get("reservation").get("reservations").get(0);
+      assertThat(held.get("gpu_uuids").get(0).asText()).isEqualTo("GPU-g-1-0");
+      assertThat(held.get("state").asText()).isEqualTo("held");
+      HttpResponse<String> third = s.post("/select-nodes", body);
+      assertThat(third.statusCode()).isEqualTo(409);
+      assertThat(json(third).get("error").asText()).contains("g-1: 0 of 1 GPUs free; 1 needed (held by " + owner + ")");
+
+      JsonNode listed = json(s.get("/reservations"));
+      assertThat(listed.get("reservations")).hasSize(2);
+      assertThat(listed.get("nodes").findValuesAsText("held_by")).contains(owner);
+
+      HttpResponse<String> bind = s.post("/reservations/" + owner + "/bind", "{\"containers\":{\"g-1\":\"c-1\"}}");
+      assertThat(bind.statusCode()).as(bind.body()).isEqualTo(200);
+      assertThat(json(bind).get("reservations").get(0).get("state").asText()).isEqualTo("bound");
+      assertThat(s.post("/reservations/" + owner + "/bind", "{\"containers\":[1]}").statusCode()).isEqualTo(400);
+      assertThat(s.postWithoutToken("/reservations/" + owner + "/bind", "{}").statusCode()).isEqualTo(401);
+      assertThat(s.delete("/reservations/" + owner).statusCode()).isEqualTo(200);
+      assertThat(s.delete("/reservations/" + owner).statusCode()).isEqualTo(404);
+      assertThat(json(s.post("/select-nodes", body)).get("primary_node").asText()).isEqualTo("g-1");
+      assertThat(s.plane.stores().reservations().all()).hasSize(2); // durable: what the engine holds
+    }
+  }
+
+  @Test
   void selectionsPickDistinctNodesAndAreRecorded() {
     try (RunningServer s = start(Map.of())) {
       s.post("/register-node", Payloads.heartbeat("cpu-1", 5, 20, 0, 1));

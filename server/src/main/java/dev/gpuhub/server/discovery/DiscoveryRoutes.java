@@ -76,7 +76,7 @@ public final class DiscoveryRoutes {
   private void bindReservation(Context ctx) {
     guard.require(ctx);
     String owner = ctx.pathParam("owner");
-    var body = ctx.body().isBlank() ? MAPPER.createObjectNode() : JsonBodies.read(ctx);
+    var body = JsonBodies.readOrEmpty(ctx);
     java.util.Map<String, String> containers = new java.util.HashMap<>();
     var given = body.path("containers");
     if (!given.isMissingNode() && !given.isNull()) {
