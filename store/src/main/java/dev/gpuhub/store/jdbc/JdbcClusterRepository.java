@@ -33,6 +33,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
   private final SelectionTable selections;
   private final JdbcHubRepository hub;
   private final JdbcReservationJournal reservations;
+  private final JdbcServiceRepository services;
 
   private JdbcClusterRepository(HikariDataSource dataSource, SqlDialect dialect, String location,
       Clock clock) {
@@ -45,6 +46,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
     this.selections = new SelectionTable(jdbc, dialect, clock);
     this.hub = new JdbcHubRepository(dataSource, dialect, clock);
     this.reservations = new JdbcReservationJournal(jdbc, dialect);
+    this.services = new JdbcServiceRepository(jdbc, dialect);
   }
 
   /**
@@ -83,6 +85,11 @@ public final class JdbcClusterRepository implements ClusterRepository {
   /** The placement reservations (table {@code reservations}) in the same database, on the same pool. */
   public JdbcReservationJournal reservations() {
     return reservations;
+  }
+
+  /** The declared replicated services (table {@code services}) in the same database, on the same pool. */
+  public JdbcServiceRepository services() {
+    return services;
   }
 
   @Override
