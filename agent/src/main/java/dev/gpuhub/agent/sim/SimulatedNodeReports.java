@@ -94,7 +94,7 @@ public final class SimulatedNodeReports implements Supplier<NodeReport> {
       ContainerSummary asListed = new ContainerSummary("simulated", List.of(c.name()), c.image(), "running", c.labels());
       if (asListed.nameOrImageContains(ContainerCounter.JUPYTER_MARK)) jupyter++;
       if (asListed.nameOrImageContains(ContainerCounter.RAY_MARK)) ray++;
-      if (c.labels().containsKey(dev.gpuhub.agent.collect.ContainerCounts.MANAGED_LABEL)) managed++;
+      if (dev.gpuhub.agent.collect.ContainerCounts.isManaged(c.labels())) managed++;
     }
     List<GpuDevice> gpus = new ArrayList<>(spec.gpus());
     for (int i = 0; i < spec.gpus(); i++) {

@@ -22,6 +22,19 @@ class ContainerCounterTest {
   }
 
   @Test
+  void containersTheAgentStartedAreCountedAsManaged() {
+    FakeRuntime runtime = new FakeRuntime(java.util.List.of(
+        new dev.gpuhub.runtime.ContainerSummary("a", java.util.List.of("gpuhub-alice"), "img", "running",
+            java.util.Map.of("gpuhub.managed", "true", "gpuhub.user", "alice")),
+        new dev.gpuhub.runtime.ContainerSummary("b", java.util.List.of("svc-1"), "img", "running",
+            java.util.Map.of("gpuhub.managed", "true")),
+        new dev.gpuhub.runtime.ContainerSummary("c", java.util.List.of("mine"), "img", "running",
+            java.util.Map.of("gpuhub.user", "forged")),
+        container("postgres", "postgres:16")));
+    assertThat(new ContainerCounter(runtime).count()).isEqualTo(new ContainerCounts(4, 0, 0, 2));
+  }
+
+  @Test
   void noContainersIsZeros() {
     assertThat(new ContainerCounter(new FakeRuntime(List.of())).count()).isEqualTo(ContainerCounts.ZERO);
   }

@@ -99,7 +99,7 @@ class HubLifecycleIT {
 
     // A server container nobody owns (e.g. left by a crash during a spawn) is removed.
     hub.dockerd.docker("run", "-d", "--network", "host", "--name", "gpuhub-ghost", "--label", "gpuhub.managed=true",
-        "--label", "gpuhub.user=ghost", hub.image, "sleep", "600");
+        "--label", "gpuhub.user=ghost", "--label", "gpuhub.kind=server", hub.image, "sleep", "600");
     long orphanDeadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (hub.serverContainers().contains("gpuhub-ghost") && System.nanoTime() < orphanDeadline) HubFixture.sleep(300);
     assertThat(hub.serverContainers()).containsExactly("gpuhub-keeper");

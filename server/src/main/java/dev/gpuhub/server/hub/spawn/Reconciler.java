@@ -139,7 +139,8 @@ public final class Reconciler {
       String agentUrl = dev.gpuhub.server.hub.proxy.ProxyRoute.origin("http", node.ip(), node.agentPort());
       List<NodeAgentClient.Container> containers;
       try {
-        containers = agents.list(agentUrl, Spawner.USER_LABEL);
+        containers = agents.list(agentUrl, Spawner.KIND_LABEL).stream() // servers only: jobs and services reconcile theirs
+            .filter(c -> Spawner.KIND_SERVER.equals(c.labels().get(Spawner.KIND_LABEL))).toList();
       } catch (NodeAgentClient.AgentCallException e) {
         LOG.debug("cannot list containers on {}: {}", node.hostname(), e.getMessage());
         continue;

@@ -44,6 +44,9 @@ public final class Spawner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
   /** Label carrying the owner on every server container. */
   public static final String USER_LABEL = "gpuhub.user";
+  /** Label naming what a gpuhub container is; users' servers carry {@value #KIND_SERVER}. */
+  public static final String KIND_LABEL = "gpuhub.kind";
+  public static final String KIND_SERVER = "server";
   private static final Duration PROBE_EVERY = Duration.ofMillis(500);
 
   /**
@@ -259,7 +262,7 @@ public final class Spawner implements AutoCloseable {
     env.put("GPUHUB_USER", s.user());
     env.put("GPUHUB_PORT", Integer.toString(s.port()));
     env.put("JUPYTERHUB_USER", s.user());
-    Map<String, String> labels = Map.of(USER_LABEL, s.user(), "gpuhub.profile", profile.name(),
+    Map<String, String> labels = Map.of(USER_LABEL, s.user(), KIND_LABEL, KIND_SERVER, "gpuhub.profile", profile.name(),
         "gpuhub.reservation", owner(s.user()));
     return new NodeAgentClient.Spec(containerName(s.user()), s.image(),
         config.commandFor(primary.ip(), s.port(), s.user(), s.token()), env, labels,
