@@ -54,7 +54,7 @@ final class NodeChooser {
       if (why.isPresent()) rejected.put(a.hostname(), why.get());
       else eligible.add(a);
     }
-    if (request.gpusPerNode() == 0) { // CPU-only work keeps off free GPUs while CPU-only nodes have room
+    if (request.gpusPerNode() == 0 && !request.preferredOnly()) { // CPU-only work keeps off free GPUs while CPU-only nodes have room
       List<NodeAllocation> withoutFreeGpu = eligible.stream().filter(a -> a.freeGpus().isEmpty()).toList();
       if (withoutFreeGpu.size() >= request.count() && withoutFreeGpu.size() < eligible.size()) {
         for (NodeAllocation a : eligible) {
@@ -75,6 +75,13 @@ final class NodeChooser {
     }
     List<NodeAllocation> preferred = preferred(request, eligible);
     if (preferred != null) return new Choice(preferred, rejected, selector.roundRobinCounter(), null);
+    if (request.preferredOnly()) {
+      Map<String, String> theirs = new TreeMap<>();
+      for (String h : request.preferredNodes()) theirs.put(h, rejected.getOrDefault(h, "not reporting"));
+      return new Choice(null, rejected, selector.roundRobinCounter(), (request.profileName() == null ? "request" : request.profileName())
+          + " must go on " + String.join(", ", request.preferredNodes()) + ", which have no room: "
+          + theirs.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(java.util.stream.Collectors.joining("; ")));
+    }
     if (request.policy().seedAlgorithm() != null) {
       Map<String, NodeAllocation> byHost = new HashMap<>();
       List<NodeReport> reports = new ArrayList<>(eligible.size());

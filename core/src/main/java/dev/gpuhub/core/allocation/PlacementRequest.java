@@ -20,11 +20,18 @@ import java.util.Objects;
  * @param thresholds     reported-usage limits a node must be under
  * @param policy         how to choose among nodes with room
  * @param preferredNodes nodes to use, primary first, when exactly {@code count} are given and all
- *                       have room; otherwise ignored
+ *                       have room; otherwise ignored (unless {@code preferredOnly})
+ * @param preferredOnly  place on exactly {@code preferredNodes} or not at all (a planner decided them)
  */
 public record PlacementRequest(String owner, String profileName, double cpu, double memoryGb, int gpusPerNode,
                                int count, Thresholds thresholds, PlacementPolicy policy,
-                               List<String> preferredNodes) {
+                               List<String> preferredNodes, boolean preferredOnly) {
+
+  /** A request whose preferred nodes are only a preference. */
+  public PlacementRequest(String owner, String profileName, double cpu, double memoryGb, int gpusPerNode, int count,
+                          Thresholds thresholds, PlacementPolicy policy, List<String> preferredNodes) {
+    this(owner, profileName, cpu, memoryGb, gpusPerNode, count, thresholds, policy, preferredNodes, false);
+  }
 
   public PlacementRequest {
     Objects.requireNonNull(owner, "owner");
@@ -35,6 +42,10 @@ public record PlacementRequest(String owner, String profileName, double cpu, dou
       throw new IllegalArgumentException("cpu, memory and GPUs per node must be >= 0");
     }
     preferredNodes = preferredNodes == null ? List.of() : List.copyOf(preferredNodes);
+    if (preferredOnly && preferredNodes.size() != count) {
+      throw new IllegalArgumentException("placing on exactly the preferred nodes needs " + count + " of them, got "
+          + preferredNodes.size());
+    }
   }
 
   /**

@@ -178,6 +178,23 @@ class PlacementEngineTest {
   }
 
   @Test
+  void aPlannerCanDemandExactNodesAndIsRefusedWhenTheyAreFull() {
+    TestCluster c = new TestCluster().node("a", 4, 4, 0, 10).node("b", 4, 4, 1, 10);
+    PlacementEngine engine = c.engine();
+    PlacementRequest onB = new PlacementRequest("svc:x:1", "x", 2, 2, 0, 1, new Thresholds(100, 100, null),
+        PlacementPolicy.SPREAD, List.of("b"), true);
+    assertThat(engine.placeNow(onB).hostnames()).containsExactly("b"); // even though b has a free GPU
+    engine.placeNow(new PlacementRequest("svc:x:2", "x", 2, 2, 0, 1, new Thresholds(100, 100, null),
+        PlacementPolicy.SPREAD, List.of("b"), true));
+    assertThatThrownBy(() -> engine.placeNow(new PlacementRequest("svc:x:3", "x", 2, 2, 0, 1,
+        new Thresholds(100, 100, null), PlacementPolicy.SPREAD, List.of("b"), true)))
+        .isInstanceOf(NotEnoughNodesException.class)
+        .hasMessage("x must go on b, which have no room: b: 0 of 4 cores unreserved; 2 needed");
+    assertThatThrownBy(() -> new PlacementRequest("o", "x", 1, 1, 0, 2, new Thresholds(100, 100, null),
+        PlacementPolicy.SPREAD, List.of("b"), true)).hasMessageContaining("needs 2 of them, got 1");
+  }
+
+  @Test
   void requestsThatCanNeverFitFailAtOnceWithTheReason() {
     TestCluster c = new TestCluster().node("small", 2, 4, 0, 10);
     PlacementEngine engine = c.engine();
