@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param attainedService    GPU-seconds it has received so far (Tiresias' 2D attained service)
  * @param restarts           how many times it was re-allocated so far
  * @param current            its allocation now: the node index of each replica, empty when paused
- * @param speedup            speedup over one GPU by (nodes, replicas); null when unknown (not profiled yet)
+ * @param speedup            speedup over one GPU by (nodes, replicas); null when unknown (not profiled yet).
+ *                           It must already reflect {@code metric}: throughput-only for {@link Metric#SPEED}
  * @param remaining          oracle remaining time by replicas (Optimus); null when unknown
  * @param metric             its metric option
  */
