@@ -85,7 +85,7 @@ public final class ControlPlane implements AutoCloseable {
       plane.ticker = new dev.gpuhub.server.ops.PlacementTicker(plane.discovery.placement(), config.placement().tickInterval());
       if (config.hubPort() >= 0) {
         plane.hub = new Hub(config.bindHost(), config.hubPort(), config.hubAuth(), config.spawner(), config.agentToken(),
-            stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15));
+            stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15), config.jobs());
       }
       LOG.atInfo().addKeyValue("url", plane.discoveryUrl()).addKeyValue("stores", storeConfig.describe())
           .log("discovery API listening");

@@ -5,6 +5,7 @@ import dev.gpuhub.core.placement.ScoringConfig;
 import dev.gpuhub.core.placement.SelectionAlgorithm;
 import dev.gpuhub.server.discovery.PlacementConfig;
 import dev.gpuhub.server.hub.auth.HubAuthConfig;
+import dev.gpuhub.server.hub.jobs.JobsConfig;
 import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import dev.gpuhub.wire.AgentAuth;
 import java.time.Duration;
@@ -32,6 +33,8 @@ import java.util.Map;
  *                         this many ms unless the node's description changed; 0 writes every one
  *                         ({@code GPUHUB_METRICS_RESOLUTION_MS})
  * @param placement        reservations, overcommit, queue wait, default policy ({@code GPUHUB_CPU_OVERCOMMIT}, ...)
+ * @param jobs             training jobs: scheduling interval, per-replica reservation, report URL
+ *                         ({@code GPUHUB_JOB_INTERVAL_SECONDS}, ...)
  */
 public record ServerConfig(
     String bindHost,
@@ -47,7 +50,8 @@ public record ServerConfig(
     int metricsResolutionMillis,
     HubAuthConfig hubAuth,
     SpawnerConfig spawner,
-    PlacementConfig placement) {
+    PlacementConfig placement,
+    JobsConfig jobs) {
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
@@ -94,6 +98,7 @@ public record ServerConfig(
         r.integer("GPUHUB_METRICS_RESOLUTION_MS", DEFAULT_METRICS_RESOLUTION_MS, 0, 3_600_000),
         HubAuthConfig.fromEnv(env),
         SpawnerConfig.fromEnv(env),
-        PlacementConfig.fromEnv(env));
+        PlacementConfig.fromEnv(env),
+        JobsConfig.fromEnv(env));
   }
 }

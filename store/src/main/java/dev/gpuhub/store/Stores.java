@@ -15,15 +15,17 @@ import java.util.Objects;
  *                   {@code repository}; closed with it
  * @param reservations durable placement reservations in the same database as {@code repository};
  *                   closed with it
+ * @param jobs       durable training jobs in the same database as {@code repository}; closed with it
  */
 public record Stores(ClusterRepository repository, NodeLiveState live, HubRepository hub,
-                     ReservationJournal reservations) implements AutoCloseable {
+                     ReservationJournal reservations, JobRepository jobs) implements AutoCloseable {
 
   public Stores {
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(live, "live");
     Objects.requireNonNull(hub, "hub");
     Objects.requireNonNull(reservations, "reservations");
+    Objects.requireNonNull(jobs, "jobs");
   }
 
   /**
@@ -44,7 +46,7 @@ public record Stores(ClusterRepository repository, NodeLiveState live, HubReposi
         case REDIS -> RedisNodeLiveState.connect(config.redisHost(), config.redisPort(),
             config.redisPassword(), config.redisExpireSeconds());
       };
-      return new Stores(repository, live, repository.hub(), repository.reservations());
+      return new Stores(repository, live, repository.hub(), repository.reservations(), repository.jobs());
     } catch (RuntimeException e) {
       repository.close();
       throw e;

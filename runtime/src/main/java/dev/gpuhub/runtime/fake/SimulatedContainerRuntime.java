@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +48,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>By default every image counts as present; give images to the constructor to keep the real
  * runtimes' "image not found" behaviour (the runtime contract tests do).
+ *
+ * <p>{@link Listener}s hear every container start and end, so a test harness can run something real
+ * in a container's place (e.g. the reference trainer as a local process) and end it with the
+ * container. A listener that ends such a process by itself calls {@link #exit} with its exit code.
  */
 public final class SimulatedContainerRuntime implements ContainerRuntime {
   /** The environment variable carrying the port the server of a container listens on. */
@@ -56,6 +61,7 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
   /** Threads of the default shared responder executor. */
   public static final int SHARED_THREADS = 4;
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SimulatedContainerRuntime.class);
   private static final byte[] BODY = RESPONSE_BODY.getBytes(StandardCharsets.UTF_8);
   private static final int BACKLOG = 16;
 
@@ -65,9 +71,31 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
   /** Container id to its responder. */
   private final Map<String, Responder> responders = new ConcurrentHashMap<>();
   private final Object lifecycle = new Object();
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  /** Containers whose start listeners heard and whose end they have not heard yet. */
+  private final Set<String> heard = ConcurrentHashMap.newKeySet();
+  /** Orders the notifications of one container: its start is always heard before its end. */
+  private final Object notifications = new Object();
   private volatile boolean closed;
 
   private record Responder(int port, HttpServer server) {}
+
+  /**
+   * Hears the containers of this runtime start and end. Called on the thread that started,
+   * stopped, exited or removed the container, after the runtime's state changed and outside its
+   * lock (a listener may call back into the runtime, e.g. {@link #exit}). A listener that throws is
+   * logged and does not affect the runtime or the other listeners.
+   */
+  public interface Listener {
+    /** Container {@code id} was started with {@code spec} and runs now. */
+    void started(String id, ContainerSpec spec);
+
+    /**
+     * Container {@code id} no longer runs: stopped, exited ({@link #exit}), removed, or the
+     * runtime closed. Called once per start, and only after {@link #started}.
+     */
+    void ended(String id);
+  }
 
   /** A node at {@code bindAddress} (an IP literal of this host) that has every image. */
   public SimulatedContainerRuntime(String bindAddress) {
@@ -118,13 +146,20 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
     return ports;
   }
 
+  /** Adds a listener of container starts and ends (see {@link Listener}). */
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
   /** The container's command ends by itself with {@code exitCode}; its responder stops answering. */
   public void exit(String idOrName, int exitCode) {
+    Optional<ContainerInfo> info;
     synchronized (lifecycle) {
-      Optional<ContainerInfo> info = containers.inspect(idOrName);
+      info = containers.inspect(idOrName);
       containers.exit(idOrName, exitCode);
       info.ifPresent(i -> closeResponder(i.id()));
     }
+    info.ifPresent(i -> ended(i.id()));
   }
 
   /** Sets what {@link #logsTail} returns for the container. */
@@ -151,18 +186,28 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
   @Override
   public String start(ContainerSpec spec) {
     Integer port = portOf(spec);
+    String id;
     synchronized (lifecycle) {
       if (closed) throw new IllegalStateException("this simulated runtime was closed");
-      String id = containers.start(spec);
-      if (port == null) return id;
-      try {
-        responders.put(id, new Responder(port, listen(spec, port)));
-      } catch (RuntimeException e) {
-        containers.remove(id);
-        throw e;
+      id = containers.start(spec);
+      if (port != null) {
+        try {
+          responders.put(id, new Responder(port, listen(spec, port)));
+        } catch (RuntimeException e) {
+          containers.remove(id);
+          throw e;
+        }
       }
-      return id;
     }
+    if (!listeners.isEmpty()) {
+      synchronized (notifications) {
+        // A container stopped or removed meanwhile is not heard of at all.
+        if (containers.inspect(id).map(ContainerInfo::running).orElse(false) && heard.add(id)) {
+          for (Listener l : listeners) notify(() -> l.started(id, spec));
+        }
+      }
+    }
+    return id;
   }
 
   @Override
@@ -173,21 +218,26 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
   @Override
   public void stop(String idOrName, Duration grace) {
     ContainerRuntime.requireValidGrace(grace);
+    Optional<ContainerInfo> info;
     synchronized (lifecycle) {
-      Optional<ContainerInfo> info = containers.inspect(idOrName);
+      info = containers.inspect(idOrName);
       containers.stop(idOrName, grace);
       info.ifPresent(i -> closeResponder(i.id()));
     }
+    info.ifPresent(i -> ended(i.id()));
   }
 
   @Override
   public boolean remove(String idOrName) {
+    Optional<ContainerInfo> info;
+    boolean removed;
     synchronized (lifecycle) {
-      Optional<ContainerInfo> info = containers.inspect(idOrName);
-      boolean removed = containers.remove(idOrName);
+      info = containers.inspect(idOrName);
+      removed = containers.remove(idOrName);
       info.ifPresent(i -> closeResponder(i.id()));
-      return removed;
     }
+    info.ifPresent(i -> ended(i.id()));
+    return removed;
   }
 
   @Override
@@ -205,12 +255,28 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
     return "simulated container runtime at " + bindAddress + " (containers are recorded, not run)";
   }
 
-  /** Closes every responder (containers stay recorded); idempotent. */
+  /** Closes every responder (containers stay recorded) and tells listeners every container ended; idempotent. */
   @Override
   public void close() {
     synchronized (lifecycle) {
       closed = true;
       for (String id : List.copyOf(responders.keySet())) closeResponder(id);
+    }
+    for (String id : List.copyOf(heard)) ended(id);
+  }
+
+  private void ended(String id) {
+    synchronized (notifications) {
+      if (!heard.remove(id)) return;
+      for (Listener l : listeners) notify(() -> l.ended(id));
+    }
+  }
+
+  private static void notify(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("a container listener failed", e);
     }
   }
 

@@ -58,6 +58,73 @@ class SimulatedContainerRuntimeTest extends ContainerRuntimeContract {
     return id;
   }
 
+  /** Records what a listener hears, in order. */
+  private static final class Recorder implements SimulatedContainerRuntime.Listener {
+    final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void started(String id, ContainerSpec spec) {
+      events.add("started " + spec.name() + " " + spec.env().getOrDefault("RANK", "-"));
+    }
+
+    @Override
+    public void ended(String id) {
+      events.add("ended " + runtimeName(id));
+    }
+
+    String runtimeName(String id) {
+      return id.substring(0, 6);
+    }
+  }
+
+  @Test
+  void listenersHearEachStartOnceAndItsEndOnceWhetherStoppedExitedRemovedOrClosed() {
+    Recorder heard = new Recorder();
+    runtime.addListener(heard);
+    String stopped = runtime.start(ContainerSpec.of(uniqueName("a"), IMAGE, List.of()).withEnv(Map.of("RANK", "0")));
+    String exited = runtime.start(ContainerSpec.of(uniqueName("b"), IMAGE, List.of()));
+    String removed = runtime.start(ContainerSpec.of(uniqueName("c"), IMAGE, List.of()));
+    String open = runtime.start(ContainerSpec.of(uniqueName("d"), IMAGE, List.of()));
+    assertThat(heard.events).hasSize(4).allMatch(e -> e.startsWith("started "));
+    assertThat(heard.events.get(0)).endsWith(" 0");
+
+    runtime.stop(stopped, Duration.ofSeconds(1));
+    runtime.remove(stopped); // already ended: not heard again
+    runtime.exit(exited, 0);
+    runtime.remove(removed);
+    runtime.remove(removed);
+    runtime.close();
+    runtime.close();
+
+    assertThat(heard.events.subList(4, heard.events.size())).containsExactly("ended " + heard.runtimeName(stopped),
+        "ended " + heard.runtimeName(exited), "ended " + heard.runtimeName(removed), "ended " + heard.runtimeName(open));
+  }
+
+  @Test
+  void aListenerMayEndItsContainerFromAnotherThreadAndAFailingListenerChangesNothing() throws Exception {
+    runtime.addListener(new SimulatedContainerRuntime.Listener() {
+      @Override
+      public void started(String id, ContainerSpec spec) {
+        throw new IllegalStateException("broken listener");
+      }
+
+      @Override
+      public void ended(String id) {
+        throw new IllegalStateException("broken listener");
+      }
+    });
+    Recorder heard = new Recorder();
+    runtime.addListener(heard);
+    String id = runtime.start(ContainerSpec.of(uniqueName("e"), IMAGE, List.of()));
+    Thread process = new Thread(() -> runtime.exit(id, 3)); // as a harness does when its stand-in process exits
+    process.start();
+    process.join(5000);
+
+    assertThat(runtime.inspect(id).orElseThrow().exitCode()).isEqualTo(3);
+    assertThat(heard.events).containsExactly("started " + runtime.specOf(id).orElseThrow().name() + " -",
+        "ended " + heard.runtimeName(id));
+  }
+
   @Test
   void aContainerWithGpuhubPortAnswers200OnThatPortUntilRemoved() {
     int port = freePort();

@@ -4,6 +4,8 @@ import dev.gpuhub.server.discovery.DiscoveryService;
 import dev.gpuhub.server.hub.auth.AuthRoutes;
 import dev.gpuhub.server.hub.auth.HubAuth;
 import dev.gpuhub.server.hub.auth.HubAuthConfig;
+import dev.gpuhub.server.hub.jobs.Jobs;
+import dev.gpuhub.server.hub.jobs.JobsConfig;
 import dev.gpuhub.server.hub.proxy.RouteTable;
 import dev.gpuhub.server.hub.proxy.UserServerProxyServlet;
 import dev.gpuhub.server.hub.spawn.HubServerLedger;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hub on HUB_PORT (SPEC §4): JupyterHub's pages and REST API, the spawner, the proxy for
- * {@code /user/<name>/}, the idle culler and restart reconciliation. Started and closed together.
+ * {@code /user/<name>/}, the idle culler and restart reconciliation, and training jobs (SPEC §5:
+ * API, page and scheduler). Started and closed together.
  */
 public final class Hub implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
@@ -38,6 +41,7 @@ public final class Hub implements AutoCloseable {
   private final Reconciler reconciler;
   private final RouteTable routes;
   private final HubAuth auth;
+  private final Jobs jobs;
   private final String bindHost;
   private final ScheduledExecutorService adoption = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "hub-adoption");
@@ -48,10 +52,11 @@ public final class Hub implements AutoCloseable {
   /**
    * Builds and starts the hub.
    *
-   * @param adoptionPatience how long recorded servers wait for their node to report after a restart
+   * @param adoptionPatience how long recorded servers (and running jobs) wait for their node to report
+   *                         after a restart
    */
   public Hub(String bindHost, int port, HubAuthConfig authConfig, SpawnerConfig spawnerConfig, String agentToken,
-             Stores stores, DiscoveryService discovery, Duration adoptionPatience) {
+             Stores stores, DiscoveryService discovery, Duration adoptionPatience, JobsConfig jobsConfig) {
     Clock clock = Clock.systemUTC();
     this.bindHost = bindHost;
     this.routes = new RouteTable(clock);
@@ -61,8 +66,13 @@ public final class Hub implements AutoCloseable {
     this.spawner = new Spawner(spawnerConfig, discovery, agents, routes, ledger, clock);
     this.reconciler = new Reconciler(spawner, ledger, discovery, agents, clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
+    this.jobs = new Jobs(jobsConfig, stores.jobs(), discovery.placement(), agents, discovery::liveNodes, this::url,
+        clock, adoptionPatience);
     if (authConfig.logoutStopsServer()) auth.onLogout(u -> spawner.stop(u.name(), "logged out"));
-    auth.onDelete(u -> spawner.stop(u.name(), "user deleted"));
+    auth.onDelete(u -> {
+      spawner.stop(u.name(), "user deleted");
+      jobs.cancelAllOf(u.name(), "user deleted");
+    });
     HubAuthIdentity identity = new HubAuthIdentity(auth);
     UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity);
     AuthRoutes authRoutes = new AuthRoutes(auth);
@@ -78,12 +88,14 @@ public final class Hub implements AutoCloseable {
       authRoutes.install(c);
       spawnRoutes.install(c);
       pages.install(c);
+      jobs.install(c, identity);
       c.routes.get("/", ctx -> ctx.redirect("/hub/"));
     });
     reconciler.loadRecorded(adoptionPatience);
     app.start();
     adoption.scheduleWithFixedDelay(this::adoptPass, 0, 1, TimeUnit.SECONDS);
     culler.start(spawnerConfig.cullInterval());
+    jobs.start();
     LOG.atInfo().addKeyValue("url", url()).log("hub listening");
   }
 
@@ -124,9 +136,15 @@ public final class Hub implements AutoCloseable {
     return auth;
   }
 
+  /** Training jobs: scheduler, API, page. */
+  public Jobs jobs() {
+    return jobs;
+  }
+
   @Override
   public void close() {
     adoption.shutdownNow();
+    jobs.close();
     culler.close();
     app.stop();
     spawner.close();

@@ -33,6 +33,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
   private final SelectionTable selections;
   private final JdbcHubRepository hub;
   private final JdbcReservationJournal reservations;
+  private final JdbcJobRepository jobs;
   private final JdbcServiceRepository services;
 
   private JdbcClusterRepository(HikariDataSource dataSource, SqlDialect dialect, String location,
@@ -46,6 +47,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
     this.selections = new SelectionTable(jdbc, dialect, clock);
     this.hub = new JdbcHubRepository(dataSource, dialect, clock);
     this.reservations = new JdbcReservationJournal(jdbc, dialect);
+    this.jobs = new JdbcJobRepository(jdbc, dialect);
     this.services = new JdbcServiceRepository(jdbc, dialect);
   }
 
@@ -85,6 +87,11 @@ public final class JdbcClusterRepository implements ClusterRepository {
   /** The placement reservations (table {@code reservations}) in the same database, on the same pool. */
   public JdbcReservationJournal reservations() {
     return reservations;
+  }
+
+  /** The training jobs (table {@code training_jobs}) in the same database, on the same pool. */
+  public JdbcJobRepository jobs() {
+    return jobs;
   }
 
   /** The declared replicated services (table {@code services}) in the same database, on the same pool. */

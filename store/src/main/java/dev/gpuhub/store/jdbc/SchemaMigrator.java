@@ -8,7 +8,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Brings a database to the current schema with Flyway: the SQL migrations under
- * {@link #LOCATION} (V1 schema, V3 hub tables, V4 reservations and profile placement policy;
+ * {@link #LOCATION} (V1 schema, V3 hub tables, V4 reservations and profile placement policy, V5 training jobs;
  * accepted by H2 and PostgreSQL alike) plus
  * {@link DefaultProfilesMigration} (V2).
  * Each migration runs once per database, so a default profile an admin deleted stays deleted.

@@ -18,10 +18,13 @@ import org.slf4j.LoggerFactory;
  * Makes the hub's view and the nodes agree. After a restart: a server recorded as running whose
  * container still runs is adopted (route restored) as soon as its node reports; one whose container
  * is gone, or whose node does not report in time, is marked stopped. At any time: a gpuhub server container on a live node that no active server
- * owns is an orphan and is removed.
+ * owns is an orphan and is removed (training job containers, label {@code gpuhub.job}, are left to
+ * the job scheduler).
  */
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+  /** Label of training job containers, which carry {@link Spawner#USER_LABEL} too but are not servers. */
+  static final String JOB_LABEL = "gpuhub.job";
 
   /** What a start-up reconciliation did. */
   public record Result(List<String> adopted, List<String> ended) {}
@@ -147,6 +150,7 @@ public final class Reconciler {
       }
       java.util.Set<String> runningIds = new java.util.HashSet<>();
       for (NodeAgentClient.Container c : containers) {
+        if (c.labels().containsKey(JOB_LABEL)) continue; // a training job's replica: the job scheduler's to manage
         if (c.running()) runningIds.add(c.id());
         String owner = c.labels().get(Spawner.USER_LABEL);
         if (owner != null && awaiting.containsKey(owner)) continue; // adopted once its node reports

@@ -12,7 +12,7 @@ public final class Html {
   /** A whole page: title, navigation for {@code user} (null when anonymous), body. */
   public static String page(String title, String user, boolean admin, String body) {
     String nav = user == null ? "<a href=\"/hub/login\">Log in</a>"
-        : "<a href=\"/hub/home\">Home</a> <a href=\"/hub/spawn\">Start a server</a>"
+        : "<a href=\"/hub/home\">Home</a> <a href=\"/hub/spawn\">Start a server</a> <a href=\"/hub/jobs\">Jobs</a>"
             + (admin ? " <a href=\"/hub/admin\">Admin</a>" : "")
             + " <span class=\"who\">" + esc(user) + "</span> <a href=\"/hub/logout\">Log out</a>";
     return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + " - gpuhub</title>"

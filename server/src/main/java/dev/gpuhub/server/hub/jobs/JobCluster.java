@@ -1,0 +1,111 @@
+package dev.gpuhub.server.hub.jobs;
+
+import dev.gpuhub.core.allocation.NodeAllocation;
+import dev.gpuhub.core.goodput.policy.ClusterShape;
+import dev.gpuhub.store.JobReplica;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The GPU nodes training jobs may use in one scheduling round, as a {@link ClusterShape} plus the
+ * hostname behind each node index the policy speaks of.
+ *
+ * <p>A GPU is usable by jobs when no one holds it or a job holds it (jobs' GPUs are re-allocated
+ * every round; a notebook's or a {@code /select-nodes} holder's are not). Policies assume equal
+ * nodes, so the shape is {@code t} GPUs on each node with at least {@code t} usable, where
+ * {@code t} maximises the total {@code t × nodes} (ties: the larger {@code t}, fewer and fuller
+ * nodes); nodes with fewer are left out this round. It is conservative: the policy never places
+ * more replicas on a node than it can hold.
+ *
+ * @param hostnames node index to hostname, sorted by hostname
+ * @param shape     what the policy sees
+ */
+record JobCluster(List<String> hostnames, ClusterShape shape) {
+
+  JobCluster {
+    hostnames = List.copyOf(hostnames);
+  }
+
+  /**
+   * The cluster of the live nodes with a node API among {@code nodes}.
+   *
+   * @param nodes every live node's capacity against its reservations
+   */
+  static JobCluster of(List<NodeAllocation> nodes) {
+    Map<String, Integer> usable = new HashMap<>();
+    for (NodeAllocation a : nodes) {
+      if (a.report().agentPort() == null || !a.report().isActive()) continue;
+      int n = 0;
+      for (String holder : a.gpuHolders().values()) {
+        if (holder == null || JobPlacement.isJobOwner(holder)) n++;
+      }
+      if (n > 0) usable.put(a.hostname(), n);
+    }
+    int bestT = 1;
+    int bestTotal = 0;
+    for (int t : new java.util.TreeSet<>(usable.values())) {
+      int count = (int) usable.values().stream().filter(u -> u >= t).count();
+      if (t * count >= bestTotal) {
+        bestTotal = t * count;
+        bestT = t;
+      }
+    }
+    int t = bestT;
+    List<String> hosts = new ArrayList<>();
+    usable.forEach((h, u) -> {
+      if (u >= t) hosts.add(h);
+    });
+    Collections.sort(hosts);
+    return new JobCluster(hosts, new ClusterShape(hosts.size(), t));
+  }
+
+  /**
+   * The hostname of each replica of a policy allocation, by rank: node indices ascending, so a
+   * job's replicas on one node have consecutive ranks and rank 0 is on the lowest index.
+   *
+   * @throws IllegalStateException for an index outside the cluster or more replicas on a node than it has
+   */
+  List<String> hostsFor(List<Integer> nodeIndices) {
+    if (nodeIndices == null || nodeIndices.isEmpty()) return List.of();
+    List<Integer> sorted = new ArrayList<>(nodeIndices);
+    Collections.sort(sorted);
+    List<String> out = new ArrayList<>(sorted.size());
+    Map<Integer, Integer> perNode = new HashMap<>();
+    for (int i : sorted) {
+      if (i < 0 || i >= hostnames.size()) {
+        throw new IllegalStateException("the policy placed a replica on node " + i + " of " + hostnames.size());
+      }
+      if (perNode.merge(i, 1, Integer::sum) > shape.gpusPerNode()) {
+        throw new IllegalStateException("the policy placed more than " + shape.gpusPerNode() + " replicas on node " + i);
+      }
+      out.add(hostnames.get(i));
+    }
+    return out;
+  }
+
+  /**
+   * The node indices of a job's current replicas, or empty when it has none or one of its nodes is
+   * not in this round's cluster (it has to move anyway).
+   */
+  List<Integer> indicesOf(List<JobReplica> replicas) {
+    List<Integer> out = new ArrayList<>(replicas.size());
+    for (JobReplica r : replicas) {
+      int i = hostnames.indexOf(r.hostname());
+      if (i < 0) return List.of();
+      out.add(i);
+    }
+    return out;
+  }
+
+  /** Whether two allocations put the same number of replicas on the same nodes (ranks aside). */
+  static boolean sameNodes(List<String> a, List<String> b) {
+    List<String> x = new ArrayList<>(a);
+    List<String> y = new ArrayList<>(b);
+    Collections.sort(x);
+    Collections.sort(y);
+    return x.equals(y);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.gpuhub.server.hub.jobs;
+
+import dev.gpuhub.core.config.EnvReader;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Training job settings, validated at start.
+ *
+ * @param interval        how often the scheduler re-allocates ({@code GPUHUB_JOB_INTERVAL_SECONDS})
+ * @param replicaCpu      cores reserved per replica ({@code GPUHUB_JOB_REPLICA_CPU})
+ * @param replicaMemoryGb GB of memory reserved per replica ({@code GPUHUB_JOB_REPLICA_MEMORY_GB})
+ * @param hubUrl          base URL job containers reach the hub at, for their reports
+ *                        ({@code GPUHUB_HUB_URL}); null = the hub's own address
+ * @param checkpointRoot  directory under which each job gets {@code job-<id>} as GPUHUB_CHECKPOINT_DIR
+ *                        ({@code GPUHUB_JOB_CHECKPOINT_ROOT}); shared storage on real clusters
+ * @param masterPortBase  MASTER_PORT of job {@code id} is this + id mod 1000
+ *                        ({@code GPUHUB_JOB_MASTER_PORT_BASE})
+ * @param restartDelaySeconds what the policy assumes a restart costs a job, in seconds; it moves a
+ *                        running job only when the gain outweighs that ({@code GPUHUB_JOB_RESTART_DELAY_SECONDS};
+ *                        0 = restarts cost nothing)
+ */
+public record JobsConfig(Duration interval, double replicaCpu, double replicaMemoryGb, String hubUrl,
+                         String checkpointRoot, int masterPortBase, double restartDelaySeconds) {
+
+  /** Seed 002's scheduling interval: 60 s. */
+  public static final int DEFAULT_INTERVAL_SECONDS = 60;
+  /** One core per replica: the trainer feeds its GPU. */
+  public static final double DEFAULT_REPLICA_CPU = 1;
+  /** 2 GB per replica. */
+  public static final double DEFAULT_REPLICA_MEMORY_GB = 2;
+  /** Where checkpoints go unless configured. */
+  public static final String DEFAULT_CHECKPOINT_ROOT = "/tmp/gpuhub-checkpoints";
+  /** PyTorch's customary rendezvous port. */
+  public static final int DEFAULT_MASTER_PORT_BASE = 29500;
+  /** The Pollux artifact's restart cost: 30 s. */
+  public static final double DEFAULT_RESTART_DELAY_SECONDS = 30;
+
+  public JobsConfig {
+    if (interval == null || interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("GPUHUB_JOB_INTERVAL_SECONDS must be positive");
+    }
+    if (hubUrl != null) {
+      URI u = URI.create(hubUrl);
+      if (u.getScheme() == null || u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+        throw new IllegalArgumentException("GPUHUB_HUB_URL must be an http(s) URL such as http://hub.lab:18000, was '"
+            + hubUrl + "'");
+      }
+      hubUrl = hubUrl.endsWith("/") ? hubUrl.substring(0, hubUrl.length() - 1) : hubUrl;
+    }
+  }
+
+  public static JobsConfig defaults() {
+    return fromEnv(Map.of());
+  }
+
+  /** @throws IllegalArgumentException naming the variable that is invalid */
+  public static JobsConfig fromEnv(Map<String, String> env) {
+    EnvReader r = new EnvReader(env);
+    try {
+      return new JobsConfig(
+          Duration.ofSeconds(r.integer("GPUHUB_JOB_INTERVAL_SECONDS", DEFAULT_INTERVAL_SECONDS, 1, 86_400)),
+          r.decimal("GPUHUB_JOB_REPLICA_CPU", DEFAULT_REPLICA_CPU, 0, 1024),
+          r.decimal("GPUHUB_JOB_REPLICA_MEMORY_GB", DEFAULT_REPLICA_MEMORY_GB, 0, 65_536),
+          r.raw("GPUHUB_HUB_URL"),
+          r.string("GPUHUB_JOB_CHECKPOINT_ROOT", DEFAULT_CHECKPOINT_ROOT),
+          r.integer("GPUHUB_JOB_MASTER_PORT_BASE", DEFAULT_MASTER_PORT_BASE, 1024, 64_535),
+          r.decimal("GPUHUB_JOB_RESTART_DELAY_SECONDS", DEFAULT_RESTART_DELAY_SECONDS, 0, 86_400));
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("GPUHUB_")) throw e;
+      throw new IllegalArgumentException("GPUHUB_HUB_URL: " + e.getMessage(), e);
+    }
+  }
+
+  /** MASTER_PORT of a job. */
+  public int masterPort(long jobId) {
+    return masterPortBase + (int) (jobId % 1000);
+  }
+
+  /** GPUHUB_CHECKPOINT_DIR of a job. */
+  public String checkpointDir(long jobId) {
+    return checkpointRoot + (checkpointRoot.endsWith("/") ? "" : "/") + "job-" + jobId;
+  }
+}
