@@ -10,7 +10,12 @@ import picocli.CommandLine.Command;
     version = "gpuhub 0.1.0",
     description = "Share a lab's GPU and CPU machines: control plane, node agent and tools.",
     subcommands = {UpCommand.class, ServerCommand.class, AgentCommand.class, BuildImageCommand.class,
+        SimulateCommand.class,
         dev.gpuhub.app.jobs.JobCommand.class,
+        BrokerCommand.class,
+        WorkerCommand.class,
+        ClientCommand.class,
+        PlanCommand.class,
         CommandLine.HelpCommand.class})
 public final class GpuhubCommand implements Runnable {
 

@@ -85,7 +85,8 @@ public final class ControlPlane implements AutoCloseable {
       plane.ticker = new dev.gpuhub.server.ops.PlacementTicker(plane.discovery.placement(), config.placement().tickInterval());
       if (config.hubPort() >= 0) {
         plane.hub = new Hub(config.bindHost(), config.hubPort(), config.hubAuth(), config.spawner(), config.agentToken(),
-            stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15), config.jobs());
+            stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15), config.jobs(),
+            config.services());
       }
       LOG.atInfo().addKeyValue("url", plane.discoveryUrl()).addKeyValue("stores", storeConfig.describe())
           .log("discovery API listening");

@@ -34,6 +34,7 @@ import java.util.Map;
  *                         ({@code GPUHUB_METRICS_RESOLUTION_MS})
  * @param placement        reservations, overcommit, queue wait, default policy ({@code GPUHUB_CPU_OVERCOMMIT}, ...)
  * @param jobs             training jobs: scheduling interval, per-replica reservation, report URL
+ * @param services         replicated services: loop period, replica ports, ready and drain timeouts
  *                         ({@code GPUHUB_JOB_INTERVAL_SECONDS}, ...)
  */
 public record ServerConfig(
@@ -51,7 +52,8 @@ public record ServerConfig(
     HubAuthConfig hubAuth,
     SpawnerConfig spawner,
     PlacementConfig placement,
-    JobsConfig jobs) {
+    JobsConfig jobs,
+    dev.gpuhub.server.services.ServiceControllerConfig services) {
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
@@ -99,6 +101,7 @@ public record ServerConfig(
         HubAuthConfig.fromEnv(env),
         SpawnerConfig.fromEnv(env),
         PlacementConfig.fromEnv(env),
-        JobsConfig.fromEnv(env));
+        JobsConfig.fromEnv(env),
+        dev.gpuhub.server.services.ServiceControllerConfig.fromEnv(env));
   }
 }

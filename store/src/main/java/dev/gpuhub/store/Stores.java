@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param reservations durable placement reservations in the same database as {@code repository};
  *                   closed with it
  * @param jobs       durable training jobs in the same database as {@code repository}; closed with it
+ * @param services   declared replicated services in the same database as {@code repository}; closed with it
  */
 public record Stores(ClusterRepository repository, NodeLiveState live, HubRepository hub,
-                     ReservationJournal reservations, JobRepository jobs) implements AutoCloseable {
+                     ReservationJournal reservations, JobRepository jobs, ServiceRepository services)
+    implements AutoCloseable {
 
   public Stores {
     Objects.requireNonNull(repository, "repository");
@@ -26,6 +28,7 @@ public record Stores(ClusterRepository repository, NodeLiveState live, HubReposi
     Objects.requireNonNull(hub, "hub");
     Objects.requireNonNull(reservations, "reservations");
     Objects.requireNonNull(jobs, "jobs");
+    Objects.requireNonNull(services, "services");
   }
 
   /**
@@ -46,7 +49,8 @@ public record Stores(ClusterRepository repository, NodeLiveState live, HubReposi
         case REDIS -> RedisNodeLiveState.connect(config.redisHost(), config.redisPort(),
             config.redisPassword(), config.redisExpireSeconds());
       };
-      return new Stores(repository, live, repository.hub(), repository.reservations(), repository.jobs());
+      return new Stores(repository, live, repository.hub(), repository.reservations(), repository.jobs(),
+          repository.services());
     } catch (RuntimeException e) {
       repository.close();
       throw e;

@@ -40,6 +40,10 @@ final class SimulatedHub implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
 
   SimulatedHub(Path dataDir, int nodes, String spec) {
+    this(dataDir, nodes, spec, Map.of());
+  }
+
+  SimulatedHub(Path dataDir, int nodes, String spec, Map<String, String> extraEnv) {
     env.put("GPUHUB_AGENT_TOKEN", token);
     env.put("API_PORT", Integer.toString(FreePorts.pick()));
     env.put("HUB_PORT", Integer.toString(FreePorts.pick()));
@@ -50,6 +54,7 @@ final class SimulatedHub implements AutoCloseable {
     env.put("GPUHUB_GPU_IMAGE", "sim-notebook:latest");
     env.put("GPUHUB_START_TIMEOUT_SECONDS", "60");
     env.put("GPUHUB_PLACEMENT_TICK_MILLIS", "200");
+    env.putAll(extraEnv);
     plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
     cluster = SimulatedCluster.start(plane.discoveryUrl(), token, nodes, SimulatedNodeSpec.parse(spec), Duration.ofSeconds(1));
     await("all simulated nodes report", Duration.ofSeconds(30), () -> plane.discovery().liveNodes().size() == nodes);

@@ -16,6 +16,14 @@ import dev.gpuhub.server.hub.spawn.Spawner;
 import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import dev.gpuhub.server.hub.web.HomeAdminRoutes;
 import dev.gpuhub.server.hub.web.SpawnRoutes;
+import dev.gpuhub.core.replicas.EpsilonNsga2Planner;
+import dev.gpuhub.server.services.EnsgaServicePlanner;
+import dev.gpuhub.server.services.RequestMeter;
+import dev.gpuhub.server.services.ServiceController;
+import dev.gpuhub.server.services.ServiceControllerConfig;
+import dev.gpuhub.server.services.ServiceProxyServlet;
+import dev.gpuhub.server.services.ServiceRouter;
+import dev.gpuhub.server.services.ServicesRoutes;
 import dev.gpuhub.store.Stores;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -42,6 +50,7 @@ public final class Hub implements AutoCloseable {
   private final RouteTable routes;
   private final HubAuth auth;
   private final Jobs jobs;
+  private final ServiceController services;
   private final String bindHost;
   private final ScheduledExecutorService adoption = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "hub-adoption");
@@ -56,7 +65,8 @@ public final class Hub implements AutoCloseable {
    *                         after a restart
    */
   public Hub(String bindHost, int port, HubAuthConfig authConfig, SpawnerConfig spawnerConfig, String agentToken,
-             Stores stores, DiscoveryService discovery, Duration adoptionPatience, JobsConfig jobsConfig) {
+             Stores stores, DiscoveryService discovery, Duration adoptionPatience, JobsConfig jobsConfig,
+             ServiceControllerConfig servicesConfig) {
     Clock clock = Clock.systemUTC();
     this.bindHost = bindHost;
     this.routes = new RouteTable(clock);
@@ -68,12 +78,18 @@ public final class Hub implements AutoCloseable {
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
     this.jobs = new Jobs(jobsConfig, stores.jobs(), discovery.placement(), agents, discovery::liveNodes, this::url,
         clock, adoptionPatience);
+    ServiceRouter serviceRouter = new ServiceRouter();
+    RequestMeter meter = new RequestMeter();
+    this.services = new ServiceController(stores.services(), discovery, agents, serviceRouter, meter,
+        new EnsgaServicePlanner(new EpsilonNsga2Planner(), 1), servicesConfig);
+    ServiceProxyServlet serviceProxy = new ServiceProxyServlet(serviceRouter, meter, n -> stores.services().find(n).isPresent());
     if (authConfig.logoutStopsServer()) auth.onLogout(u -> spawner.stop(u.name(), "logged out"));
     auth.onDelete(u -> {
       spawner.stop(u.name(), "user deleted");
       jobs.cancelAllOf(u.name(), "user deleted");
     });
     HubAuthIdentity identity = new HubAuthIdentity(auth);
+    ServicesRoutes serviceRoutes = new ServicesRoutes(identity, stores.services(), services, serviceRouter, meter);
     UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity);
     AuthRoutes authRoutes = new AuthRoutes(auth);
     SpawnRoutes spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
@@ -82,13 +98,17 @@ public final class Hub implements AutoCloseable {
       c.startup.showJavalinBanner = false;
       c.jetty.host = bindHost;
       c.jetty.port = port;
-      c.jetty.modifyServletContextHandler(h -> h.addServlet(new ServletHolder(proxy), "/user/*"));
+      c.jetty.modifyServletContextHandler(h -> {
+        h.addServlet(new ServletHolder(proxy), "/user/*");
+        h.addServlet(new ServletHolder(serviceProxy), "/svc/*");
+      });
       c.http.maxRequestSize = dev.gpuhub.server.http.JsonBodies.MAX_BODY_BYTES;
       dev.gpuhub.server.http.ApiErrors.install(c);
       authRoutes.install(c);
       spawnRoutes.install(c);
       pages.install(c);
       jobs.install(c, identity);
+      serviceRoutes.install(c);
       c.routes.get("/", ctx -> ctx.redirect("/hub/"));
     });
     reconciler.loadRecorded(adoptionPatience);
@@ -96,6 +116,7 @@ public final class Hub implements AutoCloseable {
     adoption.scheduleWithFixedDelay(this::adoptPass, 0, 1, TimeUnit.SECONDS);
     culler.start(spawnerConfig.cullInterval());
     jobs.start();
+    services.start();
     LOG.atInfo().addKeyValue("url", url()).log("hub listening");
   }
 
@@ -106,6 +127,11 @@ public final class Hub implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("adoption pass failed", e);
     }
+  }
+
+  /** The replicated services' loop. */
+  public ServiceController services() {
+    return services;
   }
 
   public int port() {
@@ -144,6 +170,7 @@ public final class Hub implements AutoCloseable {
   @Override
   public void close() {
     adoption.shutdownNow();
+    services.close();
     jobs.close();
     culler.close();
     app.stop();

@@ -1,0 +1,374 @@
+package dev.gpuhub.server.services;
+
+import dev.gpuhub.core.allocation.NodeAllocation;
+import dev.gpuhub.core.allocation.PlacementEngine;
+import dev.gpuhub.core.allocation.PlacementPolicy;
+import dev.gpuhub.core.allocation.PlacementRequest;
+import dev.gpuhub.core.allocation.Reservation;
+import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.core.placement.Thresholds;
+import dev.gpuhub.core.service.ServiceSpec;
+import dev.gpuhub.server.discovery.DiscoveryService;
+import dev.gpuhub.server.hub.proxy.ProxyRoute;
+import dev.gpuhub.server.hub.spawn.NodeAgentClient;
+import dev.gpuhub.store.ServiceRepository;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The services loop (SPEC §6): every period it reads each service's request rate from the
+ * {@link RequestMeter}, and when some service's capacity no longer matches its load (the HPA count
+ * ceil(rate / threshold), within its bounds, differs from the one the last plan was made for), or
+ * services or nodes changed, asks the {@link ServicePlanner} for replica counts and nodes and applies
+ * the difference: new replicas first (reserved on exactly the planned node through the placement
+ * engine, started through the node's agent, routed once they answer HTTP), then surplus replicas
+ * are taken out of the router, drained of their open requests and stopped. Replica starts that need
+ * room a surplus replica frees are retried after the stops. No request is dropped by a change.
+ */
+public final class ServiceController implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceController.class);
+  public static final String KIND_LABEL = "gpuhub.kind";
+  public static final String KIND_SERVICE = "service";
+  public static final String SERVICE_LABEL = "gpuhub.service";
+  public static final String INDEX_LABEL = "gpuhub.replica";
+  public static final String PORT_LABEL = "gpuhub.port";
+
+  /** What one pass did, for logs and tests. */
+  public record Pass(boolean replanned, Map<String, Double> rates, Map<String, List<String>> plan,
+                     List<String> started, List<String> stopped, List<String> problems) {}
+
+  private final ServiceRepository repository;
+  private final DiscoveryService discovery;
+  private final NodeAgentClient agents;
+  private final ServiceRouter router;
+  private final RequestMeter meter;
+  private final ServicePlanner planner;
+  private final ServiceControllerConfig config;
+  private final Map<String, List<ServiceReplica>> running = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> nextIndex = new ConcurrentHashMap<>();
+  private final Set<String> claimedPorts = new HashSet<>(); // "ip:port" of replicas starting or running
+  private final ExecutorService starters = Executors.newFixedThreadPool(4, daemon("service-start"));
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(daemon("service-loop"));
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
+  private Map<String, Integer> plannedFor = Map.of();
+  private Set<String> plannedNodes = Set.of();
+  private long lastDrain = System.nanoTime();
+  private volatile Pass lastPass;
+
+  public ServiceController(ServiceRepository repository, DiscoveryService discovery, NodeAgentClient agents,
+                           ServiceRouter router, RequestMeter meter, ServicePlanner planner,
+                           ServiceControllerConfig config) {
+    this.repository = repository;
+    this.discovery = discovery;
+    this.agents = agents;
+    this.router = router;
+    this.meter = meter;
+    this.planner = planner;
+    this.config = config;
+  }
+
+  /** Runs {@link #reconcile()} every period. */
+  public void start() {
+    long ms = config.period().toMillis();
+    loop.scheduleWithFixedDelay(() -> {
+      try {
+        reconcile();
+      } catch (RuntimeException e) {
+        LOG.warn("services pass failed; the next one retries", e);
+      }
+    }, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** One pass; see the class comment. */
+  public synchronized Pass reconcile() {
+    long now = System.nanoTime();
+    double seconds = Math.max(0.001, (now - lastDrain) / 1e9);
+    lastDrain = now;
+    Map<String, Double> rates = meter.drain(seconds);
+    List<ServiceSpec> specs = repository.all();
+    Set<String> declared = new HashSet<>();
+    for (ServiceSpec s : specs) {
+      declared.add(s.name());
+      router.strategy(s.name(), s.strategy());
+    }
+    List<String> stopped = new ArrayList<>();
+    for (String gone : List.copyOf(running.keySet())) {
+      if (!declared.contains(gone)) {
+        for (ServiceReplica r : List.copyOf(running.get(gone))) stopped.add(retire(r));
+        running.remove(gone);
+        router.drop(gone);
+      }
+    }
+    Map<String, NodeReport> live = liveByHost();
+    boolean lostReplica = dropReplicasOnLostNodes(live, stopped);
+    List<ServiceLoad> loads = new ArrayList<>();
+    Map<String, Integer> needed = new TreeMap<>();
+    for (ServiceSpec s : specs) {
+      ServiceLoad load = new ServiceLoad(s, rates.getOrDefault(s.name(), 0.0));
+      loads.add(load);
+      needed.put(s.name(), load.replicasNeeded());
+    }
+    boolean replan = lostReplica || !needed.equals(plannedFor) || !live.keySet().equals(plannedNodes);
+    if (!replan || specs.isEmpty()) {
+      lastPass = new Pass(false, rates, Map.of(), List.of(), stopped, List.of());
+      return lastPass;
+    }
+    Map<String, List<String>> plan;
+    try {
+      plan = planner.plan(loads, rooms(live));
+    } catch (RuntimeException e) {
+      lastPass = new Pass(false, rates, Map.of(), List.of(), stopped, List.of("no plan: " + e.getMessage()));
+      LOG.warn("services: no plan fits: {}", e.getMessage());
+      return lastPass;
+    }
+    List<String> problems = new ArrayList<>();
+    List<String> started = apply(specs, plan, live, stopped, problems);
+    if (problems.isEmpty()) {
+      plannedFor = needed;
+      plannedNodes = live.keySet();
+    }
+    lastPass = new Pass(true, rates, plan, started, stopped, problems);
+    LOG.atInfo().addKeyValue("plan", plan).addKeyValue("started", started).addKeyValue("stopped", stopped)
+        .addKeyValue("problems", problems).log("services re-planned");
+    return lastPass;
+  }
+
+  private List<String> apply(List<ServiceSpec> specs, Map<String, List<String>> plan, Map<String, NodeReport> live,
+                             List<String> stopped, List<String> problems) {
+    Map<String, ServiceSpec> byName = new HashMap<>();
+    specs.forEach(s -> byName.put(s.name(), s));
+    Map<ServiceSpec, List<String>> toStart = new LinkedHashMap<>();
+    List<ServiceReplica> surplus = new ArrayList<>();
+    for (ServiceSpec s : specs) {
+      List<String> want = new ArrayList<>(plan.getOrDefault(s.name(), List.of()));
+      for (ServiceReplica r : current(s.name())) {
+        if (!want.remove(r.hostname())) surplus.add(r);
+      }
+      toStart.put(s, want);
+    }
+    List<String> started = new ArrayList<>();
+    Map<ServiceSpec, List<String>> retry = startAll(toStart, live, started, null);
+    for (ServiceReplica r : surplus) stopped.add(retire(r)); // only after the new ones are routed
+    if (!retry.isEmpty()) startAll(retry, live, started, problems);
+    return started;
+  }
+
+  /** Starts replicas in parallel; returns those that found no room (or records them as problems when last). */
+  private Map<ServiceSpec, List<String>> startAll(Map<ServiceSpec, List<String>> toStart, Map<String, NodeReport> live,
+                                                  List<String> started, List<String> problems) {
+    Map<ServiceSpec, List<CompletableFuture<String>>> futures = new LinkedHashMap<>();
+    toStart.forEach((spec, hosts) -> {
+      List<CompletableFuture<String>> fs = new ArrayList<>();
+      for (String h : hosts) fs.add(CompletableFuture.supplyAsync(() -> startReplica(spec, live.get(h), h), starters));
+      futures.put(spec, fs);
+    });
+    Map<ServiceSpec, List<String>> failed = new LinkedHashMap<>();
+    futures.forEach((spec, fs) -> {
+      List<String> hosts = toStart.get(spec);
+      for (int i = 0; i < fs.size(); i++) {
+        try {
+          started.add(fs.get(i).join());
+        } catch (RuntimeException e) {
+          String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+          if (problems != null) problems.add(spec.name() + " on " + hosts.get(i) + ": " + why);
+          else failed.computeIfAbsent(spec, x -> new ArrayList<>()).add(hosts.get(i));
+        }
+      }
+    });
+    return failed;
+  }
+
+  private String startReplica(ServiceSpec spec, NodeReport node, String hostname) {
+    if (node == null || node.agentPort() == null) throw new IllegalStateException("node " + hostname + " is not reporting");
+    int index = nextIndex.computeIfAbsent(spec.name(), n -> new AtomicInteger()).incrementAndGet();
+    String owner = ServiceReplica.owner(spec.name(), index);
+    PlacementEngine engine = discovery.placement();
+    engine.placeNow(new PlacementRequest(owner, "service " + spec.name(), spec.cpuMillicores() / 1000.0,
+        spec.memoryMb() / 1024.0, 0, 1, new Thresholds(100, 100, null), PlacementPolicy.SPREAD, List.of(hostname), true));
+    String agentUrl = ProxyRoute.origin("http", node.ip(), node.agentPort());
+    String containerId = null;
+    int port = freePort(node.ip());
+    try {
+      Map<String, String> env = Map.of("GPUHUB_PORT", Integer.toString(port), "GPUHUB_SERVICE", spec.name(),
+          "GPUHUB_NODE", hostname, "GPUHUB_BASE_URL", "/svc/" + spec.name() + "/");
+      Map<String, String> labels = Map.of(KIND_LABEL, KIND_SERVICE, SERVICE_LABEL, spec.name(),
+          INDEX_LABEL, Integer.toString(index), PORT_LABEL, Integer.toString(port), "gpuhub.reservation", owner);
+      List<String> command = spec.command().stream().map(a -> a.replace("{port}", Integer.toString(port))).toList();
+      containerId = agents.start(agentUrl, new NodeAgentClient.Spec("gpuhub-svc-" + spec.name() + "-" + index,
+          spec.image(), command, env, labels, spec.cpuMillicores() / 1000.0, (long) spec.memoryMb() << 20, List.of()));
+      ServiceReplica replica = new ServiceReplica(spec.name(), index, hostname, node.ip(), port, containerId);
+      running.computeIfAbsent(spec.name(), n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(replica);
+      engine.bind(owner, Map.of(hostname, containerId));
+      awaitReady(replica);
+      router.add(replica);
+      return replica.key() + "@" + hostname;
+    } catch (RuntimeException e) {
+      running.getOrDefault(spec.name(), List.of()).removeIf(r -> r.index() == index);
+      if (containerId != null) removeQuietly(agentUrl, containerId);
+      engine.release(owner);
+      unclaim(node.ip(), port);
+      throw e;
+    }
+  }
+
+  private void awaitReady(ServiceReplica r) {
+    URI uri = URI.create(ProxyRoute.origin("http", r.ip(), r.port()) + "/svc/" + r.service() + "/");
+    long deadline = System.nanoTime() + config.readyTimeout().toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+        return; // it answers HTTP
+      } catch (java.io.IOException notYet) {
+        sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted");
+      }
+    }
+    throw new IllegalStateException("replica did not answer at " + uri + " within " + config.readyTimeout().toSeconds() + " s");
+  }
+
+  /** Out of the router, drained of open requests, container removed, reservation released. */
+  private String retire(ServiceReplica r) {
+    router.remove(r);
+    long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+    while (router.inFlight(r) > 0 && System.nanoTime() < deadline) sleep(20);
+    NodeReport node = liveByHost().get(r.hostname());
+    if (node != null && node.agentPort() != null) {
+      removeQuietly(ProxyRoute.origin("http", node.ip(), node.agentPort()), r.containerId());
+    }
+    discovery.placement().release(r.owner());
+    running.getOrDefault(r.service(), new ArrayList<>()).remove(r);
+    unclaim(r.ip(), r.port());
+    return r.key() + "@" + r.hostname();
+  }
+
+  private boolean dropReplicasOnLostNodes(Map<String, NodeReport> live, List<String> stopped) {
+    boolean lost = false;
+    for (List<ServiceReplica> rs : running.values()) {
+      for (ServiceReplica r : List.copyOf(rs)) {
+        if (!live.containsKey(r.hostname())) {
+          router.remove(r);
+          discovery.placement().release(r.owner());
+          rs.remove(r);
+          unclaim(r.ip(), r.port());
+          stopped.add(r.key() + "@" + r.hostname() + " (node lost)");
+          lost = true;
+        }
+      }
+    }
+    return lost;
+  }
+
+  /** Cores and memory each live node offers services: capacity minus what non-service owners reserved. */
+  private List<NodeRoom> rooms(Map<String, NodeReport> live) {
+    List<NodeRoom> out = new ArrayList<>();
+    for (NodeAllocation a : discovery.placement().allocations()) {
+      if (!live.containsKey(a.hostname()) || live.get(a.hostname()).agentPort() == null) continue;
+      double cpu = a.cpuCapacity();
+      double memory = a.memoryCapacity();
+      for (Reservation r : a.reservations()) {
+        if (!r.owner().startsWith("svc:")) {
+          cpu -= r.cpu();
+          memory -= r.memoryGb();
+        }
+      }
+      out.add(new NodeRoom(a.hostname(), (int) Math.floor(Math.max(0, cpu) * 1000), (int) Math.floor(Math.max(0, memory) * 1024)));
+    }
+    return out;
+  }
+
+  private Map<String, NodeReport> liveByHost() {
+    Map<String, NodeReport> out = new TreeMap<>();
+    for (NodeReport n : discovery.liveNodes()) out.put(n.hostname(), n);
+    return out;
+  }
+
+  // Called from the start pool while reconcile() holds this object's monitor: its own lock, not this.
+  private int freePort(String ip) {
+    synchronized (claimedPorts) {
+      for (int i = 0; i < 1000; i++) {
+        int p = config.portMin() + ThreadLocalRandom.current().nextInt(config.portMax() - config.portMin() + 1);
+        if (claimedPorts.add(ip + ":" + p)) return p;
+      }
+    }
+    throw new IllegalStateException("no free service port on " + ip);
+  }
+
+  private void unclaim(String ip, int port) {
+    synchronized (claimedPorts) {
+      claimedPorts.remove(ip + ":" + port);
+    }
+  }
+
+  private void removeQuietly(String agentUrl, String containerId) {
+    try {
+      agents.remove(agentUrl, containerId);
+    } catch (RuntimeException e) {
+      LOG.warn("could not remove service container {}: {}", containerId, e.getMessage());
+    }
+  }
+
+  /** The service's running replicas (ready or starting), in start order. */
+  public List<ServiceReplica> current(String service) {
+    return List.copyOf(running.getOrDefault(service, List.of()));
+  }
+
+  /** The last pass, or null before the first. */
+  public Pass lastPass() {
+    return lastPass;
+  }
+
+  /** Stops a deleted service's replicas at once (the API calls this after deleting it). */
+  public synchronized void stopService(String service) {
+    for (ServiceReplica r : current(service)) retire(r);
+    running.remove(service);
+    router.drop(service);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    starters.shutdownNow();
+  }
+
+}
