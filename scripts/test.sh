@@ -13,6 +13,8 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q static || need+=(busybox-static)
 command -v file >/dev/null 2>&1 || need+=(file)
+# The reference trainer (training-job IT) and the seed's own broker programs are Python 3.
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 # HubBrowserIT drives a real headless Chromium through chromedriver (Debian's packages).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)

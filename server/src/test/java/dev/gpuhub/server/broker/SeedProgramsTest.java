@@ -1,7 +1,6 @@
 package dev.gpuhub.server.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gpuhub.core.balance.Strategy;
 import dev.gpuhub.testkit.FreePorts;
@@ -107,7 +106,7 @@ class SeedProgramsTest {
 
   @Test
   void seedClientThroughOurBrokerToOurWorkers() throws Exception {
-    assumeTrue(python, "python3 not found");
+    assertThat(python).as("python3 (installed by scripts/test.sh) is on the PATH").isTrue();
     BrokerServer broker = ourBroker(List.of(ourWorker(1).port(), ourWorker(2).port()));
     for (String[] req : new String[][] {{"Long", "least_connections"}, {"Short", "round_robin"}}) {
       assertThat(runSeedClient(req[0], req[1], broker.port())).isEqualTo("[Client] Received: Response from Worker\n");
@@ -118,7 +117,7 @@ class SeedProgramsTest {
 
   @Test
   void ourClientThroughTheSeedBrokerToOurWorkers() throws Exception {
-    assumeTrue(python, "python3 not found");
+    assertThat(python).as("python3 (installed by scripts/test.sh) is on the PATH").isTrue();
     int port = FreePorts.pick();
     startSeed("broker.py", String.valueOf(port), String.valueOf(ourWorker(1).port()), String.valueOf(ourWorker(2).port()));
     InetSocketAddress seedBroker = new InetSocketAddress("127.0.0.1", port);
@@ -128,7 +127,7 @@ class SeedProgramsTest {
 
   @Test
   void seedClientThroughOurBrokerToTheSeedWorker() throws Exception {
-    assumeTrue(python, "python3 not found");
+    assertThat(python).as("python3 (installed by scripts/test.sh) is on the PATH").isTrue();
     int workerPort = FreePorts.pick();
     startSeed("worker.py", "1", String.valueOf(workerPort));
     BrokerServer broker = ourBroker(List.of(workerPort));

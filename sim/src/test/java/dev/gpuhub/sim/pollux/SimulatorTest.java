@@ -1,7 +1,6 @@
 package dev.gpuhub.sim.pollux;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.gpuhub.core.goodput.policy.Metric;
 import java.nio.file.Files;
@@ -15,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Whole simulations: hand-computed toy runs and a short run on the artifact's workload-6. */
 class SimulatorTest {
-  /** The artifact's data next to the repository (shared/ beside the clone in CI); tests needing it skip without it. */
-  static final Path DATA = Path.of("..", "..", "shared", "data", "pollux").toAbsolutePath().normalize();
+  /** A fixed copy of the artifact's traces and workload-6 in this module's test resources (see its README). */
+  static final Path DATA = Path.of("src", "test", "resources", "pollux").toAbsolutePath().normalize();
 
   @TempDir
   Path tmp;
@@ -65,7 +64,6 @@ class SimulatorTest {
 
   @Test
   void first20JobsOfWorkload6UnderTiresiasKeepTheInvariants() {
-    assumeThat(Files.isDirectory(DATA.resolve("traces"))).as("artifact data in " + DATA).isTrue();
     Workload w = Workload.load(DATA.resolve("workloads").resolve("workload-6.csv")).first(20);
     TraceLibrary traces = new TraceLibrary(DATA);
     SimConfig config = SimConfig.of(PolicyKind.TIRESIAS, Metric.DEFAULT);
@@ -93,7 +91,6 @@ class SimulatorTest {
 
   @Test
   void first20JobsOfWorkload6UnderPolluxKeepTheInvariantsAndRepeatExactly() {
-    assumeThat(Files.isDirectory(DATA.resolve("traces"))).as("artifact data in " + DATA).isTrue();
     Workload w = Workload.load(DATA.resolve("workloads").resolve("workload-6.csv")).first(20);
     TraceLibrary traces = new TraceLibrary(DATA);
     SimConfig config = SimConfig.of(PolicyKind.POLLUX, Metric.DEFAULT);
