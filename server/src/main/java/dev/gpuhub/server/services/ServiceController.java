@@ -77,6 +77,7 @@ public final class ServiceController implements AutoCloseable {
   private Set<String> plannedNodes = Set.of();
   private long lastDrain = System.nanoTime();
   private volatile Pass lastPass;
+  private boolean adopted;
 
   public ServiceController(ServiceRepository repository, DiscoveryService discovery, NodeAgentClient agents,
                            ServiceRouter router, RequestMeter meter, ServicePlanner planner,
@@ -90,11 +91,12 @@ public final class ServiceController implements AutoCloseable {
     this.config = config;
   }
 
-  /** Runs {@link #reconcile()} every period. */
+  /** Runs {@link #reconcile()} every period, adopting the replicas a previous run left first. */
   public void start() {
     long ms = config.period().toMillis();
     loop.scheduleWithFixedDelay(() -> {
       try {
+        if (!adopted) adoptLeftovers();
         reconcile();
       } catch (RuntimeException e) {
         LOG.warn("services pass failed; the next one retries", e);
@@ -330,6 +332,56 @@ public final class ServiceController implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("could not remove service container {}: {}", containerId, e.getMessage());
     }
+  }
+
+  /**
+   * After a restart: replicas still running on live nodes (labelled by a previous run) whose service
+   * is still declared are routed again once they answer; other service containers are removed, and
+   * service reservations no adopted replica holds are released. Returns the adopted replicas.
+   */
+  public synchronized List<String> adoptLeftovers() {
+    adopted = true;
+    Set<String> declared = new HashSet<>();
+    repository.all().forEach(sp -> declared.add(sp.name()));
+    Set<String> kept = new HashSet<>();
+    List<String> out = new ArrayList<>();
+    for (NodeReport node : discovery.liveNodes()) {
+      if (node.agentPort() == null) continue;
+      String agentUrl = ProxyRoute.origin("http", node.ip(), node.agentPort());
+      List<NodeAgentClient.Container> containers;
+      try {
+        containers = agents.list(agentUrl, KIND_LABEL);
+      } catch (NodeAgentClient.AgentCallException e) {
+        continue;
+      }
+      for (NodeAgentClient.Container c : containers) {
+        Map<String, String> l = c.labels();
+        if (!KIND_SERVICE.equals(l.get(KIND_LABEL))) continue;
+        try {
+          String name = l.get(SERVICE_LABEL);
+          int index = Integer.parseInt(l.get(INDEX_LABEL));
+          int port = Integer.parseInt(l.get(PORT_LABEL));
+          ServiceReplica r = new ServiceReplica(name, index, node.hostname(), node.ip(), port, c.id());
+          if (!c.running() || !declared.contains(name)) throw new IllegalStateException("not adoptable");
+          synchronized (claimedPorts) {
+            claimedPorts.add(node.ip() + ":" + port);
+          }
+          awaitReady(r);
+          running.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(r);
+          nextIndex.computeIfAbsent(name, n -> new AtomicInteger()).accumulateAndGet(index, Math::max);
+          router.add(r);
+          kept.add(r.owner());
+          out.add(r.key() + "@" + node.hostname());
+        } catch (RuntimeException notAdoptable) {
+          removeQuietly(agentUrl, c.id());
+        }
+      }
+    }
+    for (Reservation r : discovery.placement().reservations()) {
+      if (r.owner().startsWith("svc:") && !kept.contains(r.owner())) discovery.placement().release(r.owner());
+    }
+    if (!out.isEmpty()) LOG.atInfo().addKeyValue("replicas", out).log("adopted service replicas after a restart");
+    return out;
   }
 
   /** The service's running replicas (ready or starting), in start order. */
