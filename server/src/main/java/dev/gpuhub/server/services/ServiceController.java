@@ -78,6 +78,8 @@ public final class ServiceController implements AutoCloseable {
   private long lastDrain = System.nanoTime();
   private volatile Pass lastPass;
   private boolean adopted;
+  /** Longest wait for the nodes of surviving service reservations before adopting without them. */
+  static final Duration ADOPTION_PATIENCE = Duration.ofSeconds(60);
 
   public ServiceController(ServiceRepository repository, DiscoveryService discovery, NodeAgentClient agents,
                            ServiceRouter router, RequestMeter meter, ServicePlanner planner,
@@ -91,12 +93,21 @@ public final class ServiceController implements AutoCloseable {
     this.config = config;
   }
 
-  /** Runs {@link #reconcile()} every period, adopting the replicas a previous run left first. */
+  /**
+   * Runs {@link #reconcile()} every period. First it adopts the replicas a previous run left, as soon
+   * as every node holding a service reservation reports again (or after {@link #ADOPTION_PATIENCE});
+   * until then it plans nothing, so no replica is started twice.
+   */
   public void start() {
     long ms = config.period().toMillis();
+    long startedAt = System.nanoTime();
     loop.scheduleWithFixedDelay(() -> {
       try {
-        if (!adopted) adoptLeftovers();
+        if (!adopted) {
+          boolean patienceOver = System.nanoTime() - startedAt > ADOPTION_PATIENCE.toNanos();
+          if (!patienceOver && !reservedNodesReport()) return;
+          adoptLeftovers();
+        }
         reconcile();
       } catch (RuntimeException e) {
         LOG.warn("services pass failed; the next one retries", e);
@@ -382,6 +393,12 @@ public final class ServiceController implements AutoCloseable {
     }
     if (!out.isEmpty()) LOG.atInfo().addKeyValue("replicas", out).log("adopted service replicas after a restart");
     return out;
+  }
+
+  private boolean reservedNodesReport() {
+    Map<String, NodeReport> live = liveByHost();
+    return discovery.placement().reservations().stream()
+        .filter(r -> r.owner().startsWith("svc:")).allMatch(r -> live.containsKey(r.hostname()));
   }
 
   /** The service's running replicas (ready or starting), in start order. */
