@@ -91,6 +91,9 @@ public final class Hub implements AutoCloseable {
     HubAuthIdentity identity = new HubAuthIdentity(auth);
     ServicesRoutes serviceRoutes = new ServicesRoutes(identity, stores.services(), services, serviceRouter, meter);
     UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity);
+    dev.gpuhub.server.hub.proxy.KernelGatewayServlet gateway =
+        new dev.gpuhub.server.hub.proxy.KernelGatewayServlet(this::kernelGateway, identity, routes);
+    spawner.hubUrl(this::url);
     AuthRoutes authRoutes = new AuthRoutes(auth);
     SpawnRoutes spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
     HomeAdminRoutes pages = new HomeAdminRoutes(identity, spawner, routes, discovery, stores.repository(), stores.hub());
@@ -100,6 +103,7 @@ public final class Hub implements AutoCloseable {
       c.jetty.port = port;
       c.jetty.modifyServletContextHandler(h -> {
         h.addServlet(new ServletHolder(proxy), "/user/*");
+        h.addServlet(new ServletHolder(gateway), "/gateway/*");
         h.addServlet(new ServletHolder(serviceProxy), "/svc/*");
       });
       c.http.maxRequestSize = dev.gpuhub.server.http.JsonBodies.MAX_BODY_BYTES;
@@ -118,6 +122,17 @@ public final class Hub implements AutoCloseable {
     jobs.start();
     services.start();
     LOG.atInfo().addKeyValue("url", url()).log("hub listening");
+  }
+
+  /** The kernel gateway of the user's active multi-node server, once its kernel hosts are started. */
+  private java.util.Optional<dev.gpuhub.server.hub.proxy.KernelGateways.Target> kernelGateway(String user) {
+    return spawner.server(user).filter(a -> a.snapshot().state().isActive() && a.gatewayToken() != null)
+        .map(a -> new dev.gpuhub.server.hub.proxy.KernelGateways.Target(a.gatewayToken(), a.kernelHosts().stream()
+            .filter(h -> h.containerId() != null)
+            .map(h -> new dev.gpuhub.server.hub.proxy.KernelGateways.Host(h.hostname(), h.ip(), h.port(), h.token(),
+                h.basePath()))
+            .toList()))
+        .filter(t -> !t.hosts().isEmpty());
   }
 
   private void adoptPass() {

@@ -51,6 +51,12 @@ public final class WebSocketBridge implements AutoCloseable {
    */
   void upgrade(HttpServletRequest request, HttpServletResponse response, ProxyRoute route, Runnable onTraffic)
       throws IOException {
+    upgrade(request, response, route, request.getRequestURI(), onTraffic);
+  }
+
+  /** As {@link #upgrade(HttpServletRequest, HttpServletResponse, ProxyRoute, Runnable)}, to {@code targetPath} on the server. */
+  void upgrade(HttpServletRequest request, HttpServletResponse response, ProxyRoute route, String targetPath,
+               Runnable onTraffic) throws IOException {
     JettyWebSocketServerContainer container = JettyWebSocketServerContainer.getContainer(request.getServletContext());
     if (container == null) {
       response.sendError(500, "WebSocket support is not configured on this server");
@@ -63,7 +69,7 @@ public final class WebSocketBridge implements AutoCloseable {
       containerConfigured = true;
     }
     String query = request.getQueryString();
-    URI target = URI.create(route.origin("ws") + request.getRequestURI() + (query == null ? "" : "?" + query));
+    URI target = URI.create(route.origin("ws") + targetPath + (query == null ? "" : "?" + query));
     container.upgrade((upgradeRequest, upgradeResponse) -> {
       Relay browserSide = new Relay(onTraffic);
       Relay serverSide = new Relay(onTraffic);

@@ -23,6 +23,8 @@ public final class ActiveServer {
 
   private final ProgressLog progress = new ProgressLog();
   private Snapshot snapshot;
+  private List<KernelHost> kernelHosts = List.of();
+  private String gatewayToken;
 
   ActiveServer(Snapshot initial) {
     this.snapshot = initial;
@@ -30,6 +32,27 @@ public final class ActiveServer {
 
   public synchronized Snapshot snapshot() {
     return snapshot;
+  }
+
+  /** The kernel hosts of a multi-node server (empty for single-node servers), in node order. */
+  public synchronized List<KernelHost> kernelHosts() {
+    return kernelHosts;
+  }
+
+  /** The token the user's server presents to the hub's kernel gateway; null without kernel hosts. */
+  public synchronized String gatewayToken() {
+    return gatewayToken;
+  }
+
+  synchronized void gatewayToken(String token) {
+    this.gatewayToken = token;
+  }
+
+  synchronized void addKernelHost(KernelHost host) {
+    java.util.List<KernelHost> next = new java.util.ArrayList<>(kernelHosts);
+    next.removeIf(h -> h.hostname().equals(host.hostname()));
+    next.add(host);
+    kernelHosts = List.copyOf(next);
   }
 
   public ProgressLog progress() {

@@ -143,7 +143,8 @@ public final class Reconciler {
       List<NodeAgentClient.Container> containers;
       try {
         containers = agents.list(agentUrl, Spawner.KIND_LABEL).stream() // servers only: jobs and services reconcile theirs
-            .filter(c -> Spawner.KIND_SERVER.equals(c.labels().get(Spawner.KIND_LABEL))).toList();
+            .filter(c -> Spawner.KIND_SERVER.equals(c.labels().get(Spawner.KIND_LABEL))
+                || KernelHost.KIND.equals(c.labels().get(Spawner.KIND_LABEL))).toList();
       } catch (NodeAgentClient.AgentCallException e) {
         LOG.debug("cannot list containers on {}: {}", node.hostname(), e.getMessage());
         continue;
@@ -155,8 +156,15 @@ public final class Reconciler {
         String owner = c.labels().get(Spawner.USER_LABEL);
         if (owner != null && awaiting.containsKey(owner)) continue; // adopted once its node reports
         ActiveServer server = owner == null ? null : servers.get(owner);
-        boolean owned = server != null && server.snapshot().state().isActive()
-            && (c.id().equals(server.snapshot().containerId()) || server.snapshot().containerId() == null);
+        boolean owned;
+        if (KernelHost.KIND.equals(c.labels().get(Spawner.KIND_LABEL))) { // a multi-node server's kernel host
+          owned = server != null && (server.snapshot().state() == ServerState.PENDING
+              || (server.snapshot().state().isActive()
+                  && server.kernelHosts().stream().anyMatch(h -> c.id().equals(h.containerId()))));
+        } else {
+          owned = server != null && server.snapshot().state().isActive()
+              && (c.id().equals(server.snapshot().containerId()) || server.snapshot().containerId() == null);
+        }
         if (!owned) {
           agents.remove(agentUrl, c.id());
           removed.add(c.name());

@@ -78,6 +78,8 @@ public final class Spawner implements AutoCloseable {
   private final HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2)).build();
   private final SecureRandom random = new SecureRandom();
+  /** The hub's own URL as nodes reach it (the kernel gateway of multi-node servers lives there). */
+  private volatile java.util.function.Supplier<String> hubUrl = () -> null;
 
   public Spawner(SpawnerConfig config, DiscoveryService discovery, NodeAgentClient agents, RouteTable routes,
                  ServerLedger ledger, Clock clock) {
@@ -87,6 +89,11 @@ public final class Spawner implements AutoCloseable {
     this.routes = routes;
     this.ledger = ledger;
     this.clock = clock;
+  }
+
+  /** Where users' servers reach the hub's kernel gateway; set once the hub listens. */
+  public void hubUrl(java.util.function.Supplier<String> url) {
+    this.hubUrl = url;
   }
 
   /**
@@ -141,16 +148,19 @@ public final class Spawner implements AutoCloseable {
       }
       int port = freePort(primary.ip());
       server.placed(placed.hostnames(), primary.hostname(), primary.ip(), primary.agentPort(), port);
+      boolean multiNode = placed.hostnames().size() > 1;
+      if (multiNode) server.gatewayToken(newToken());
       ActiveServer.Snapshot s = server.snapshot();
       List<String> gpus = placed.primary().gpuUuids();
       server.progress().append(ProgressEvent.step(30, "Starting the container on " + primary.hostname()
           + (gpus.isEmpty() ? "" : " with GPU " + String.join(", ", gpus))));
       agents.remove(s.agentUrl(), containerName(user)); // a leftover of a crashed hub would clash by name
-      String id = agents.start(s.agentUrl(), spec(s, profile, primary, gpus));
+      String id = agents.start(s.agentUrl(), spec(s, profile, primary, gpus, server.gatewayToken()));
       server.started(id);
       if (placement().bind(owner(user), Map.of(primary.hostname(), id)).isEmpty()) {
         throw new SpawnException("the reservation lapsed before the container started (hold timeout)");
       }
+      if (multiNode) startKernelHosts(server, profile, placed);
       server.progress().append(ProgressEvent.step(50, "Container started on " + primary.hostname() + "; waiting for Jupyter to answer"));
       awaitReady(server.snapshot());
       if (!server.transition(ServerState.RUNNING, null)) throw new SpawnException("the server was stopped while starting");
@@ -256,7 +266,95 @@ public final class Spawner implements AutoCloseable {
     throw new SpawnException("Jupyter did not answer within " + config.startTimeout().toSeconds() + " s (start timeout)");
   }
 
-  private NodeAgentClient.Spec spec(ActiveServer.Snapshot s, Profile profile, NodeReport primary, List<String> gpus) {
+  /**
+   * Starts one kernel host on every selected node (primary included) through that node's agent,
+   * binds each node's reservation to it, and waits until every host answers.
+   */
+  private void startKernelHosts(ActiveServer server, Profile profile, Placement placed) {
+    ActiveServer.Snapshot s = server.snapshot();
+    Map<String, String> bound = new HashMap<>();
+    for (Reservation r : placed.reservations()) {
+      NodeReport node = liveNode(r.hostname());
+      if (node.agentPort() == null) {
+        throw new SpawnException("node " + node.hostname() + " has no node API (its agent runs without --api-port)");
+      }
+      KernelHost host = new KernelHost(node.hostname(), node.ip(), node.agentPort(), null, freePort(node.ip()), newToken(),
+          KernelHost.basePathOf(s.user(), node.hostname()));
+      server.addKernelHost(host); // before the start, so the port is taken and a failure removes it by name
+      server.progress().append(ProgressEvent.step(40, "Starting the kernel host on " + node.hostname()
+          + (r.gpuUuids().isEmpty() ? "" : " with GPU " + String.join(", ", r.gpuUuids()))));
+      agents.remove(host.agentUrl(), KernelHost.containerName(s.user(), node.hostname()));
+      String id = agents.start(host.agentUrl(), kernelHostSpec(s, profile, host, r.gpuUuids()));
+      host = host.withContainer(id);
+      server.addKernelHost(host);
+      bound.put(node.hostname(), id);
+    }
+    bound.put(s.primaryHostname(), s.containerId()); // the primary's reservation stays with the user's server
+    if (placement().bind(owner(s.user()), bound).isEmpty()) {
+      throw new SpawnException("the reservation lapsed before the kernel hosts started (hold timeout)");
+    }
+    for (KernelHost host : server.kernelHosts()) {
+      awaitAnswer(URI.create(ProxyRoute.origin("http", host.ip(), host.port()) + host.basePath() + "api/status"),
+          host.token(), host.agentUrl(), host.containerId(), "the kernel host on " + host.hostname());
+    }
+    server.progress().append(ProgressEvent.step(45, "Kernel hosts ready on " + String.join(", ", placed.hostnames())));
+  }
+
+  private NodeAgentClient.Spec kernelHostSpec(ActiveServer.Snapshot s, Profile profile, KernelHost host, List<String> gpus) {
+    Map<String, String> env = new HashMap<>();
+    env.put("GPUHUB_NODE", host.hostname());
+    env.put("GPUHUB_USER", s.user());
+    env.put("GPUHUB_PORT", Integer.toString(host.port()));
+    env.put("JUPYTERHUB_USER", s.user());
+    Map<String, String> labels = Map.of(USER_LABEL, s.user(), KIND_LABEL, KernelHost.KIND, "gpuhub.profile", profile.name(),
+        "gpuhub.reservation", owner(s.user()), "gpuhub.node", host.hostname());
+    return new NodeAgentClient.Spec(KernelHost.containerName(s.user(), host.hostname()), s.image(),
+        config.commandFor(host.ip(), host.port(), s.user(), host.token(), host.basePath()), env, labels,
+        profile.cpuRequirement(), (long) (profile.ramRequirement() * (1L << 30)), gpus);
+  }
+
+  private void awaitAnswer(URI status, String token, String agentUrl, String containerId, String what) {
+    long deadline = System.nanoTime() + config.startTimeout().toNanos();
+    int probes = 0;
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<Void> r = probe.send(HttpRequest.newBuilder(status).timeout(Duration.ofSeconds(2))
+            .header("Authorization", "token " + token).GET().build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) return;
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SpawnException("interrupted while waiting for " + what);
+      }
+      if (++probes % 4 == 0) {
+        var c = agents.inspect(agentUrl, containerId);
+        if (c.isEmpty() || !c.get().running()) {
+          throw new SpawnException(what + " stopped before Jupyter answered (exit code "
+              + c.map(NodeAgentClient.Container::exitCode).orElse(null) + "): "
+              + lastLines(agents.logs(agentUrl, containerId, 20)));
+        }
+      }
+      sleep(PROBE_EVERY);
+    }
+    throw new SpawnException(what + " did not answer within " + config.startTimeout().toSeconds() + " s (start timeout)");
+  }
+
+  /** Removes every kernel host of the server, on every node; failures are logged, the rest still go. */
+  private void removeKernelHosts(ActiveServer server) {
+    for (KernelHost host : server.kernelHosts()) {
+      try {
+        agents.remove(host.agentUrl(), host.containerId() != null ? host.containerId()
+            : KernelHost.containerName(server.snapshot().user(), host.hostname()));
+      } catch (RuntimeException e) {
+        LOG.atWarn().addKeyValue("user", server.snapshot().user()).addKeyValue("node", host.hostname())
+            .log("could not remove the kernel host: {}", e.getMessage());
+      }
+    }
+  }
+
+  private NodeAgentClient.Spec spec(ActiveServer.Snapshot s, Profile profile, NodeReport primary, List<String> gpus,
+                                    String gatewayToken) {
     Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_NODE", primary.hostname());
     env.put("GPUHUB_USER", s.user());
@@ -264,8 +362,15 @@ public final class Spawner implements AutoCloseable {
     env.put("JUPYTERHUB_USER", s.user());
     Map<String, String> labels = Map.of(USER_LABEL, s.user(), KIND_LABEL, KIND_SERVER, "gpuhub.profile", profile.name(),
         "gpuhub.reservation", owner(s.user()));
-    return new NodeAgentClient.Spec(containerName(s.user()), s.image(),
-        config.commandFor(primary.ip(), s.port(), s.user(), s.token()), env, labels,
+    List<String> command = new ArrayList<>(config.commandFor(primary.ip(), s.port(), s.user(), s.token()));
+    if (gatewayToken != null) { // multi-node: kernels run on the kernel hosts, through the hub's gateway
+      String hub = hubUrl.get();
+      if (hub == null) throw new SpawnException("the hub's URL is unknown; multi-node servers need the kernel gateway");
+      command.add("--GatewayClient.url=" + hub + "/gateway/" + s.user());
+      command.add("--GatewayClient.auth_token=" + gatewayToken);
+      command.add("--GatewayClient.request_timeout=" + Math.max(40, config.startTimeout().toSeconds()));
+    }
+    return new NodeAgentClient.Spec(containerName(s.user()), s.image(), command, env, labels,
         profile.cpuRequirement(), (long) (profile.ramRequirement() * (1L << 30)), gpus);
   }
 
@@ -280,6 +385,7 @@ public final class Spawner implements AutoCloseable {
         LOG.atWarn().addKeyValue("user", s.user()).log("could not remove the failed container: {}", e.getMessage());
       }
     }
+    removeKernelHosts(server);
     releaseQuietly(s.user());
     if (server.snapshot().state() != ServerState.PENDING && server.snapshot().state() != ServerState.RUNNING) {
       return; // being stopped: stop() records the end
@@ -304,6 +410,7 @@ public final class Spawner implements AutoCloseable {
     ActiveServer.Snapshot s = server.snapshot();
     try {
       if (s.agentUrl() != null) agents.remove(s.agentUrl(), s.containerId() != null ? s.containerId() : containerName(user));
+      removeKernelHosts(server);
       placement().release(owner(user));
       server.transition(ServerState.STOPPED, reason);
     } catch (RuntimeException e) {
@@ -374,6 +481,9 @@ public final class Spawner implements AutoCloseable {
     for (ActiveServer a : servers.values()) {
       ActiveServer.Snapshot s = a.snapshot();
       if (s.state().isActive() && ip.equals(s.nodeIp())) taken.add(s.port());
+      if (s.state().isActive()) {
+        for (KernelHost h : a.kernelHosts()) if (ip.equals(h.ip())) taken.add(h.port());
+      }
     }
     for (int i = 0; i < 1000; i++) {
       int p = config.portMin() + random.nextInt(config.portMax() - config.portMin() + 1);

@@ -55,8 +55,13 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
 
   /** The command for one server, split into arguments after the placeholders are filled. */
   public List<String> commandFor(String ip, int port, String user, String token) {
+    return commandFor(ip, port, user, token, "/user/" + user + "/");
+  }
+
+  /** The command with {@code {base_url}} set to {@code baseUrl} (kernel hosts of multi-node servers). */
+  public List<String> commandFor(String ip, int port, String user, String token, String baseUrl) {
     String filled = command.replace("{ip}", ip).replace("{port}", Integer.toString(port))
-        .replace("{base_url}", "/user/" + user + "/").replace("{token}", token).replace("{user}", user);
+        .replace("{base_url}", baseUrl).replace("{token}", token).replace("{user}", user);
     return Arrays.stream(filled.trim().split("\\s+")).toList();
   }
 }

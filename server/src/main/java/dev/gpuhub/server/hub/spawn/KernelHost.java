@@ -1,0 +1,44 @@
+package dev.gpuhub.server.hub.spawn;
+
+import dev.gpuhub.server.hub.proxy.ProxyRoute;
+
+/**
+ * One kernel host of a multi-node server: a Jupyter server container on a selected node, started
+ * through that node's agent, that runs the kernels of the spec naming that node (issue 7).
+ *
+ * @param hostname    the node
+ * @param ip          the node's address (the container uses host networking)
+ * @param agentPort   the node's agent API port
+ * @param containerId the container, null until started
+ * @param port        where the kernel host listens on {@code ip}
+ * @param token       the kernel host's own Jupyter token (never shown to anyone)
+ * @param basePath    its base URL, {@code /user/<name>/kernelhost/<hostname>/}
+ */
+public record KernelHost(String hostname, String ip, int agentPort, String containerId, int port, String token,
+                         String basePath) {
+  /** Label value of {@link Spawner#KIND_LABEL} on kernel host containers. */
+  public static final String KIND = "kernelhost";
+
+  public String agentUrl() {
+    return ProxyRoute.origin("http", ip, agentPort);
+  }
+
+  /** The base path of {@code user}'s kernel host on {@code hostname}. */
+  public static String basePathOf(String user, String hostname) {
+    return "/user/" + user + "/kernelhost/" + hostname + "/";
+  }
+
+  /** The container name of {@code user}'s kernel host on {@code hostname}. */
+  public static String containerName(String user, String hostname) {
+    return Spawner.containerName(user) + "-kh-" + hostname;
+  }
+
+  /** The kernel spec name that selects this host, {@code python3-<hostname>}. */
+  public static String specName(String hostname) {
+    return "python3-" + hostname;
+  }
+
+  KernelHost withContainer(String id) {
+    return new KernelHost(hostname, ip, agentPort, id, port, token, basePath);
+  }
+}
