@@ -4,14 +4,10 @@ import static dev.gpuhub.app.hub.HubClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gpuhub.agent.AgentConfig;
-import dev.gpuhub.agent.AgentDaemon;
 import dev.gpuhub.server.hub.spawn.NodeAgentClient;
 import dev.gpuhub.testkit.LocalDockerd;
-import dev.gpuhub.testkit.TestImages;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -29,31 +25,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HubMultiNodeIT {
   static final String NODE_B = "hub-e2e-node-b";
+  /** The "GPU environment" of this hub: a tag of the notebook image that only node A's dockerd has. */
+  static final String ONLY_ON_A = "gpuhub-notebook-only-on-a:it";
   @TempDir static Path dir;
   static HubFixture hub;
   static LocalDockerd dockerdB;
-  static AgentDaemon agentB;
+  static SecondNode second;
 
   @BeforeAll
   static void start() {
-    hub = new HubFixture(dir, Map.of());
-    dockerdB = LocalDockerd.start();
-    TestImages.notebook(dockerdB);
-    agentB = AgentDaemon.create(AgentConfig.of(hub.plane.discoveryUrl(), hub.token).withHostname(NODE_B).withIp("127.0.0.1")
-        .withDockerHost(dockerdB.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
-        .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (hub.plane.discovery().liveNodes().stream().filter(n -> n.agentPort() != null).count() < 2) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException("node B did not report within 30 s");
-      HubFixture.sleep(100);
-    }
+    hub = new HubFixture(dir, Map.of("GPUHUB_GPU_IMAGE", ONLY_ON_A));
+    hub.dockerd.docker("tag", hub.image, ONLY_ON_A);
+    second = SecondNode.start(hub, NODE_B);
+    dockerdB = second.dockerd;
   }
 
   @AfterAll
   static void stop() {
-    if (agentB != null) agentB.close();
+    if (second != null) second.close();
     if (hub != null) hub.close();
-    if (dockerdB != null) dockerdB.close();
   }
 
   @Test
@@ -112,7 +102,8 @@ class HubMultiNodeIT {
     assertThat(json(listed).size()).as(listed.body()).isEqualTo(2);
     // the orphan reconciler keeps a running server's kernel hosts
     assertThat(hub.plane.hub().reconciler().removeOrphans()).isEmpty();
-    assertThat(agents.list(agentUrls.get(NODE_B), "gpuhub.user")).hasSize(1);
+    String primary = hub.plane.hub().spawner().server("alice").orElseThrow().snapshot().primaryHostname();
+    assertThat(agents.list(agentUrls.get(NODE_B), "gpuhub.user")).hasSize(primary.equals(NODE_B) ? 2 : 1);
     // interrupt and delete reach the kernel's own host through the gateway
     String someKernel = json(listed).get(0).path("id").asText();
     assertThat(alice.api("POST", "/user/alice/api/kernels/" + someKernel + "/interrupt", "{}").statusCode()).isEqualTo(204);
@@ -123,6 +114,104 @@ class HubMultiNodeIT {
     assertThat(stop.statusCode()).as(stop.body()).isEqualTo(204);
     for (String url : agentUrls.values()) assertThat(agents.list(url, "gpuhub.user")).isEmpty();
     assertThat(alice.getJson("/gateway/alice/api/kernelspecs").statusCode()).isEqualTo(404);
+  }
+
+  /**
+   * Removing one node's kernel host (through that node's dockerd, behind the hub's back) kills the
+   * kernel that ran there: the gateway lists it as dead and answers 503 with a JSON reason for it,
+   * while the other node's kernel goes on executing code and the server stays up.
+   */
+  @Test
+  void killingOneKernelHostKillsOnlyItsKernel() throws Exception {
+    HubClient carol = new HubClient(hub.hubUrl);
+    assertThat(carol.signUpAndLogIn("carol", "carol-password-1").statusCode()).isEqualTo(302);
+    assertThat(carol.form("/hub/spawn", Map.of("profile", "multi-cpu", "image", hub.image, "node_count", "2"))
+        .statusCode()).isEqualTo(302);
+    assertThat(HubEndToEndIT.followProgress(carol, "carol").path("ready").asBoolean()).isTrue();
+    try {
+      // the admin page lists every container of the multi-node server, per node
+      HubClient admin = new HubClient(hub.hubUrl);
+      assertThat(admin.signUpAndLogIn("admin", "admin-password-1").statusCode()).isEqualTo(302);
+      String page = admin.get("/hub/admin").body();
+      assertThat(page).contains(HubFixture.NODE + ": gpuhub-carol-kh-" + HubFixture.NODE + " (kernel host)")
+          .contains(NODE_B + ": gpuhub-carol-kh-" + NODE_B + " (kernel host)").contains("gpuhub-carol (Jupyter UI)");
+      Map<String, String> kernelOf = new java.util.HashMap<>();
+      for (String node : List.of(HubFixture.NODE, NODE_B)) {
+        HttpResponse<String> kernel = carol.api("POST", "/user/carol/api/kernels", "{\"name\":\"python3-" + node + "\"}");
+        assertThat(kernel.statusCode()).as(kernel.body()).isEqualTo(201);
+        kernelOf.put(node, json(kernel).path("id").asText());
+      }
+      assertThat(Kernels.execute(carol, channels("carol", kernelOf.get(NODE_B)), "print(6*7)")).isEqualTo("42\n");
+
+      dockerdB.docker("rm", "-f", dev.gpuhub.server.hub.spawn.KernelHost.containerName("carol", NODE_B));
+
+      HttpResponse<String> listed = carol.getJson("/gateway/carol/api/kernels");
+      assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+      Map<String, String> states = new java.util.HashMap<>();
+      for (JsonNode k : json(listed)) states.put(k.path("id").asText(), k.path("execution_state").asText());
+      assertThat(states).as(listed.body()).containsEntry(kernelOf.get(NODE_B), "dead").containsKey(kernelOf.get(HubFixture.NODE));
+      assertThat(states.get(kernelOf.get(HubFixture.NODE))).isNotEqualTo("dead");
+      HttpResponse<String> dead = carol.getJson("/gateway/carol/api/kernels/" + kernelOf.get(NODE_B));
+      assertThat(dead.statusCode()).as(dead.body()).isEqualTo(503);
+      assertThat(json(dead).path("error").asText()).contains("dead").contains(NODE_B);
+      // through the user's own server too: the surviving kernel is listed and still runs code on its node
+      HttpResponse<String> viaServer = carol.getJson("/user/carol/api/kernels");
+      assertThat(viaServer.statusCode()).as(viaServer.body()).isEqualTo(200);
+      assertThat(viaServer.body()).contains(kernelOf.get(HubFixture.NODE));
+      assertThat(Kernels.execute(carol, channels("carol", kernelOf.get(HubFixture.NODE)),
+          "import os; print(os.environ['GPUHUB_NODE'])")).isEqualTo(HubFixture.NODE + "\n");
+      HttpResponse<String> another = carol.api("POST", "/user/carol/api/kernels", "{\"name\":\"python3-" + HubFixture.NODE + "\"}");
+      assertThat(another.statusCode()).as(another.body()).isEqualTo(201);
+      assertThat(hub.plane.hub().spawner().server("carol").orElseThrow().snapshot().state().name()).isEqualTo("RUNNING");
+      // deleting the dead kernel (through the user's server, as JupyterLab does) forgets it
+      HttpResponse<String> forget = carol.api("DELETE", "/user/carol/api/kernels/" + kernelOf.get(NODE_B), null);
+      assertThat(forget.statusCode()).as(forget.body()).isEqualTo(204);
+      assertThat(carol.getJson("/gateway/carol/api/kernels").body()).doesNotContain(kernelOf.get(NODE_B));
+    } finally {
+      assertThat(carol.api("DELETE", "/hub/api/users/carol/server", null).statusCode()).isEqualTo(204);
+    }
+    NodeAgentClient agents = new NodeAgentClient(hub.token);
+    for (String node : List.of(HubFixture.NODE, NODE_B)) assertThat(containersOf(agents, node, "carol")).isEmpty();
+  }
+
+  /**
+   * A start that fails on one node (node B's dockerd lacks the image) removes what it had already
+   * created on node A (the user's server and A's kernel host) and releases every reservation.
+   */
+  @Test
+  void aStartThatFailsOnOneNodeLeavesNothingOnAnyNode() throws Exception {
+    HubClient dave = new HubClient(hub.hubUrl);
+    assertThat(dave.signUpAndLogIn("dave", "dave-password-1").statusCode()).isEqualTo(302);
+    // the options form's plan: the primary hosts the UI, every node a kernel host
+    JsonNode plan = json(dave.getJson("/hub/api/nodes?profile=multi-cpu&node_count=2")).path("plan");
+    assertThat(plan.size()).as(plan.toString()).isEqualTo(2);
+    assertThat(plan.get(0).path("primary").asBoolean()).isTrue();
+    assertThat(plan.get(0).path("runs").toString()).contains("Jupyter UI").contains("kernel host");
+    assertThat(plan.get(1).path("runs").toString()).doesNotContain("Jupyter UI").contains("kernel host (Python 3 on "
+        + plan.get(1).path("hostname").asText() + ")");
+    assertThat(dave.get("/hub/spawn").body()).contains("id=\"plan\"");
+    HttpResponse<String> spawn = dave.form("/hub/spawn", Map.of("profile", "multi-cpu", "image", ONLY_ON_A,
+        "node_count", "2", "selected_nodes", "[\"" + HubFixture.NODE + "\",\"" + NODE_B + "\"]", "primary_node", HubFixture.NODE));
+    assertThat(spawn.statusCode()).as(spawn.body()).isEqualTo(302);
+    JsonNode last = HubEndToEndIT.followProgress(dave, "dave");
+    assertThat(last.path("failed").asBoolean()).as("progress: %s", last).isTrue();
+    assertThat(last.toString()).contains(ONLY_ON_A);
+    var server = hub.plane.hub().spawner().server("dave").orElseThrow();
+    assertThat(server.snapshot().state().name()).isEqualTo("FAILED");
+    assertThat(server.snapshot().primaryHostname()).isEqualTo(HubFixture.NODE); // A's containers were created first
+    NodeAgentClient agents = new NodeAgentClient(hub.token);
+    for (String node : List.of(HubFixture.NODE, NODE_B)) assertThat(containersOf(agents, node, "dave")).isEmpty();
+    assertThat(hub.plane.hub().spawner().reservations("dave")).isEmpty();
+    assertThat(dave.getJson("/gateway/dave/api/kernelspecs").statusCode()).isEqualTo(404);
+  }
+
+  private static String channels(String user, String kernelId) {
+    return hub.hubUrl.replace("http://", "ws://") + "/user/" + user + "/api/kernels/" + kernelId + "/channels";
+  }
+
+  private static List<String> containersOf(NodeAgentClient agents, String node, String user) {
+    return agents.list(agentUrl(node), "gpuhub.user").stream().filter(c -> user.equals(c.labels().get("gpuhub.user")))
+        .map(NodeAgentClient.Container::name).toList();
   }
 
   private static String agentUrl(String hostname) {

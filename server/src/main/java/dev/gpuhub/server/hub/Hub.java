@@ -10,6 +10,7 @@ import dev.gpuhub.server.hub.proxy.RouteTable;
 import dev.gpuhub.server.hub.proxy.UserServerProxyServlet;
 import dev.gpuhub.server.hub.spawn.HubServerLedger;
 import dev.gpuhub.server.hub.spawn.IdleCuller;
+import dev.gpuhub.server.hub.spawn.KernelCuller;
 import dev.gpuhub.server.hub.spawn.NodeAgentClient;
 import dev.gpuhub.server.hub.spawn.Reconciler;
 import dev.gpuhub.server.hub.spawn.Spawner;
@@ -46,6 +47,7 @@ public final class Hub implements AutoCloseable {
   private final Javalin app;
   private final Spawner spawner;
   private final IdleCuller culler;
+  private final KernelCuller kernelCuller;
   private final Reconciler reconciler;
   private final RouteTable routes;
   private final HubAuth auth;
@@ -76,6 +78,7 @@ public final class Hub implements AutoCloseable {
     this.spawner = new Spawner(spawnerConfig, discovery, agents, routes, ledger, clock);
     this.reconciler = new Reconciler(spawner, ledger, discovery, agents, clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
+    this.kernelCuller = new KernelCuller(spawner, spawnerConfig.kernelIdleTimeout(), clock);
     this.jobs = new Jobs(jobsConfig, stores.jobs(), discovery.placement(), agents, discovery::liveNodes, this::url,
         clock, adoptionPatience);
     ServiceRouter serviceRouter = new ServiceRouter();
@@ -119,6 +122,7 @@ public final class Hub implements AutoCloseable {
     app.start();
     adoption.scheduleWithFixedDelay(this::adoptPass, 0, 1, TimeUnit.SECONDS);
     culler.start(spawnerConfig.cullInterval());
+    kernelCuller.start(spawnerConfig.kernelCullInterval());
     jobs.start();
     services.start();
     LOG.atInfo().addKeyValue("url", url()).log("hub listening");
@@ -165,6 +169,11 @@ public final class Hub implements AutoCloseable {
     return culler;
   }
 
+  /** Shuts down idle kernels of multi-node servers. */
+  public KernelCuller kernelCuller() {
+    return kernelCuller;
+  }
+
   public Reconciler reconciler() {
     return reconciler;
   }
@@ -188,6 +197,7 @@ public final class Hub implements AutoCloseable {
     services.close();
     jobs.close();
     culler.close();
+    kernelCuller.close();
     app.stop();
     spawner.close();
   }

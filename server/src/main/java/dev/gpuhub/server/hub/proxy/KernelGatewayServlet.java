@@ -142,8 +142,13 @@ public final class KernelGatewayServlet extends HttpServlet {
       return;
     }
     HttpResponse<String> r = call(h, method, hostPath, action == null ? null : "{}");
-    if (r == null) {
-      send(response, 502, error("the kernel host on " + h.hostname() + " does not answer"));
+    if (r == null) { // the node's kernel host is gone: its kernels are dead, the other nodes' are not affected
+      if (method.equals("DELETE")) {
+        kernelNode.remove(user + "/" + id);
+        response.setStatus(204);
+        return;
+      }
+      send(response, 503, error(deadMessage(id, h.hostname())));
       return;
     }
     if (method.equals("DELETE") && r.statusCode() / 100 == 2) kernelNode.remove(user + "/" + id);
@@ -170,6 +175,10 @@ public final class KernelGatewayServlet extends HttpServlet {
     return out;
   }
 
+  private static String deadMessage(String id, String hostname) {
+    return "kernel " + id + " is dead: the kernel host on " + hostname + " does not answer";
+  }
+
   static String specName(String hostname) {
     return "python3-" + hostname;
   }
@@ -178,7 +187,21 @@ public final class KernelGatewayServlet extends HttpServlet {
     ArrayNode all = MAPPER.createArrayNode();
     for (KernelGateways.Host h : t.hosts()) {
       HttpResponse<String> r = call(h, "GET", h.basePath() + "api/kernels", null);
-      if (r == null || r.statusCode() != 200) continue; // a dead kernel host's kernels are gone
+      if (r == null || r.statusCode() != 200) { // the host is gone: the kernels started there show as dead
+        String prefix = user + "/";
+        for (Map.Entry<String, String> e : kernelNode.entrySet()) {
+          if (!e.getKey().startsWith(prefix) || !e.getValue().equals(h.hostname())) continue;
+          ObjectNode dead = all.addObject().put("id", e.getKey().substring(prefix.length()))
+              .put("name", specName(h.hostname())).put("execution_state", "dead").put("connections", 0);
+          dead.putNull("last_activity");
+          dead.put("reason", deadMessage(e.getKey().substring(prefix.length()), h.hostname()));
+        }
+        continue;
+      }
+      java.util.Set<String> live = new java.util.HashSet<>();
+      for (JsonNode k : parse(r.body())) live.add(user + "/" + k.path("id").asText());
+      kernelNode.entrySet().removeIf(e -> e.getKey().startsWith(user + "/") && e.getValue().equals(h.hostname())
+          && !live.contains(e.getKey())); // culled or shut down on the host itself
       for (JsonNode k : parse(r.body())) {
         ObjectNode kernel = (ObjectNode) k;
         kernelNode.put(user + "/" + kernel.path("id").asText(), h.hostname());

@@ -25,6 +25,15 @@ public final class ActiveServer {
   private Snapshot snapshot;
   private List<KernelHost> kernelHosts = List.of();
   private String gatewayToken;
+  private List<Worker> workers = List.of();
+  private Integer workerPort;
+
+  /** A worker container of a worker-mode server on a secondary node (containerId null until started). */
+  public record Worker(String hostname, String ip, int agentPort, String containerId) {
+    public String agentUrl() {
+      return dev.gpuhub.server.hub.proxy.ProxyRoute.origin("http", ip, agentPort);
+    }
+  }
 
   ActiveServer(Snapshot initial) {
     this.snapshot = initial;
@@ -46,6 +55,27 @@ public final class ActiveServer {
 
   synchronized void gatewayToken(String token) {
     this.gatewayToken = token;
+  }
+
+  /** The worker containers of a worker-mode server (empty otherwise), in node order. */
+  public synchronized List<Worker> workers() {
+    return workers;
+  }
+
+  /** The port of the head on the primary node's address (worker mode only; null otherwise). */
+  public synchronized Integer workerPort() {
+    return workerPort;
+  }
+
+  synchronized void workerPort(int port) {
+    this.workerPort = port;
+  }
+
+  synchronized void addWorker(Worker worker) {
+    java.util.List<Worker> next = new java.util.ArrayList<>(workers);
+    next.removeIf(w -> w.hostname().equals(worker.hostname()));
+    next.add(worker);
+    workers = List.copyOf(next);
   }
 
   synchronized void addKernelHost(KernelHost host) {

@@ -144,7 +144,8 @@ public final class Reconciler {
       try {
         containers = agents.list(agentUrl, Spawner.KIND_LABEL).stream() // servers only: jobs and services reconcile theirs
             .filter(c -> Spawner.KIND_SERVER.equals(c.labels().get(Spawner.KIND_LABEL))
-                || KernelHost.KIND.equals(c.labels().get(Spawner.KIND_LABEL))).toList();
+                || KernelHost.KIND.equals(c.labels().get(Spawner.KIND_LABEL))
+                || WorkerMode.KIND.equals(c.labels().get(Spawner.KIND_LABEL))).toList();
       } catch (NodeAgentClient.AgentCallException e) {
         LOG.debug("cannot list containers on {}: {}", node.hostname(), e.getMessage());
         continue;
@@ -161,6 +162,10 @@ public final class Reconciler {
           owned = server != null && (server.snapshot().state() == ServerState.PENDING
               || (server.snapshot().state().isActive()
                   && server.kernelHosts().stream().anyMatch(h -> c.id().equals(h.containerId()))));
+        } else if (WorkerMode.KIND.equals(c.labels().get(Spawner.KIND_LABEL))) { // a worker-mode server's worker
+          owned = server != null && (server.snapshot().state() == ServerState.PENDING
+              || (server.snapshot().state().isActive()
+                  && server.workers().stream().anyMatch(w -> c.id().equals(w.containerId()))));
         } else {
           owned = server != null && server.snapshot().state().isActive()
               && (c.id().equals(server.snapshot().containerId()) || server.snapshot().containerId() == null);

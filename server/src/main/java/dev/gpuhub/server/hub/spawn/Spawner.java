@@ -148,19 +148,23 @@ public final class Spawner implements AutoCloseable {
       }
       int port = freePort(primary.ip());
       server.placed(placed.hostnames(), primary.hostname(), primary.ip(), primary.agentPort(), port);
-      boolean multiNode = placed.hostnames().size() > 1;
-      if (multiNode) server.gatewayToken(newToken());
+      WorkerMode workerMode = config.workerModes().get(profile.name());
+      boolean kernelHosts = placed.hostnames().size() > 1 && workerMode == null;
+      if (kernelHosts) server.gatewayToken(newToken());
+      if (workerMode != null) server.workerPort(freePort(primary.ip()));
       ActiveServer.Snapshot s = server.snapshot();
       List<String> gpus = placed.primary().gpuUuids();
       server.progress().append(ProgressEvent.step(30, "Starting the container on " + primary.hostname()
           + (gpus.isEmpty() ? "" : " with GPU " + String.join(", ", gpus))));
       agents.remove(s.agentUrl(), containerName(user)); // a leftover of a crashed hub would clash by name
-      String id = agents.start(s.agentUrl(), spec(s, profile, primary, gpus, server.gatewayToken()));
+      String id = agents.start(s.agentUrl(), spec(s, profile, primary, gpus, server.gatewayToken(), workerMode,
+          server.workerPort()));
       server.started(id);
       if (placement().bind(owner(user), Map.of(primary.hostname(), id)).isEmpty()) {
         throw new SpawnException("the reservation lapsed before the container started (hold timeout)");
       }
-      if (multiNode) startKernelHosts(server, profile, placed);
+      if (kernelHosts) startKernelHosts(server, profile, placed);
+      if (workerMode != null && placed.hostnames().size() > 1) startWorkers(server, profile, placed, workerMode);
       server.progress().append(ProgressEvent.step(50, "Container started on " + primary.hostname() + "; waiting for Jupyter to answer"));
       awaitReady(server.snapshot());
       if (!server.transition(ServerState.RUNNING, null)) throw new SpawnException("the server was stopped while starting");
@@ -353,8 +357,71 @@ public final class Spawner implements AutoCloseable {
     }
   }
 
+  /**
+   * Worker mode: one worker container per secondary node through that node's agent, the
+   * placeholders filled; binds each node's reservation to it and checks that every worker is still
+   * running a moment after its start (a worker command that exits fails the spawn).
+   */
+  private void startWorkers(ActiveServer server, Profile profile, Placement placed, WorkerMode mode) {
+    ActiveServer.Snapshot s = server.snapshot();
+    Map<String, String> bound = new HashMap<>();
+    for (Reservation r : placed.reservations()) {
+      if (r.hostname().equals(s.primaryHostname())) continue;
+      NodeReport node = liveNode(r.hostname());
+      if (node.agentPort() == null) {
+        throw new SpawnException("node " + node.hostname() + " has no node API (its agent runs without --api-port)");
+      }
+      ActiveServer.Worker worker = new ActiveServer.Worker(node.hostname(), node.ip(), node.agentPort(), null);
+      server.addWorker(worker); // before the start, so a failure removes it by name
+      server.progress().append(ProgressEvent.step(40, "Starting the worker on " + node.hostname()
+          + (r.gpuUuids().isEmpty() ? "" : " with GPU " + String.join(", ", r.gpuUuids()))));
+      String name = WorkerMode.containerName(s.user(), node.hostname());
+      agents.remove(worker.agentUrl(), name);
+      Map<String, String> env = new HashMap<>();
+      env.put("GPUHUB_NODE", node.hostname());
+      env.put("GPUHUB_USER", s.user());
+      env.put("GPUHUB_PRIMARY_IP", s.nodeIp());
+      env.put("GPUHUB_WORKER_PORT", Integer.toString(server.workerPort()));
+      Map<String, String> labels = Map.of(USER_LABEL, s.user(), KIND_LABEL, WorkerMode.KIND, "gpuhub.profile", profile.name(),
+          "gpuhub.reservation", owner(s.user()), "gpuhub.node", node.hostname());
+      String id = agents.start(worker.agentUrl(), new NodeAgentClient.Spec(name, s.image(),
+          WorkerMode.shell(mode.workerCommand(), s.nodeIp(), server.workerPort(), node.hostname(), s.user()), env, labels,
+          profile.cpuRequirement(), (long) (profile.ramRequirement() * (1L << 30)), r.gpuUuids()));
+      server.addWorker(new ActiveServer.Worker(node.hostname(), node.ip(), node.agentPort(), id));
+      bound.put(node.hostname(), id);
+    }
+    bound.put(s.primaryHostname(), s.containerId());
+    if (placement().bind(owner(s.user()), bound).isEmpty()) {
+      throw new SpawnException("the reservation lapsed before the workers started (hold timeout)");
+    }
+    sleep(Duration.ofSeconds(1));
+    for (ActiveServer.Worker w : server.workers()) {
+      var c = agents.inspect(w.agentUrl(), w.containerId());
+      if (c.isEmpty() || !c.get().running()) {
+        throw new SpawnException("the worker on " + w.hostname() + " stopped right after its start (exit code "
+            + c.map(NodeAgentClient.Container::exitCode).orElse(null) + "): "
+            + lastLines(agents.logs(w.agentUrl(), w.containerId(), 20)));
+      }
+    }
+    server.progress().append(ProgressEvent.step(45, "Workers running on " + server.workers().stream()
+        .map(ActiveServer.Worker::hostname).toList() + "; head on " + s.primaryHostname() + ":" + server.workerPort()));
+  }
+
+  /** Removes every worker of the server, on every node; failures are logged, the rest still go. */
+  private void removeWorkers(ActiveServer server) {
+    for (ActiveServer.Worker w : server.workers()) {
+      try {
+        agents.remove(w.agentUrl(), w.containerId() != null ? w.containerId()
+            : WorkerMode.containerName(server.snapshot().user(), w.hostname()));
+      } catch (RuntimeException e) {
+        LOG.atWarn().addKeyValue("user", server.snapshot().user()).addKeyValue("node", w.hostname())
+            .log("could not remove the worker: {}", e.getMessage());
+      }
+    }
+  }
+
   private NodeAgentClient.Spec spec(ActiveServer.Snapshot s, Profile profile, NodeReport primary, List<String> gpus,
-                                    String gatewayToken) {
+                                    String gatewayToken, WorkerMode workerMode, Integer workerPort) {
     Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_NODE", primary.hostname());
     env.put("GPUHUB_USER", s.user());
@@ -369,6 +436,14 @@ public final class Spawner implements AutoCloseable {
       command.add("--GatewayClient.url=" + hub + "/gateway/" + s.user());
       command.add("--GatewayClient.auth_token=" + gatewayToken);
       command.add("--GatewayClient.request_timeout=" + Math.max(40, config.startTimeout().toSeconds()));
+    }
+    if (workerMode != null) {
+      env.put("GPUHUB_PRIMARY_IP", primary.ip());
+      env.put("GPUHUB_WORKER_PORT", Integer.toString(workerPort));
+      if (workerMode.headCommand() != null) { // the head runs in the primary container, beside Jupyter
+        String head = WorkerMode.fill(workerMode.headCommand(), primary.ip(), workerPort, primary.hostname(), s.user());
+        command = new ArrayList<>(List.of("sh", "-c", "(" + head + ") & exec " + String.join(" ", command)));
+      }
     }
     return new NodeAgentClient.Spec(containerName(s.user()), s.image(), command, env, labels,
         profile.cpuRequirement(), (long) (profile.ramRequirement() * (1L << 30)), gpus);
@@ -386,6 +461,7 @@ public final class Spawner implements AutoCloseable {
       }
     }
     removeKernelHosts(server);
+    removeWorkers(server);
     releaseQuietly(s.user());
     if (server.snapshot().state() != ServerState.PENDING && server.snapshot().state() != ServerState.RUNNING) {
       return; // being stopped: stop() records the end
@@ -411,6 +487,7 @@ public final class Spawner implements AutoCloseable {
     try {
       if (s.agentUrl() != null) agents.remove(s.agentUrl(), s.containerId() != null ? s.containerId() : containerName(user));
       removeKernelHosts(server);
+      removeWorkers(server);
       placement().release(owner(user));
       server.transition(ServerState.STOPPED, reason);
     } catch (RuntimeException e) {
@@ -483,6 +560,7 @@ public final class Spawner implements AutoCloseable {
       if (s.state().isActive() && ip.equals(s.nodeIp())) taken.add(s.port());
       if (s.state().isActive()) {
         for (KernelHost h : a.kernelHosts()) if (ip.equals(h.ip())) taken.add(h.port());
+        if (a.workerPort() != null && ip.equals(s.nodeIp())) taken.add(a.workerPort());
       }
     }
     for (int i = 0; i < 1000; i++) {

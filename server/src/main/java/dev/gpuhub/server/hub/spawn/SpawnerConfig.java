@@ -18,9 +18,27 @@ import java.util.Map;
  * @param portMax         highest port ({@code GPUHUB_SERVER_PORT_MAX})
  * @param idleTimeout     servers without traffic this long are stopped ({@code GPUHUB_IDLE_TIMEOUT_SECONDS})
  * @param cullInterval    how often the culler looks ({@code GPUHUB_CULL_INTERVAL_SECONDS})
+ * @param kernelIdleTimeout  kernels of multi-node servers idle this long are shut down
+ *                           ({@code GPUHUB_KERNEL_IDLE_SECONDS}, SPEC §8: 3600 s)
+ * @param kernelCullInterval how often the kernel culler asks the kernel hosts
+ *                           ({@code GPUHUB_KERNEL_CULL_INTERVAL_SECONDS}, SPEC §8: 600 s)
+ * @param workerModes        profiles that run in worker mode instead of kernel hosts, by name
+ *                           ({@code GPUHUB_WORKER_PROFILES}, see {@link WorkerMode})
  */
 public record SpawnerConfig(String cpuImage, String gpuImage, String command, Duration startTimeout,
-                            int portMin, int portMax, Duration idleTimeout, Duration cullInterval) {
+                            int portMin, int portMax, Duration idleTimeout, Duration cullInterval,
+                            Duration kernelIdleTimeout, Duration kernelCullInterval, Map<String, WorkerMode> workerModes) {
+  /** SPEC §8: idle kernels are culled after 3600 s. */
+  public static final int DEFAULT_KERNEL_IDLE_SECONDS = 3600;
+  /** SPEC §8: checked every 600 s. */
+  public static final int DEFAULT_KERNEL_CULL_INTERVAL_SECONDS = 600;
+
+  /** Without kernel culling settings: the SPEC's defaults. */
+  public SpawnerConfig(String cpuImage, String gpuImage, String command, Duration startTimeout, int portMin, int portMax,
+                       Duration idleTimeout, Duration cullInterval) {
+    this(cpuImage, gpuImage, command, startTimeout, portMin, portMax, idleTimeout, cullInterval,
+        Duration.ofSeconds(DEFAULT_KERNEL_IDLE_SECONDS), Duration.ofSeconds(DEFAULT_KERNEL_CULL_INTERVAL_SECONDS), Map.of());
+  }
 
   /** The image `./gpuhub build-image` builds. */
   public static final String DEFAULT_IMAGE = "gpuhub-notebook:latest";
@@ -34,6 +52,7 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
   public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 600;
 
   public SpawnerConfig {
+    workerModes = workerModes == null ? Map.of() : Map.copyOf(workerModes);
     if (portMin > portMax) throw new IllegalArgumentException("GPUHUB_SERVER_PORT_MIN must not exceed GPUHUB_SERVER_PORT_MAX");
     if (!command.contains("{port}") || !command.contains("{token}") || !command.contains("{base_url}")) {
       throw new IllegalArgumentException("GPUHUB_NOTEBOOK_COMMAND must contain {port}, {token} and {base_url}");
@@ -50,7 +69,10 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
         r.integer("GPUHUB_SERVER_PORT_MIN", 20000, 1024, 65535),
         r.integer("GPUHUB_SERVER_PORT_MAX", 29999, 1024, 65535),
         Duration.ofSeconds(r.integer("GPUHUB_IDLE_TIMEOUT_SECONDS", DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 30 * 86_400)),
-        Duration.ofSeconds(r.integer("GPUHUB_CULL_INTERVAL_SECONDS", 60, 1, 86_400)));
+        Duration.ofSeconds(r.integer("GPUHUB_CULL_INTERVAL_SECONDS", 60, 1, 86_400)),
+        Duration.ofSeconds(r.integer("GPUHUB_KERNEL_IDLE_SECONDS", DEFAULT_KERNEL_IDLE_SECONDS, 1, 30 * 86_400)),
+        Duration.ofSeconds(r.integer("GPUHUB_KERNEL_CULL_INTERVAL_SECONDS", DEFAULT_KERNEL_CULL_INTERVAL_SECONDS, 1, 86_400)),
+        WorkerMode.parse(env.get("GPUHUB_WORKER_PROFILES")));
   }
 
   /** The command for one server, split into arguments after the placeholders are filled. */

@@ -88,7 +88,7 @@ public final class HomeAdminRoutes {
           .append("</td><td>").append(u.name().equals(user.name()) ? "" : deleteUserButton(u.name(), xsrf)).append("</td></tr>");
     }
     b.append("</table><h2>Running servers</h2><table id=\"servers\"><tr><th>User</th><th>State</th><th>Node</th>"
-        + "<th>Profile</th><th>Since</th><th>Last activity</th><th></th></tr>");
+        + "<th>Profile</th><th>Since</th><th>Last activity</th><th>Containers</th><th></th></tr>");
     for (ActiveServer server : servers.values()) {
       ActiveServer.Snapshot s = server.snapshot();
       if (!s.state().isActive()) continue;
@@ -96,7 +96,7 @@ public final class HomeAdminRoutes {
           .append("</td><td>").append(esc(s.primaryHostname())).append("</td><td>").append(esc(s.profile()))
           .append("</td><td>").append(esc(time(s.startedAt()))).append("</td><td>")
           .append(esc(routes.lastActivity(s.user()).map(HomeAdminRoutes::time).orElse("-")))
-          .append("</td><td>").append(stopButton(s.user(), xsrf, "stop-" + s.user())).append("</td></tr>");
+          .append("</td><td>").append(containers(server)).append("</td><td>").append(stopButton(s.user(), xsrf, "stop-" + s.user())).append("</td></tr>");
     }
     b.append("</table><h2>Nodes</h2><table id=\"nodes\"><tr><th>Hostname</th><th>Status</th><th>IP</th><th>CPU %</th>"
         + "<th>Mem %</th><th>Containers</th><th>GPUs</th><th>Load (last metric rows)</th></tr>");
@@ -114,6 +114,28 @@ public final class HomeAdminRoutes {
     b.append("<script>async function act(url,method,xsrf){const r=await fetch(url,{method,headers:{'X-XSRFToken':xsrf}});"
         + "if(!r.ok)alert('failed: '+r.status);location.reload();}</script>");
     ctx.html(Html.page("Admin", user.name(), true, b.toString()));
+  }
+
+  /** Every container of a server, per node: the user's server, and kernel hosts or workers of multi-node ones. */
+  private static String containers(ActiveServer server) {
+    ActiveServer.Snapshot s = server.snapshot();
+    StringBuilder b = new StringBuilder("<ul class=\"containers\">");
+    if (s.primaryHostname() != null) {
+      b.append("<li>").append(esc(s.primaryHostname())).append(": ").append(esc(Spawner.containerName(s.user())))
+          .append(" (Jupyter UI").append(server.workerPort() != null ? ", head on port " + server.workerPort() : "")
+          .append(")</li>");
+    }
+    for (var h : server.kernelHosts()) {
+      b.append("<li>").append(esc(h.hostname())).append(": ")
+          .append(esc(dev.gpuhub.server.hub.spawn.KernelHost.containerName(s.user(), h.hostname())))
+          .append(" (kernel host").append(h.containerId() == null ? ", starting" : "").append(")</li>");
+    }
+    for (var w : server.workers()) {
+      b.append("<li>").append(esc(w.hostname())).append(": ")
+          .append(esc(dev.gpuhub.server.hub.spawn.WorkerMode.containerName(s.user(), w.hostname())))
+          .append(" (worker").append(w.containerId() == null ? ", starting" : "").append(")</li>");
+    }
+    return b.append("</ul>").toString();
   }
 
   /** Who holds which GPU, every node's reserved share, and the queue with why each request waits. */

@@ -41,6 +41,7 @@ final class SpawnForm {
         .append("<h2>Nodes</h2><input type=\"number\" name=\"node_count\" id=\"node_count\" value=\"1\" min=\"1\" max=\"1\">")
         .append("<table id=\"nodes\"><thead><tr><th></th><th>Hostname</th><th>Status</th><th>IP</th><th>Cores</th>")
         .append("<th>Memory</th><th>Containers</th><th>GPU</th><th>CPU %</th><th>Mem %</th></tr></thead><tbody></tbody></table>")
+        .append("<h2>Plan</h2><ul id=\"plan\"></ul>")
         .append("<p id=\"summary\" class=\"muted\"></p><input type=\"submit\" value=\"Start\" id=\"start\"></form>")
         .append("<script>").append(SCRIPT).append("</script>");
     return b.toString();
@@ -53,9 +54,10 @@ final class SpawnForm {
       "function syncProfile(){const p=profile();if(!p)return;const n=document.getElementById('node_count');",
       " n.min=p.dataset.min;n.max=p.dataset.max;if(+n.value<+n.min||+n.value>+n.max)n.value=n.min;",
       " const img=document.getElementById('image');img.value=img.querySelector('option[data-kind='+(p.dataset.gpu==='true'?'gpu':'cpu')+']').value;refresh();}",
-      "async function refresh(){const p=profile();if(!p)return;const r=await fetch('/hub/api/nodes?profile='+encodeURIComponent(p.value));",
+      "async function refresh(){const p=profile();if(!p)return;const r=await fetch('/hub/api/nodes?profile='+encodeURIComponent(p.value)+'&node_count='+encodeURIComponent(document.getElementById('node_count').value));",
       " if(!r.ok)return;const d=await r.json();const rows=d.nodes.map(n=>'<tr'+(n.eligible?'':' class=\"muted\" title=\"'+esc(n.rejection_reason)+'\"')+'><td>'+(n.primary?'&#9733; primary':'')+'</td><td>'+esc(n.hostname)+'</td><td>'+(n.eligible?'eligible':'not eligible: '+esc(n.rejection_reason))+'</td><td>'+esc(n.ip)+'</td><td>'+n.cpu_cores+'</td><td>'+n.ram_gb+' GB</td><td>'+(n.containers_with_reservations??n.total_containers)+'/'+n.max_containers+'</td><td>'+(n.gpus&&n.gpus.length?n.gpus.map((g,i)=>'#'+i+' '+(g.held_by?'held by '+esc(g.held_by):'free')).join(', '):'-')+'</td><td>'+(n.cpu_usage_percent??'?')+'</td><td>'+(n.memory_usage_percent??'?')+'</td></tr>');",
       " document.querySelector('#nodes tbody').innerHTML=rows.join('');",
+      " document.getElementById('plan').innerHTML=(d.plan||[]).map(s=>'<li><b>'+esc(s.hostname)+'</b>'+(s.primary?' (primary)':'')+': '+s.runs.map(esc).join(', ')+'</li>').join('')||'<li>no eligible node now</li>';",
       " const eligible=d.nodes.filter(n=>n.eligible).length;const want=+document.getElementById('node_count').value;",
       " const prim=d.nodes.find(n=>n.primary);document.getElementById('summary').textContent=p.parentElement.querySelector('b').textContent+', '+want+' node(s), '+document.getElementById('image').value+'; '+eligible+' eligible node(s)'+(prim?', primary: '+prim.hostname:'')+(eligible<want?' - not enough nodes now':'');}",
       "form.addEventListener('change',e=>{if(e.target.name==='profile')syncProfile();else refresh();});",

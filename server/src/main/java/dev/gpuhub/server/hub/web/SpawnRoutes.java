@@ -175,7 +175,38 @@ public final class SpawnRoutes {
       }
     }
     body.put("queued", discovery.placement().queue().size());
+    if (profile != null) body.set("plan", plan(profile, nodes, ctx.queryParam("node_count")));
     ctx.json(body);
+  }
+
+  /**
+   * What a start would run where, if the nodes stay as they are now: the first {@code node_count}
+   * eligible nodes in the table's order (the first is the primary, as the table marks it). The
+   * primary hosts the Jupyter UI; on a multi-node server every node also hosts a kernel host, or, for
+   * a worker-mode profile, the primary runs the head and every other node a worker.
+   */
+  private ArrayNode plan(Profile profile, ArrayNode nodes, String nodeCount) {
+    int want = profile.minNodes();
+    try {
+      if (nodeCount != null && !nodeCount.isBlank()) want = Integer.parseInt(nodeCount.strip());
+    } catch (NumberFormatException ignored) {
+      // the profile's minimum
+    }
+    want = Math.max(profile.minNodes(), Math.min(profile.maxNodes(), want));
+    boolean workers = config.workerModes().containsKey(profile.name());
+    ArrayNode plan = MAPPER.createArrayNode();
+    for (var n : nodes) {
+      if (plan.size() >= want) break;
+      if (!n.path("eligible").asBoolean()) continue;
+      boolean primary = plan.isEmpty();
+      ObjectNode step = plan.addObject().put("hostname", n.path("hostname").asText()).put("primary", primary);
+      ArrayNode runs = step.putArray("runs");
+      if (primary) runs.add("Jupyter UI");
+      if (workers) runs.add(primary ? "head" : "worker");
+      else if (want > 1) runs.add("kernel host (Python 3 on " + n.path("hostname").asText() + ")");
+      else runs.add("kernels");
+    }
+    return plan;
   }
 
   private void apiStart(Context ctx) {
