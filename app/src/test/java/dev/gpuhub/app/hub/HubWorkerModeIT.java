@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * configured (GPUHUB_WORKER_PROFILES) with a head that is a tiny python3 TCP listener counting
  * registrations, run in the primary container beside Jupyter, and a worker that registers with
  * {primary_ip}:{port} and stays up, one container per secondary node. The head sees node B's worker;
- * stopping the server removes every container on both nodes and the head with them.
+ * a hub restart adopts the server with its worker; stopping the server removes every container on both nodes and the head with them.
  */
 class HubWorkerModeIT {
   static final String NODE_B = "hub-worker-node-b";
@@ -116,6 +116,21 @@ class HubWorkerModeIT {
     assertThat(containersOf(agents, HubFixture.NODE, "frank")).extracting(c -> c.labels().get("gpuhub.kind"))
         .containsExactly("server");
     assertThat(hub.plane.hub().reconciler().removeOrphans()).isEmpty(); // a running server's worker is not an orphan
+
+    // a hub restart adopts the server with its worker (same container, same head port), not an orphan
+    hub.restartControlPlane();
+    long adoptBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (hub.plane.hub().spawner().server("frank").isEmpty() && System.nanoTime() < adoptBy) HubFixture.sleep(200);
+    ActiveServer adopted = hub.plane.hub().spawner().server("frank").orElseThrow(() -> new AssertionError("not adopted"));
+    assertThat(adopted.workers()).extracting(ActiveServer.Worker::containerId).containsExactly(onB.get(0).id());
+    assertThat(adopted.workerPort()).isEqualTo(port);
+    assertThat(hub.plane.hub().reconciler().removeOrphans()).isEmpty();
+    assertThat(containersOf(agents, NODE_B, "frank")).extracting(NodeAgentClient.Container::id).containsExactly(onB.get(0).id());
+    assertThat(ask(port)).isEqualTo(NODE_B);
+    frank = new HubClient(hub.hubUrl);
+    frank.get("/hub/login");
+    assertThat(frank.form("/hub/login", Map.of("username", "frank", "password", "frank-password-1")).statusCode())
+        .isEqualTo(302);
     HubClient admin = new HubClient(hub.hubUrl);
     assertThat(admin.signUpAndLogIn("admin", "admin-password-1").statusCode()).isEqualTo(302);
     assertThat(admin.get("/hub/admin").body()).contains(NODE_B + ": gpuhub-frank-worker-" + NODE_B + " (worker)")

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes the hub's view and the nodes agree. After a restart: a server recorded as running whose
- * container still runs is adopted (route restored) as soon as its node reports; one whose container
+ * container still runs is adopted (route restored) as soon as its node reports (a multi-node
+ * server's once all its nodes report, or at the deadline, together with the kernel hosts or workers
+ * still running there and its kernel gateway); one whose container
  * is gone, or whose node does not report in time, is marked stopped. At any time: a gpuhub server container on a live node that no active server
  * owns is an orphan and is removed (training job containers, label {@code gpuhub.job}, are left to
  * the job scheduler).
@@ -71,8 +73,12 @@ public final class Reconciler {
     for (var it = awaiting.values().iterator(); it.hasNext(); ) {
       ActiveServer.Snapshot s = it.next();
       NodeReport node = s.primaryHostname() == null ? null : live.get(s.primaryHostname());
-      if (node == null || node.agentPort() == null) {
-        if (clock.instant().isAfter(deadline)) {
+      boolean overdue = clock.instant().isAfter(deadline);
+      boolean primaryLive = node != null && node.agentPort() != null;
+      boolean someNodeSilent = s.nodes() != null
+          && s.nodes().stream().anyMatch(h -> live.get(h) == null || live.get(h).agentPort() == null);
+      if (!primaryLive || (someNodeSilent && !overdue)) { // a multi-node server waits for all its nodes, until the deadline
+        if (!primaryLive && overdue) {
           end(s, "its node " + s.primaryHostname() + " did not report after the hub restarted");
           ended.add(s.user());
           it.remove();
@@ -89,7 +95,9 @@ public final class Reconciler {
         continue; // try again on the next pass, until the deadline
       }
       if (c.isPresent() && c.get().running()) {
-        spawner.adopt(located);
+        Optional<Parts> parts = parts(located, live, overdue);
+        if (parts.isEmpty()) continue; // a node could not be asked: try again on the next pass, until the deadline
+        spawner.adopt(located, parts.get().kernelHosts(), parts.get().workers(), parts.get().workerPort());
         adopted.add(s.user());
       } else {
         if (c.isPresent()) agents.remove(located.agentUrl(), located.containerId());
@@ -102,6 +110,56 @@ public final class Reconciler {
       LOG.atInfo().addKeyValue("adopted", adopted).addKeyValue("ended", ended).log("reconciled servers after start");
     }
     return new Result(adopted, ended);
+  }
+
+  /** What still runs of a multi-node server's kernel hosts or workers, found on its nodes on adoption. */
+  private record Parts(List<KernelHost> kernelHosts, List<ActiveServer.Worker> workers, Integer workerPort) {}
+
+  /**
+   * Finds the running kernel hosts and workers of {@code s} on its nodes through their agents (by
+   * label: kind, user, node, port), their tokens derived from the server's as at the spawn. Empty
+   * when a node's agent cannot be asked before the deadline; after it, such a node is left out.
+   */
+  private Optional<Parts> parts(ActiveServer.Snapshot s, Map<String, NodeReport> live, boolean overdue) {
+    List<KernelHost> hosts = new ArrayList<>();
+    List<ActiveServer.Worker> workers = new ArrayList<>();
+    Integer workerPort = null;
+    if (s.nodes() == null || s.nodes().size() < 2) return Optional.of(new Parts(hosts, workers, null));
+    for (String hostname : s.nodes()) {
+      NodeReport node = live.get(hostname);
+      if (node == null || node.agentPort() == null) continue; // overdue: its kernel host or worker is lost
+      String agentUrl = dev.gpuhub.server.hub.proxy.ProxyRoute.origin("http", node.ip(), node.agentPort());
+      List<NodeAgentClient.Container> containers;
+      try {
+        containers = agents.list(agentUrl, Spawner.KIND_LABEL);
+      } catch (NodeAgentClient.AgentCallException e) {
+        if (!overdue) return Optional.empty();
+        continue;
+      }
+      for (NodeAgentClient.Container c : containers) {
+        Map<String, String> labels = c.labels();
+        if (!c.running() || !s.user().equals(labels.get(Spawner.USER_LABEL)) || labels.containsKey(JOB_LABEL)
+            || !hostname.equals(labels.get(Spawner.NODE_LABEL))) continue;
+        Integer port = port(labels.get(Spawner.PORT_LABEL));
+        if (port == null) continue; // started before ports were labelled: cannot be reached, removed as an orphan
+        if (KernelHost.KIND.equals(labels.get(Spawner.KIND_LABEL))) {
+          hosts.add(new KernelHost(hostname, node.ip(), node.agentPort(), c.id(), port,
+              Spawner.kernelHostToken(s.token(), hostname), KernelHost.basePathOf(s.user(), hostname)));
+        } else if (WorkerMode.KIND.equals(labels.get(Spawner.KIND_LABEL))) {
+          workers.add(new ActiveServer.Worker(hostname, node.ip(), node.agentPort(), c.id()));
+          workerPort = port;
+        }
+      }
+    }
+    return Optional.of(new Parts(hosts, workers, workerPort));
+  }
+
+  private static Integer port(String label) {
+    try {
+      return label == null ? null : Integer.valueOf(label);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private void end(ActiveServer.Snapshot s, String why) {

@@ -47,6 +47,10 @@ public final class Spawner implements AutoCloseable {
   /** Label naming what a gpuhub container is; users' servers carry {@value #KIND_SERVER}. */
   public static final String KIND_LABEL = "gpuhub.kind";
   public static final String KIND_SERVER = "server";
+  /** Label carrying the port a kernel host listens on, or a worker-mode head's port (read on adoption). */
+  public static final String PORT_LABEL = "gpuhub.port";
+  /** Label naming the node of a kernel host or worker container. */
+  public static final String NODE_LABEL = "gpuhub.node";
   private static final Duration PROBE_EVERY = Duration.ofMillis(500);
 
   /**
@@ -150,7 +154,7 @@ public final class Spawner implements AutoCloseable {
       server.placed(placed.hostnames(), primary.hostname(), primary.ip(), primary.agentPort(), port);
       WorkerMode workerMode = config.workerModes().get(profile.name());
       boolean kernelHosts = placed.hostnames().size() > 1 && workerMode == null;
-      if (kernelHosts) server.gatewayToken(newToken());
+      if (kernelHosts) server.gatewayToken(gatewayToken(server.snapshot().token()));
       if (workerMode != null) server.workerPort(freePort(primary.ip()));
       ActiveServer.Snapshot s = server.snapshot();
       List<String> gpus = placed.primary().gpuUuids();
@@ -282,8 +286,8 @@ public final class Spawner implements AutoCloseable {
       if (node.agentPort() == null) {
         throw new SpawnException("node " + node.hostname() + " has no node API (its agent runs without --api-port)");
       }
-      KernelHost host = new KernelHost(node.hostname(), node.ip(), node.agentPort(), null, freePort(node.ip()), newToken(),
-          KernelHost.basePathOf(s.user(), node.hostname()));
+      KernelHost host = new KernelHost(node.hostname(), node.ip(), node.agentPort(), null, freePort(node.ip()),
+          kernelHostToken(s.token(), node.hostname()), KernelHost.basePathOf(s.user(), node.hostname()));
       server.addKernelHost(host); // before the start, so the port is taken and a failure removes it by name
       server.progress().append(ProgressEvent.step(40, "Starting the kernel host on " + node.hostname()
           + (r.gpuUuids().isEmpty() ? "" : " with GPU " + String.join(", ", r.gpuUuids()))));
@@ -311,7 +315,7 @@ public final class Spawner implements AutoCloseable {
     env.put("GPUHUB_PORT", Integer.toString(host.port()));
     env.put("JUPYTERHUB_USER", s.user());
     Map<String, String> labels = Map.of(USER_LABEL, s.user(), KIND_LABEL, KernelHost.KIND, "gpuhub.profile", profile.name(),
-        "gpuhub.reservation", owner(s.user()), "gpuhub.node", host.hostname());
+        "gpuhub.reservation", owner(s.user()), NODE_LABEL, host.hostname(), PORT_LABEL, Integer.toString(host.port()));
     return new NodeAgentClient.Spec(KernelHost.containerName(s.user(), host.hostname()), s.image(),
         config.commandFor(host.ip(), host.port(), s.user(), host.token(), host.basePath()), env, labels,
         profile.cpuRequirement(), (long) (profile.ramRequirement() * (1L << 30)), gpus);
@@ -383,7 +387,8 @@ public final class Spawner implements AutoCloseable {
       env.put("GPUHUB_PRIMARY_IP", s.nodeIp());
       env.put("GPUHUB_WORKER_PORT", Integer.toString(server.workerPort()));
       Map<String, String> labels = Map.of(USER_LABEL, s.user(), KIND_LABEL, WorkerMode.KIND, "gpuhub.profile", profile.name(),
-          "gpuhub.reservation", owner(s.user()), "gpuhub.node", node.hostname());
+          "gpuhub.reservation", owner(s.user()), NODE_LABEL, node.hostname(), PORT_LABEL,
+          Integer.toString(server.workerPort()));
       String id = agents.start(worker.agentUrl(), new NodeAgentClient.Spec(name, s.image(),
           WorkerMode.shell(mode.workerCommand(), s.nodeIp(), server.workerPort(), node.hostname(), s.user()), env, labels,
           profile.cpuRequirement(), (long) (profile.ramRequirement() * (1L << 30)), r.gpuUuids()));
@@ -523,12 +528,49 @@ public final class Spawner implements AutoCloseable {
     }
   }
 
-  /** Takes over a server that was running before a restart (see {@link Reconciler}). */
-  void adopt(ActiveServer.Snapshot running) {
+  /**
+   * Takes over a server that was running before a restart (see {@link Reconciler}) together with what still runs of its
+   * kernel hosts or workers (see {@link Reconciler}); a multi-node server without worker mode gets
+   * its kernel gateway back (its token is derived from the server's token, as at the spawn).
+   */
+  void adopt(ActiveServer.Snapshot running, List<KernelHost> kernelHosts, List<ActiveServer.Worker> workers,
+             Integer workerPort) {
     ActiveServer server = new ActiveServer(running);
+    for (KernelHost h : kernelHosts) server.addKernelHost(h);
+    for (ActiveServer.Worker w : workers) server.addWorker(w);
+    if (workerPort != null) server.workerPort(workerPort);
+    if (running.nodes() != null && usesKernelHosts(running.profile(), running.nodes().size())) {
+      server.gatewayToken(gatewayToken(running.token()));
+    }
     servers.put(running.user(), server);
     routes.add(new ProxyRoute(running.user(), running.nodeIp(), running.port(), running.token()));
     server.progress().append(ProgressEvent.ready(running.url()));
+  }
+
+  /** Whether a server of {@code profile} on {@code nodeCount} nodes runs kernel hosts (not worker mode). */
+  boolean usesKernelHosts(String profile, int nodeCount) {
+    return nodeCount > 1 && !config.workerModes().containsKey(profile);
+  }
+
+  /** The token a multi-node server presents to the hub's kernel gateway, derived from the server's token. */
+  static String gatewayToken(String serverToken) {
+    return derive(serverToken, "gateway");
+  }
+
+  /** The Jupyter token of a multi-node server's kernel host on {@code node}, derived from the server's token. */
+  static String kernelHostToken(String serverToken, String node) {
+    return derive(serverToken, "kernelhost:" + node);
+  }
+
+  private static String derive(String serverToken, String purpose) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(serverToken.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          "HmacSHA256"));
+      return HexFormat.of().formatHex(mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
   }
 
   public Optional<ActiveServer> server(String user) {
