@@ -32,7 +32,7 @@ class HubKernelCullIT {
 
   @BeforeAll
   static void start() {
-    hub = new HubFixture(dir, Map.of("GPUHUB_KERNEL_IDLE_SECONDS", "4", "GPUHUB_KERNEL_CULL_INTERVAL_SECONDS", "1"));
+    hub = new HubFixture(dir, Map.of("GPUHUB_KERNEL_IDLE_SECONDS", "10", "GPUHUB_KERNEL_CULL_INTERVAL_SECONDS", "1"));
     second = SecondNode.start(hub, NODE_B);
     dockerdB = second.dockerd;
   }
@@ -53,17 +53,17 @@ class HubKernelCullIT {
     try {
       String idle = startKernel(erin, HubFixture.NODE);
       String busy = startKernel(erin, NODE_B);
-      // busy for 12 s without output: its last_activity gets older than the timeout while it runs
+      // busy for 30 s without output: its last_activity gets older than the 10 s timeout while it runs
       CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> {
         try {
-          return Kernels.execute(erin, channels(busy), "import time; time.sleep(12); print('survived')");
+          return Kernels.execute(erin, channels(busy), "import time; time.sleep(30); print('survived')");
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       });
-      long deadline = System.nanoTime() + Duration.ofSeconds(11).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(18).toNanos();
       while (kernels(erin).contains(idle)) {
-        assertThat(System.nanoTime()).as("the idle kernel was not culled within 11 s").isLessThan(deadline);
+        assertThat(System.nanoTime()).as("the idle kernel was not culled within 18 s").isLessThan(deadline);
         HubFixture.sleep(250);
       }
       assertThat(kernels(erin)).contains(busy);
