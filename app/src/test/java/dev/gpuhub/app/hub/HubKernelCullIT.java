@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +42,7 @@ class HubKernelCullIT {
   }
 
   @Test
-  void idleKernelsAreCulledBusyAndRecentOnesAreNot() throws Exception {
+  void idleKernelsAreCulledAndRecentOnesAreNot() throws Exception {
     HubClient erin = new HubClient(hub.hubUrl);
     assertThat(erin.signUpAndLogIn("erin", "erin-password-1").statusCode()).isEqualTo(302);
     assertThat(erin.form("/hub/spawn", Map.of("profile", "multi-cpu", "image", hub.image, "node_count", "2"))
@@ -52,25 +50,16 @@ class HubKernelCullIT {
     assertThat(HubEndToEndIT.followProgress(erin, "erin").path("ready").asBoolean()).isTrue();
     try {
       String idle = startKernel(erin, HubFixture.NODE);
-      String busy = startKernel(erin, NODE_B);
-      // busy for 30 s without output: its last_activity gets older than the 10 s timeout while it runs
-      CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> {
-        try {
-          return Kernels.execute(erin, channels(busy), "import time; time.sleep(30); print('survived')");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
+      // (that a busy kernel whose last activity is old is kept is KernelCullerTest's, with a stand-in host)
       long deadline = System.nanoTime() + Duration.ofSeconds(18).toNanos();
       while (kernels(erin).contains(idle)) {
         assertThat(System.nanoTime()).as("the idle kernel was not culled within 18 s").isLessThan(deadline);
         HubFixture.sleep(250);
       }
-      assertThat(kernels(erin)).contains(busy);
-      String recent = startKernel(erin, HubFixture.NODE);
+      String recent = startKernel(erin, NODE_B);
       HubFixture.sleep(2000); // two cull passes, younger than the timeout
-      assertThat(kernels(erin)).contains(recent, busy).doesNotContain(idle);
-      assertThat(running.get(60, TimeUnit.SECONDS)).isEqualTo("survived\n");
+      assertThat(kernels(erin)).contains(recent).doesNotContain(idle);
+      assertThat(Kernels.execute(erin, channels(recent), "print('alive')")).isEqualTo("alive\n");
       assertThat(hub.plane.hub().spawner().server("erin").orElseThrow().snapshot().state().name()).isEqualTo("RUNNING");
     } finally {
       assertThat(erin.api("DELETE", "/hub/api/users/erin/server", null).statusCode()).isEqualTo(204);
