@@ -176,22 +176,7 @@ final class NodeChooser {
         .append(request.gpusPerNode() > 0 ? " and " + request.gpusPerNode() + " GPU" : "")
         .append("; ").append(eligible)
         .append(ever ? " could hold it even when idle" : eligible == 1 ? " has room" : " have room");
-    if (total == 0) {
-      sb.append(" (no active nodes: is an agent running and reporting?)");
-    } else if (!rejected.isEmpty()) {
-      sb.append(" (");
-      int shown = 0;
-      for (Map.Entry<String, String> e : rejected.entrySet()) {
-        if (shown++ == 10) {
-          sb.append("; ").append(rejected.size() - 10).append(" more");
-          break;
-        }
-        if (shown > 1) sb.append("; ");
-        sb.append(e.getKey()).append(": ").append(e.getValue());
-      }
-      sb.append(')');
-    }
-    return sb.toString();
+    return sb.append(dev.gpuhub.core.placement.Rejections.suffix(total, rejected)).toString();
   }
 
   static String num(double v) {

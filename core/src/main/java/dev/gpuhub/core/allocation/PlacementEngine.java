@@ -366,16 +366,6 @@ public final class PlacementEngine {
 
   private static String reasons(Map<String, String> why) {
     if (why.isEmpty()) return "no node reported room";
-    StringBuilder sb = new StringBuilder("why: ");
-    int shown = 0;
-    for (Map.Entry<String, String> e : new TreeMap<>(why).entrySet()) {
-      if (shown++ == 10) {
-        sb.append("; ").append(why.size() - 10).append(" more");
-        break;
-      }
-      if (shown > 1) sb.append("; ");
-      sb.append(e.getKey()).append(": ").append(e.getValue());
-    }
-    return sb.toString();
+    return "why: " + dev.gpuhub.core.placement.Rejections.list(new TreeMap<>(why));
   }
 }

@@ -101,21 +101,6 @@ public final class NodeSelector {
         .append(subject).append(" needs ").append(request.count()).append(' ')
         .append(kind).append(request.count() == 1 ? "" : "s").append("; ")
         .append(eligible).append(eligible == 1 ? " is" : " are").append(" available");
-    if (active == 0) {
-      sb.append(" (no active nodes: is an agent running and reporting?)");
-    } else if (!rejected.isEmpty()) {
-      sb.append(" (");
-      int shown = 0;
-      for (Map.Entry<String, String> e : rejected.entrySet()) {
-        if (shown++ == 10) {
-          sb.append("; ").append(rejected.size() - 10).append(" more");
-          break;
-        }
-        if (shown > 1) sb.append("; ");
-        sb.append(e.getKey()).append(": ").append(e.getValue());
-      }
-      sb.append(')');
-    }
-    return sb.toString();
+    return sb.append(Rejections.suffix(active, rejected)).toString();
   }
 }
