@@ -1,6 +1,11 @@
 package dev.gpuhub.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -112,6 +117,50 @@ public final class JsonFields {
     JsonNode v = object.get(field);
     if (!v.isBoolean()) throw wrongType(field, "true or false", v);
     return v.booleanValue();
+  }
+
+  /**
+   * Refuses a field not in {@code accepted}: a typo such as {@code "memory"} would otherwise
+   * silently drop a value.
+   */
+  public JsonFields acceptOnly(Collection<String> accepted) {
+    for (var it = object.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!accepted.contains(field)) {
+        throw new InvalidPayloadException(name(field), "is unknown (unknown field '" + field + "'): accepted fields are "
+            + accepted.stream().sorted().toList());
+      }
+    }
+    return this;
+  }
+
+  /** An array of strings, or an empty list when absent. */
+  public List<String> optionalStringList(String field) {
+    if (!has(field)) return List.of();
+    JsonNode v = object.get(field);
+    if (!v.isArray()) throw wrongType(field, "an array of strings", v);
+    List<String> out = new ArrayList<>(v.size());
+    for (JsonNode item : v) {
+      if (!item.isTextual()) throw wrongType(field, "an array of strings", v);
+      out.add(item.textValue());
+    }
+    return out;
+  }
+
+  /** An object of string values (in the body's order), or an empty map when absent. */
+  public Map<String, String> optionalStringMap(String field) {
+    if (!has(field)) return Map.of();
+    JsonNode v = object.get(field);
+    if (!v.isObject()) throw wrongType(field, "an object of string values", v);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (var e : v.properties()) {
+      if (!e.getValue().isTextual()) {
+        throw new InvalidPayloadException(name(field), "must be an object of string values; " + field + "." + e.getKey()
+            + " is " + kind(e.getValue()));
+      }
+      out.put(e.getKey(), e.getValue().textValue());
+    }
+    return out;
   }
 
   public InvalidPayloadException missing(String field) {

@@ -9,6 +9,8 @@ import dev.gpuhub.runtime.ContainerStartException;
 import dev.gpuhub.runtime.ContainerSummary;
 import dev.gpuhub.runtime.RuntimeUnavailableException;
 import dev.gpuhub.wire.AgentAuth;
+import dev.gpuhub.wire.node.ContainerView;
+import dev.gpuhub.wire.node.NodeApiJson;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -84,7 +86,8 @@ final class NodeApiHandler implements HttpHandler {
       return;
     }
     switch (method) {
-      case "GET" -> Exchanges.sendJson(exchange, 200, managed(ref).orElseThrow(() -> noSuchContainer(ref)));
+      case "GET" -> Exchanges.sendJson(exchange, 200,
+          NodeApiJson.toJson(ContainerSpecJson.view(managed(ref).orElseThrow(() -> noSuchContainer(ref)))));
       case "DELETE" -> delete(exchange, ref);
       default -> methodNotAllowed(exchange, "GET, DELETE");
     }
@@ -114,13 +117,13 @@ final class NodeApiHandler implements HttpHandler {
   private void list(HttpExchange exchange) throws IOException {
     String label = Exchanges.query(exchange).getOrDefault("label", NodeApi.MANAGED_LABEL);
     if (label.isBlank()) throw ApiException.badField("label", "label must name a label key, e.g. gpuhub.user");
-    List<ContainerInfo> containers = new ArrayList<>();
+    List<ContainerView> containers = new ArrayList<>();
     for (ContainerSummary s : runtime.listByLabel(label)) {
       if (!isManaged(s.labels())) continue;
       // A container removed between list and inspect is simply not listed.
-      runtime.inspect(s.id()).filter(i -> isManaged(i.labels())).ifPresent(containers::add);
+      runtime.inspect(s.id()).filter(i -> isManaged(i.labels())).map(ContainerSpecJson::view).ifPresent(containers::add);
     }
-    Exchanges.sendJson(exchange, 200, Map.of("containers", containers));
+    Exchanges.sendJson(exchange, 200, NodeApiJson.listJson(containers));
   }
 
   private void delete(HttpExchange exchange, String ref) throws IOException {

@@ -35,15 +35,9 @@ class ContainerSpecJsonTest {
 
   @Test
   void badBodiesNameTheirField() {
-    assertField("{\"image\": \"img\"}", "name", "name is required");
-    assertField("{\"name\": 7, \"image\": \"img\"}", "name", "must be a string");
-    assertField("{\"name\": \"ab\", \"image\": \"img\", \"command\": \"sleep 1\"}", "command", "array of strings");
-    assertField("{\"name\": \"ab\", \"image\": \"img\", \"command\": [\"sleep\", 1]}", "command", "array of strings");
-    assertField("{\"name\": \"ab\", \"image\": \"img\", \"env\": {\"A\": 1}}", "env", "env.A must be a string");
-    assertField("{\"name\": \"ab\", \"image\": \"img\", \"labels\": []}", "labels", "object");
-    assertField("{\"name\": \"ab\", \"image\": \"img\", \"cpus\": \"2\"}", "cpus", "number");
-    assertField("{\"name\": \"ab\", \"image\": \"img\", \"memory_bytes\": 1.5e9}", "memory_bytes", "whole number");
-    assertField("{\"name\": \"ab\", \"image\": \"img\", \"memory_bytes\": 1e30}", "memory_bytes", "whole number");
+    // The wire contract's own checks (types, unknown fields) are tested in wire's NodeApiJsonTest;
+    // here: they reach the API as 400 with the field, and so do the runtime spec's rules.
+    assertField("{\"image\": \"img\"}", "name", "is required");
     assertField("{\"name\": \"ab\", \"image\": \"img\", \"memory\": 1024}", "memory", "unknown field 'memory'");
     assertField("{\"name\": \"ab\", \"image\": \"img\", \"cpus\": -1}", "cpus", "out of range");
     assertField("{\"name\": \"a b\", \"image\": \"img\"}", "name", "not a valid container name");

@@ -1,0 +1,38 @@
+package dev.gpuhub.wire.node;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of the node API's {@code POST /containers}: one container to start on the agent's node,
+ * always on the host's network. Plain data: the agent validates the values (names, ranges, GPU
+ * UUIDs) when it turns the request into a runtime spec, and answers 400 naming the field.
+ *
+ * @param name           container name, unique on the node
+ * @param image          image reference already present on the node (agents never pull)
+ * @param command        command and arguments; empty = the image's default command
+ * @param env            environment variables
+ * @param labels         container labels (the agent adds its own managed label)
+ * @param cpus           CPU limit in cores, 0 = no limit
+ * @param memoryBytes    memory limit in bytes, 0 = no limit
+ * @param gpuDeviceUuids the GPUs the container may use; empty = none
+ */
+public record ContainerRequest(String name, String image, List<String> command, Map<String, String> env,
+                               Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids) {
+  public ContainerRequest {
+    command = command == null ? List.of() : List.copyOf(command);
+    env = env == null ? Map.of() : Map.copyOf(env);
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    gpuDeviceUuids = gpuDeviceUuids == null ? List.of() : List.copyOf(gpuDeviceUuids);
+  }
+
+  /** Bytes in {@code gib} GiB, rounded down: the one conversion from the GiB that profiles and reservations count in. */
+  public static long bytesOfGib(double gib) {
+    return (long) (gib * (1L << 30));
+  }
+
+  /** Bytes in {@code mib} MiB. */
+  public static long bytesOfMib(long mib) {
+    return mib << 20;
+  }
+}
