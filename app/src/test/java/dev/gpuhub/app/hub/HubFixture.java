@@ -83,6 +83,17 @@ final class HubFixture implements AutoCloseable {
     return out.isBlank() ? List.of() : List.of(out.strip().split("\\s+"));
   }
 
+  /** The node API of a reporting node. */
+  dev.gpuhub.server.workload.AgentEndpoint agent(String hostname) {
+    var node = plane.discovery().liveNodes().stream().filter(n -> n.hostname().equals(hostname)).findFirst().orElseThrow();
+    return dev.gpuhub.server.workload.AgentEndpoint.require(node);
+  }
+
+  /** A client of the agents' node API with the cluster token. */
+  dev.gpuhub.server.workload.AgentClient agents() {
+    return new dev.gpuhub.server.workload.HttpAgentClient(token);
+  }
+
   static void sleep(long ms) {
     try {
       Thread.sleep(ms);

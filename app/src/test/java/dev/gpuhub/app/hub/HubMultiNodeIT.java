@@ -4,7 +4,9 @@ import static dev.gpuhub.app.hub.HubClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gpuhub.server.hub.spawn.NodeAgentClient;
+import dev.gpuhub.server.workload.AgentClient;
+import dev.gpuhub.server.workload.AgentEndpoint;
+import dev.gpuhub.wire.node.ContainerView;
 import dev.gpuhub.testkit.LocalDockerd;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -79,8 +81,8 @@ class HubMultiNodeIT {
         java.net.URI.create(hub.hubUrl + "/gateway/alice/api/kernels")).header("Authorization", "token not-the-token").GET())
         .statusCode()).isEqualTo(403);
 
-    NodeAgentClient agents = new NodeAgentClient(hub.token);
-    Map<String, String> agentUrls = Map.of(HubFixture.NODE, agentUrl(HubFixture.NODE), NODE_B, agentUrl(NODE_B));
+    AgentClient agents = hub.agents();
+    Map<String, AgentEndpoint> agentUrls = Map.of(HubFixture.NODE, hub.agent(HubFixture.NODE), NODE_B, hub.agent(NODE_B));
     for (String node : nodes) {
       HttpResponse<String> kernel = alice.api("POST", "/user/alice/api/kernels", "{\"name\":\"python3-" + node + "\"}");
       assertThat(kernel.statusCode()).as(kernel.body()).isEqualTo(201);
@@ -91,8 +93,8 @@ class HubMultiNodeIT {
       // which container runs the kernel: the id docker mounted its hostname file from, read inside the kernel
       String containerId = Kernels.execute(alice, ws, "import re; print(re.search(r'/containers/([0-9a-f]{64})/',"
           + " open('/proc/self/mountinfo').read()).group(1))").strip();
-      for (Map.Entry<String, String> agent : agentUrls.entrySet()) {
-        List<String> ids = agents.list(agent.getValue(), "gpuhub.user").stream().map(NodeAgentClient.Container::id).toList();
+      for (Map.Entry<String, AgentEndpoint> agent : agentUrls.entrySet()) {
+        List<String> ids = agents.list(agent.getValue(), "gpuhub.user").stream().map(ContainerView::id).toList();
         if (agent.getKey().equals(node)) assertThat(ids).as("containers on %s", agent.getKey()).contains(containerId);
         else assertThat(ids).as("containers on %s", agent.getKey()).doesNotContain(containerId);
       }
@@ -112,7 +114,7 @@ class HubMultiNodeIT {
 
     HttpResponse<String> stop = alice.api("DELETE", "/hub/api/users/alice/server", null);
     assertThat(stop.statusCode()).as(stop.body()).isEqualTo(204);
-    for (String url : agentUrls.values()) assertThat(agents.list(url, "gpuhub.user")).isEmpty();
+    for (AgentEndpoint url : agentUrls.values()) assertThat(agents.list(url, "gpuhub.user")).isEmpty();
     assertThat(alice.getJson("/gateway/alice/api/kernelspecs").statusCode()).isEqualTo(404);
   }
 
@@ -170,7 +172,7 @@ class HubMultiNodeIT {
     } finally {
       assertThat(carol.api("DELETE", "/hub/api/users/carol/server", null).statusCode()).isEqualTo(204);
     }
-    NodeAgentClient agents = new NodeAgentClient(hub.token);
+    AgentClient agents = hub.agents();
     for (String node : List.of(HubFixture.NODE, NODE_B)) assertThat(containersOf(agents, node, "carol")).isEmpty();
   }
 
@@ -199,7 +201,7 @@ class HubMultiNodeIT {
     var server = hub.plane.hub().spawner().server("dave").orElseThrow();
     assertThat(server.snapshot().state().name()).isEqualTo("FAILED");
     assertThat(server.snapshot().primaryHostname()).isEqualTo(HubFixture.NODE); // A's containers were created first
-    NodeAgentClient agents = new NodeAgentClient(hub.token);
+    AgentClient agents = hub.agents();
     for (String node : List.of(HubFixture.NODE, NODE_B)) assertThat(containersOf(agents, node, "dave")).isEmpty();
     assertThat(hub.plane.hub().spawner().reservations("dave")).isEmpty();
     assertThat(dave.getJson("/gateway/dave/api/kernelspecs").statusCode()).isEqualTo(404);
@@ -209,13 +211,9 @@ class HubMultiNodeIT {
     return hub.hubUrl.replace("http://", "ws://") + "/user/" + user + "/api/kernels/" + kernelId + "/channels";
   }
 
-  private static List<String> containersOf(NodeAgentClient agents, String node, String user) {
-    return agents.list(agentUrl(node), "gpuhub.user").stream().filter(c -> user.equals(c.labels().get("gpuhub.user")))
-        .map(NodeAgentClient.Container::name).toList();
+  private static List<String> containersOf(AgentClient agents, String node, String user) {
+    return agents.list(hub.agent(node), "gpuhub.user").stream().filter(c -> user.equals(c.labels().get("gpuhub.user")))
+        .map(ContainerView::name).toList();
   }
 
-  private static String agentUrl(String hostname) {
-    var node = hub.plane.discovery().liveNodes().stream().filter(n -> n.hostname().equals(hostname)).findFirst().orElseThrow();
-    return "http://" + node.ip() + ":" + node.agentPort();
-  }
 }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuhub.server.hub.spawn.ActiveServer;
 import dev.gpuhub.server.hub.spawn.KernelHost;
-import dev.gpuhub.server.hub.spawn.NodeAgentClient;
+import dev.gpuhub.server.workload.AgentClient;
+import dev.gpuhub.server.workload.AgentEndpoint;
+import dev.gpuhub.wire.node.ContainerView;
 import dev.gpuhub.server.hub.spawn.ServerState;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -79,10 +81,10 @@ class HubMultiNodeRestartIT {
     // the orphan reconciler keeps them: the same kernel host containers still run on both nodes
     assertThat(hub.plane.hub().reconciler().removeOrphans()).isEmpty();
     HubFixture.sleep(2500); // a pass of the periodic reconciler too (cull interval 1 s)
-    NodeAgentClient agents = new NodeAgentClient(hub.token);
+    AgentClient agents = hub.agents();
     for (String node : List.of(HubFixture.NODE, NODE_B)) {
-      List<String> ids = agents.list(agentUrl(node), "gpuhub.user").stream()
-          .filter(c -> "erin".equals(c.labels().get("gpuhub.user")) && c.running()).map(NodeAgentClient.Container::id).toList();
+      List<String> ids = agents.list(hub.agent(node), "gpuhub.user").stream()
+          .filter(c -> "erin".equals(c.labels().get("gpuhub.user")) && c.running()).map(ContainerView::id).toList();
       assertThat(ids).as("containers on %s", node).contains(hostIds.get(node));
     }
 
@@ -109,7 +111,7 @@ class HubMultiNodeRestartIT {
     HttpResponse<String> stop = again.api("DELETE", "/hub/api/users/erin/server", null);
     assertThat(stop.statusCode()).as(stop.body()).isEqualTo(204);
     for (String node : List.of(HubFixture.NODE, NODE_B)) {
-      assertThat(agents.list(agentUrl(node), "gpuhub.user").stream()
+      assertThat(agents.list(hub.agent(node), "gpuhub.user").stream()
           .filter(c -> "erin".equals(c.labels().get("gpuhub.user"))).toList()).as("containers on %s", node).isEmpty();
     }
     assertThat(again.getJson("/gateway/erin/api/kernelspecs").statusCode()).isEqualTo(404);
@@ -119,8 +121,4 @@ class HubMultiNodeRestartIT {
     return hub.hubUrl.replace("http://", "ws://") + "/user/erin/api/kernels/" + kernelId + "/channels";
   }
 
-  private static String agentUrl(String hostname) {
-    var node = hub.plane.discovery().liveNodes().stream().filter(n -> n.hostname().equals(hostname)).findFirst().orElseThrow();
-    return "http://" + node.ip() + ":" + node.agentPort();
-  }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gpuhub.server.hub.spawn.ActiveServer;
-import dev.gpuhub.server.hub.spawn.NodeAgentClient;
+import dev.gpuhub.server.workload.AgentClient;
+import dev.gpuhub.server.workload.AgentEndpoint;
+import dev.gpuhub.wire.node.ContainerView;
 import dev.gpuhub.testkit.LocalDockerd;
 import dev.gpuhub.wire.WireJson;
 import java.io.BufferedReader;
@@ -108,11 +110,11 @@ class HubWorkerModeIT {
       if (!registered.equals(NODE_B)) HubFixture.sleep(250);
     }
     assertThat(registered).isEqualTo(NODE_B);
-    NodeAgentClient agents = new NodeAgentClient(hub.token);
-    List<NodeAgentClient.Container> onB = containersOf(agents, NODE_B, "frank");
+    AgentClient agents = hub.agents();
+    List<ContainerView> onB = containersOf(agents, NODE_B, "frank");
     assertThat(onB).extracting(c -> c.labels().get("gpuhub.kind")).containsExactly("worker");
     assertThat(onB.get(0).running()).isTrue();
-    assertThat(agents.logs(agentUrl(NODE_B), onB.get(0).id(), 5)).contains("registered as " + NODE_B + " for frank");
+    assertThat(agents.logs(hub.agent(NODE_B), onB.get(0).id(), 5)).contains("registered as " + NODE_B + " for frank");
     assertThat(containersOf(agents, HubFixture.NODE, "frank")).extracting(c -> c.labels().get("gpuhub.kind"))
         .containsExactly("server");
     assertThat(hub.plane.hub().reconciler().removeOrphans()).isEmpty(); // a running server's worker is not an orphan
@@ -125,7 +127,7 @@ class HubWorkerModeIT {
     assertThat(adopted.workers()).extracting(ActiveServer.Worker::containerId).containsExactly(onB.get(0).id());
     assertThat(adopted.workerPort()).isEqualTo(port);
     assertThat(hub.plane.hub().reconciler().removeOrphans()).isEmpty();
-    assertThat(containersOf(agents, NODE_B, "frank")).extracting(NodeAgentClient.Container::id).containsExactly(onB.get(0).id());
+    assertThat(containersOf(agents, NODE_B, "frank")).extracting(ContainerView::id).containsExactly(onB.get(0).id());
     assertThat(ask(port)).isEqualTo(NODE_B);
     frank = new HubClient(hub.hubUrl);
     frank.get("/hub/login");
@@ -154,7 +156,7 @@ class HubWorkerModeIT {
     assertThat(last.path("failed").asBoolean()).as("progress: %s", last).isTrue();
     assertThat(last.toString()).contains("the worker on " + NODE_B + " stopped right after its start (exit code 3)")
         .contains("giving up on " + NODE_B);
-    NodeAgentClient agents = new NodeAgentClient(hub.token);
+    AgentClient agents = hub.agents();
     for (String node : List.of(HubFixture.NODE, NODE_B)) assertThat(containersOf(agents, node, "gina")).isEmpty();
     assertThat(hub.plane.hub().spawner().reservations("gina")).isEmpty();
   }
@@ -172,12 +174,8 @@ class HubWorkerModeIT {
     }
   }
 
-  private static List<NodeAgentClient.Container> containersOf(NodeAgentClient agents, String node, String user) {
-    return agents.list(agentUrl(node), "gpuhub.user").stream().filter(c -> user.equals(c.labels().get("gpuhub.user"))).toList();
+  private static List<ContainerView> containersOf(AgentClient agents, String node, String user) {
+    return agents.list(hub.agent(node), "gpuhub.user").stream().filter(c -> user.equals(c.labels().get("gpuhub.user"))).toList();
   }
 
-  private static String agentUrl(String hostname) {
-    var node = hub.plane.discovery().liveNodes().stream().filter(n -> n.hostname().equals(hostname)).findFirst().orElseThrow();
-    return "http://" + node.ip() + ":" + node.agentPort();
-  }
 }

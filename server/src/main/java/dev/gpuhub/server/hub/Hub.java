@@ -1,5 +1,9 @@
 package dev.gpuhub.server.hub;
 
+import dev.gpuhub.core.allocation.PlacementEngine;
+import dev.gpuhub.server.workload.HttpAgentClient;
+import dev.gpuhub.server.workload.PortClaims;
+import dev.gpuhub.server.workload.WorkloadLauncher;
 import dev.gpuhub.server.discovery.DiscoveryService;
 import dev.gpuhub.server.hub.auth.AuthRoutes;
 import dev.gpuhub.server.hub.auth.HubAuth;
@@ -11,8 +15,8 @@ import dev.gpuhub.server.hub.proxy.UserServerProxyServlet;
 import dev.gpuhub.server.hub.spawn.HubServerLedger;
 import dev.gpuhub.server.hub.spawn.IdleCuller;
 import dev.gpuhub.server.hub.spawn.KernelCuller;
-import dev.gpuhub.server.hub.spawn.NodeAgentClient;
 import dev.gpuhub.server.hub.spawn.Reconciler;
+import dev.gpuhub.server.hub.spawn.ClusterView;
 import dev.gpuhub.server.hub.spawn.Spawner;
 import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import dev.gpuhub.server.hub.web.HomeAdminRoutes;
@@ -73,17 +77,19 @@ public final class Hub implements AutoCloseable {
     this.bindHost = bindHost;
     this.routes = new RouteTable(clock);
     this.auth = new HubAuth(stores.hub(), authConfig, clock);
-    NodeAgentClient agents = new NodeAgentClient(agentToken);
+    PlacementEngine engine = discovery.placement();
+    WorkloadLauncher launcher = WorkloadLauncher.of(engine, new HttpAgentClient(agentToken));
+    PortClaims ports = new PortClaims();
     HubServerLedger ledger = new HubServerLedger(stores.hub(), clock);
-    this.spawner = new Spawner(spawnerConfig, discovery, agents, routes, ledger, clock);
-    this.reconciler = new Reconciler(spawner, ledger, discovery, agents, clock);
+    this.spawner = new Spawner(spawnerConfig, ClusterView.of(discovery), launcher, ports, routes, ledger, clock);
+    this.reconciler = new Reconciler(spawner, ledger, discovery, engine, launcher.agents(), clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
     this.kernelCuller = new KernelCuller(spawner, spawnerConfig.kernelIdleTimeout(), clock);
-    this.jobs = new Jobs(jobsConfig, stores.jobs(), discovery.placement(), agents, discovery::liveNodes, this::url,
+    this.jobs = new Jobs(jobsConfig, stores.jobs(), launcher, discovery::liveNodes, this::url,
         clock, adoptionPatience);
     ServiceRouter serviceRouter = new ServiceRouter();
     RequestMeter meter = new RequestMeter();
-    this.services = new ServiceController(stores.services(), discovery, agents, serviceRouter, meter,
+    this.services = new ServiceController(stores.services(), launcher, discovery::liveNodes, ports, serviceRouter, meter,
         new EnsgaServicePlanner(new EpsilonNsga2Planner(), 1), servicesConfig);
     ServiceProxyServlet serviceProxy = new ServiceProxyServlet(serviceRouter, meter, n -> stores.services().find(n).isPresent());
     if (authConfig.logoutStopsServer()) auth.onLogout(u -> spawner.stop(u.name(), "logged out"));

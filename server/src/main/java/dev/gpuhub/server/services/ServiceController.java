@@ -8,14 +8,18 @@ import dev.gpuhub.core.allocation.Reservation;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.core.placement.Thresholds;
 import dev.gpuhub.core.service.ServiceSpec;
-import dev.gpuhub.server.discovery.DiscoveryService;
 import dev.gpuhub.server.hub.proxy.ProxyRoute;
-import dev.gpuhub.server.hub.spawn.NodeAgentClient;
+import dev.gpuhub.server.workload.AgentCallException;
+import dev.gpuhub.server.workload.AgentEndpoint;
+import dev.gpuhub.server.workload.Labels;
+import dev.gpuhub.server.workload.PortClaims;
+import dev.gpuhub.server.workload.Readiness;
+import dev.gpuhub.server.workload.Workload;
+import dev.gpuhub.server.workload.WorkloadLauncher;
 import dev.gpuhub.store.ServiceRepository;
+import dev.gpuhub.wire.node.ContainerRequest;
+import dev.gpuhub.wire.node.ContainerView;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,12 +30,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -49,30 +54,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceController.class);
-  public static final String KIND_LABEL = "gpuhub.kind";
-  public static final String KIND_SERVICE = "service";
-  public static final String SERVICE_LABEL = "gpuhub.service";
-  public static final String INDEX_LABEL = "gpuhub.replica";
-  public static final String PORT_LABEL = "gpuhub.port";
 
   /** What one pass did, for logs and tests. */
   public record Pass(boolean replanned, Map<String, Double> rates, Map<String, List<String>> plan,
                      List<String> started, List<String> stopped, List<String> problems) {}
 
   private final ServiceRepository repository;
-  private final DiscoveryService discovery;
-  private final NodeAgentClient agents;
+  private final WorkloadLauncher launcher;
+  private final PlacementEngine engine;
+  private final Supplier<List<NodeReport>> liveNodes;
+  private final PortClaims ports;
   private final ServiceRouter router;
   private final RequestMeter meter;
   private final ServicePlanner planner;
   private final ServiceControllerConfig config;
   private final Map<String, List<ServiceReplica>> running = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> nextIndex = new ConcurrentHashMap<>();
-  private final Set<String> claimedPorts = new HashSet<>(); // "ip:port" of replicas starting or running
   private final ExecutorService starters = Executors.newFixedThreadPool(4, daemon("service-start"));
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(daemon("service-loop"));
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
   private Map<String, Integer> plannedFor = Map.of();
   private Set<String> plannedNodes = Set.of();
   private long lastDrain = System.nanoTime();
@@ -81,12 +80,14 @@ public final class ServiceController implements AutoCloseable {
   /** Longest wait for the nodes of surviving service reservations before adopting without them. */
   static final Duration ADOPTION_PATIENCE = Duration.ofSeconds(60);
 
-  public ServiceController(ServiceRepository repository, DiscoveryService discovery, NodeAgentClient agents,
-                           ServiceRouter router, RequestMeter meter, ServicePlanner planner,
+  public ServiceController(ServiceRepository repository, WorkloadLauncher launcher, Supplier<List<NodeReport>> liveNodes,
+                           PortClaims ports, ServiceRouter router, RequestMeter meter, ServicePlanner planner,
                            ServiceControllerConfig config) {
     this.repository = repository;
-    this.discovery = discovery;
-    this.agents = agents;
+    this.launcher = launcher;
+    this.engine = launcher.engine();
+    this.liveNodes = liveNodes;
+    this.ports = ports;
     this.router = router;
     this.meter = meter;
     this.planner = planner;
@@ -218,50 +219,48 @@ public final class ServiceController implements AutoCloseable {
     if (node == null || node.agentPort() == null) throw new IllegalStateException("node " + hostname + " is not reporting");
     int index = nextIndex.computeIfAbsent(spec.name(), n -> new AtomicInteger()).incrementAndGet();
     String owner = ServiceReplica.owner(spec.name(), index);
-    PlacementEngine engine = discovery.placement();
     engine.placeNow(new PlacementRequest(owner, "service " + spec.name(), spec.cpuMillicores() / 1000.0,
         spec.memoryMb() / 1024.0, 0, 1, new Thresholds(100, 100, null), PlacementPolicy.SPREAD, List.of(hostname), true));
-    String agentUrl = ProxyRoute.origin("http", node.ip(), node.agentPort());
-    String containerId = null;
-    int port = freePort(node.ip());
+    int port;
     try {
-      Map<String, String> env = Map.of("GPUHUB_PORT", Integer.toString(port), "GPUHUB_SERVICE", spec.name(),
-          "GPUHUB_NODE", hostname, "GPUHUB_BASE_URL", "/svc/" + spec.name() + "/");
-      Map<String, String> labels = Map.of(KIND_LABEL, KIND_SERVICE, SERVICE_LABEL, spec.name(),
-          INDEX_LABEL, Integer.toString(index), PORT_LABEL, Integer.toString(port), "gpuhub.reservation", owner);
-      List<String> command = spec.command().stream().map(a -> a.replace("{port}", Integer.toString(port))).toList();
-      containerId = agents.start(agentUrl, new NodeAgentClient.Spec("gpuhub-svc-" + spec.name() + "-" + index,
-          spec.image(), command, env, labels, spec.cpuMillicores() / 1000.0, (long) spec.memoryMb() << 20, List.of()));
-      ServiceReplica replica = new ServiceReplica(spec.name(), index, hostname, node.ip(), port, containerId);
-      running.computeIfAbsent(spec.name(), n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(replica);
-      engine.bind(owner, Map.of(hostname, containerId));
-      awaitReady(replica);
-      router.add(replica);
-      return replica.key() + "@" + hostname;
+      port = ports.claim(node.ip(), config.portMin(), config.portMax());
+    } catch (RuntimeException e) {
+      engine.release(owner);
+      throw e;
+    }
+    ServiceReplica replica = new ServiceReplica(spec.name(), index, hostname, node.ip(), port, null);
+    running.computeIfAbsent(spec.name(), n -> new CopyOnWriteArrayList<>()).add(replica); // counted while it starts
+    try {
+      Workload.Running started = launcher.launch(new Workload("service " + spec.name() + " replica " + index,
+          List.of(unit(spec.name(), index, AgentEndpoint.require(node), port, replicaRequest(spec, index, hostname, port))),
+          config.readyTimeout()), Workload.Listener.NONE);
+      ServiceReplica ready = replica.withContainer(started.started().get(0).containerId());
+      running.get(spec.name()).replaceAll(r -> r.index() == index ? ready : r);
+      router.add(ready);
+      return ready.key() + "@" + hostname;
     } catch (RuntimeException e) {
       running.getOrDefault(spec.name(), List.of()).removeIf(r -> r.index() == index);
-      if (containerId != null) removeQuietly(agentUrl, containerId);
-      engine.release(owner);
-      unclaim(node.ip(), port);
+      ports.release(node.ip(), port);
       throw e;
     }
   }
 
-  private void awaitReady(ServiceReplica r) {
-    URI uri = URI.create(ProxyRoute.origin("http", r.ip(), r.port()) + "/svc/" + r.service() + "/");
-    long deadline = System.nanoTime() + config.readyTimeout().toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
-        return; // it answers HTTP
-      } catch (java.io.IOException notYet) {
-        sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted");
-      }
-    }
-    throw new IllegalStateException("replica did not answer at " + uri + " within " + config.readyTimeout().toSeconds() + " s");
+  /** The launch unit of replica {@code index}: ready once {@code /svc/<name>/} answers HTTP. */
+  private static Workload.Unit unit(String service, int index, AgentEndpoint node, int port, ContainerRequest request) {
+    URI ready = URI.create(ProxyRoute.origin("http", node.ip(), port) + "/svc/" + service + "/");
+    return new Workload.Unit(ServiceReplica.owner(service, index), node, request, Readiness.http(ready),
+        "replica " + index + " of service " + service + " on " + node.hostname());
+  }
+
+  private static ContainerRequest replicaRequest(ServiceSpec spec, int index, String hostname, int port) {
+    Map<String, String> env = Map.of("GPUHUB_PORT", Integer.toString(port), "GPUHUB_SERVICE", spec.name(),
+        "GPUHUB_NODE", hostname, "GPUHUB_BASE_URL", "/svc/" + spec.name() + "/");
+    Map<String, String> labels = Map.of(Labels.KIND, Labels.KIND_SERVICE, Labels.SERVICE, spec.name(),
+        Labels.REPLICA, Integer.toString(index), Labels.PORT, Integer.toString(port),
+        Labels.RESERVATION, ServiceReplica.owner(spec.name(), index));
+    List<String> command = spec.command().stream().map(a -> a.replace("{port}", Integer.toString(port))).toList();
+    return new ContainerRequest("gpuhub-svc-" + spec.name() + "-" + index, spec.image(), command, env, labels,
+        spec.cpuMillicores() / 1000.0, ContainerRequest.bytesOfMib(spec.memoryMb()), List.of());
   }
 
   /** Out of the router, drained of open requests, container removed, reservation released. */
@@ -270,12 +269,11 @@ public final class ServiceController implements AutoCloseable {
     long deadline = System.nanoTime() + config.drainTimeout().toNanos();
     while (router.inFlight(r) > 0 && System.nanoTime() < deadline) sleep(20);
     NodeReport node = liveByHost().get(r.hostname());
-    if (node != null && node.agentPort() != null) {
-      removeQuietly(ProxyRoute.origin("http", node.ip(), node.agentPort()), r.containerId());
-    }
-    discovery.placement().release(r.owner());
+    List<Workload.ContainerRef> refs = node == null || node.agentPort() == null || r.containerId() == null ? List.of()
+        : List.of(new Workload.ContainerRef(AgentEndpoint.require(node), r.containerId()));
+    launcher.stop(refs, List.of(r.owner()));
     running.getOrDefault(r.service(), new ArrayList<>()).remove(r);
-    unclaim(r.ip(), r.port());
+    ports.release(r.ip(), r.port());
     return r.key() + "@" + r.hostname();
   }
 
@@ -285,9 +283,9 @@ public final class ServiceController implements AutoCloseable {
       for (ServiceReplica r : List.copyOf(rs)) {
         if (!live.containsKey(r.hostname())) {
           router.remove(r);
-          discovery.placement().release(r.owner());
+          engine.release(r.owner());
           rs.remove(r);
-          unclaim(r.ip(), r.port());
+          ports.release(r.ip(), r.port());
           stopped.add(r.key() + "@" + r.hostname() + " (node lost)");
           lost = true;
         }
@@ -299,12 +297,12 @@ public final class ServiceController implements AutoCloseable {
   /** Cores and memory each live node offers services: capacity minus what non-service owners reserved. */
   private List<NodeRoom> rooms(Map<String, NodeReport> live) {
     List<NodeRoom> out = new ArrayList<>();
-    for (NodeAllocation a : discovery.placement().allocations()) {
+    for (NodeAllocation a : engine.allocations()) {
       if (!live.containsKey(a.hostname()) || live.get(a.hostname()).agentPort() == null) continue;
       double cpu = a.cpuCapacity();
       double memory = a.memoryCapacity();
       for (Reservation r : a.reservations()) {
-        if (!r.owner().startsWith("svc:")) {
+        if (!r.owner().startsWith(Labels.SERVICE_OWNER)) {
           cpu -= r.cpu();
           memory -= r.memoryGb();
         }
@@ -316,33 +314,8 @@ public final class ServiceController implements AutoCloseable {
 
   private Map<String, NodeReport> liveByHost() {
     Map<String, NodeReport> out = new TreeMap<>();
-    for (NodeReport n : discovery.liveNodes()) out.put(n.hostname(), n);
+    for (NodeReport n : liveNodes.get()) out.put(n.hostname(), n);
     return out;
-  }
-
-  // Called from the start pool while reconcile() holds this object's monitor: its own lock, not this.
-  private int freePort(String ip) {
-    synchronized (claimedPorts) {
-      for (int i = 0; i < 1000; i++) {
-        int p = config.portMin() + ThreadLocalRandom.current().nextInt(config.portMax() - config.portMin() + 1);
-        if (claimedPorts.add(ip + ":" + p)) return p;
-      }
-    }
-    throw new IllegalStateException("no free service port on " + ip);
-  }
-
-  private void unclaim(String ip, int port) {
-    synchronized (claimedPorts) {
-      claimedPorts.remove(ip + ":" + port);
-    }
-  }
-
-  private void removeQuietly(String agentUrl, String containerId) {
-    try {
-      agents.remove(agentUrl, containerId);
-    } catch (RuntimeException e) {
-      LOG.warn("could not remove service container {}: {}", containerId, e.getMessage());
-    }
   }
 
   /**
@@ -356,49 +329,57 @@ public final class ServiceController implements AutoCloseable {
     repository.all().forEach(sp -> declared.add(sp.name()));
     Set<String> kept = new HashSet<>();
     List<String> out = new ArrayList<>();
-    for (NodeReport node : discovery.liveNodes()) {
-      if (node.agentPort() == null) continue;
-      String agentUrl = ProxyRoute.origin("http", node.ip(), node.agentPort());
-      List<NodeAgentClient.Container> containers;
+    for (NodeReport node : liveNodes.get()) {
+      AgentEndpoint agent = AgentEndpoint.of(node).orElse(null);
+      if (agent == null) continue;
+      List<ContainerView> containers;
       try {
-        containers = agents.list(agentUrl, KIND_LABEL);
-      } catch (NodeAgentClient.AgentCallException e) {
+        containers = launcher.agents().list(agent, Labels.KIND);
+      } catch (AgentCallException e) {
         continue;
       }
-      for (NodeAgentClient.Container c : containers) {
-        Map<String, String> l = c.labels();
-        if (!KIND_SERVICE.equals(l.get(KIND_LABEL))) continue;
-        try {
-          String name = l.get(SERVICE_LABEL);
-          int index = Integer.parseInt(l.get(INDEX_LABEL));
-          int port = Integer.parseInt(l.get(PORT_LABEL));
-          ServiceReplica r = new ServiceReplica(name, index, node.hostname(), node.ip(), port, c.id());
-          if (!c.running() || !declared.contains(name)) throw new IllegalStateException("not adoptable");
-          synchronized (claimedPorts) {
-            claimedPorts.add(node.ip() + ":" + port);
-          }
-          awaitReady(r);
-          running.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(r);
-          nextIndex.computeIfAbsent(name, n -> new AtomicInteger()).accumulateAndGet(index, Math::max);
-          router.add(r);
-          kept.add(r.owner());
-          out.add(r.key() + "@" + node.hostname());
-        } catch (RuntimeException notAdoptable) {
-          removeQuietly(agentUrl, c.id());
+      for (ContainerView c : containers) {
+        if (!Labels.KIND_SERVICE.equals(c.label(Labels.KIND))) continue;
+        ServiceReplica r = replicaOf(c, node);
+        if (r == null || !declared.contains(r.service())) {
+          launcher.stop(List.of(new Workload.ContainerRef(agent, c.id())), r == null ? List.of() : List.of(r.owner()));
+          continue;
         }
+        ports.hold(node.ip(), r.port());
+        Workload.Unit unit = unit(r.service(), r.index(), agent, r.port(), null);
+        if (launcher.adopt(unit, c.id(), config.readyTimeout()).isEmpty()) {
+          ports.release(node.ip(), r.port());
+          continue;
+        }
+        running.computeIfAbsent(r.service(), n -> new CopyOnWriteArrayList<>()).add(r);
+        nextIndex.computeIfAbsent(r.service(), n -> new AtomicInteger()).accumulateAndGet(r.index(), Math::max);
+        router.add(r);
+        kept.add(r.owner());
+        out.add(r.key() + "@" + node.hostname());
       }
     }
-    for (Reservation r : discovery.placement().reservations()) {
-      if (r.owner().startsWith("svc:") && !kept.contains(r.owner())) discovery.placement().release(r.owner());
+    for (Reservation r : engine.reservations()) {
+      if (r.owner().startsWith(Labels.SERVICE_OWNER) && !kept.contains(r.owner())) engine.release(r.owner());
     }
     if (!out.isEmpty()) LOG.atInfo().addKeyValue("replicas", out).log("adopted service replicas after a restart");
     return out;
   }
 
+  /** The replica a service container's labels describe, or null when they are incomplete. */
+  private static ServiceReplica replicaOf(ContainerView c, NodeReport node) {
+    try {
+      return new ServiceReplica(java.util.Objects.requireNonNull(c.label(Labels.SERVICE)),
+          Integer.parseInt(c.label(Labels.REPLICA)), node.hostname(), node.ip(), Integer.parseInt(c.label(Labels.PORT)),
+          c.id());
+    } catch (RuntimeException incomplete) {
+      return null;
+    }
+  }
+
   private boolean reservedNodesReport() {
     Map<String, NodeReport> live = liveByHost();
-    return discovery.placement().reservations().stream()
-        .filter(r -> r.owner().startsWith("svc:")).allMatch(r -> live.containsKey(r.hostname()));
+    return engine.reservations().stream()
+        .filter(r -> r.owner().startsWith(Labels.SERVICE_OWNER)).allMatch(r -> live.containsKey(r.hostname()));
   }
 
   /** The service's running replicas (ready or starting), in start order. */

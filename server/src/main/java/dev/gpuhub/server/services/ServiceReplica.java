@@ -8,7 +8,7 @@ package dev.gpuhub.server.services;
  * @param hostname    the node
  * @param ip          the node's address
  * @param port        the port the replica listens on (its {@code GPUHUB_PORT})
- * @param containerId the container, as the node's agent named it
+ * @param containerId the container, as the node's agent named it; null while it starts
  */
 public record ServiceReplica(String service, int index, String hostname, String ip, int port, String containerId) {
 
@@ -18,7 +18,12 @@ public record ServiceReplica(String service, int index, String hostname, String 
   }
 
   public static String owner(String service, int index) {
-    return "svc:" + service + ":" + index;
+    return dev.gpuhub.server.workload.Labels.SERVICE_OWNER + service + ":" + index;
+  }
+
+  /** This replica, its container started. */
+  public ServiceReplica withContainer(String id) {
+    return new ServiceReplica(service, index, hostname, ip, port, id);
   }
 
   /** Identifies the replica among all replicas of all services. */

@@ -3,7 +3,9 @@ package dev.gpuhub.server.hub.jobs;
 import dev.gpuhub.core.allocation.PlacementEngine;
 import dev.gpuhub.core.allocation.Reservation;
 import dev.gpuhub.core.node.NodeReport;
-import dev.gpuhub.server.hub.spawn.NodeAgentClient;
+import dev.gpuhub.server.workload.AgentCallException;
+import dev.gpuhub.server.workload.Labels;
+import dev.gpuhub.wire.node.ContainerView;
 import dev.gpuhub.store.TrainingJobRecord;
 import java.util.List;
 import org.slf4j.Logger;
@@ -31,28 +33,28 @@ final class JobJanitor {
   void sweepOrphans(List<NodeReport> live) {
     for (NodeReport node : live) {
       if (node.agentPort() == null) continue;
-      List<NodeAgentClient.Container> containers;
+      List<ContainerView> containers;
       try {
         containers = launcher.containers(node);
-      } catch (NodeAgentClient.AgentCallException e) {
+      } catch (AgentCallException e) {
         continue;
       }
-      for (NodeAgentClient.Container c : containers) {
+      for (ContainerView c : containers) {
         if (owned(c)) continue;
         try {
           launcher.remove(node, c.id());
           LOG.atInfo().addKeyValue("node", node.hostname()).addKeyValue("container", c.name()).log("removed an orphan job container");
-        } catch (NodeAgentClient.AgentCallException e) {
+        } catch (AgentCallException e) {
           LOG.debug("cannot remove {} on {}: {}", c.name(), node.hostname(), e.getMessage());
         }
       }
     }
   }
 
-  private boolean owned(NodeAgentClient.Container c) {
+  private boolean owned(ContainerView c) {
     long id;
     try {
-      id = Long.parseLong(c.labels().getOrDefault(JobLauncher.JOB_LABEL, ""));
+      id = Long.parseLong(c.labels().getOrDefault(Labels.JOB, ""));
     } catch (NumberFormatException e) {
       return false;
     }

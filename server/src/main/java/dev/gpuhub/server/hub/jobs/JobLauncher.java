@@ -5,11 +5,17 @@ import dev.gpuhub.core.allocation.PlacementEngine;
 import dev.gpuhub.core.allocation.Reservation;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.core.placement.NotEnoughNodesException;
-import dev.gpuhub.server.hub.proxy.ProxyRoute;
-import dev.gpuhub.server.hub.spawn.NodeAgentClient;
-import dev.gpuhub.server.hub.spawn.Spawner;
+import dev.gpuhub.server.workload.AgentEndpoint;
+import dev.gpuhub.server.workload.Labels;
+import dev.gpuhub.server.workload.LaunchException;
+import dev.gpuhub.server.workload.Readiness;
+import dev.gpuhub.server.workload.Workload;
+import dev.gpuhub.server.workload.WorkloadLauncher;
 import dev.gpuhub.store.JobReplica;
 import dev.gpuhub.store.TrainingJobRecord;
+import dev.gpuhub.wire.node.ContainerRequest;
+import dev.gpuhub.wire.node.ContainerView;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -18,40 +24,27 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Starts and stops a job's replicas: reservations through the placement engine (one per replica,
- * see {@link JobPlacement}), one container per replica through its node's agent, each reservation
- * bound to its container. A start either runs every replica or leaves nothing behind.
+ * see {@link JobPlacement}), then one container per replica started through the
+ * {@link WorkloadLauncher}, which binds each reservation to its container. A start either runs
+ * every replica or leaves nothing behind (no container, no reservation).
  */
 final class JobLauncher {
-  /** Label carrying the job id on every replica container. */
-  static final String JOB_LABEL = "gpuhub.job";
-  private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
-
   /** What every replica of one start gets besides its rank. */
   record Launch(List<String> hosts, String reportToken, int batchSize, int localBatchSize) {}
 
-  /** A start that could not complete; nothing of it is left. */
-  static final class LaunchException extends RuntimeException {
-    LaunchException(String message) {
-      super(message);
-    }
-  }
-
   private final JobsConfig config;
+  private final WorkloadLauncher launcher;
   private final PlacementEngine engine;
-  private final NodeAgentClient agents;
   private final Supplier<List<NodeReport>> liveNodes;
   private final Supplier<String> hubUrl;
 
-  JobLauncher(JobsConfig config, PlacementEngine engine, NodeAgentClient agents, Supplier<List<NodeReport>> liveNodes,
-              Supplier<String> hubUrl) {
+  JobLauncher(JobsConfig config, WorkloadLauncher launcher, Supplier<List<NodeReport>> liveNodes, Supplier<String> hubUrl) {
     this.config = config;
-    this.engine = engine;
-    this.agents = agents;
+    this.launcher = launcher;
+    this.engine = launcher.engine();
     this.liveNodes = liveNodes;
     this.hubUrl = hubUrl;
   }
@@ -90,82 +83,79 @@ final class JobLauncher {
   }
 
   /**
-   * Starts one container per reserved replica and binds its reservation to it.
+   * Starts one container per reserved replica through the launcher.
    *
    * @return the replicas with their container ids
-   * @throws LaunchException when a node or agent fails; containers started and reservations are gone then
+   * @throws LaunchException when a node or agent fails; no container and no reservation of the job is left then
    */
   List<JobReplica> start(TrainingJobRecord job, List<JobReplica> replicas, Launch launch) {
-    List<JobReplica> started = new ArrayList<>(replicas.size());
+    List<Workload.Unit> units = new ArrayList<>(replicas.size());
     try {
       NodeReport master = live(replicas.get(0).hostname());
       for (JobReplica r : replicas) {
         NodeReport node = live(r.hostname());
-        String agentUrl = agentUrl(node);
-        agents.remove(agentUrl, containerName(job.id(), r.rank())); // a leftover would clash by name
-        String id = agents.start(agentUrl, spec(job, r, replicas, node, master, launch));
-        started.add(r.withContainer(id));
-        if (engine.bind(JobPlacement.owner(job.id(), r.rank()), Map.of(r.hostname(), id)).isEmpty()) {
-          throw new LaunchException("the reservation of replica " + r.rank() + " lapsed before its container started");
-        }
+        units.add(new Workload.Unit(JobPlacement.owner(job.id(), r.rank()), AgentEndpoint.require(node),
+            spec(job, r, replicas, node, master, launch), Readiness.none(), "replica " + r.rank() + " on " + r.hostname()));
       }
-      return started;
-    } catch (RuntimeException e) {
-      List<JobReplica> cleanup = new ArrayList<>(started);
-      for (int i = started.size(); i < replicas.size(); i++) cleanup.add(replicas.get(i));
-      stop(job.id(), cleanup);
-      if (e instanceof LaunchException) throw e;
-      throw new LaunchException("could not start the replicas: " + e.getMessage());
+    } catch (LaunchException e) {
+      releaseAll(job.id());
+      throw e;
     }
+    Workload.Running running = launcher.launch(new Workload("job " + job.id(), units, Duration.ZERO), Workload.Listener.NONE);
+    List<JobReplica> started = new ArrayList<>(replicas.size());
+    for (int i = 0; i < replicas.size(); i++) started.add(replicas.get(i).withContainer(running.started().get(i).containerId()));
+    return started;
   }
 
   /**
    * Removes the replicas' containers (by id, or by name when never started) and releases every
-   * reservation of the job. Nodes that cannot be reached are logged and skipped: their
-   * containers are removed as orphans once the node answers again.
+   * reservation of the job. Nodes that cannot be reached are skipped: their containers are removed
+   * as orphans once the node answers again.
    */
   void stop(long jobId, List<JobReplica> replicas) {
     Map<String, NodeReport> live = liveByHost();
+    List<Workload.ContainerRef> refs = new ArrayList<>();
     for (JobReplica r : replicas) {
       NodeReport node = live.get(r.hostname());
       if (node == null || node.agentPort() == null) continue;
-      try {
-        agents.remove(agentUrl(node), r.containerId() != null ? r.containerId() : containerName(jobId, r.rank()));
-      } catch (NodeAgentClient.AgentCallException e) {
-        LOG.atWarn().addKeyValue("job", jobId).addKeyValue("node", r.hostname()).log("could not remove a replica: {}",
-            e.getMessage());
-      }
+      refs.add(new Workload.ContainerRef(AgentEndpoint.require(node),
+          r.containerId() != null ? r.containerId() : containerName(jobId, r.rank())));
     }
-    releaseAll(jobId);
+    launcher.stop(refs, owners(jobId));
   }
 
   /** Releases every reservation of the job; returns the owners released. */
   List<String> releaseAll(long jobId) {
-    Set<String> owners = new LinkedHashSet<>();
-    for (Reservation r : engine.reservations()) {
-      if (JobPlacement.jobIdOf(r.owner()).orElse(-1) == jobId) owners.add(r.owner());
-    }
+    Set<String> owners = owners(jobId);
     for (String owner : owners) engine.release(owner);
     return List.copyOf(owners);
   }
 
+  private Set<String> owners(long jobId) {
+    Set<String> owners = new LinkedHashSet<>();
+    for (Reservation r : engine.reservations()) {
+      if (JobPlacement.jobIdOf(r.owner()).orElse(-1) == jobId) owners.add(r.owner());
+    }
+    return owners;
+  }
+
   /** The container of a replica, as its agent describes it; empty when the agent does not know it. */
-  Optional<NodeAgentClient.Container> inspect(NodeReport node, String containerId) {
-    return agents.inspect(agentUrl(node), containerId);
+  Optional<ContainerView> inspect(NodeReport node, String containerId) {
+    return launcher.agents().inspect(AgentEndpoint.require(node), containerId);
   }
 
   /** The last lines of a replica's output. */
   String logs(NodeReport node, String containerId) {
-    return agents.logs(agentUrl(node), containerId, 10);
+    return launcher.agents().logs(AgentEndpoint.require(node), containerId, 10);
   }
 
   /** Every job container on the node (running or not). */
-  List<NodeAgentClient.Container> containers(NodeReport node) {
-    return agents.list(agentUrl(node), JOB_LABEL);
+  List<ContainerView> containers(NodeReport node) {
+    return launcher.agents().list(AgentEndpoint.require(node), Labels.JOB);
   }
 
   void remove(NodeReport node, String containerId) {
-    agents.remove(agentUrl(node), containerId);
+    launcher.agents().remove(AgentEndpoint.require(node), containerId);
   }
 
   static String containerName(long jobId, int rank) {
@@ -178,8 +168,8 @@ final class JobLauncher {
     return base + "/hub/api/jobs/" + jobId + "/report";
   }
 
-  private NodeAgentClient.Spec spec(TrainingJobRecord job, JobReplica r, List<JobReplica> all, NodeReport node,
-                                    NodeReport master, Launch launch) {
+  private ContainerRequest spec(TrainingJobRecord job, JobReplica r, List<JobReplica> all, NodeReport node,
+                                NodeReport master, Launch launch) {
     Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_JOB_ID", Long.toString(job.id()));
     env.put("GPUHUB_USER", job.owner());
@@ -197,10 +187,10 @@ final class JobLauncher {
     env.put("GPUHUB_INITIAL_BATCH_SIZE", Integer.toString(job.initialBatchSize()));
     env.put("GPUHUB_CHECKPOINT_DIR", config.checkpointDir(job.id()));
     env.put("GPUHUB_RESTARTS", Integer.toString(job.restarts()));
-    Map<String, String> labels = Map.of(Spawner.USER_LABEL, job.owner(), JOB_LABEL, Long.toString(job.id()),
-        "gpuhub.reservation", JobPlacement.owner(job.id(), r.rank()));
-    return new NodeAgentClient.Spec(containerName(job.id(), r.rank()), job.image(), job.command(), env, labels,
-        config.replicaCpu(), (long) (config.replicaMemoryGb() * (1L << 30)), r.gpuUuids());
+    Map<String, String> labels = Map.of(Labels.USER, job.owner(), Labels.KIND, Labels.KIND_JOB, Labels.JOB,
+        Long.toString(job.id()), Labels.RESERVATION, JobPlacement.owner(job.id(), r.rank()));
+    return new ContainerRequest(containerName(job.id(), r.rank()), job.image(), job.command(), env, labels,
+        config.replicaCpu(), ContainerRequest.bytesOfGib(config.replicaMemoryGb()), r.gpuUuids());
   }
 
   private NodeReport live(String hostname) {
@@ -214,9 +204,5 @@ final class JobLauncher {
     Map<String, NodeReport> out = new HashMap<>();
     for (NodeReport n : liveNodes.get()) out.put(n.hostname(), n);
     return out;
-  }
-
-  static String agentUrl(NodeReport node) {
-    return ProxyRoute.origin("http", node.ip(), node.agentPort());
   }
 }

@@ -7,6 +7,7 @@ import dev.gpuhub.core.goodput.policy.Metric;
 import dev.gpuhub.core.goodput.policy.SchedulingPolicy;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.server.hub.auth.ApiTokens;
+import dev.gpuhub.server.workload.LaunchException;
 import dev.gpuhub.store.JobReplica;
 import dev.gpuhub.store.TrainingJobRecord;
 import dev.gpuhub.store.TrainingJobState;
@@ -246,7 +247,7 @@ public final class JobScheduler implements AutoCloseable {
           .withRestarts(restart ? j.restarts() + 1 : j.restarts(), j.startedAt() == null ? now : j.startedAt()));
       LOG.atInfo().addKeyValue("job", job.id()).addKeyValue("replicas", replicas).addKeyValue("nodes", hosts)
           .addKeyValue("batch", batch).log(restart ? "training job restarted on a new allocation" : "training job started");
-    } catch (JobLauncher.LaunchException e) {
+    } catch (LaunchException e) {
       LOG.atWarn().addKeyValue("job", job.id()).log("training job could not start: {}", e.getMessage());
       book.update(job.id(), j -> j.withAllocation(List.of(), null).withState(TrainingJobState.QUEUED,
           "waiting: " + e.getMessage()));

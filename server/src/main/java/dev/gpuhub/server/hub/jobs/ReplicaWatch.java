@@ -1,7 +1,8 @@
 package dev.gpuhub.server.hub.jobs;
 
 import dev.gpuhub.core.node.NodeReport;
-import dev.gpuhub.server.hub.spawn.NodeAgentClient;
+import dev.gpuhub.server.workload.AgentCallException;
+import dev.gpuhub.wire.node.ContainerView;
 import dev.gpuhub.store.JobReplica;
 import dev.gpuhub.store.TrainingJobRecord;
 import java.util.Map;
@@ -37,10 +38,10 @@ final class ReplicaWatch {
         if (silentIsVanished) vanished = "node " + r.hostname() + " of replica " + r.rank() + " stopped reporting";
         continue;
       }
-      Optional<NodeAgentClient.Container> c;
+      Optional<ContainerView> c;
       try {
         c = launcher.inspect(node, r.containerId());
-      } catch (NodeAgentClient.AgentCallException e) {
+      } catch (AgentCallException e) {
         continue; // ask again next round
       }
       if (c.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.gpuhub.server.hub.spawn;
 
+import dev.gpuhub.server.workload.AgentEndpoint;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,6 +20,11 @@ public final class ActiveServer {
     public String url() {
       return "/user/" + user + "/";
     }
+
+    /** The primary node's agent, or null before the server is placed. */
+    public AgentEndpoint agent() {
+      return agentPort == null ? null : new AgentEndpoint(primaryHostname, nodeIp, agentPort);
+    }
   }
 
   private final ProgressLog progress = new ProgressLog();
@@ -30,8 +36,8 @@ public final class ActiveServer {
 
   /** A worker container of a worker-mode server on a secondary node (containerId null until started). */
   public record Worker(String hostname, String ip, int agentPort, String containerId) {
-    public String agentUrl() {
-      return dev.gpuhub.server.hub.proxy.ProxyRoute.origin("http", ip, agentPort);
+    public AgentEndpoint agent() {
+      return new AgentEndpoint(hostname, ip, agentPort);
     }
   }
 

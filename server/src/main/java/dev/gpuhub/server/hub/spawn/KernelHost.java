@@ -1,6 +1,7 @@
 package dev.gpuhub.server.hub.spawn;
 
 import dev.gpuhub.server.hub.proxy.ProxyRoute;
+import dev.gpuhub.server.workload.AgentEndpoint;
 
 /**
  * One kernel host of a multi-node server: a Jupyter server container on a selected node, started
@@ -16,11 +17,13 @@ import dev.gpuhub.server.hub.proxy.ProxyRoute;
  */
 public record KernelHost(String hostname, String ip, int agentPort, String containerId, int port, String token,
                          String basePath) {
-  /** Label value of {@link Spawner#KIND_LABEL} on kernel host containers. */
-  public static final String KIND = "kernelhost";
+  public AgentEndpoint agent() {
+    return new AgentEndpoint(hostname, ip, agentPort);
+  }
 
-  public String agentUrl() {
-    return ProxyRoute.origin("http", ip, agentPort);
+  /** Where Jupyter answers {@code api/status} on this host. */
+  public java.net.URI statusUrl() {
+    return java.net.URI.create(ProxyRoute.origin("http", ip, port) + basePath + "api/status");
   }
 
   /** The base path of {@code user}'s kernel host on {@code hostname}. */
@@ -30,7 +33,7 @@ public record KernelHost(String hostname, String ip, int agentPort, String conta
 
   /** The container name of {@code user}'s kernel host on {@code hostname}. */
   public static String containerName(String user, String hostname) {
-    return Spawner.containerName(user) + "-kh-" + hostname;
+    return ServerContainers.name(user) + "-kh-" + hostname;
   }
 
   /** The kernel spec name that selects this host, {@code python3-<hostname>}. */

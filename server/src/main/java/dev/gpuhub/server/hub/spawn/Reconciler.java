@@ -1,6 +1,12 @@
 package dev.gpuhub.server.hub.spawn;
 
+import dev.gpuhub.core.allocation.PlacementEngine;
 import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.server.workload.AgentCallException;
+import dev.gpuhub.server.workload.AgentClient;
+import dev.gpuhub.server.workload.AgentEndpoint;
+import dev.gpuhub.server.workload.Labels;
+import dev.gpuhub.wire.node.ContainerView;
 import dev.gpuhub.server.discovery.DiscoveryService;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,8 +31,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
-  /** Label of training job containers, which carry {@link Spawner#USER_LABEL} too but are not servers. */
-  static final String JOB_LABEL = "gpuhub.job";
+  /** The kinds of container a user's server consists of. */
+  private static final java.util.Set<String> SERVER_KINDS =
+      java.util.Set.of(Labels.KIND_SERVER, Labels.KIND_KERNEL_HOST, Labels.KIND_WORKER);
 
   /** What a start-up reconciliation did. */
   public record Result(List<String> adopted, List<String> ended) {}
@@ -34,12 +41,15 @@ public final class Reconciler {
   private final Spawner spawner;
   private final ServerLedger ledger;
   private final DiscoveryService discovery;
-  private final NodeAgentClient agents;
+  private final AgentClient agents;
+  private final PlacementEngine engine;
   private final Clock clock;
   private final Map<String, ActiveServer.Snapshot> awaiting = new LinkedHashMap<>();
   private Instant deadline = Instant.MIN;
 
-  public Reconciler(Spawner spawner, ServerLedger ledger, DiscoveryService discovery, NodeAgentClient agents, Clock clock) {
+  public Reconciler(Spawner spawner, ServerLedger ledger, DiscoveryService discovery, PlacementEngine engine,
+                    AgentClient agents, Clock clock) {
+    this.engine = engine;
     this.clock = clock;
     this.spawner = spawner;
     this.ledger = ledger;
@@ -88,10 +98,10 @@ public final class Reconciler {
       ActiveServer.Snapshot located = new ActiveServer.Snapshot(s.user(), s.profile(), s.image(), s.nodes(),
           s.primaryHostname(), node.ip(), node.agentPort(), s.containerId(), s.port(), s.token(), ServerState.RUNNING,
           s.startedAt(), null);
-      Optional<NodeAgentClient.Container> c;
+      Optional<ContainerView> c;
       try {
-        c = located.containerId() == null ? Optional.empty() : agents.inspect(located.agentUrl(), located.containerId());
-      } catch (NodeAgentClient.AgentCallException e) {
+        c = located.containerId() == null ? Optional.empty() : agents.inspect(located.agent(), located.containerId());
+      } catch (AgentCallException e) {
         continue; // try again on the next pass, until the deadline
       }
       if (c.isPresent() && c.get().running()) {
@@ -100,7 +110,7 @@ public final class Reconciler {
         spawner.adopt(located, parts.get().kernelHosts(), parts.get().workers(), parts.get().workerPort());
         adopted.add(s.user());
       } else {
-        if (c.isPresent()) agents.remove(located.agentUrl(), located.containerId());
+        if (c.isPresent()) agents.remove(located.agent(), located.containerId());
         end(s, c.isEmpty() ? "its container is gone" : "its container is " + c.get().state());
         ended.add(s.user());
       }
@@ -128,24 +138,24 @@ public final class Reconciler {
     for (String hostname : s.nodes()) {
       NodeReport node = live.get(hostname);
       if (node == null || node.agentPort() == null) continue; // overdue: its kernel host or worker is lost
-      String agentUrl = dev.gpuhub.server.hub.proxy.ProxyRoute.origin("http", node.ip(), node.agentPort());
-      List<NodeAgentClient.Container> containers;
+      AgentEndpoint agent = AgentEndpoint.require(node);
+      List<ContainerView> containers;
       try {
-        containers = agents.list(agentUrl, Spawner.KIND_LABEL);
-      } catch (NodeAgentClient.AgentCallException e) {
+        containers = agents.list(agent, Labels.KIND);
+      } catch (AgentCallException e) {
         if (!overdue) return Optional.empty();
         continue;
       }
-      for (NodeAgentClient.Container c : containers) {
+      for (ContainerView c : containers) {
         Map<String, String> labels = c.labels();
-        if (!c.running() || !s.user().equals(labels.get(Spawner.USER_LABEL)) || labels.containsKey(JOB_LABEL)
-            || !hostname.equals(labels.get(Spawner.NODE_LABEL))) continue;
-        Integer port = port(labels.get(Spawner.PORT_LABEL));
+        if (!c.running() || !s.user().equals(labels.get(Labels.USER)) || labels.containsKey(Labels.JOB)
+            || !hostname.equals(labels.get(Labels.NODE))) continue;
+        Integer port = port(labels.get(Labels.PORT));
         if (port == null) continue; // started before ports were labelled: cannot be reached, removed as an orphan
-        if (KernelHost.KIND.equals(labels.get(Spawner.KIND_LABEL))) {
+        if (Labels.KIND_KERNEL_HOST.equals(labels.get(Labels.KIND))) {
           hosts.add(new KernelHost(hostname, node.ip(), node.agentPort(), c.id(), port,
-              Spawner.kernelHostToken(s.token(), hostname), KernelHost.basePathOf(s.user(), hostname)));
-        } else if (WorkerMode.KIND.equals(labels.get(Spawner.KIND_LABEL))) {
+              ServerContainers.kernelHostToken(s.token(), hostname), KernelHost.basePathOf(s.user(), hostname)));
+        } else if (Labels.KIND_WORKER.equals(labels.get(Labels.KIND))) {
           workers.add(new ActiveServer.Worker(hostname, node.ip(), node.agentPort(), c.id()));
           workerPort = port;
         }
@@ -163,7 +173,7 @@ public final class Reconciler {
   }
 
   private void end(ActiveServer.Snapshot s, String why) {
-    discovery.placement().release(Spawner.owner(s.user()));
+    engine.release(Spawner.owner(s.user()));
     ledger.ended(s.user(), ServerState.STOPPED, "not running after a hub restart: " + why);
   }
 
@@ -175,13 +185,13 @@ public final class Reconciler {
     Map<String, ActiveServer> servers = spawner.servers();
     List<String> released = new ArrayList<>();
     java.util.Set<String> owners = new java.util.TreeSet<>();
-    for (var r : discovery.placement().reservations()) owners.add(r.owner());
+    for (var r : engine.reservations()) owners.add(r.owner());
     for (String owner : owners) {
-      if (!owner.startsWith("server:")) continue;
-      String user = owner.substring("server:".length());
+      if (!owner.startsWith(Labels.SERVER_OWNER)) continue;
+      String user = owner.substring(Labels.SERVER_OWNER.length());
       ActiveServer server = servers.get(user);
       if (awaiting.containsKey(user) || (server != null && server.snapshot().state().isActive())) continue;
-      if (!discovery.placement().release(owner).isEmpty()) released.add(owner);
+      if (!engine.release(owner).isEmpty()) released.add(owner);
     }
     if (!released.isEmpty()) LOG.atInfo().addKeyValue("owners", released).log("released reservations no server holds");
     return released;
@@ -197,30 +207,28 @@ public final class Reconciler {
     Map<String, ActiveServer> servers = spawner.servers();
     for (NodeReport node : discovery.liveNodes()) {
       if (node.agentPort() == null) continue;
-      String agentUrl = dev.gpuhub.server.hub.proxy.ProxyRoute.origin("http", node.ip(), node.agentPort());
-      List<NodeAgentClient.Container> containers;
+      AgentEndpoint agent = AgentEndpoint.require(node);
+      List<ContainerView> containers;
       try {
-        containers = agents.list(agentUrl, Spawner.KIND_LABEL).stream() // servers only: jobs and services reconcile theirs
-            .filter(c -> Spawner.KIND_SERVER.equals(c.labels().get(Spawner.KIND_LABEL))
-                || KernelHost.KIND.equals(c.labels().get(Spawner.KIND_LABEL))
-                || WorkerMode.KIND.equals(c.labels().get(Spawner.KIND_LABEL))).toList();
-      } catch (NodeAgentClient.AgentCallException e) {
+        containers = agents.list(agent, Labels.KIND).stream() // servers only: jobs and services reconcile theirs
+            .filter(c -> SERVER_KINDS.contains(c.label(Labels.KIND))).toList();
+      } catch (AgentCallException e) {
         LOG.debug("cannot list containers on {}: {}", node.hostname(), e.getMessage());
         continue;
       }
       java.util.Set<String> runningIds = new java.util.HashSet<>();
-      for (NodeAgentClient.Container c : containers) {
-        if (c.labels().containsKey(JOB_LABEL)) continue; // a training job's replica: the job scheduler's to manage
+      for (ContainerView c : containers) {
+        if (c.labels().containsKey(Labels.JOB)) continue; // a training job's replica: the job scheduler's to manage
         if (c.running()) runningIds.add(c.id());
-        String owner = c.labels().get(Spawner.USER_LABEL);
+        String owner = c.label(Labels.USER);
         if (owner != null && awaiting.containsKey(owner)) continue; // adopted once its node reports
         ActiveServer server = owner == null ? null : servers.get(owner);
         boolean owned;
-        if (KernelHost.KIND.equals(c.labels().get(Spawner.KIND_LABEL))) { // a multi-node server's kernel host
+        if (Labels.KIND_KERNEL_HOST.equals(c.label(Labels.KIND))) { // a multi-node server's kernel host
           owned = server != null && (server.snapshot().state() == ServerState.PENDING
               || (server.snapshot().state().isActive()
                   && server.kernelHosts().stream().anyMatch(h -> c.id().equals(h.containerId()))));
-        } else if (WorkerMode.KIND.equals(c.labels().get(Spawner.KIND_LABEL))) { // a worker-mode server's worker
+        } else if (Labels.KIND_WORKER.equals(c.label(Labels.KIND))) { // a worker-mode server's worker
           owned = server != null && (server.snapshot().state() == ServerState.PENDING
               || (server.snapshot().state().isActive()
                   && server.workers().stream().anyMatch(w -> c.id().equals(w.containerId()))));
@@ -229,7 +237,7 @@ public final class Reconciler {
               && (c.id().equals(server.snapshot().containerId()) || server.snapshot().containerId() == null);
         }
         if (!owned) {
-          agents.remove(agentUrl, c.id());
+          agents.remove(agent, c.id());
           removed.add(c.name());
         }
       }

@@ -21,9 +21,6 @@ import java.util.Map;
  * "worker_command": "ray start --address={primary_ip}:{port} --block"}}}.
  */
 public record WorkerMode(String headCommand, String workerCommand) {
-  /** Label value of {@link Spawner#KIND_LABEL} on worker containers. */
-  public static final String KIND = "worker";
-
   public WorkerMode {
     if (workerCommand == null || workerCommand.isBlank()) throw new IllegalArgumentException("worker_command is required");
     if (headCommand != null && headCommand.isBlank()) headCommand = null;
@@ -41,7 +38,7 @@ public record WorkerMode(String headCommand, String workerCommand) {
 
   /** The container name of {@code user}'s worker on {@code hostname}. */
   public static String containerName(String user, String hostname) {
-    return Spawner.containerName(user) + "-worker-" + hostname;
+    return ServerContainers.name(user) + "-worker-" + hostname;
   }
 
   /** Parses {@code GPUHUB_WORKER_PROFILES}; blank means no profile runs in worker mode. */

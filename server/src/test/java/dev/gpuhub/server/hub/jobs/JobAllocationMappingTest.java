@@ -15,7 +15,8 @@ import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.core.placement.NodeSelector;
 import dev.gpuhub.core.placement.ScoringConfig;
 import dev.gpuhub.core.placement.Thresholds;
-import dev.gpuhub.server.hub.spawn.NodeAgentClient;
+import dev.gpuhub.server.workload.HttpAgentClient;
+import dev.gpuhub.server.workload.WorkloadLauncher;
 import dev.gpuhub.store.JobReplica;
 import dev.gpuhub.store.TrainingJobRecord;
 import java.time.Clock;
@@ -40,7 +41,8 @@ class JobAllocationMappingTest {
   private final PlacementEngine engine = new PlacementEngine(() -> new ArrayList<>(nodes.values()),
       NodeSelector.seed(ScoringConfig.SEED, new Random(7)), ScoringConfig.SEED, Overcommit.NONE,
       ReservationJournal.none(), Clock.fixed(NOW, java.time.ZoneOffset.UTC), Duration.ofMinutes(5));
-  private final JobLauncher launcher = new JobLauncher(JobsConfig.defaults(), engine, new NodeAgentClient("unused-token"),
+  private final JobLauncher launcher = new JobLauncher(JobsConfig.defaults(),
+      WorkloadLauncher.of(engine, new HttpAgentClient("unused-token")),
       () -> new ArrayList<>(nodes.values()), () -> "http://127.0.0.1:18000");
 
   private void node(String host, int gpus) {
@@ -131,7 +133,7 @@ class JobAllocationMappingTest {
 
     // Nothing left: the next replica may not land elsewhere, and the job keeps nothing of a failed start.
     assertThatThrownBy(() -> launcher.reserve(job(3), List.of("n1")))
-        .isInstanceOf(JobLauncher.LaunchException.class).hasMessageContaining("n1");
+        .isInstanceOf(dev.gpuhub.server.workload.LaunchException.class).hasMessageContaining("n1");
     assertThat(engine.reservations()).noneMatch(r -> r.owner().startsWith("job:3/"));
 
     assertThat(launcher.releaseAll(1)).containsExactlyInAnyOrder("job:1/0", "job:1/1", "job:1/2");
@@ -144,7 +146,7 @@ class JobAllocationMappingTest {
     node("n2", 2);
     launcher.reserve(job(1), List.of("n1"));
     assertThatThrownBy(() -> launcher.reserve(job(2), List.of("n2", "n1")))
-        .isInstanceOf(JobLauncher.LaunchException.class).hasMessageContaining("replica 1 on n1");
+        .isInstanceOf(dev.gpuhub.server.workload.LaunchException.class).hasMessageContaining("replica 1 on n1");
     assertThat(engine.reservations()).extracting(Reservation::owner).containsExactly("job:1/0");
   }
 

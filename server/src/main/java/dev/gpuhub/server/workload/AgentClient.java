@@ -1,0 +1,28 @@
+package dev.gpuhub.server.workload;
+
+import dev.gpuhub.wire.node.ContainerRequest;
+import dev.gpuhub.wire.node.ContainerView;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The control plane's view of a node's agent: the only way containers are started on a node.
+ * Implementations must throw {@link AgentCallException} (never another exception) when the agent
+ * cannot be reached or answers an error; the message names the node.
+ */
+public interface AgentClient {
+  /** Starts the container; returns its id. */
+  String start(AgentEndpoint node, ContainerRequest request);
+
+  /** The container, or empty when the agent does not know it. */
+  Optional<ContainerView> inspect(AgentEndpoint node, String idOrName);
+
+  /** Every gpuhub container on the node carrying label {@code labelKey}, running or not. */
+  List<ContainerView> list(AgentEndpoint node, String labelKey);
+
+  /** Stops and removes the container; a missing one is not an error. */
+  void remove(AgentEndpoint node, String idOrName);
+
+  /** The last {@code lines} lines of the container's output, or a note saying why there are none (never throws). */
+  String logs(AgentEndpoint node, String idOrName, int lines);
+}

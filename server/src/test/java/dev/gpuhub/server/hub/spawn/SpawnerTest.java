@@ -1,0 +1,136 @@
+package dev.gpuhub.server.hub.spawn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gpuhub.core.profile.Profile;
+import dev.gpuhub.server.discovery.PlacementConfig;
+import dev.gpuhub.server.hub.proxy.RouteTable;
+import dev.gpuhub.server.workload.PortClaims;
+import dev.gpuhub.server.workload.TestCluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The spawn lifecycle against fake agents: a server runs or leaves nothing behind (containers,
+ * reservation, ports, route), on one node and on several.
+ */
+class SpawnerTest {
+  private static final Profile SINGLE = new Profile(1, "single-cpu", "Single CPU", "", 1, 1, false, 1, 1, 100, 100);
+  private static final Profile MULTI = new Profile(2, "multi-cpu", "Multi CPU", "", 1, 1, false, 2, 2, 100, 100);
+  private static final Profile WORKERS = new Profile(3, "ray", "Ray", "", 1, 1, false, 2, 2, 100, 100);
+
+  private final TestCluster cluster = new TestCluster().node("a", 8, 0).node("b", 8, 0);
+  private final RouteTable routes = new RouteTable(Clock.systemUTC());
+  private final PortClaims ports = new PortClaims();
+  private final SpawnerConfig config = new SpawnerConfig("img", "img", SpawnerConfig.DEFAULT_COMMAND, Duration.ofMillis(300),
+      20000, 20009, Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10),
+      Map.of("ray", new WorkerMode("ray head --port={port}", "ray worker {primary_ip}:{port}")));
+  private final Map<String, Profile> profiles = Map.of(SINGLE.name(), SINGLE, MULTI.name(), MULTI, WORKERS.name(), WORKERS);
+  private final Spawner spawner = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)),
+      cluster::liveNodes, PlacementConfig.defaults(), false), cluster.launcher, ports, routes, ServerLedger.NONE,
+      Clock.systemUTC());
+
+  @AfterEach
+  void close() {
+    spawner.close();
+  }
+
+  private ActiveServer spawnAndWait(String user, String profile) {
+    spawner.hubUrl(() -> "http://10.0.0.100:8000");
+    ActiveServer s = spawner.spawn(user, new Spawner.SpawnOptions(profile, null, null));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (s.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+    return s;
+  }
+
+  @Test
+  void aServerRunsRoutedOnItsReservationWithAClaimedPort() {
+    ActiveServer s = spawnAndWait("alice", "single-cpu");
+    assertThat(s.snapshot().state()).isEqualTo(ServerState.RUNNING);
+    assertThat(routes.get("alice")).isPresent();
+    assertThat(cluster.agents.everywhere()).containsExactly(s.snapshot().primaryHostname() + "/gpuhub-alice");
+    assertThat(cluster.engine.reservationsOf("server:alice")).singleElement()
+        .satisfies(r -> assertThat(r.containerId()).isEqualTo(s.snapshot().containerId()));
+    assertThat(ports.held(s.snapshot().nodeIp(), s.snapshot().port())).isTrue();
+
+    assertThat(spawner.stop("alice", "test")).isTrue();
+    assertNothingLeftOf(s);
+  }
+
+  @Test
+  void aServerThatNeverAnswersFailsWithTheTimeoutAndLeavesNothing() {
+    cluster.agents.neverReady("gpuhub-bob");
+    ActiveServer s = spawnAndWait("bob", "single-cpu");
+    assertThat(s.snapshot().state()).isEqualTo(ServerState.FAILED);
+    assertThat(s.snapshot().failureReason()).contains("did not answer within 0 s (start timeout)");
+    assertNothingLeftOf(s);
+  }
+
+  @Test
+  void aStartRefusedByTheAgentFailsWithItsReasonAndLeavesNothing() {
+    cluster.agents.startFailsOn("a").startFailsOn("b");
+    ActiveServer s = spawnAndWait("carol", "single-cpu");
+    assertThat(s.snapshot().state()).isEqualTo(ServerState.FAILED);
+    assertThat(s.snapshot().failureReason()).contains("image img not found");
+    assertNothingLeftOf(s);
+  }
+
+  @Test
+  void aMultiNodeServerRunsAKernelHostOnEveryNodeOrNothingAnywhere() {
+    ActiveServer ok = spawnAndWait("dave", "multi-cpu");
+    assertThat(ok.snapshot().state()).isEqualTo(ServerState.RUNNING);
+    assertThat(cluster.agents.everywhere()).containsExactlyInAnyOrder(ok.snapshot().primaryHostname() + "/gpuhub-dave",
+        "a/gpuhub-dave-kh-a", "b/gpuhub-dave-kh-b");
+    assertThat(ok.kernelHosts()).allSatisfy(h -> assertThat(h.containerId()).isNotNull());
+    spawner.stop("dave", "test");
+    assertNothingLeftOf(ok);
+
+    cluster.agents.neverReady("gpuhub-erin-kh-b"); // one node's kernel host never answers
+    ActiveServer failed = spawnAndWait("erin", "multi-cpu");
+    assertThat(failed.snapshot().state()).isEqualTo(ServerState.FAILED);
+    assertThat(failed.snapshot().failureReason()).contains("the kernel host on b did not answer");
+    assertNothingLeftOf(failed);
+  }
+
+  @Test
+  void aWorkerThatExitsFailsTheWorkerModeServerAndLeavesNothing() {
+    cluster.agents.exitsAtOnce("gpuhub-frank-worker-");
+    ActiveServer s = spawnAndWait("frank", "ray");
+    assertThat(s.snapshot().state()).isEqualTo(ServerState.FAILED);
+    assertThat(s.snapshot().failureReason()).contains("worker on").contains("stopped right after its start (exit code 1)");
+    assertNothingLeftOf(s);
+  }
+
+  @Test
+  void aServerWhoseContainerDiesIsEndedAndItsRoomFreed() {
+    ActiveServer s = spawnAndWait("gina", "single-cpu");
+    cluster.agents.crash(s.snapshot().primaryHostname(), "gpuhub-gina");
+    assertThat(spawner.containerGone("gina", "its container exited")).isTrue();
+    assertThat(s.snapshot().state()).isEqualTo(ServerState.FAILED);
+    assertNothingLeftOf(s);
+  }
+
+  @Test
+  void anAdoptedServerHoldsItsPortsSoNoNewServerTakesThem() {
+    ActiveServer.Snapshot recorded = new ActiveServer.Snapshot("hank", "single-cpu", "img", List.of("a"), "a", "10.0.0.1",
+        15003, "c99", 20000, "t0k3n", ServerState.RUNNING, TestCluster.NOW, null);
+    spawner.adopt(recorded, List.of(), List.of(), null);
+    assertThat(ports.held("10.0.0.1", 20000)).isTrue();
+    assertThat(routes.get("hank")).isPresent();
+  }
+
+  private void assertNothingLeftOf(ActiveServer s) {
+    assertThat(cluster.agents.everywhere()).as("containers left").isEmpty();
+    assertThat(cluster.owners()).as("reservations left").isEmpty();
+    assertThat(routes.get(s.snapshot().user())).as("route left").isEmpty();
+    if (s.snapshot().nodeIp() != null) {
+      assertThat(ports.held(s.snapshot().nodeIp(), s.snapshot().port())).as("port left").isFalse();
+    }
+    for (KernelHost h : s.kernelHosts()) assertThat(ports.held(h.ip(), h.port())).as("kernel host port left").isFalse();
+  }
+}
