@@ -1,14 +1,14 @@
 package dev.gpuhub.sim.bench.broker;
 
+import dev.gpuhub.broker.AppType;
+import dev.gpuhub.broker.BrokerClient;
+import dev.gpuhub.broker.BrokerConfig;
+import dev.gpuhub.broker.BrokerProtocol;
+import dev.gpuhub.broker.BrokerServer;
+import dev.gpuhub.broker.WorkerConfig;
+import dev.gpuhub.broker.WorkerServer;
 import dev.gpuhub.core.balance.BackendStatus;
 import dev.gpuhub.core.balance.Strategy;
-import dev.gpuhub.server.broker.AppType;
-import dev.gpuhub.server.broker.BrokerClient;
-import dev.gpuhub.server.broker.BrokerConfig;
-import dev.gpuhub.server.broker.BrokerProtocol;
-import dev.gpuhub.server.broker.BrokerServer;
-import dev.gpuhub.server.broker.WorkerConfig;
-import dev.gpuhub.server.broker.WorkerServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package dev.gpuhub.sim.bench.broker;
 
-import dev.gpuhub.server.broker.AppType;
+import dev.gpuhub.broker.AppType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.gpuhub.server.broker;
+package dev.gpuhub.broker;
 
 import dev.gpuhub.core.balance.BackoffPolicy;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package dev.gpuhub.server.broker;
+package dev.gpuhub.broker;
 
 import dev.gpuhub.core.balance.BackendPool;
 import dev.gpuhub.core.balance.BackendStatus;

@@ -1,4 +1,4 @@
-package dev.gpuhub.server.broker;
+package dev.gpuhub.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

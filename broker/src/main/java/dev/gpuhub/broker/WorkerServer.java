@@ -1,4 +1,4 @@
-package dev.gpuhub.server.broker;
+package dev.gpuhub.broker;
 
 import java.io.IOException;
 import java.net.Socket;

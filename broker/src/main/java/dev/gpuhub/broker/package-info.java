@@ -1,7 +1,7 @@
 /**
- * The broker of seed 004 over plain TCP: {@link dev.gpuhub.server.broker.BrokerServer} (default
- * port 8000), {@link dev.gpuhub.server.broker.WorkerServer} (port 9001 + id) and
- * {@link dev.gpuhub.server.broker.BrokerClient}, byte-compatible with the seed's Python programs.
+ * The broker of seed 004 over plain TCP: {@link dev.gpuhub.broker.BrokerServer} (default
+ * port 8000), {@link dev.gpuhub.broker.WorkerServer} (port 9001 + id) and
+ * {@link dev.gpuhub.broker.BrokerClient}, byte-compatible with the seed's Python programs.
  *
  * <h2>Wire protocol and framing (the seed's, kept byte for byte)</h2>
  *
@@ -30,4 +30,4 @@
  * connection (the seed's worker crashes on one); a worker that is down gets a real request again
  * after its back-off. Everything binds to 127.0.0.1 unless told otherwise.
  */
-package dev.gpuhub.server.broker;
+package dev.gpuhub.broker;

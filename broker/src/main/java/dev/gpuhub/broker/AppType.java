@@ -1,4 +1,4 @@
-package dev.gpuhub.server.broker;
+package dev.gpuhub.broker;
 
 import java.util.Arrays;
 import java.util.Optional;
