@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench;
+package dev.gpuhub.bench;
 
 import dev.gpuhub.server.ControlPlane;
 import dev.gpuhub.server.ServerConfig;

@@ -1,8 +1,8 @@
-package dev.gpuhub.sim.bench;
+package dev.gpuhub.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gpuhub.sim.bench.placement.BurstResult;
+import dev.gpuhub.bench.placement.BurstResult;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench.placement;
+package dev.gpuhub.bench.placement;
 
 import java.util.Arrays;
 import java.util.Map;

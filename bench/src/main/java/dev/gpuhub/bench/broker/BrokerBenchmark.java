@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench.broker;
+package dev.gpuhub.bench.broker;
 
 import dev.gpuhub.broker.AppType;
 import dev.gpuhub.broker.BrokerClient;

@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench.placement;
+package dev.gpuhub.bench.placement;
 
 import dev.gpuhub.core.allocation.Overcommit;
 import dev.gpuhub.core.allocation.Placement;

@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench.placement;
+package dev.gpuhub.bench.placement;
 
 import dev.gpuhub.core.node.NodeReport;
 import java.time.Instant;

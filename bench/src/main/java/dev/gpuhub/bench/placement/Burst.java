@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench.placement;
+package dev.gpuhub.bench.placement;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench.broker;
+package dev.gpuhub.bench.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

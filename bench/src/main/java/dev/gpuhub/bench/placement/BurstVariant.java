@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench.placement;
+package dev.gpuhub.bench.placement;
 
 import dev.gpuhub.core.allocation.PlacementPolicy;
 import dev.gpuhub.core.placement.SelectionAlgorithm;

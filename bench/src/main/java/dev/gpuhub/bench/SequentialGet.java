@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench;
+package dev.gpuhub.bench;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

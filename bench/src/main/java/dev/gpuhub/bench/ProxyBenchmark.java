@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench;
+package dev.gpuhub.bench;
 
 import dev.gpuhub.agent.AgentConfig;
 import dev.gpuhub.agent.AgentDaemon;

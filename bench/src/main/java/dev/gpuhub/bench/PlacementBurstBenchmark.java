@@ -1,10 +1,10 @@
-package dev.gpuhub.sim.bench;
+package dev.gpuhub.bench;
 
+import dev.gpuhub.bench.placement.BurstCluster;
+import dev.gpuhub.bench.placement.BurstResult;
+import dev.gpuhub.bench.placement.BurstVariant;
 import dev.gpuhub.core.allocation.PlacementPolicy;
 import dev.gpuhub.core.placement.SelectionAlgorithm;
-import dev.gpuhub.sim.bench.placement.BurstCluster;
-import dev.gpuhub.sim.bench.placement.BurstResult;
-import dev.gpuhub.sim.bench.placement.BurstVariant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

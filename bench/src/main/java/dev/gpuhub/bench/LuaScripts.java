@@ -1,4 +1,4 @@
-package dev.gpuhub.sim.bench;
+package dev.gpuhub.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
