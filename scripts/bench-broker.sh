@@ -12,7 +12,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Offline first (works without network once the dependencies are cached), online if that fails.
-mvn -o -q -B -DskipTests -pl sim -am package >/dev/null 2>&1 || mvn -q -B -DskipTests -pl sim -am package
-exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "sim/target/classes:$(cat sim/target/classpath.txt)" \
-  dev.gpuhub.sim.bench.broker.BrokerBenchmark "$@"
+jar="$(scripts/build-bench-jar.sh)"
+exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -jar "$jar" broker "$@"

@@ -18,6 +18,5 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
-mvn -q -B -DskipTests -pl sim -am package
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "sim/target/classes:$(cat sim/target/classpath.txt)" \
-  dev.gpuhub.sim.bench.DiscoveryBenchmark --store "$store" "$@"
+jar="$(scripts/build-bench-jar.sh)"
+exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -jar "$jar" discovery --store "$store" "$@"

@@ -8,7 +8,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Offline first (works without network once the dependencies are cached), online if that fails.
-mvn -o -q -B -DskipTests -pl sim -am package >/dev/null 2>&1 || mvn -q -B -DskipTests -pl sim -am package
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "sim/target/classes:$(cat sim/target/classpath.txt)" \
-  dev.gpuhub.sim.bench.PlacementBurstBenchmark "$@"
+jar="$(scripts/build-bench-jar.sh)"
+exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -jar "$jar" placement "$@"

@@ -23,18 +23,10 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
-mvn -q -B -DskipTests -pl sim -am package
-# Run from a private copy of this tree's classes and module jars, so a build started in the tree
-# meanwhile cannot pull classes from under the running benchmark.
+jar="$(scripts/build-bench-jar.sh)"
+# Run from a private copy of the jar, so a build started in the tree meanwhile cannot replace it
+# under the running benchmark.
 copy="$(mktemp -d "${TMPDIR:-/tmp}/gpuhub-bench-cp.XXXXXX")"
 trap 'rm -rf "$copy"' EXIT
-cp -r sim/target/classes "$copy/classes"
-classpath="$copy/classes"
-IFS=: read -r -a entries < sim/target/classpath.txt || true   # the file has no final newline
-for entry in "${entries[@]}"; do
-  case "$entry" in
-    "$PWD"/*) cp "$entry" "$copy/" && classpath+=":$copy/$(basename "$entry")" ;;
-    *) classpath+=":$entry" ;;
-  esac
-done
-java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "$classpath" dev.gpuhub.sim.bench.ProxyBenchmark "$@"
+cp "$jar" "$copy/gpuhub-bench.jar"
+java -Xmx2g ${BENCH_JAVA_OPTS:-} -jar "$copy/gpuhub-bench.jar" proxy "$@"

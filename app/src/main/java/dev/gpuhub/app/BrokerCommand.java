@@ -1,14 +1,14 @@
 package dev.gpuhub.app;
 
+import dev.gpuhub.broker.BrokerConfig;
+import dev.gpuhub.broker.BrokerServer;
 import dev.gpuhub.core.balance.BackoffPolicy;
-import dev.gpuhub.server.broker.BrokerConfig;
-import dev.gpuhub.server.broker.BrokerServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code gpuhub broker}: seed 004's broker, serving clients concurrently. */
 @Command(name = "broker", mixinStandardHelpOptions = true,

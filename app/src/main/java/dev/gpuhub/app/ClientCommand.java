@@ -1,21 +1,21 @@
 package dev.gpuhub.app;
 
+import dev.gpuhub.broker.AppType;
+import dev.gpuhub.broker.BrokerClient;
+import dev.gpuhub.broker.BrokerConfig;
+import dev.gpuhub.broker.BrokerProtocol;
 import dev.gpuhub.core.balance.Strategy;
-import dev.gpuhub.server.broker.AppType;
-import dev.gpuhub.server.broker.BrokerClient;
-import dev.gpuhub.server.broker.BrokerConfig;
-import dev.gpuhub.server.broker.BrokerProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine;
 
 /** {@code gpuhub client <Long|Short> <least_connections|round_robin>}: seed 004's client. */
 @Command(name = "client", mixinStandardHelpOptions = true,

@@ -1,13 +1,13 @@
 package dev.gpuhub.app;
 
-import dev.gpuhub.server.broker.WorkerConfig;
-import dev.gpuhub.server.broker.WorkerServer;
+import dev.gpuhub.broker.WorkerConfig;
+import dev.gpuhub.broker.WorkerServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code gpuhub worker --id N}: seed 004's worker on port 9001 + N. */
 @Command(name = "worker", mixinStandardHelpOptions = true,

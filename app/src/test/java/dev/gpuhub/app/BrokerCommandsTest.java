@@ -2,10 +2,10 @@ package dev.gpuhub.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gpuhub.server.broker.BrokerConfig;
-import dev.gpuhub.server.broker.BrokerServer;
-import dev.gpuhub.server.broker.WorkerConfig;
-import dev.gpuhub.server.broker.WorkerServer;
+import dev.gpuhub.broker.BrokerConfig;
+import dev.gpuhub.broker.BrokerServer;
+import dev.gpuhub.broker.WorkerConfig;
+import dev.gpuhub.broker.WorkerServer;
 import dev.gpuhub.testkit.FreePorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
