@@ -64,7 +64,7 @@ public final class ControlPlane implements AutoCloseable {
       c.jetty.host = config.bindHost();
       c.jetty.port = config.apiPort();
       c.startup.showJavalinBanner = false;
-      ApiErrors.install(c);
+      ApiErrors.install(c, DiscoveryRoutes.ERRORS);
       routes.install(c);
     });
   }

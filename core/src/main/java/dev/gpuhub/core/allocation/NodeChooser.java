@@ -93,14 +93,74 @@ final class NodeChooser {
       List<NodeAllocation> chosen = outcome.selected().stream().map(s -> byHost.get(s.hostname())).toList();
       return new Choice(chosen, rejected, outcome.roundRobinCounter(), null);
     }
-    boolean spread = request.policy() == PlacementPolicy.SPREAD;
-    Comparator<NodeAllocation> order = Comparator
-        .comparingDouble((NodeAllocation a) -> spread ? -a.freeShareAfter(request) : a.freeShareAfter(request))
+    List<NodeAllocation> sorted = new ArrayList<>(eligible);
+    sorted.sort(order(request));
+    return new Choice(List.copyOf(sorted.subList(0, request.count())), rejected, selector.roundRobinCounter(), null);
+  }
+
+  /** Spread: most free share after placing first; pack: least; ties by load score, then hostname. */
+  private Comparator<NodeAllocation> order(PlacementRequest request) {
+    return Comparator.comparingDouble((NodeAllocation a) -> -score(a, request))
         .thenComparingDouble(a -> LoadScore.of(a.report(), scoring))
         .thenComparing(NodeAllocation::hostname);
-    List<NodeAllocation> sorted = new ArrayList<>(eligible);
-    sorted.sort(order);
-    return new Choice(List.copyOf(sorted.subList(0, request.count())), rejected, selector.roundRobinCounter(), null);
+  }
+
+  /** The allocation policies' score, higher is better: free share after placing (spread) or used share (pack). */
+  private static double score(NodeAllocation a, PlacementRequest request) {
+    double free = a.freeShareAfter(request);
+    return request.policy() == PlacementPolicy.SPREAD ? free : 1 - free;
+  }
+
+  /**
+   * What {@link #choose} would decide now, by the same filters, preferences and order, advancing no
+   * algorithm state; {@code queuedAhead} earlier requests of the class make it wait.
+   */
+  PlacementPreview preview(PlacementRequest request, List<NodeAllocation> nodes, int queuedAhead) {
+    Map<String, String> rejected = new TreeMap<>();
+    List<NodeAllocation> eligible = filter(request, nodes, rejected);
+    Map<String, Double> scores = new HashMap<>();
+    List<String> ranked;
+    List<String> chosen = List.of();
+    boolean exact = true;
+    if (request.policy().seedAlgorithm() != null) {
+      List<NodeReport> reports = eligible.stream().map(NodeAllocation::effectiveReport).toList();
+      SelectionRequest asSeed = request.asSelection();
+      List<ScoredNode> rank = selector.rank(reports, asSeed);
+      rank.forEach(sn -> scores.put(sn.hostname(), sn.fitness()));
+      ranked = rank.stream().map(ScoredNode::hostname).toList();
+      if (eligible.size() >= request.count()) {
+        Optional<List<ScoredNode>> next = selector.peek(reports, asSeed);
+        exact = next.isPresent();
+        chosen = next.map(l -> l.stream().map(ScoredNode::hostname).toList())
+            .orElse(ranked.subList(0, request.count()));
+      }
+    } else {
+      List<NodeAllocation> sorted = new ArrayList<>(eligible);
+      sorted.sort(order(request));
+      sorted.forEach(a -> scores.put(a.hostname(), score(a, request)));
+      ranked = sorted.stream().map(NodeAllocation::hostname).toList();
+      if (eligible.size() >= request.count()) chosen = ranked.subList(0, request.count());
+    }
+    String wait = null;
+    List<NodeAllocation> preferred = eligible.size() < request.count() ? null : preferred(request, eligible);
+    if (preferred != null) {
+      chosen = preferred.stream().map(NodeAllocation::hostname).toList();
+      exact = true;
+    } else if (request.preferredOnly() || eligible.size() < request.count()) {
+      Choice refused = choose(request, nodes);
+      wait = refused.placed() ? null : refused.shortfall();
+      chosen = List.of();
+    }
+    if (queuedAhead > 0 && wait == null) {
+      wait = queuedAhead + " earlier " + request.queueClass() + " request(s) wait ahead";
+      chosen = List.of();
+    }
+    List<PlacementPreview.Candidate> candidates = new ArrayList<>(nodes.size());
+    List<String> order = new ArrayList<>(chosen);
+    for (String h : ranked) if (!order.contains(h)) order.add(h);
+    for (String h : order) candidates.add(new PlacementPreview.Candidate(h, true, scores.get(h), null));
+    rejected.forEach((h, why) -> candidates.add(new PlacementPreview.Candidate(h, false, null, why)));
+    return new PlacementPreview(chosen, candidates, wait, exact);
   }
 
   /**

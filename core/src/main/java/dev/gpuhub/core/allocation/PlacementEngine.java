@@ -257,6 +257,21 @@ public final class PlacementEngine {
     }
   }
 
+  /**
+   * Where {@code request} would go now and why not elsewhere, decided as {@link #placeNow} or
+   * {@link #submit} would (its class's queue included), without reserving anything.
+   */
+  public PlacementPreview preview(PlacementRequest request) {
+    List<NodeReport> nodes = liveNodes.get();
+    lock.lock();
+    try {
+      Deque<PlacementTicket> q = queues.get(request.queueClass());
+      return chooser.preview(request, allocations(nodes), q == null ? 0 : q.size());
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Every queued request, class by class, in serving order. */
   public List<QueueEntry> queue() {
     lock.lock();

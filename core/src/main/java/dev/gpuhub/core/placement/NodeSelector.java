@@ -78,6 +78,15 @@ public final class NodeSelector {
     return new SelectionOutcome(chosen, ranked, rejected, strategies.roundRobinCounter());
   }
 
+  /**
+   * The nodes {@link #select} would choose among {@code eligible} now, without advancing the
+   * algorithm's state; empty when the algorithm's next choice cannot be told in advance.
+   */
+  public Optional<List<ScoredNode>> peek(List<NodeReport> eligible, SelectionRequest request) {
+    if (eligible.size() < request.count()) return Optional.empty();
+    return strategies.peek(request.algorithm(), rank(eligible, request), request.count());
+  }
+
   /** The round-robin counter's current value. */
   public long roundRobinCounter() {
     return strategies.roundRobinCounter();

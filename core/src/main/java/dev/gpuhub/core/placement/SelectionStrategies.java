@@ -38,9 +38,24 @@ final class SelectionStrategies {
     };
   }
 
+  /**
+   * What {@link #choose} would return now without advancing any state, or empty for the algorithms
+   * whose next choice cannot be told in advance (random, smooth weighted round robin).
+   */
+  java.util.Optional<List<ScoredNode>> peek(SelectionAlgorithm algorithm, List<ScoredNode> ranked, int count) {
+    return switch (algorithm) {
+      case ROUND_ROBIN -> java.util.Optional.of(rotation(ranked, count, roundRobinCounter.get()));
+      case LEAST_CONNECTIONS, BEST_FIT -> java.util.Optional.of(choose(algorithm, ranked, count));
+      case WEIGHTED_ROUND_ROBIN, RANDOM -> java.util.Optional.empty();
+    };
+  }
+
   // Seed semantics: use the counter, then increment it; the reported counter is the new value.
   private List<ScoredNode> roundRobin(List<ScoredNode> ranked, int count) {
-    long turn = roundRobinCounter.getAndIncrement();
+    return rotation(ranked, count, roundRobinCounter.getAndIncrement());
+  }
+
+  private static List<ScoredNode> rotation(List<ScoredNode> ranked, int count, long turn) {
     int start = (int) (turn % ranked.size());
     List<ScoredNode> out = new ArrayList<>(count);
     for (int i = 0; i < count; i++) out.add(ranked.get((start + i) % ranked.size()));

@@ -25,6 +25,10 @@ import io.javalin.http.Context;
  * everything that writes needs the control-plane token ({@code Authorization: Bearer ...}).
  */
 public final class DiscoveryRoutes {
+  /** The discovery feature's own errors and their statuses. */
+  public static final java.util.List<dev.gpuhub.server.http.ErrorMapping> ERRORS =
+      java.util.List.of(new dev.gpuhub.server.http.ErrorMapping(NotFoundException.class, 404));
+
   private static final ObjectMapper MAPPER = WireJson.mapper();
 
   private final DiscoveryService service;

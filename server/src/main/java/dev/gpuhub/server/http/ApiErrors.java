@@ -2,7 +2,6 @@ package dev.gpuhub.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gpuhub.core.placement.NotEnoughNodesException;
-import dev.gpuhub.server.discovery.NotFoundException;
 import dev.gpuhub.store.DuplicateNameException;
 import dev.gpuhub.store.StoreException;
 import dev.gpuhub.wire.InvalidPayloadException;
@@ -10,6 +9,7 @@ import dev.gpuhub.wire.WireJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +24,10 @@ public final class ApiErrors {
 
   private ApiErrors() {}
 
-  public static void install(JavalinConfig config) {
+  /** Installs the mappings of the HTTP layer and those {@code features} register. */
+  public static void install(JavalinConfig config, List<ErrorMapping> features) {
     var routes = config.routes;
+    for (ErrorMapping m : features) routes.exception(m.type(), (e, ctx) -> send(ctx, m.status(), error(e.getMessage())));
     routes.exception(InvalidPayloadException.class, (e, ctx) -> {
       ObjectNode body = error(e.getMessage());
       if (e.field() != null) body.put("field", e.field());
@@ -33,10 +35,7 @@ public final class ApiErrors {
     });
     routes.exception(JsonBodies.BodyTooLargeException.class, (e, ctx) -> send(ctx, 413, error(e.getMessage())));
     routes.exception(IllegalArgumentException.class, (e, ctx) -> send(ctx, 400, error(e.getMessage())));
-    routes.exception(NotFoundException.class, (e, ctx) -> send(ctx, 404, error(e.getMessage())));
     routes.exception(DuplicateNameException.class, (e, ctx) -> send(ctx, 409, error(e.getMessage())));
-    routes.exception(dev.gpuhub.server.hub.spawn.ServerAlreadyActiveException.class,
-        (e, ctx) -> send(ctx, 409, error(e.getMessage())));
     routes.exception(UnauthorizedException.class, (e, ctx) -> send(ctx, 401, error(e.getMessage())));
     routes.exception(NotEnoughNodesException.class, (e, ctx) -> {
       ObjectNode body = error(e.getMessage());

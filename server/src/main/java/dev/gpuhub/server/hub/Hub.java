@@ -105,7 +105,7 @@ public final class Hub implements AutoCloseable {
     spawner.hubUrl(this::url);
     AuthRoutes authRoutes = new AuthRoutes(auth);
     SpawnRoutes spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
-    HomeAdminRoutes pages = new HomeAdminRoutes(identity, spawner, routes, discovery, stores.repository(), stores.hub());
+    HomeAdminRoutes pages = new HomeAdminRoutes(identity, spawner, routes, discovery, engine, stores.repository(), stores.hub());
     this.app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.jetty.host = bindHost;
@@ -116,7 +116,8 @@ public final class Hub implements AutoCloseable {
         h.addServlet(new ServletHolder(serviceProxy), "/svc/*");
       });
       c.http.maxRequestSize = dev.gpuhub.server.http.JsonBodies.MAX_BODY_BYTES;
-      dev.gpuhub.server.http.ApiErrors.install(c);
+      dev.gpuhub.server.http.ApiErrors.install(c, java.util.stream.Stream.concat(
+          dev.gpuhub.server.discovery.DiscoveryRoutes.ERRORS.stream(), SpawnRoutes.ERRORS.stream()).toList());
       authRoutes.install(c);
       spawnRoutes.install(c);
       pages.install(c);

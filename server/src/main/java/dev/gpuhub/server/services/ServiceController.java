@@ -8,18 +8,14 @@ import dev.gpuhub.core.allocation.Reservation;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.core.placement.Thresholds;
 import dev.gpuhub.core.service.ServiceSpec;
-import dev.gpuhub.server.hub.proxy.ProxyRoute;
 import dev.gpuhub.server.workload.AgentCallException;
 import dev.gpuhub.server.workload.AgentEndpoint;
 import dev.gpuhub.server.workload.Labels;
 import dev.gpuhub.server.workload.PortClaims;
-import dev.gpuhub.server.workload.Readiness;
 import dev.gpuhub.server.workload.Workload;
 import dev.gpuhub.server.workload.WorkloadLauncher;
 import dev.gpuhub.store.ServiceRepository;
-import dev.gpuhub.wire.node.ContainerRequest;
 import dev.gpuhub.wire.node.ContainerView;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -232,7 +228,8 @@ public final class ServiceController implements AutoCloseable {
     running.computeIfAbsent(spec.name(), n -> new CopyOnWriteArrayList<>()).add(replica); // counted while it starts
     try {
       Workload.Running started = launcher.launch(new Workload("service " + spec.name() + " replica " + index,
-          List.of(unit(spec.name(), index, AgentEndpoint.require(node), port, replicaRequest(spec, index, hostname, port))),
+          List.of(ServiceReplicaSpecs.unit(spec.name(), index, AgentEndpoint.require(node), port,
+              ServiceReplicaSpecs.request(spec, index, hostname, port))),
           config.readyTimeout()), Workload.Listener.NONE);
       ServiceReplica ready = replica.withContainer(started.started().get(0).containerId());
       running.get(spec.name()).replaceAll(r -> r.index() == index ? ready : r);
@@ -243,24 +240,6 @@ public final class ServiceController implements AutoCloseable {
       ports.release(node.ip(), port);
       throw e;
     }
-  }
-
-  /** The launch unit of replica {@code index}: ready once {@code /svc/<name>/} answers HTTP. */
-  private static Workload.Unit unit(String service, int index, AgentEndpoint node, int port, ContainerRequest request) {
-    URI ready = URI.create(ProxyRoute.origin("http", node.ip(), port) + "/svc/" + service + "/");
-    return new Workload.Unit(ServiceReplica.owner(service, index), node, request, Readiness.http(ready),
-        "replica " + index + " of service " + service + " on " + node.hostname());
-  }
-
-  private static ContainerRequest replicaRequest(ServiceSpec spec, int index, String hostname, int port) {
-    Map<String, String> env = Map.of("GPUHUB_PORT", Integer.toString(port), "GPUHUB_SERVICE", spec.name(),
-        "GPUHUB_NODE", hostname, "GPUHUB_BASE_URL", "/svc/" + spec.name() + "/");
-    Map<String, String> labels = Map.of(Labels.KIND, Labels.KIND_SERVICE, Labels.SERVICE, spec.name(),
-        Labels.REPLICA, Integer.toString(index), Labels.PORT, Integer.toString(port),
-        Labels.RESERVATION, ServiceReplica.owner(spec.name(), index));
-    List<String> command = spec.command().stream().map(a -> a.replace("{port}", Integer.toString(port))).toList();
-    return new ContainerRequest("gpuhub-svc-" + spec.name() + "-" + index, spec.image(), command, env, labels,
-        spec.cpuMillicores() / 1000.0, ContainerRequest.bytesOfMib(spec.memoryMb()), List.of());
   }
 
   /** Out of the router, drained of open requests, container removed, reservation released. */
@@ -340,13 +319,13 @@ public final class ServiceController implements AutoCloseable {
       }
       for (ContainerView c : containers) {
         if (!Labels.KIND_SERVICE.equals(c.label(Labels.KIND))) continue;
-        ServiceReplica r = replicaOf(c, node);
+        ServiceReplica r = ServiceReplicaSpecs.replicaOf(c, node);
         if (r == null || !declared.contains(r.service())) {
           launcher.stop(List.of(new Workload.ContainerRef(agent, c.id())), r == null ? List.of() : List.of(r.owner()));
           continue;
         }
         ports.hold(node.ip(), r.port());
-        Workload.Unit unit = unit(r.service(), r.index(), agent, r.port(), null);
+        Workload.Unit unit = ServiceReplicaSpecs.unit(r.service(), r.index(), agent, r.port(), null);
         if (launcher.adopt(unit, c.id(), config.readyTimeout()).isEmpty()) {
           ports.release(node.ip(), r.port());
           continue;
@@ -363,17 +342,6 @@ public final class ServiceController implements AutoCloseable {
     }
     if (!out.isEmpty()) LOG.atInfo().addKeyValue("replicas", out).log("adopted service replicas after a restart");
     return out;
-  }
-
-  /** The replica a service container's labels describe, or null when they are incomplete. */
-  private static ServiceReplica replicaOf(ContainerView c, NodeReport node) {
-    try {
-      return new ServiceReplica(java.util.Objects.requireNonNull(c.label(Labels.SERVICE)),
-          Integer.parseInt(c.label(Labels.REPLICA)), node.hostname(), node.ip(), Integer.parseInt(c.label(Labels.PORT)),
-          c.id());
-    } catch (RuntimeException incomplete) {
-      return null;
-    }
   }
 
   private boolean reservedNodesReport() {

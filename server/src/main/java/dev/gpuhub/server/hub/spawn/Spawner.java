@@ -1,7 +1,9 @@
 package dev.gpuhub.server.hub.spawn;
 
+import dev.gpuhub.core.allocation.NodeAllocation;
 import dev.gpuhub.core.allocation.Placement;
 import dev.gpuhub.core.allocation.PlacementEngine;
+import dev.gpuhub.core.allocation.PlacementPreview;
 import dev.gpuhub.core.allocation.QueueEntry;
 import dev.gpuhub.core.allocation.Reservation;
 import dev.gpuhub.core.node.NodeReport;
@@ -11,6 +13,7 @@ import dev.gpuhub.server.discovery.NotFoundException;
 import dev.gpuhub.server.hub.proxy.ProxyRoute;
 import dev.gpuhub.server.hub.proxy.RouteTable;
 import dev.gpuhub.server.workload.AgentEndpoint;
+import dev.gpuhub.server.workload.Labels;
 import dev.gpuhub.server.workload.LaunchException;
 import dev.gpuhub.server.workload.PortClaims;
 import dev.gpuhub.server.workload.Readiness;
@@ -139,7 +142,7 @@ public final class Spawner implements AutoCloseable {
             + String.join(", ", placed.hostnames()) + " instead"));
       }
       Workload workload = layOut(server, profile, placed);
-      launcher.launch(workload, progress(server));
+      launcher.launch(workload, new SpawnProgress(server));
       if (!server.transition(ServerState.RUNNING, null)) throw new LaunchException("the server was stopped while starting");
       ActiveServer.Snapshot s = server.snapshot();
       routes.add(new ProxyRoute(user, s.nodeIp(), s.port(), s.token()));
@@ -191,39 +194,6 @@ public final class Spawner implements AutoCloseable {
     return new Workload(user + "'s server", units, config.startTimeout());
   }
 
-  /** Records each started container on the server and tells the user. */
-  private static Workload.Listener progress(ActiveServer server) {
-    return new Workload.Listener() {
-      @Override
-      public void starting(Workload.Unit u) {
-        List<String> gpus = u.container().gpuDeviceUuids();
-        server.progress().append(ProgressEvent.step(u.what().startsWith("the server") ? 30 : 40, "Starting "
-            + u.what() + (gpus.isEmpty() ? "" : " with GPU " + String.join(", ", gpus))));
-      }
-
-      @Override
-      public void started(Workload.Started s) {
-        String host = s.unit().node().hostname();
-        if (s.unit().container().name().equals(ServerContainers.name(server.snapshot().user()))) {
-          server.started(s.containerId());
-        }
-        server.kernelHosts().stream().filter(h -> h.hostname().equals(host)
-            && s.unit().container().name().equals(KernelHost.containerName(server.snapshot().user(), host)))
-            .findFirst().ifPresent(h -> server.addKernelHost(h.withContainer(s.containerId())));
-        server.workers().stream().filter(w -> w.hostname().equals(host)
-            && s.unit().container().name().equals(WorkerMode.containerName(server.snapshot().user(), host)))
-            .findFirst().ifPresent(w -> server.addWorker(new ActiveServer.Worker(w.hostname(), w.ip(), w.agentPort(),
-                s.containerId())));
-      }
-
-      @Override
-      public void allStarted(List<Workload.Started> started) {
-        server.progress().append(ProgressEvent.step(50, "Containers started on "
-            + String.join(", ", server.snapshot().nodes()) + "; waiting for Jupyter to answer"));
-      }
-    };
-  }
-
   private AgentEndpoint endpoint(String hostname) {
     NodeReport node = cluster.liveNodes().get().stream().filter(n -> n.hostname().equals(hostname)).findFirst()
         .orElseThrow(() -> new LaunchException("node " + hostname + " stopped reporting before the container could start"));
@@ -237,6 +207,29 @@ public final class Spawner implements AutoCloseable {
   /** The reservation owner of a user's default server. */
   public static String owner(String user) {
     return ServerContainers.owner(user);
+  }
+
+  /**
+   * Where a server of {@code profile} on {@code nodeCount} nodes would go now, decided by the
+   * placement engine with the request a spawn would make, reserving nothing.
+   */
+  public PlacementPreview preview(Profile profile, int nodeCount) {
+    return engine().preview(placement.request(Labels.SERVER_OWNER + "preview", profile, nodeCount, List.of()));
+  }
+
+  /** What a server of {@code profile} would run on each of {@code nodes} (primary first). */
+  public List<ServerLayout.NodeParts> layout(Profile profile, List<String> nodes) {
+    return ServerLayout.of(nodes, config.workerModes().containsKey(profile.name()));
+  }
+
+  /** Every live node's capacity against its reservations. */
+  public List<NodeAllocation> allocations() {
+    return engine().allocations();
+  }
+
+  /** How many requests wait for room, all classes together. */
+  public int queueLength() {
+    return engine().queue().size();
   }
 
   /** The user's queued spawn, if it waits for room. */

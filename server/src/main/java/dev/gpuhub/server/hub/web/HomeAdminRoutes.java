@@ -3,6 +3,7 @@ package dev.gpuhub.server.hub.web;
 import static dev.gpuhub.server.hub.web.Html.esc;
 
 import dev.gpuhub.core.allocation.NodeAllocation;
+import dev.gpuhub.core.allocation.PlacementEngine;
 import dev.gpuhub.core.allocation.QueueEntry;
 import dev.gpuhub.core.node.NodeMetricRecord;
 import dev.gpuhub.core.node.NodeRecord;
@@ -30,11 +31,13 @@ public final class HomeAdminRoutes {
   private final Spawner spawner;
   private final RouteTable routes;
   private final DiscoveryService discovery;
+  private final PlacementEngine engine;
   private final ClusterRepository cluster;
   private final HubRepository hub;
 
   public HomeAdminRoutes(HubIdentity identity, Spawner spawner, RouteTable routes, DiscoveryService discovery,
-                         ClusterRepository cluster, HubRepository hub) {
+                         PlacementEngine engine, ClusterRepository cluster, HubRepository hub) {
+    this.engine = engine;
     this.identity = identity;
     this.spawner = spawner;
     this.routes = routes;
@@ -140,7 +143,6 @@ public final class HomeAdminRoutes {
 
   /** Who holds which GPU, every node's reserved share, and the queue with why each request waits. */
   private void appendPlacement(StringBuilder b) {
-    var engine = discovery.placement();
     b.append("<h2>GPU devices</h2><table id=\"gpus\"><tr><th>Node</th><th>GPU</th><th>Held by</th></tr>");
     int gpus = 0;
     for (NodeAllocation a : engine.allocations()) {

@@ -5,6 +5,8 @@ import static dev.gpuhub.server.hub.web.Html.esc;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gpuhub.core.allocation.PlacementPreview;
+import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.discovery.DiscoveryService;
 import dev.gpuhub.server.discovery.EligibleNode;
@@ -12,6 +14,7 @@ import dev.gpuhub.server.http.JsonBodies;
 import dev.gpuhub.server.hub.HubIdentity;
 import dev.gpuhub.server.hub.spawn.ActiveServer;
 import dev.gpuhub.server.hub.spawn.ProgressEvent;
+import dev.gpuhub.server.hub.spawn.ServerLayout;
 import dev.gpuhub.server.hub.spawn.ServerState;
 import dev.gpuhub.server.hub.spawn.Spawner;
 import dev.gpuhub.server.hub.spawn.SpawnerConfig;
@@ -20,7 +23,9 @@ import dev.gpuhub.wire.JsonFields;
 import dev.gpuhub.wire.WireJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -31,6 +36,10 @@ import java.util.function.Consumer;
  * node table the form polls ({@code GET /hub/api/nodes}).
  */
 public final class SpawnRoutes {
+  /** Starting servers' own errors and their statuses. */
+  public static final List<dev.gpuhub.server.http.ErrorMapping> ERRORS =
+      List.of(new dev.gpuhub.server.http.ErrorMapping(dev.gpuhub.server.hub.spawn.ServerAlreadyActiveException.class, 409));
+
   private static final ObjectMapper MAPPER = WireJson.mapper();
   /** Longest a progress stream stays open. */
   private static final long PROGRESS_STREAM_SECONDS = 600;
@@ -145,23 +154,39 @@ public final class SpawnRoutes {
     ctx.html(Html.page("Starting", user.name(), user.admin(), body));
   }
 
+  /**
+   * The options form's node table and plan. With a profile both come from the placement engine's
+   * preview of the very request a start would make now ({@link Spawner#preview}): the table lists
+   * the nodes it would take first (the first is the primary), then the other nodes with room by the
+   * policy's rank, then the rest with the reason they have no room; the plan lays the server out
+   * over the chosen nodes. Without a profile the table shows the nodes under the default limits.
+   */
   private void nodes(Context ctx) {
     identity.requireUser(ctx);
     String ref = ctx.queryParam("profile");
     Profile profile = ref == null || ref.isBlank() ? null : discovery.profile(ref).orElse(null);
     ObjectNode body = MAPPER.createObjectNode();
     ArrayNode nodes = body.putArray("nodes");
-    boolean primaryMarked = false;
-    for (EligibleNode e : discovery.eligibility(profile)) {
-      ObjectNode n = MAPPER.valueToTree(e.scored().node());
-      n.put("load_score", e.scored().loadScore());
-      n.put("eligible", e.eligible());
-      n.put("primary", e.eligible() && !primaryMarked);
-      if (e.eligible()) primaryMarked = true;
-      if (!e.eligible()) n.put("rejection_reason", e.rejectionReason());
-      nodes.add(n);
+    Map<String, NodeReport> live = new HashMap<>();
+    discovery.liveNodes().forEach(n -> live.put(n.hostname(), n));
+    PlacementPreview preview = null;
+    if (profile == null) {
+      boolean primaryMarked = false;
+      for (EligibleNode e : discovery.eligibility(null)) {
+        ObjectNode n = nodeJson(e.scored().node(), e.eligible(), e.eligible() && !primaryMarked, e.rejectionReason(), null);
+        if (e.eligible()) primaryMarked = true;
+        nodes.add(n);
+      }
+    } else {
+      preview = spawner.preview(profile, nodeCount(profile, ctx.queryParam("node_count")));
+      for (PlacementPreview.Candidate c : preview.candidates()) {
+        NodeReport node = live.get(c.hostname());
+        if (node == null) continue;
+        boolean primary = !preview.chosen().isEmpty() && preview.chosen().get(0).equals(c.hostname());
+        nodes.add(nodeJson(node, c.eligible(), primary, c.rejection(), c.score()));
+      }
     }
-    for (var a : discovery.placement().allocations()) {
+    for (var a : spawner.allocations()) {
       for (var n : nodes) {
         if (!n.path("hostname").asText().equals(a.hostname())) continue;
         ObjectNode o = (ObjectNode) n;
@@ -174,37 +199,43 @@ public final class SpawnRoutes {
         }
       }
     }
-    body.put("queued", discovery.placement().queue().size());
-    if (profile != null) body.set("plan", plan(profile, nodes, ctx.queryParam("node_count")));
+    body.put("queued", spawner.queueLength());
+    if (preview != null) {
+      body.set("plan", plan(spawner.layout(profile, preview.chosen())));
+      body.put("plan_exact", preview.exact());
+      if (!preview.placed()) body.put("wait_reason", preview.waitReason());
+    }
     ctx.json(body);
   }
 
-  /**
-   * What a start would run where, if the nodes stay as they are now: the first {@code node_count}
-   * eligible nodes in the table's order (the first is the primary, as the table marks it). The
-   * primary hosts the Jupyter UI; on a multi-node server every node also hosts a kernel host, or, for
-   * a worker-mode profile, the primary runs the head and every other node a worker.
-   */
-  private ArrayNode plan(Profile profile, ArrayNode nodes, String nodeCount) {
+  private ObjectNode nodeJson(NodeReport node, boolean eligible, boolean primary, String rejection, Double score) {
+    ObjectNode n = MAPPER.valueToTree(node);
+    n.put("load_score", discovery.loadScore(node));
+    n.put("eligible", eligible);
+    n.put("primary", primary);
+    if (score != null) n.put("placement_score", score);
+    if (!eligible) n.put("rejection_reason", rejection);
+    return n;
+  }
+
+  /** The node count asked for, within the profile's bounds (its minimum when absent or not a number). */
+  private static int nodeCount(Profile profile, String asked) {
     int want = profile.minNodes();
     try {
-      if (nodeCount != null && !nodeCount.isBlank()) want = Integer.parseInt(nodeCount.strip());
+      if (asked != null && !asked.isBlank()) want = Integer.parseInt(asked.strip());
     } catch (NumberFormatException ignored) {
       // the profile's minimum
     }
-    want = Math.max(profile.minNodes(), Math.min(profile.maxNodes(), want));
-    boolean workers = config.workerModes().containsKey(profile.name());
+    return Math.max(profile.minNodes(), Math.min(profile.maxNodes(), want));
+  }
+
+  /** The plan as the form shows it: per node, primary first, what runs there. */
+  static ArrayNode plan(List<ServerLayout.NodeParts> layout) {
     ArrayNode plan = MAPPER.createArrayNode();
-    for (var n : nodes) {
-      if (plan.size() >= want) break;
-      if (!n.path("eligible").asBoolean()) continue;
-      boolean primary = plan.isEmpty();
-      ObjectNode step = plan.addObject().put("hostname", n.path("hostname").asText()).put("primary", primary);
+    for (ServerLayout.NodeParts p : layout) {
+      ObjectNode step = plan.addObject().put("hostname", p.hostname()).put("primary", p.primary());
       ArrayNode runs = step.putArray("runs");
-      if (primary) runs.add("Jupyter UI");
-      if (workers) runs.add(primary ? "head" : "worker");
-      else if (want > 1) runs.add("kernel host (Python 3 on " + n.path("hostname").asText() + ")");
-      else runs.add("kernels");
+      p.parts().forEach(part -> runs.add(ServerLayout.describe(part, p.hostname())));
     }
     return plan;
   }

@@ -43,7 +43,7 @@ final class AuthApp implements AutoCloseable {
       c.jetty.host = "127.0.0.1";
       c.jetty.port = 0;
       c.startup.showJavalinBanner = false;
-      ApiErrors.install(c);
+      ApiErrors.install(c, dev.gpuhub.server.discovery.DiscoveryRoutes.ERRORS);
       new AuthRoutes(auth).install(c);
       c.routes.get("/hub/home", ctx -> ctx.html("<p>home of " + Html.escape(auth.requireUser(ctx).name()) + "</p>"));
       c.routes.post("/hub/spawn", ctx -> ctx.status(HttpStatus.FOUND).header("Location",

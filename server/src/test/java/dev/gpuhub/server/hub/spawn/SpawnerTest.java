@@ -124,6 +124,41 @@ class SpawnerTest {
     assertThat(routes.get("hank")).isPresent();
   }
 
+  @Test
+  void theOptionsFormsPlanIsWhereTheServerThenRuns_inSeveralClusterStates() {
+    TestCluster busy = new TestCluster().node("quiet", 8, 0, 5.0).node("loaded", 8, 0, 70.0).node("spare", 8, 0, 40.0);
+    Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), busy::liveNodes,
+        PlacementConfig.defaults(), false), busy.launcher, new PortClaims(), routes, ServerLedger.NONE, Clock.systemUTC());
+    s.hubUrl(() -> "http://10.0.0.100:8000");
+    List<String> seen = new java.util.ArrayList<>();
+    String[][] steps = {{"u1", "single-cpu"}, {"u2", "multi-cpu"}, {"u3", "ray"}, {"u4", "single-cpu"}, {"u5", "multi-cpu"}};
+    // Room held on the quietest node: the seed's ranking (load score) would put the next server there.
+    busy.engine.placeNow(new dev.gpuhub.core.allocation.PlacementRequest("held", "p", 7, 1, 0, 1,
+        new dev.gpuhub.core.placement.Thresholds(100, 100, null), dev.gpuhub.core.allocation.PlacementPolicy.SPREAD,
+        List.of("quiet"), true));
+    for (String[] step : steps) {
+      Profile profile = profiles.get(step[1]);
+      var preview = s.preview(profile, profile.minNodes());
+      List<ServerLayout.NodeParts> plan = s.layout(profile, preview.chosen());
+      ActiveServer server = s.spawn(step[0], new Spawner.SpawnOptions(step[1], null, null));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (server.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+      assertThat(server.snapshot().state()).as(step[0]).isEqualTo(ServerState.RUNNING);
+      assertThat(server.snapshot().nodes()).as("%s: the plan's nodes, primary first", step[0])
+          .isEqualTo(plan.stream().map(ServerLayout.NodeParts::hostname).toList());
+      for (ServerLayout.NodeParts p : plan) {
+        var names = busy.agents.on(p.hostname()).keySet();
+        if (p.parts().contains(ServerLayout.Part.KERNEL_HOST)) assertThat(names).contains(KernelHost.containerName(step[0], p.hostname()));
+        if (p.parts().contains(ServerLayout.Part.WORKER)) assertThat(names).contains(WorkerMode.containerName(step[0], p.hostname()));
+        if (p.primary()) assertThat(names).contains(Spawner.containerName(step[0]));
+      }
+      seen.add(String.join(",", server.snapshot().nodes()));
+    }
+    assertThat(seen.get(0)).as("spread, not the seed's quietest node").isNotEqualTo("quiet");
+    assertThat(new java.util.HashSet<>(seen)).as("the states differ from step to step").hasSizeGreaterThan(2);
+    s.close();
+  }
+
   private void assertNothingLeftOf(ActiveServer s) {
     assertThat(cluster.agents.everywhere()).as("containers left").isEmpty();
     assertThat(cluster.owners()).as("reservations left").isEmpty();
