@@ -82,7 +82,7 @@ public final class Hub implements AutoCloseable {
     PortClaims ports = new PortClaims();
     HubServerLedger ledger = new HubServerLedger(stores.hub(), clock);
     this.spawner = new Spawner(spawnerConfig, ClusterView.of(discovery), launcher, ports, routes, ledger, clock);
-    this.reconciler = new Reconciler(spawner, ledger, discovery, engine, launcher.agents(), clock);
+    this.reconciler = new Reconciler(spawner, ledger, discovery::liveNodes, launcher, clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
     this.kernelCuller = new KernelCuller(spawner, spawnerConfig.kernelIdleTimeout(), clock);
     this.jobs = new Jobs(jobsConfig, stores.jobs(), launcher, discovery::liveNodes, this::url,

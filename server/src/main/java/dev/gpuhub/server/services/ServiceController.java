@@ -326,7 +326,13 @@ public final class ServiceController implements AutoCloseable {
         }
         ports.hold(node.ip(), r.port());
         Workload.Unit unit = ServiceReplicaSpecs.unit(r.service(), r.index(), agent, r.port(), null);
-        if (launcher.adopt(unit, c.id(), config.readyTimeout()).isEmpty()) {
+        boolean adoptedNow;
+        try {
+          adoptedNow = launcher.adopt(unit, c.id(), config.readyTimeout()).isPresent();
+        } catch (AgentCallException unreachable) {
+          adoptedNow = false; // its reservation is released below; the container is removed once the node answers
+        }
+        if (!adoptedNow) {
           ports.release(node.ip(), r.port());
           continue;
         }

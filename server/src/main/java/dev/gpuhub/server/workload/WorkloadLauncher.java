@@ -97,20 +97,30 @@ public final class WorkloadLauncher {
 
   /**
    * Takes over a container a previous run of the hub started: it must still run and, within
-   * {@code readyTimeout}, be ready; then its reservation is bound to it again. Otherwise the
-   * container is removed and the reservation released.
+   * {@code readyTimeout}, be ready, and its owner must still hold a reservation on its node (read
+   * back from the journal), which is then bound to it (other nodes' bindings are kept). Otherwise
+   * the container is removed and the owner's reservations released.
    *
    * @return the adopted container, or empty when it could not be adopted
+   * @throws AgentCallException when the node's agent cannot be asked now; nothing was changed then
    */
   public Optional<Workload.Started> adopt(Workload.Unit unit, String containerId, Duration readyTimeout) {
     Workload.Started s = new Workload.Started(unit, containerId);
+    Optional<ContainerView> c = agents.inspect(unit.node(), containerId);
     try {
-      Optional<ContainerView> c = agents.inspect(unit.node(), containerId);
-      if (c.isEmpty() || !c.get().running()) throw new LaunchException(unit.what() + " no longer runs");
+      if (c.isEmpty()) throw new LaunchException(unit.what() + " is gone");
+      if (!c.get().running()) throw new LaunchException(unit.what() + " is " + c.get().state());
       awaitReady(s, readyTimeout);
-      if (engine.bind(unit.owner(), Map.of(unit.node().hostname(), containerId)).isEmpty()) {
-        throw new LaunchException(unit.what() + " has no reservation any more");
+      Map<String, String> bound = new LinkedHashMap<>();
+      for (var r : engine.reservationsOf(unit.owner())) {
+        if (r.containerId() != null) bound.put(r.hostname(), r.containerId());
       }
+      if (!bound.containsKey(unit.node().hostname()) && engine.reservationsOf(unit.owner()).stream()
+          .noneMatch(r -> r.hostname().equals(unit.node().hostname()))) {
+        throw new LaunchException(unit.what() + " has no reservation on " + unit.node().hostname() + " any more");
+      }
+      bound.put(unit.node().hostname(), containerId);
+      engine.bind(unit.owner(), bound);
       return Optional.of(s);
     } catch (LaunchException e) {
       LOG.atInfo().addKeyValue("owner", unit.owner()).log("not adopted: {}", e.getMessage());

@@ -6,8 +6,10 @@ import dev.gpuhub.server.workload.AgentCallException;
 import dev.gpuhub.server.workload.AgentClient;
 import dev.gpuhub.server.workload.AgentEndpoint;
 import dev.gpuhub.server.workload.Labels;
+import dev.gpuhub.server.workload.Readiness;
+import dev.gpuhub.server.workload.Workload;
+import dev.gpuhub.server.workload.WorkloadLauncher;
 import dev.gpuhub.wire.node.ContainerView;
-import dev.gpuhub.server.discovery.DiscoveryService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,21 +43,23 @@ public final class Reconciler {
 
   private final Spawner spawner;
   private final ServerLedger ledger;
-  private final DiscoveryService discovery;
+  private final Supplier<List<NodeReport>> liveNodes;
+  private final WorkloadLauncher launcher;
   private final AgentClient agents;
   private final PlacementEngine engine;
   private final Clock clock;
   private final Map<String, ActiveServer.Snapshot> awaiting = new LinkedHashMap<>();
   private Instant deadline = Instant.MIN;
 
-  public Reconciler(Spawner spawner, ServerLedger ledger, DiscoveryService discovery, PlacementEngine engine,
-                    AgentClient agents, Clock clock) {
-    this.engine = engine;
+  public Reconciler(Spawner spawner, ServerLedger ledger, Supplier<List<NodeReport>> liveNodes, WorkloadLauncher launcher,
+                    Clock clock) {
+    this.launcher = launcher;
+    this.engine = launcher.engine();
     this.clock = clock;
     this.spawner = spawner;
     this.ledger = ledger;
-    this.discovery = discovery;
-    this.agents = agents;
+    this.liveNodes = liveNodes;
+    this.agents = launcher.agents();
   }
 
   /**
@@ -79,7 +84,7 @@ public final class Reconciler {
     List<String> adopted = new ArrayList<>();
     List<String> ended = new ArrayList<>();
     Map<String, NodeReport> live = new HashMap<>();
-    for (NodeReport n : discovery.liveNodes()) live.put(n.hostname(), n);
+    for (NodeReport n : liveNodes.get()) live.put(n.hostname(), n);
     for (var it = awaiting.values().iterator(); it.hasNext(); ) {
       ActiveServer.Snapshot s = it.next();
       NodeReport node = s.primaryHostname() == null ? null : live.get(s.primaryHostname());
@@ -98,20 +103,22 @@ public final class Reconciler {
       ActiveServer.Snapshot located = new ActiveServer.Snapshot(s.user(), s.profile(), s.image(), s.nodes(),
           s.primaryHostname(), node.ip(), node.agentPort(), s.containerId(), s.port(), s.token(), ServerState.RUNNING,
           s.startedAt(), null);
-      Optional<ContainerView> c;
+      Workload.Unit primary = new Workload.Unit(Spawner.owner(s.user()), located.agent(), null, Readiness.none(),
+          s.user() + "'s server container");
+      Optional<Workload.Started> kept;
       try {
-        c = located.containerId() == null ? Optional.empty() : agents.inspect(located.agent(), located.containerId());
+        kept = located.containerId() == null ? Optional.empty()
+            : launcher.adopt(primary, located.containerId(), Duration.ZERO);
       } catch (AgentCallException e) {
         continue; // try again on the next pass, until the deadline
       }
-      if (c.isPresent() && c.get().running()) {
+      if (kept.isPresent()) {
         Optional<Parts> parts = parts(located, live, overdue);
         if (parts.isEmpty()) continue; // a node could not be asked: try again on the next pass, until the deadline
         spawner.adopt(located, parts.get().kernelHosts(), parts.get().workers(), parts.get().workerPort());
         adopted.add(s.user());
       } else {
-        if (c.isPresent()) agents.remove(located.agent(), located.containerId());
-        end(s, c.isEmpty() ? "its container is gone" : "its container is " + c.get().state());
+        end(s, "its container no longer runs");
         ended.add(s.user());
       }
       it.remove();
@@ -205,7 +212,7 @@ public final class Reconciler {
   public synchronized List<String> removeOrphans() {
     List<String> removed = new ArrayList<>();
     Map<String, ActiveServer> servers = spawner.servers();
-    for (NodeReport node : discovery.liveNodes()) {
+    for (NodeReport node : liveNodes.get()) {
       if (node.agentPort() == null) continue;
       AgentEndpoint agent = AgentEndpoint.require(node);
       List<ContainerView> containers;

@@ -355,16 +355,6 @@ public final class Spawner implements AutoCloseable {
     return ServerLayout.usesKernelHosts(nodeCount, config.workerModes().containsKey(profile));
   }
 
-  /** The token a multi-node server presents to the hub's kernel gateway, derived from the server's token. */
-  static String gatewayToken(String serverToken) {
-    return ServerContainers.gatewayToken(serverToken);
-  }
-
-  /** The Jupyter token of a multi-node server's kernel host on {@code node}, derived from the server's token. */
-  static String kernelHostToken(String serverToken, String node) {
-    return ServerContainers.kernelHostToken(serverToken, node);
-  }
-
   public Optional<ActiveServer> server(String user) {
     return Optional.ofNullable(servers.get(user));
   }

@@ -9,10 +9,10 @@ class DerivedTokensTest {
   @Test
   void derivedTokensAreStableDistinctAndDependOnTheServerToken() {
     String token = "0123456789abcdef";
-    assertThat(Spawner.gatewayToken(token)).isEqualTo(Spawner.gatewayToken(token)).hasSize(64).matches("[0-9a-f]+");
-    assertThat(Spawner.kernelHostToken(token, "a")).isEqualTo(Spawner.kernelHostToken(token, "a"))
-        .isNotEqualTo(Spawner.kernelHostToken(token, "b")).isNotEqualTo(Spawner.gatewayToken(token))
+    assertThat(ServerContainers.gatewayToken(token)).isEqualTo(ServerContainers.gatewayToken(token)).hasSize(64).matches("[0-9a-f]+");
+    assertThat(ServerContainers.kernelHostToken(token, "a")).isEqualTo(ServerContainers.kernelHostToken(token, "a"))
+        .isNotEqualTo(ServerContainers.kernelHostToken(token, "b")).isNotEqualTo(ServerContainers.gatewayToken(token))
         .isNotEqualTo(token);
-    assertThat(Spawner.gatewayToken("another")).isNotEqualTo(Spawner.gatewayToken(token));
+    assertThat(ServerContainers.gatewayToken("another")).isNotEqualTo(ServerContainers.gatewayToken(token));
   }
 }

@@ -1,0 +1,86 @@
+package dev.gpuhub.server.hub.spawn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gpuhub.core.profile.Profile;
+import dev.gpuhub.server.discovery.PlacementConfig;
+import dev.gpuhub.server.hub.proxy.RouteTable;
+import dev.gpuhub.server.workload.PortClaims;
+import dev.gpuhub.server.workload.TestCluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** After a hub restart: a server whose container still runs is adopted; one whose container died is ended and its room freed. */
+class ReconcilerTest {
+  private static final Profile SINGLE = new Profile(1, "single-cpu", "Single CPU", "", 1, 1, false, 1, 1, 100, 100);
+  private final TestCluster cluster = new TestCluster().node("a", 8, 0).node("b", 8, 0);
+  private final SpawnerConfig config = new SpawnerConfig("img", "img", SpawnerConfig.DEFAULT_COMMAND, Duration.ofMillis(300),
+      20000, 20009, Duration.ofMinutes(10), Duration.ofMinutes(1));
+  private final Ledger ledger = new Ledger();
+
+  private Spawner spawner(RouteTable routes) {
+    return new Spawner(config, new ClusterView(n -> Optional.of(SINGLE), cluster::liveNodes, PlacementConfig.defaults(),
+        false), cluster.launcher, new PortClaims(), routes, ledger, Clock.systemUTC());
+  }
+
+  @Test
+  void aRunningServerIsAdoptedAndADeadOneEndedWithItsReservationReleased() {
+    Spawner before = spawner(new RouteTable(Clock.systemUTC()));
+    ActiveServer alice = run(before, "alice");
+    ActiveServer bob = run(before, "bob");
+    before.close(); // the hub stops; containers and the reservation journal stay
+    cluster.agents.crash(bob.snapshot().primaryHostname(), "gpuhub-bob");
+
+    RouteTable routes = new RouteTable(Clock.systemUTC());
+    Spawner after = spawner(routes);
+    Reconciler reconciler = new Reconciler(after, ledger, cluster::liveNodes, cluster.launcher, Clock.systemUTC());
+    reconciler.loadRecorded(Duration.ofMinutes(1));
+    Reconciler.Result result = reconciler.tryAdopt();
+
+    assertThat(result.adopted()).containsExactly("alice");
+    assertThat(result.ended()).containsExactly("bob");
+    assertThat(routes.get("alice")).isPresent();
+    assertThat(after.server("alice").orElseThrow().snapshot().state()).isEqualTo(ServerState.RUNNING);
+    assertThat(cluster.engine.reservationsOf("server:alice")).singleElement()
+        .satisfies(r -> assertThat(r.containerId()).isEqualTo(alice.snapshot().containerId()));
+    assertThat(cluster.owners()).containsExactly("server:alice");
+    assertThat(cluster.agents.everywhere()).containsExactly(alice.snapshot().primaryHostname() + "/gpuhub-alice");
+    assertThat(ledger.ended).contains("bob");
+    after.close();
+  }
+
+  private static ActiveServer run(Spawner spawner, String user) {
+    ActiveServer s = spawner.spawn(user, new Spawner.SpawnOptions("single-cpu", null, null));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (s.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+    assertThat(s.snapshot().state()).isEqualTo(ServerState.RUNNING);
+    return s;
+  }
+
+  /** Records running servers as the hub's table would. */
+  private static final class Ledger implements ServerLedger {
+    private final Map<String, ActiveServer.Snapshot> running = new java.util.LinkedHashMap<>();
+    private final List<String> ended = new ArrayList<>();
+
+    @Override
+    public synchronized void running(ActiveServer.Snapshot server) {
+      running.put(server.user(), server);
+    }
+
+    @Override
+    public synchronized void ended(String user, ServerState state, String reason) {
+      running.remove(user);
+      ended.add(user);
+    }
+
+    @Override
+    public synchronized List<ActiveServer.Snapshot> runningServers() {
+      return List.copyOf(running.values());
+    }
+  }
+}
