@@ -214,23 +214,16 @@ public final class ServiceController implements AutoCloseable {
   private String startReplica(ServiceSpec spec, NodeReport node, String hostname) {
     if (node == null || node.agentPort() == null) throw new IllegalStateException("node " + hostname + " is not reporting");
     int index = nextIndex.computeIfAbsent(spec.name(), n -> new AtomicInteger()).incrementAndGet();
-    String owner = ServiceReplica.owner(spec.name(), index);
-    engine.placeNow(new PlacementRequest(owner, "service " + spec.name(), spec.cpuMillicores() / 1000.0,
-        spec.memoryMb() / 1024.0, 0, 1, new Thresholds(100, 100, null), PlacementPolicy.SPREAD, List.of(hostname), true));
-    int port;
-    try {
-      port = ports.claim(node.ip(), config.portMin(), config.portMax());
-    } catch (RuntimeException e) {
-      engine.release(owner);
-      throw e;
-    }
+    AgentEndpoint agent = AgentEndpoint.require(node);
+    int port = ports.claim(node.ip(), config.portMin(), config.portMax());
     ServiceReplica replica = new ServiceReplica(spec.name(), index, hostname, node.ip(), port, null);
     running.computeIfAbsent(spec.name(), n -> new CopyOnWriteArrayList<>()).add(replica); // counted while it starts
     try {
-      Workload.Running started = launcher.launch(new Workload("service " + spec.name() + " replica " + index,
-          List.of(ServiceReplicaSpecs.unit(spec.name(), index, AgentEndpoint.require(node), port,
-              ServiceReplicaSpecs.request(spec, index, hostname, port))),
-          config.readyTimeout()), Workload.Listener.NONE);
+      PlacementRequest room = new PlacementRequest(replica.owner(), "service " + spec.name(), spec.cpuMillicores() / 1000.0,
+          spec.memoryMb() / 1024.0, 0, 1, new Thresholds(100, 100, null), PlacementPolicy.SPREAD, List.of(hostname), true);
+      Workload.Running started = launcher.launch(room, placed -> new Workload("service " + spec.name() + " replica " + index,
+          List.of(ServiceReplicaSpecs.unit(spec.name(), index, agent, port, ServiceReplicaSpecs.request(spec, index, hostname,
+              port))), config.readyTimeout()), Workload.Listener.NONE);
       ServiceReplica ready = replica.withContainer(started.started().get(0).containerId());
       running.get(spec.name()).replaceAll(r -> r.index() == index ? ready : r);
       router.add(ready);

@@ -1,6 +1,8 @@
 package dev.gpuhub.server.workload;
 
+import dev.gpuhub.core.allocation.Placement;
 import dev.gpuhub.core.allocation.PlacementEngine;
+import dev.gpuhub.core.allocation.PlacementRequest;
 import dev.gpuhub.wire.node.ContainerView;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +86,26 @@ public final class WorkloadLauncher {
       if (e instanceof Error err) throw err;
       throw new LaunchException(workload.what() + " could not start: " + e);
     }
+  }
+
+  /**
+   * Reserves room for {@code request} now (no queueing), lays the workload out on the placement
+   * and launches it; all or nothing, as {@link #launch(Workload, Workload.Listener)}.
+   *
+   * @throws dev.gpuhub.core.placement.NotEnoughNodesException when there is no room now
+   * @throws LaunchException when the launch fails; nothing is reserved or left then
+   */
+  public Workload.Running launch(PlacementRequest request, Function<Placement, Workload> layOut,
+                                 Workload.Listener listener) {
+    Placement placed = engine.placeNow(request);
+    Workload workload;
+    try {
+      workload = layOut.apply(placed);
+    } catch (RuntimeException e) {
+      releaseQuietly(request.owner());
+      throw e;
+    }
+    return launch(workload, listener);
   }
 
   /**

@@ -140,6 +140,23 @@ class WorkloadLauncherTest {
     assertThat(cluster.owners()).isEmpty();
   }
 
+  @Test
+  void reservingAndLaunchingInOneCallLeavesNoReservationWhenTheLayoutOrTheStartFails() {
+    cluster.engine.release("w");
+    PlacementRequest room = new PlacementRequest("one", "test", 1, 1, 0, 1, new Thresholds(100, 100, null),
+        PlacementPolicy.SPREAD, List.of("a"), true);
+    assertThatThrownBy(() -> cluster.launcher.launch(room, placed -> {
+      throw new LaunchException("no port left");
+    }, Workload.Listener.NONE)).hasMessage("no port left");
+    assertNothingLeft();
+    agents.startFailsOn("a");
+    assertThatThrownBy(() -> cluster.launcher.launch(room,
+        placed -> new Workload("one", List.of(unit("one", "a", "one-a", 20003)), Duration.ofMillis(100)),
+        Workload.Listener.NONE)).isInstanceOf(LaunchException.class);
+    assertNothingLeft();
+    agents.reachable("a");
+  }
+
   private void assertNothingLeft() {
     assertThat(agents.everywhere()).as("containers left on the nodes").isEmpty();
     assertThat(cluster.owners()).as("reservations left").isEmpty();
