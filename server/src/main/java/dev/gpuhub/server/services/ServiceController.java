@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The services loop (SPEC §6): every period it reads each service's request rate from the
  * {@link RequestMeter}, and when some service's capacity no longer matches its load (the HPA count
- * ceil(rate / threshold), within its bounds, differs from the one the last plan was made for), or
+ * ceil(rate / threshold), within its bounds, differs from the replicas the last plan gave it), or
  * services or nodes changed, asks the {@link ServicePlanner} for replica counts and nodes and applies
  * the difference: new replicas first (reserved on exactly the planned node through the placement
  * engine, started through the node's agent, routed once they answer HTTP), then surplus replicas
@@ -157,10 +157,15 @@ public final class ServiceController implements AutoCloseable {
     List<String> problems = new ArrayList<>();
     List<String> started = apply(specs, plan, live, stopped, problems);
     if (problems.isEmpty()) {
-      plannedFor = needed;
+      // What the plan gave, not what was asked: a plan that gave a service fewer replicas than its
+      // HPA count (the rate was lower when it was made) is made again next period.
+      Map<String, Integer> gave = new TreeMap<>();
+      needed.forEach((name, n) -> gave.put(name, Math.min(n, plan.getOrDefault(name, List.of()).size())));
+      plannedFor = gave;
       plannedNodes = live.keySet();
     }
     lastPass = new Pass(true, rates, plan, started, stopped, problems);
+    if (started.isEmpty() && stopped.isEmpty() && problems.isEmpty()) return lastPass;
     LOG.atInfo().addKeyValue("plan", plan).addKeyValue("started", started).addKeyValue("stopped", stopped)
         .addKeyValue("problems", problems).log("services re-planned");
     return lastPass;
@@ -217,15 +222,19 @@ public final class ServiceController implements AutoCloseable {
     AgentEndpoint agent = AgentEndpoint.require(node);
     int port = ports.claim(node.ip(), config.portMin(), config.portMax());
     ServiceReplica replica = new ServiceReplica(spec.name(), index, hostname, node.ip(), port, null);
-    running.computeIfAbsent(spec.name(), n -> new CopyOnWriteArrayList<>()).add(replica); // counted while it starts
+    Workload.Listener countWhileStarting = new Workload.Listener() {
+      @Override
+      public void started(Workload.Started s) { // counted from its container's start, routed once ready
+        running.computeIfAbsent(spec.name(), n -> new CopyOnWriteArrayList<>()).add(replica.withContainer(s.containerId()));
+      }
+    };
     try {
       PlacementRequest room = new PlacementRequest(replica.owner(), "service " + spec.name(), spec.cpuMillicores() / 1000.0,
           spec.memoryMb() / 1024.0, 0, 1, new Thresholds(100, 100, null), PlacementPolicy.SPREAD, List.of(hostname), true);
       Workload.Running started = launcher.launch(room, placed -> new Workload("service " + spec.name() + " replica " + index,
           List.of(ServiceReplicaSpecs.unit(spec.name(), index, agent, port, ServiceReplicaSpecs.request(spec, index, hostname,
-              port))), config.readyTimeout()), Workload.Listener.NONE);
+              port))), config.readyTimeout()), countWhileStarting);
       ServiceReplica ready = replica.withContainer(started.started().get(0).containerId());
-      running.get(spec.name()).replaceAll(r -> r.index() == index ? ready : r);
       router.add(ready);
       return ready.key() + "@" + hostname;
     } catch (RuntimeException e) {

@@ -8,7 +8,7 @@ package dev.gpuhub.server.services;
  * @param hostname    the node
  * @param ip          the node's address
  * @param port        the port the replica listens on (its {@code GPUHUB_PORT})
- * @param containerId the container, as the node's agent named it; null while it starts
+ * @param containerId the container, as the node's agent named it
  */
 public record ServiceReplica(String service, int index, String hostname, String ip, int port, String containerId) {
 

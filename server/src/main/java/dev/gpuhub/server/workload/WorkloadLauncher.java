@@ -183,7 +183,9 @@ public final class WorkloadLauncher {
             Thread.currentThread().interrupt();
             throw new LaunchException("interrupted while waiting for " + s.unit().what());
           }
-          if (++probes % PROBES_PER_LIVENESS_CHECK == 0) requireRunning(s, "stopped before it answered");
+          if (++probes % PROBES_PER_LIVENESS_CHECK == 0) {
+            requireRunning(s, "stopped before " + (r.kind() == Readiness.Kind.JUPYTER ? "Jupyter" : "it") + " answered");
+          }
           sleep(probeEvery);
         }
         throw new LaunchException(s.unit().what() + " did not answer within " + timeout.toSeconds() + " s (start timeout)");

@@ -91,6 +91,21 @@ class ServiceControllerTest {
   }
 
   @Test
+  void aPlanThatGaveFewerReplicasThanTheLoadNeedsIsMadeAgainNextPeriod() {
+    repository.create(WEB); // at least 2 replicas
+    List<Map<String, List<String>>> plans = new ArrayList<>(List.of(Map.of("web", List.of("a")),
+        Map.of("web", List.of("a", "b"))));
+    ServiceController c = new ServiceController(repository, cluster.launcher, cluster::liveNodes, ports, router,
+        new RequestMeter(), (loads, rooms) -> plans.size() > 1 ? plans.remove(0) : plans.get(0), config);
+    controllers.add(c);
+    assertThat(c.reconcile().replanned()).isTrue();
+    assertThat(c.current("web")).hasSize(1);
+    assertThat(c.reconcile().replanned()).as("same HPA count, but the plan gave less").isTrue();
+    assertThat(c.current("web")).hasSize(2);
+    assertThat(c.reconcile().replanned()).isFalse();
+  }
+
+  @Test
   void deletingAServiceStopsItsReplicasAndFreesTheirRoom() {
     repository.create(WEB);
     ServiceController c = controller();
