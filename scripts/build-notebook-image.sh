@@ -124,6 +124,10 @@ build_rootfs() {
     || { tail -n 30 "$WORK/apt.log" >&2; die "apt-get in the chroot failed (log above)"; }
   in_chroot apt-get clean
   in_chroot python3 -m notebook --version >/dev/null || die "python3 -m notebook does not run in the chroot"
+  # Workloads run as uid/gid 1000 (the agent's default GPUHUB_WORKLOAD_USER), never as root: give
+  # that user a name and a home, the image's working directory.
+  in_chroot useradd --uid 1000 --user-group --create-home --shell /bin/bash jovyan \
+    || die "could not create the workload user (uid 1000) in the chroot"
 
   umount -l "$rootfs/proc"
   mountpoint -q "$rootfs/dev" && umount -l "$rootfs/dev"
@@ -155,9 +159,10 @@ main() {
     log "docker import $ROOTFS_TAR as $IMAGE into ${DOCKER_HOST:-the default daemon}"
     docker import \
       --change 'ENV LANG=C.UTF-8' \
-      --change 'WORKDIR /root' \
+      --change 'WORKDIR /home/jovyan' \
+      --change 'USER 1000:1000' \
       --change "LABEL $HASH_LABEL=$SCRIPT_HASH" \
-      --change 'CMD ["python3", "-m", "notebook", "--ip", "127.0.0.1", "--no-browser", "--allow-root"]' \
+      --change 'CMD ["python3", "-m", "notebook", "--ip", "127.0.0.1", "--no-browser"]' \
       - "$IMAGE" <"$ROOTFS_TAR" >/dev/null
   fi
   local version

@@ -10,6 +10,7 @@ import dev.gpuhub.agent.heartbeat.Backoff;
 import dev.gpuhub.agent.heartbeat.HeartbeatClient;
 import dev.gpuhub.agent.heartbeat.HeartbeatResult;
 import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.runtime.WorkloadConfinement;
 import dev.gpuhub.runtime.docker.DockerContainerRuntime;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +100,8 @@ public final class AgentDaemon implements AutoCloseable {
    * Nothing listens or connects before {@link #start()}.
    */
   public static AgentDaemon create(AgentConfig config) {
-    DockerContainerRuntime runtime = DockerContainerRuntime.connect(config.dockerHost());
+    DockerContainerRuntime runtime = DockerContainerRuntime.connect(config.dockerHost(),
+        WorkloadConfinement.fromEnv(System.getenv()));
     String reportedIp = config.ip();
     NodeApiServer api = null;
     if (config.apiEnabled()) {

@@ -17,6 +17,7 @@ import dev.gpuhub.runtime.ContainerSpec;
 import dev.gpuhub.runtime.ContainerStartException;
 import dev.gpuhub.runtime.ContainerSummary;
 import dev.gpuhub.runtime.RuntimeUnavailableException;
+import dev.gpuhub.runtime.WorkloadConfinement;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -57,10 +58,13 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private static final Logger LOG = LoggerFactory.getLogger(DockerContainerRuntime.class);
 
   private final String dockerHost;
+  private final WorkloadConfinement confinement;
   private final DockerClient client;
   private final DockerClient lifecycle;
 
-  private DockerContainerRuntime(String dockerHost, DockerClient client, DockerClient lifecycle) {
+  private DockerContainerRuntime(String dockerHost, DockerClient client, DockerClient lifecycle,
+                                 WorkloadConfinement confinement) {
+    this.confinement = confinement;
     this.dockerHost = dockerHost;
     this.client = client;
     this.lifecycle = lifecycle;
@@ -74,11 +78,17 @@ public final class DockerContainerRuntime implements ContainerRuntime {
    * @throws IllegalArgumentException when the chosen address is not a valid Docker address
    */
   public static DockerContainerRuntime connect(String explicitHost) {
+    return connect(explicitHost, WorkloadConfinement.DEFAULT);
+  }
+
+  /** As {@link #connect(String)}, every container confined by {@code confinement}. */
+  public static DockerContainerRuntime connect(String explicitHost, WorkloadConfinement confinement) {
     String host = resolveDockerHost(explicitHost, System.getenv());
     DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(host)
         .build();
-    return new DockerContainerRuntime(host, client(config, RESPONSE_TIMEOUT), client(config, LIFECYCLE_RESPONSE_TIMEOUT));
+    return new DockerContainerRuntime(host, client(config, RESPONSE_TIMEOUT), client(config, LIFECYCLE_RESPONSE_TIMEOUT),
+        confinement);
   }
 
   private static DockerClient client(DockerClientConfig config, Duration responseTimeout) {
@@ -160,7 +170,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   public String start(ContainerSpec spec) {
     String id;
     try {
-      id = DockerMapping.applySpec(spec, lifecycle.createContainerCmd(spec.image())).exec().getId();
+      id = DockerMapping.applySpec(spec, confinement, lifecycle.createContainerCmd(spec.image())).exec().getId();
     } catch (NotFoundException e) {
       throw ContainerStartException.imageNotFound(spec.image(), e);
     } catch (ConflictException e) {

@@ -3,12 +3,14 @@ package dev.gpuhub.runtime.docker;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.gpuhub.runtime.ContainerInfo;
 import dev.gpuhub.runtime.ContainerSpec;
 import dev.gpuhub.runtime.ContainerSummary;
+import dev.gpuhub.runtime.WorkloadConfinement;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -38,12 +40,19 @@ final class DockerMapping {
 
   private DockerMapping() {}
 
-  /** Sets everything from {@code spec} on a create command for {@code spec.image()}; returns it. */
-  static CreateContainerCmd applySpec(ContainerSpec spec, CreateContainerCmd cmd) {
+  /** No-new-privileges: a setuid binary in the image gains nothing. */
+  static final String NO_NEW_PRIVILEGES = "no-new-privileges";
+
+  /**
+   * Sets everything from {@code spec} on a create command for {@code spec.image()}, confined by
+   * {@code confinement}; returns it.
+   */
+  static CreateContainerCmd applySpec(ContainerSpec spec, WorkloadConfinement confinement, CreateContainerCmd cmd) {
     cmd.withName(spec.name())
         .withEnv(env(spec))
         .withLabels(spec.labels())
-        .withHostConfig(hostConfig(spec));
+        .withUser(confinement.user())
+        .withHostConfig(hostConfig(spec, confinement));
     if (!spec.command().isEmpty()) cmd.withCmd(spec.command());
     return cmd;
   }
@@ -56,9 +65,17 @@ final class DockerMapping {
     return env;
   }
 
-  /** Host networking, init process, CPU and memory limits (swap = memory, so no extra swap), GPU device request. */
-  static HostConfig hostConfig(ContainerSpec spec) {
-    HostConfig host = HostConfig.newHostConfig().withNetworkMode(NETWORK_MODE).withInit(true);
+  /**
+   * Host networking, init process, the confinement (every capability dropped, no-new-privileges,
+   * pids limit; Docker's default seccomp profile stays on), CPU and memory limits (swap = memory, so
+   * no extra swap), GPU device request for exactly the spec's GPUs and no other device.
+   */
+  static HostConfig hostConfig(ContainerSpec spec, WorkloadConfinement confinement) {
+    HostConfig host = HostConfig.newHostConfig().withNetworkMode(NETWORK_MODE).withInit(true)
+        .withCapDrop(Capability.ALL)
+        .withSecurityOpts(List.of(NO_NEW_PRIVILEGES))
+        .withPidsLimit(confinement.pidsLimit())
+        .withPrivileged(false);
     if (spec.cpus() > 0) host.withNanoCPUs(Math.round(spec.cpus() * NANOS_PER_CPU));
     if (spec.memoryBytes() > 0) host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
     if (spec.usesGpus()) {

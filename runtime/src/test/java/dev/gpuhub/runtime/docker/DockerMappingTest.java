@@ -1,13 +1,16 @@
 package dev.gpuhub.runtime.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.core.command.CreateContainerCmdImpl;
 import dev.gpuhub.runtime.ContainerSpec;
+import dev.gpuhub.runtime.WorkloadConfinement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,7 @@ class DockerMappingTest {
   private static CreateContainerCmdImpl build(ContainerSpec spec) {
     CreateContainerCmdImpl cmd = new CreateContainerCmdImpl(
         c -> { throw new AssertionError("unit tests never send the command"); }, null, spec.image());
-    DockerMapping.applySpec(spec, cmd);
+    DockerMapping.applySpec(spec, WorkloadConfinement.DEFAULT, cmd);
     return cmd;
   }
 
@@ -64,11 +67,43 @@ class DockerMappingTest {
   }
 
   @Test
+  void everyContainerIsConfined_unprivilegedUserNoCapabilitiesNoNewPrivilegesPidsLimit() {
+    CreateContainerCmdImpl cmd = build(ContainerSpec.of("jupyter-dave", "cpu-env:1", List.of()));
+    HostConfig host = cmd.getHostConfig();
+    assertThat(cmd.getUser()).isEqualTo("1000:1000");
+    assertThat(host.getCapDrop()).containsExactly(Capability.ALL);
+    assertThat(host.getCapAdd()).isNullOrEmpty();
+    assertThat(host.getSecurityOpts()).containsExactly("no-new-privileges");
+    assertThat(host.getPidsLimit()).isEqualTo(4096L);
+    assertThat(host.getPrivileged()).isFalse();
+    assertThat(host.getDevices()).isNullOrEmpty();
+    assertThat(host.getBinds()).isNullOrEmpty();
+    CreateContainerCmdImpl other = new CreateContainerCmdImpl(c -> null, null, "img");
+    DockerMapping.applySpec(ContainerSpec.of("x1", "img", List.of()), new WorkloadConfinement(2000, 3000, 64), other);
+    assertThat(other.getUser()).isEqualTo("2000:3000");
+    assertThat(other.getHostConfig().getPidsLimit()).isEqualTo(64L);
+  }
+
+  @Test
+  void theWorkloadUserIsConfiguredOnTheNodeAndNeverRoot() {
+    assertThat(WorkloadConfinement.fromEnv(Map.of())).isEqualTo(WorkloadConfinement.DEFAULT);
+    assertThat(WorkloadConfinement.fromEnv(Map.of("GPUHUB_WORKLOAD_USER", "1500:100", "GPUHUB_WORKLOAD_PIDS_LIMIT", "512")))
+        .isEqualTo(new WorkloadConfinement(1500, 100, 512));
+    assertThatThrownBy(() -> WorkloadConfinement.fromEnv(Map.of("GPUHUB_WORKLOAD_USER", "0:0")))
+        .hasMessageContaining("GPUHUB_WORKLOAD_USER").hasMessageContaining("root");
+    assertThatThrownBy(() -> WorkloadConfinement.fromEnv(Map.of("GPUHUB_WORKLOAD_USER", "alice")))
+        .hasMessageContaining("UID:GID");
+    assertThatThrownBy(() -> WorkloadConfinement.fromEnv(Map.of("GPUHUB_WORKLOAD_PIDS_LIMIT", "1")))
+        .hasMessageContaining("GPUHUB_WORKLOAD_PIDS_LIMIT");
+  }
+
+  @Test
   void zeroLimitsMeanNoLimit() {
-    HostConfig host = DockerMapping.hostConfig(ContainerSpec.of("nolimit", "img", List.of()));
+    HostConfig host = DockerMapping.hostConfig(ContainerSpec.of("nolimit", "img", List.of()), WorkloadConfinement.DEFAULT);
     assertThat(host.getNanoCPUs()).isNull();
     assertThat(host.getMemory()).isNull();
-    assertThat(DockerMapping.hostConfig(ContainerSpec.of("tiny", "img", List.of()).withLimits(0.01, 0)).getNanoCPUs())
+    assertThat(DockerMapping.hostConfig(ContainerSpec.of("tiny", "img", List.of()).withLimits(0.01, 0),
+        WorkloadConfinement.DEFAULT).getNanoCPUs())
         .isEqualTo(10_000_000L);
   }
 

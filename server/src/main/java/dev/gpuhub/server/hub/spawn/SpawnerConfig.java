@@ -42,10 +42,13 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
 
   /** The image `./gpuhub build-image` builds. */
   public static final String DEFAULT_IMAGE = "gpuhub-notebook:latest";
-  /** Jupyter Notebook 6 (Debian's python3-notebook) on the node's address, under the user's prefix. */
-  public static final String DEFAULT_COMMAND = "python3 -m notebook --ip={ip} --port={port} --no-browser --allow-root"
+  /**
+   * Jupyter Notebook 6 (Debian's python3-notebook) on the node's address, under the user's prefix,
+   * serving the image's working directory (the workload user's home in the default image).
+   */
+  public static final String DEFAULT_COMMAND = "python3 -m notebook --ip={ip} --port={port} --no-browser"
       + " --NotebookApp.base_url={base_url} --NotebookApp.token={token} --NotebookApp.port_retries=0"
-      + " --NotebookApp.notebook_dir=/root --NotebookApp.quit_button=False";
+      + " --NotebookApp.quit_button=False";
   /** Seed: 120 s start timeout. */
   public static final int DEFAULT_START_TIMEOUT_SECONDS = 120;
   /** Seed: servers idle for 600 s are stopped. */
