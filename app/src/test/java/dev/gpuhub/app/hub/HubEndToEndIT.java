@@ -65,6 +65,14 @@ class HubEndToEndIT {
     String ws = hub.hubUrl.replace("http://", "ws://") + "/user/alice/api/kernels/" + kernelId + "/channels";
     assertThat(Kernels.execute(alice, ws, "print(6*7)")).isEqualTo("42\n");
     assertThat(Kernels.execute(alice, ws, "import os; print(os.environ['GPUHUB_NODE'])")).isEqualTo(HubFixture.NODE + "\n");
+    // the student's code runs unprivileged, and the server's token is on no command line
+    assertThat(Kernels.execute(alice, ws, "import os; print(os.getuid())")).isEqualTo("1000\n");
+    String token = hub.plane.hub().spawner().server("alice").orElseThrow().snapshot().token();
+    assertThat(hub.dockerd.docker("inspect", "--format", "{{json .Path}} {{json .Args}}", "gpuhub-alice"))
+        .contains("notebook").doesNotContain(token);
+    String processes = Kernels.execute(alice, ws, "import glob; print(' | '.join(open(p, 'rb').read().replace(b'\\0', b' ')"
+        + ".decode() for p in glob.glob('/proc/[0-9]*/cmdline')))");
+    assertThat(processes).as("every command line in the container").contains("notebook").doesNotContain(token);
 
     HttpResponse<String> stop = alice.api("DELETE", "/hub/api/users/alice/server", null);
     assertThat(stop.statusCode()).as(stop.body()).isEqualTo(204);

@@ -79,6 +79,11 @@ public final class FakeAgents implements AgentClient, ReadinessProbe {
     return out;
   }
 
+  /** The request a container was started with. */
+  public synchronized ContainerRequest request(String hostname, String name) {
+    return nodes.get(hostname).get(name).request();
+  }
+
   /** Every container on every node, by "node/name". */
   public synchronized List<String> everywhere() {
     List<String> out = new ArrayList<>();

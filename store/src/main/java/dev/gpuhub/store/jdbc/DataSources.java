@@ -31,10 +31,15 @@ public final class DataSources {
         + ";DB_CLOSE_ON_EXIT=FALSE";
   }
 
-  /** A pool on the H2 file database in {@code dataDir}, creating the directory and the file. */
+  /**
+   * A pool on the H2 file database in {@code dataDir}, creating the directory and the file. The
+   * directory is made readable by its owner only (0700) and the files in it 0600, whatever the
+   * umask: the database holds password hashes and server tokens.
+   */
   public static HikariDataSource h2File(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
+      ownerOnly(dataDir, DIRECTORY_OWNER_ONLY);
     } catch (IOException e) {
       throw new StoreException("cannot create data directory " + dataDir.toAbsolutePath()
           + ": " + e.getMessage() + " (set GPUHUB_DATA_DIR to a writable directory)", e);
@@ -42,12 +47,33 @@ public final class DataSources {
     HikariConfig config = base("gpuhub-h2", h2Url(dataDir));
     config.setUsername("sa");
     config.setPassword("");
+    HikariDataSource pool;
     try {
-      return new HikariDataSource(config);
+      pool = new HikariDataSource(config);
     } catch (HikariPool.PoolInitializationException e) {
       throw new StoreException("cannot open the embedded H2 database at "
           + dataDir.toAbsolutePath().resolve(H2_FILE_NAME) + ": " + rootMessage(e)
           + " (is another gpuhub server using the same GPUHUB_DATA_DIR?)", e);
+    }
+    try (var files = Files.list(dataDir)) {
+      for (Path f : (Iterable<Path>) files::iterator) if (Files.isRegularFile(f)) ownerOnly(f, FILE_OWNER_ONLY);
+    } catch (IOException e) {
+      pool.close();
+      throw new StoreException("cannot restrict the permissions of " + dataDir.toAbsolutePath() + ": " + e.getMessage(), e);
+    }
+    return pool;
+  }
+
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> DIRECTORY_OWNER_ONLY =
+      java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+  private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> FILE_OWNER_ONLY =
+      java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+
+  /** Sets {@code permissions} where the file system has POSIX permissions (elsewhere nothing). */
+  private static void ownerOnly(Path path, java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions)
+      throws IOException {
+    if (Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+      Files.setPosixFilePermissions(path, permissions);
     }
   }
 

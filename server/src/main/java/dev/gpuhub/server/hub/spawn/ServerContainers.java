@@ -18,6 +18,10 @@ import javax.crypto.spec.SecretKeySpec;
  * and limits of the Jupyter server, its kernel hosts and its workers. Pure: no I/O.
  */
 final class ServerContainers {
+  /** Where Jupyter reads its token ({@code NotebookApp.token}/{@code ServerApp.token}). */
+  static final String TOKEN_ENV = "JUPYTER_TOKEN";
+  /** Where Jupyter's gateway client reads the token it presents to the hub's kernel gateway. */
+  static final String GATEWAY_TOKEN_ENV = "JUPYTER_GATEWAY_AUTH_TOKEN";
   private final SpawnerConfig config;
 
   ServerContainers(SpawnerConfig config) {
@@ -41,12 +45,12 @@ final class ServerContainers {
    */
   ContainerRequest server(ActiveServer.Snapshot s, Profile profile, List<String> gpus, String gatewayUrl,
                           String gatewayToken, WorkerMode workerMode, Integer workerPort) {
-    Map<String, String> env = env(s.primaryHostname(), s.user());
+    Map<String, String> env = env(s.primaryHostname(), s.user(), s.token());
     env.put("GPUHUB_PORT", Integer.toString(s.port()));
     List<String> command = new ArrayList<>(config.commandFor(s.nodeIp(), s.port(), s.user(), s.token()));
     if (gatewayToken != null) { // multi-node: kernels run on the kernel hosts, through the hub's gateway
       command.add("--GatewayClient.url=" + gatewayUrl + "/gateway/" + s.user());
-      command.add("--GatewayClient.auth_token=" + gatewayToken);
+      env.put(GATEWAY_TOKEN_ENV, gatewayToken);
       command.add("--GatewayClient.request_timeout=" + Math.max(40, config.startTimeout().toSeconds()));
     }
     if (workerMode != null) {
@@ -62,7 +66,7 @@ final class ServerContainers {
 
   /** A kernel host of a multi-node server. */
   ContainerRequest kernelHost(ActiveServer.Snapshot s, Profile profile, KernelHost host, List<String> gpus) {
-    Map<String, String> env = env(host.hostname(), s.user());
+    Map<String, String> env = env(host.hostname(), s.user(), host.token());
     env.put("GPUHUB_PORT", Integer.toString(host.port()));
     return request(KernelHost.containerName(s.user(), host.hostname()), s, profile,
         config.commandFor(host.ip(), host.port(), s.user(), host.token(), host.basePath()), env,
@@ -82,11 +86,13 @@ final class ServerContainers {
         labels(s, profile, Labels.KIND_WORKER, hostname, workerPort), gpus);
   }
 
-  private static Map<String, String> env(String node, String user) {
+  /** The environment of a Jupyter server: where and whose it is, and its token (never on the command line). */
+  private static Map<String, String> env(String node, String user, String token) {
     Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_NODE", node);
     env.put("GPUHUB_USER", user);
     env.put("JUPYTERHUB_USER", user);
+    env.put(TOKEN_ENV, token);
     return env;
   }
 

@@ -12,7 +12,9 @@ import java.util.Map;
  * @param cpuImage        image for CPU profiles ({@code GPUHUB_CPU_IMAGE})
  * @param gpuImage        image for GPU profiles ({@code GPUHUB_GPU_IMAGE})
  * @param command         server command template ({@code GPUHUB_NOTEBOOK_COMMAND}); placeholders
- *                        {ip} {port} {base_url} {token} {user}
+ *                        {ip} {port} {base_url} {user}, and {token} for servers that cannot read
+ *                        the token from {@code JUPYTER_TOKEN} (a token on the command line shows in
+ *                        process listings and {@code docker inspect}; the default keeps it off)
  * @param startTimeout    how long a server may take to answer ({@code GPUHUB_START_TIMEOUT_SECONDS})
  * @param portMin         lowest port a server may listen on ({@code GPUHUB_SERVER_PORT_MIN})
  * @param portMax         highest port ({@code GPUHUB_SERVER_PORT_MAX})
@@ -47,7 +49,7 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
    * serving the image's working directory (the workload user's home in the default image).
    */
   public static final String DEFAULT_COMMAND = "python3 -m notebook --ip={ip} --port={port} --no-browser"
-      + " --NotebookApp.base_url={base_url} --NotebookApp.token={token} --NotebookApp.port_retries=0"
+      + " --NotebookApp.base_url={base_url} --NotebookApp.port_retries=0"
       + " --NotebookApp.quit_button=False";
   /** Seed: 120 s start timeout. */
   public static final int DEFAULT_START_TIMEOUT_SECONDS = 120;
@@ -57,8 +59,9 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
   public SpawnerConfig {
     workerModes = workerModes == null ? Map.of() : Map.copyOf(workerModes);
     if (portMin > portMax) throw new IllegalArgumentException("GPUHUB_SERVER_PORT_MIN must not exceed GPUHUB_SERVER_PORT_MAX");
-    if (!command.contains("{port}") || !command.contains("{token}") || !command.contains("{base_url}")) {
-      throw new IllegalArgumentException("GPUHUB_NOTEBOOK_COMMAND must contain {port}, {token} and {base_url}");
+    if (!command.contains("{port}") || !command.contains("{base_url}")) {
+      throw new IllegalArgumentException("GPUHUB_NOTEBOOK_COMMAND must contain {port} and {base_url}"
+          + " (the token is passed as JUPYTER_TOKEN; add {token} only if the server cannot read it from there)");
     }
   }
 

@@ -87,6 +87,17 @@ class SpawnerTest {
     assertThat(cluster.agents.everywhere()).containsExactlyInAnyOrder(ok.snapshot().primaryHostname() + "/gpuhub-dave",
         "a/gpuhub-dave-kh-a", "b/gpuhub-dave-kh-b");
     assertThat(ok.kernelHosts()).allSatisfy(h -> assertThat(h.containerId()).isNotNull());
+    // no secret on a command line (process listings, docker inspect): tokens go by environment
+    var primary = cluster.agents.request(ok.snapshot().primaryHostname(), "gpuhub-dave");
+    assertThat(String.join(" ", primary.command())).doesNotContain(ok.snapshot().token())
+        .doesNotContain(ok.gatewayToken()).contains("--GatewayClient.url=");
+    assertThat(primary.env()).containsEntry("JUPYTER_TOKEN", ok.snapshot().token())
+        .containsEntry("JUPYTER_GATEWAY_AUTH_TOKEN", ok.gatewayToken());
+    for (KernelHost h : ok.kernelHosts()) {
+      var kh = cluster.agents.request(h.hostname(), KernelHost.containerName("dave", h.hostname()));
+      assertThat(String.join(" ", kh.command())).doesNotContain(h.token());
+      assertThat(kh.env()).containsEntry("JUPYTER_TOKEN", h.token());
+    }
     spawner.stop("dave", "test");
     assertNothingLeftOf(ok);
 
