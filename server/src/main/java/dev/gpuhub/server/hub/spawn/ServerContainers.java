@@ -19,7 +19,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class ServerContainers {
   /** Where Jupyter reads its token ({@code NotebookApp.token}/{@code ServerApp.token}). */
-  static final String TOKEN_ENV = "JUPYTER_TOKEN";
+  static final String JUPYTER_TOKEN_ENV = "JUPYTER_TOKEN";
   /** Where Jupyter's gateway client reads the token it presents to the hub's kernel gateway. */
   static final String GATEWAY_TOKEN_ENV = "JUPYTER_GATEWAY_AUTH_TOKEN";
   private final SpawnerConfig config;
@@ -92,7 +92,7 @@ final class ServerContainers {
     env.put("GPUHUB_NODE", node);
     env.put("GPUHUB_USER", user);
     env.put("JUPYTERHUB_USER", user);
-    env.put(TOKEN_ENV, token);
+    env.put(JUPYTER_TOKEN_ENV, token);
     return env;
   }
 
