@@ -66,6 +66,10 @@ class HubHostileUserIT {
 
     // and the other student's server still works for its owner
     assertThat(victim.getJson("/user/victim/api/status").statusCode()).isEqualTo(200);
+
+    assertThat(mallory.api("DELETE", "/hub/api/users/mallory/server", null).statusCode()).isEqualTo(204);
+    assertThat(victim.api("DELETE", "/hub/api/users/victim/server", null).statusCode()).isEqualTo(204);
+    assertThat(hub.serverContainers()).as("nothing left on the shared dockerd for the next test class").isEmpty();
   }
 
   private static HubClient running(String user) throws Exception {

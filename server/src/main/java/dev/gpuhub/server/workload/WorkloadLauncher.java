@@ -178,7 +178,11 @@ public final class WorkloadLauncher {
         int probes = 0;
         while (System.nanoTime() < deadline) {
           try {
-            if (probe.answers(r)) return;
+            if (probe.answers(r)) {
+              // something answers on the port: it counts only if the workload's own container still runs
+              requireRunning(s, "stopped before " + (r.kind() == Readiness.Kind.JUPYTER ? "Jupyter" : "it") + " answered");
+              return;
+            }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LaunchException("interrupted while waiting for " + s.unit().what());

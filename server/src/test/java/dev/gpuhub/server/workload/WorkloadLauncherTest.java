@@ -157,6 +157,16 @@ class WorkloadLauncherTest {
     agents.reachable("a");
   }
 
+  @Test
+  void somethingElseAnsweringOnThePortDoesNotMakeADeadContainerReady() {
+    agents.exitsAtOnce("w-b");
+    WorkloadLauncher squatted = new WorkloadLauncher(cluster.engine, agents, r -> true, Duration.ofMillis(1),
+        Duration.ofMillis(1));
+    assertThatThrownBy(() -> squatted.launch(twoNodes(), Workload.Listener.NONE)).isInstanceOf(LaunchException.class)
+        .hasMessageContaining("w-b on b stopped before it answered (exit code 1)");
+    assertNothingLeft();
+  }
+
   private void assertNothingLeft() {
     assertThat(agents.everywhere()).as("containers left on the nodes").isEmpty();
     assertThat(cluster.owners()).as("reservations left").isEmpty();

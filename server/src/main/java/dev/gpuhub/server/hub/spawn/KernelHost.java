@@ -21,9 +21,9 @@ public record KernelHost(String hostname, String ip, int agentPort, String conta
     return new AgentEndpoint(hostname, ip, agentPort);
   }
 
-  /** Where Jupyter answers {@code api/status} on this host. */
-  public java.net.URI statusUrl() {
-    return java.net.URI.create(ProxyRoute.origin("http", ip, port) + basePath + "api/status");
+  /** Jupyter's unauthenticated {@code api} on this host (answers once the host is up). */
+  public java.net.URI apiUrl() {
+    return java.net.URI.create(ProxyRoute.origin("http", ip, port) + basePath + "api");
   }
 
   /** The base path of {@code user}'s kernel host on {@code hostname}. */

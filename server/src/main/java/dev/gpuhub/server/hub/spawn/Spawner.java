@@ -175,7 +175,7 @@ public final class Spawner implements AutoCloseable {
     List<Workload.Unit> units = new ArrayList<>();
     units.add(new Workload.Unit(owner, primary, containers.server(s, profile, placed.primary().gpuUuids(), gatewayUrl,
         server.gatewayToken(), workerMode, server.workerPort()),
-        Readiness.jupyter(URI.create(ProxyRoute.origin("http", s.nodeIp(), s.port()) + s.url() + "api/status"), s.token()),
+        Readiness.jupyter(URI.create(ProxyRoute.origin("http", s.nodeIp(), s.port()) + s.url() + "api")),
         "the server on " + primary.hostname()));
     for (Reservation r : placed.reservations()) {
       AgentEndpoint node = endpoint(r.hostname());
@@ -184,7 +184,7 @@ public final class Spawner implements AutoCloseable {
             ServerContainers.kernelHostToken(s.token(), node.hostname()), KernelHost.basePathOf(user, node.hostname()));
         server.addKernelHost(host); // before the start, so a failure releases its port and removes it by name
         units.add(new Workload.Unit(owner, node, containers.kernelHost(s, profile, host, r.gpuUuids()),
-            Readiness.jupyter(host.statusUrl(), host.token()), "the kernel host on " + node.hostname()));
+            Readiness.jupyter(host.apiUrl()), "the kernel host on " + node.hostname()));
       } else if (workerMode != null && !r.hostname().equals(primary.hostname())) {
         server.addWorker(new ActiveServer.Worker(node.hostname(), node.ip(), node.port(), null));
         units.add(new Workload.Unit(owner, node, containers.worker(s, profile, workerMode, node.hostname(),

@@ -54,11 +54,16 @@ class ReconcilerTest {
     after.close();
   }
 
-  private static ActiveServer run(Spawner spawner, String user) {
+  private ActiveServer run(Spawner spawner, String user) {
     ActiveServer s = spawner.spawn(user, new Spawner.SpawnOptions("single-cpu", null, null));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (s.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+    // running and recorded (the record follows the state change by a moment)
+    while ((s.snapshot().state() == ServerState.PENDING || ledger.runningServers().stream().noneMatch(r -> r.user().equals(user)))
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     assertThat(s.snapshot().state()).isEqualTo(ServerState.RUNNING);
+    assertThat(ledger.runningServers()).extracting(ActiveServer.Snapshot::user).contains(user);
     return s;
   }
 
