@@ -85,7 +85,7 @@ public final class Hub implements AutoCloseable {
     this.reconciler = new Reconciler(spawner, ledger, discovery::liveNodes, launcher, clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
     this.kernelCuller = new KernelCuller(spawner, spawnerConfig.kernelIdleTimeout(), clock);
-    this.jobs = new Jobs(jobsConfig, stores.jobs(), launcher, discovery::liveNodes, this::url,
+    this.jobs = new Jobs(jobsConfig, stores.jobs(), launcher, ports, discovery::liveNodes, this::url,
         clock, adoptionPatience);
     ServiceRouter serviceRouter = new ServiceRouter();
     RequestMeter meter = new RequestMeter();

@@ -7,6 +7,7 @@ import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.core.placement.NotEnoughNodesException;
 import dev.gpuhub.server.workload.AgentEndpoint;
 import dev.gpuhub.server.workload.Labels;
+import dev.gpuhub.server.workload.PortClaims;
 import dev.gpuhub.server.workload.LaunchException;
 import dev.gpuhub.server.workload.Readiness;
 import dev.gpuhub.server.workload.Workload;
@@ -40,9 +41,14 @@ final class JobLauncher {
   private final PlacementEngine engine;
   private final Supplier<List<NodeReport>> liveNodes;
   private final Supplier<String> hubUrl;
+  private final PortClaims ports;
+  /** The rendezvous port each started job holds, with the address it is held on. */
+  private final Map<Long, Map.Entry<String, Integer>> rendezvous = new java.util.concurrent.ConcurrentHashMap<>();
 
-  JobLauncher(JobsConfig config, WorkloadLauncher launcher, Supplier<List<NodeReport>> liveNodes, Supplier<String> hubUrl) {
+  JobLauncher(JobsConfig config, WorkloadLauncher launcher, PortClaims ports, Supplier<List<NodeReport>> liveNodes,
+              Supplier<String> hubUrl) {
     this.config = config;
+    this.ports = ports;
     this.launcher = launcher;
     this.engine = launcher.engine();
     this.liveNodes = liveNodes;
@@ -90,18 +96,22 @@ final class JobLauncher {
    */
   List<JobReplica> start(TrainingJobRecord job, List<JobReplica> replicas, Launch launch) {
     List<Workload.Unit> units = new ArrayList<>(replicas.size());
+    Workload.Running running;
     try {
       NodeReport master = live(replicas.get(0).hostname());
+      int masterPort = claimRendezvous(job.id(), master.ip());
       for (JobReplica r : replicas) {
         NodeReport node = live(r.hostname());
         units.add(new Workload.Unit(JobPlacement.owner(job.id(), r.rank()), AgentEndpoint.require(node),
-            spec(job, r, replicas, node, master, launch), Readiness.none(), "replica " + r.rank() + " on " + r.hostname()));
+            spec(job, r, replicas, node, master, masterPort, launch), Readiness.none(),
+            "replica " + r.rank() + " on " + r.hostname()));
       }
+      running = launcher.launch(new Workload("job " + job.id(), units, Duration.ZERO), Workload.Listener.NONE);
     } catch (LaunchException e) {
       releaseAll(job.id());
+      releaseRendezvous(job.id());
       throw e;
     }
-    Workload.Running running = launcher.launch(new Workload("job " + job.id(), units, Duration.ZERO), Workload.Listener.NONE);
     List<JobReplica> started = new ArrayList<>(replicas.size());
     for (int i = 0; i < replicas.size(); i++) started.add(replicas.get(i).withContainer(running.started().get(i).containerId()));
     return started;
@@ -122,6 +132,24 @@ final class JobLauncher {
           r.containerId() != null ? r.containerId() : containerName(jobId, r.rank())));
     }
     launcher.stop(refs, owners(jobId));
+    releaseRendezvous(jobId);
+  }
+
+  /**
+   * A rendezvous port for the job's start on {@code ip}: drawn at random from the configured range
+   * (not derived from the job id, so other users cannot guess it) among the ports no workload holds
+   * there; a previous start's port is given back first.
+   */
+  private int claimRendezvous(long jobId, String ip) {
+    releaseRendezvous(jobId);
+    int port = ports.claim(ip, config.masterPortBase(), config.masterPortMax());
+    rendezvous.put(jobId, Map.entry(ip, port));
+    return port;
+  }
+
+  private void releaseRendezvous(long jobId) {
+    Map.Entry<String, Integer> held = rendezvous.remove(jobId);
+    if (held != null) ports.release(held.getKey(), held.getValue());
   }
 
   /** Releases every reservation of the job; returns the owners released. */
@@ -169,7 +197,7 @@ final class JobLauncher {
   }
 
   private ContainerRequest spec(TrainingJobRecord job, JobReplica r, List<JobReplica> all, NodeReport node,
-                                NodeReport master, Launch launch) {
+                                NodeReport master, int masterPort, Launch launch) {
     Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_JOB_ID", Long.toString(job.id()));
     env.put("GPUHUB_USER", job.owner());
@@ -179,7 +207,7 @@ final class JobLauncher {
     env.put("WORLD_SIZE", Integer.toString(all.size()));
     env.put("GPUHUB_NUM_NODES", Long.toString(all.stream().map(JobReplica::hostname).distinct().count()));
     env.put("MASTER_ADDR", master.ip());
-    env.put("MASTER_PORT", Integer.toString(config.masterPort(job.id())));
+    env.put("MASTER_PORT", Integer.toString(masterPort));
     env.put("GPUHUB_REPORT_URL", reportUrl(job.id()));
     env.put("GPUHUB_REPORT_TOKEN", launch.reportToken());
     env.put("GPUHUB_BATCH_SIZE", Integer.toString(launch.batchSize()));

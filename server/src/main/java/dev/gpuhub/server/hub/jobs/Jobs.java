@@ -5,6 +5,7 @@ import dev.gpuhub.core.goodput.policy.PolluxPolicy;
 import dev.gpuhub.core.goodput.policy.SchedulingPolicy;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.server.hub.HubIdentity;
+import dev.gpuhub.server.workload.PortClaims;
 import dev.gpuhub.server.workload.WorkloadLauncher;
 import dev.gpuhub.store.JobRepository;
 import io.javalin.config.JavalinConfig;
@@ -26,10 +27,10 @@ public final class Jobs implements AutoCloseable {
    * @param silentNodeGrace how long after start replicas on nodes that have not reported yet are
    *                        left alone (nodes report again after a restart of the hub)
    */
-  public Jobs(JobsConfig config, JobRepository store, WorkloadLauncher workloads,
+  public Jobs(JobsConfig config, JobRepository store, WorkloadLauncher workloads, PortClaims ports,
               Supplier<List<NodeReport>> liveNodes, Supplier<String> hubUrl, Clock clock, Duration silentNodeGrace) {
     JobBook book = new JobBook(store);
-    JobLauncher launcher = new JobLauncher(config, workloads, liveNodes, hubUrl);
+    JobLauncher launcher = new JobLauncher(config, workloads, ports, liveNodes, hubUrl);
     PlacementEngine engine = workloads.engine();
     this.scheduler = new JobScheduler(config, book, launcher, policy(config), engine, liveNodes, clock, silentNodeGrace);
   }

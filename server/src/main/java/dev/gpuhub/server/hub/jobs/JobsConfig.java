@@ -15,8 +15,8 @@ import java.util.Map;
  *                        ({@code GPUHUB_HUB_URL}); null = the hub's own address
  * @param checkpointRoot  directory under which each job gets {@code job-<id>} as GPUHUB_CHECKPOINT_DIR
  *                        ({@code GPUHUB_JOB_CHECKPOINT_ROOT}); shared storage on real clusters
- * @param masterPortBase  MASTER_PORT of job {@code id} is this + id mod 1000
- *                        ({@code GPUHUB_JOB_MASTER_PORT_BASE})
+ * @param masterPortBase  each start of a job draws its MASTER_PORT at random from this to this + 999,
+ *                        one no other workload holds on the master's node ({@code GPUHUB_JOB_MASTER_PORT_BASE})
  * @param restartDelaySeconds what the policy assumes a restart costs a job, in seconds; it moves a
  *                        running job only when the gain outweighs that ({@code GPUHUB_JOB_RESTART_DELAY_SECONDS};
  *                        0 = restarts cost nothing)
@@ -32,8 +32,10 @@ public record JobsConfig(Duration interval, double replicaCpu, double replicaMem
   public static final double DEFAULT_REPLICA_MEMORY_GB = 2;
   /** Where checkpoints go unless configured. */
   public static final String DEFAULT_CHECKPOINT_ROOT = "/tmp/gpuhub-checkpoints";
-  /** PyTorch's customary rendezvous port. */
-  public static final int DEFAULT_MASTER_PORT_BASE = 29500;
+  /** Rendezvous ports 40000-40999: apart from servers' (20000-29999) and services' (30000-39999). */
+  public static final int DEFAULT_MASTER_PORT_BASE = 40000;
+  /** How many rendezvous ports there are from the base. */
+  public static final int MASTER_PORT_COUNT = 1000;
   /** The Pollux artifact's restart cost: 30 s. */
   public static final double DEFAULT_RESTART_DELAY_SECONDS = 30;
 
@@ -73,9 +75,9 @@ public record JobsConfig(Duration interval, double replicaCpu, double replicaMem
     }
   }
 
-  /** MASTER_PORT of a job. */
-  public int masterPort(long jobId) {
-    return masterPortBase + (int) (jobId % 1000);
+  /** The highest rendezvous port. */
+  public int masterPortMax() {
+    return Math.min(65_535, masterPortBase + MASTER_PORT_COUNT - 1);
   }
 
   /** GPUHUB_CHECKPOINT_DIR of a job. */

@@ -42,7 +42,7 @@ class JobAllocationMappingTest {
       NodeSelector.seed(ScoringConfig.SEED, new Random(7)), ScoringConfig.SEED, Overcommit.NONE,
       ReservationJournal.none(), Clock.fixed(NOW, java.time.ZoneOffset.UTC), Duration.ofMinutes(5));
   private final JobLauncher launcher = new JobLauncher(JobsConfig.defaults(),
-      WorkloadLauncher.of(engine, new HttpAgentClient("unused-token")),
+      WorkloadLauncher.of(engine, new HttpAgentClient("unused-token")), new dev.gpuhub.server.workload.PortClaims(),
       () -> new ArrayList<>(nodes.values()), () -> "http://127.0.0.1:18000");
 
   private void node(String host, int gpus) {

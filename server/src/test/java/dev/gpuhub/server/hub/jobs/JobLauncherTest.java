@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gpuhub.server.workload.AgentCallException;
 import dev.gpuhub.server.workload.LaunchException;
+import dev.gpuhub.server.workload.PortClaims;
 import dev.gpuhub.server.workload.TestCluster;
 import dev.gpuhub.store.JobReplica;
 import dev.gpuhub.store.TrainingJobRecord;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /** A job's replicas start through the one launcher: all of them, or none and no reservation. */
 class JobLauncherTest {
   private final TestCluster cluster = new TestCluster().node("a", 8, 1).node("b", 8, 1);
-  private final JobLauncher launcher = new JobLauncher(JobsConfig.defaults(), cluster.launcher, cluster::liveNodes,
+  private final PortClaims ports = new PortClaims();
+  private final JobLauncher launcher = new JobLauncher(JobsConfig.defaults(), cluster.launcher, ports, cluster::liveNodes,
       () -> "http://10.0.0.100:8000");
   private static final JobLauncher.Launch LAUNCH = new JobLauncher.Launch(List.of("a", "b"), "report-token", 64, 32);
 
@@ -35,8 +37,30 @@ class JobLauncherTest {
     assertThat(b.labels()).containsEntry("gpuhub.job", "1").containsEntry("gpuhub.reservation", "job:1/1");
     assertThat(cluster.engine.reservationsOf("job:1/1")).singleElement()
         .satisfies(r -> assertThat(r.containerId()).isEqualTo(b.id()));
+    // the rendezvous: one port for the job, drawn from 40000-40999, held on the master's address until the stop
+    String port = cluster.agents.request("a", "gpuhub-job-1-0").env().get("MASTER_PORT");
+    assertThat(cluster.agents.request("b", "gpuhub-job-1-1").env()).containsEntry("MASTER_PORT", port)
+        .containsEntry("MASTER_ADDR", "10.0.0.1");
+    assertThat(Integer.parseInt(port)).isBetween(40000, 40999);
+    assertThat(ports.held("10.0.0.1", Integer.parseInt(port))).isTrue();
     launcher.stop(1, started);
     assertNothingLeft();
+    assertThat(ports.held("10.0.0.1", Integer.parseInt(port))).isFalse();
+  }
+
+  @Test
+  void rendezvousPortsAreNotDerivedFromTheJobIdAndNeverShared() {
+    TestCluster big = new TestCluster().node("m", 64, 20);
+    JobLauncher many = new JobLauncher(JobsConfig.defaults(), big.launcher, ports, big::liveNodes, () -> "http://hub:1");
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (long id = 10; id < 30; id++) {
+      TrainingJobRecord job = job(id);
+      many.start(job, many.reserve(job, List.of("m")), new JobLauncher.Launch(List.of("m"), "t", 64, 64));
+      assertThat(seen.add(big.agents.request("m", "gpuhub-job-" + id + "-0").env().get("MASTER_PORT")))
+          .as("job %d's port is no other running job's", id).isTrue();
+    }
+    assertThat(seen).hasSize(20).as("not 40000 + id").isNotEqualTo(
+        java.util.stream.LongStream.range(10, 30).mapToObj(i -> Long.toString(40000 + i)).collect(java.util.stream.Collectors.toSet()));
   }
 
   @Test

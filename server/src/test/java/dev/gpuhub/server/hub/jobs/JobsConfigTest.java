@@ -15,8 +15,8 @@ class JobsConfigTest {
     assertThat(c.interval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.restartDelaySeconds()).isEqualTo(30);
     assertThat(c.hubUrl()).isNull();
-    assertThat(c.masterPort(7)).isEqualTo(29507);
-    assertThat(c.masterPort(1007)).isEqualTo(29507);
+    assertThat(c.masterPortBase()).isEqualTo(40000);
+    assertThat(c.masterPortMax()).isEqualTo(40999);
     assertThat(c.checkpointDir(7)).isEqualTo("/tmp/gpuhub-checkpoints/job-7");
   }
 
