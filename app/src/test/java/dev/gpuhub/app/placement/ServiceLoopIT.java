@@ -51,6 +51,11 @@ class ServiceLoopIT {
         throw new AssertionError(e.getMessage() + "; last pass: " + hub.plane.hub().services().lastPass(), e);
       }
 
+      // a replica counts from its container's start; the load begins once it is routed (answers)
+      await("the replica answers", Duration.ofSeconds(30), () -> {
+        JsonNode replicas = hub.admin.json("/hub/api/services/echo").path("replicas");
+        return replicas.size() == 1 && replicas.get(0).path("ready").asBoolean();
+      });
       Load load = new Load(hub.plane.hub().url() + "/svc/echo/");
       try {
         load.rate(40); // 40 req/s at 10 per replica: 4 replicas

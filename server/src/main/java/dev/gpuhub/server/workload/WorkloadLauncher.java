@@ -27,6 +27,8 @@ public final class WorkloadLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(WorkloadLauncher.class);
   /** Readiness probes between two checks that the container still runs. */
   private static final int PROBES_PER_LIVENESS_CHECK = 4;
+  /** Pause after the first unanswered probe; it doubles up to the configured pause. */
+  private static final long FIRST_PROBE_PAUSE_MS = 50;
 
   private final PlacementEngine engine;
   private final AgentClient agents;
@@ -190,7 +192,8 @@ public final class WorkloadLauncher {
           if (++probes % PROBES_PER_LIVENESS_CHECK == 0) {
             requireRunning(s, "stopped before " + (r.kind() == Readiness.Kind.JUPYTER ? "Jupyter" : "it") + " answered");
           }
-          sleep(probeEvery);
+          // quick probes first (most workloads answer within a moment), then every probeEvery
+          sleep(Duration.ofMillis(Math.min(probeEvery.toMillis(), FIRST_PROBE_PAUSE_MS << Math.min(probes - 1, 8))));
         }
         throw new LaunchException(s.unit().what() + " did not answer within " + timeout.toSeconds() + " s (start timeout)");
       }
