@@ -250,7 +250,7 @@ public final class ServiceController implements AutoCloseable {
     long deadline = System.nanoTime() + config.drainTimeout().toNanos();
     while (router.inFlight(r) > 0 && System.nanoTime() < deadline) sleep(20);
     NodeReport node = liveByHost().get(r.hostname());
-    List<Workload.ContainerRef> refs = node == null || node.agentPort() == null || r.containerId() == null ? List.of()
+    List<Workload.ContainerRef> refs = node == null || node.agentPort() == null ? List.of()
         : List.of(new Workload.ContainerRef(AgentEndpoint.require(node), r.containerId()));
     launcher.stop(refs, List.of(r.owner()));
     running.getOrDefault(r.service(), new ArrayList<>()).remove(r);

@@ -177,21 +177,20 @@ public final class WorkloadLauncher {
       }
       case HTTP, JUPYTER -> {
         long deadline = System.nanoTime() + timeout.toNanos();
+        String died = "stopped before " + (r.kind() == Readiness.Kind.JUPYTER ? "Jupyter" : "it") + " answered";
         int probes = 0;
         while (System.nanoTime() < deadline) {
           try {
             if (probe.answers(r)) {
               // something answers on the port: it counts only if the workload's own container still runs
-              requireRunning(s, "stopped before " + (r.kind() == Readiness.Kind.JUPYTER ? "Jupyter" : "it") + " answered");
+              requireRunning(s, died);
               return;
             }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LaunchException("interrupted while waiting for " + s.unit().what());
           }
-          if (++probes % PROBES_PER_LIVENESS_CHECK == 0) {
-            requireRunning(s, "stopped before " + (r.kind() == Readiness.Kind.JUPYTER ? "Jupyter" : "it") + " answered");
-          }
+          if (++probes % PROBES_PER_LIVENESS_CHECK == 0) requireRunning(s, died);
           // quick probes first (most workloads answer within a moment), then every probeEvery
           sleep(Duration.ofMillis(Math.min(probeEvery.toMillis(), FIRST_PROBE_PAUSE_MS << Math.min(probes - 1, 8))));
         }

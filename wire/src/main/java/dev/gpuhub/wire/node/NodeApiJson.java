@@ -32,19 +32,9 @@ public final class NodeApiJson {
 
   private NodeApiJson() {}
 
-  /** The request as a JSON body. */
+  /** The request as a JSON body (the wire's snake_case names of its components). */
   public static String write(ContainerRequest request) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("name", request.name());
-    o.put("image", request.image());
-    request.command().forEach(o.putArray("command")::add);
-    o.set("env", MAPPER.valueToTree(request.env()));
-    o.set("labels", MAPPER.valueToTree(request.labels()));
-    o.put("cpus", request.cpus());
-    o.put("memory_bytes", request.memoryBytes());
-    ArrayNode gpus = o.putArray("gpu_device_uuids");
-    request.gpuDeviceUuids().forEach(gpus::add);
-    return o.toString();
+    return MAPPER.valueToTree(request).toString();
   }
 
   /**
@@ -70,19 +60,9 @@ public final class NodeApiJson {
         f.optionalLong("memory_bytes", Long.MIN_VALUE, Long.MAX_VALUE, 0), f.optionalStringList("gpu_device_uuids"));
   }
 
-  /** The view as a JSON object. */
+  /** The view as a JSON object (absent exit code and start time as JSON null). */
   public static ObjectNode toJson(ContainerView view) {
-    ObjectNode o = MAPPER.createObjectNode();
-    o.put("id", view.id());
-    o.put("name", view.name());
-    o.put("image", view.image());
-    o.put("state", view.state());
-    if (view.exitCode() == null) o.putNull("exit_code");
-    else o.put("exit_code", view.exitCode());
-    if (view.startedAt() == null) o.putNull("started_at");
-    else o.put("started_at", view.startedAt().toString());
-    o.set("labels", MAPPER.valueToTree(view.labels()));
-    return o;
+    return MAPPER.valueToTree(view);
   }
 
   /** The list answer: {@code {"containers": [view...]}}. */

@@ -13,10 +13,6 @@ public final class ActiveServer {
   public record Snapshot(String user, String profile, String image, List<String> nodes, String primaryHostname,
                          String nodeIp, Integer agentPort, String containerId, int port, String token,
                          ServerState state, Instant startedAt, String failureReason) {
-    public String agentUrl() {
-      return agentPort == null ? null : dev.gpuhub.server.hub.proxy.ProxyRoute.origin("http", nodeIp, agentPort);
-    }
-
     public String url() {
       return "/user/" + user + "/";
     }
