@@ -11,6 +11,7 @@ import dev.gpuhub.agent.heartbeat.HeartbeatClient;
 import dev.gpuhub.agent.heartbeat.HeartbeatResult;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.runtime.WorkloadConfinement;
+import dev.gpuhub.runtime.WorkloadNetwork;
 import dev.gpuhub.runtime.docker.DockerContainerRuntime;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,12 +101,14 @@ public final class AgentDaemon implements AutoCloseable {
    * Nothing listens or connects before {@link #start()}.
    */
   public static AgentDaemon create(AgentConfig config) {
-    DockerContainerRuntime runtime = DockerContainerRuntime.connect(config.dockerHost(),
-        WorkloadConfinement.fromEnv(System.getenv()));
     String reportedIp = config.ip();
+    if (config.apiEnabled() && reportedIp == null) reportedIp = LocalHost.ipv4();
+    // Workloads publish their ports where the report points, as the node API does.
+    DockerContainerRuntime runtime = DockerContainerRuntime.connect(config.dockerHost(),
+        WorkloadConfinement.fromEnv(System.getenv()),
+        WorkloadNetwork.fromEnv(System.getenv(), reportedIp != null ? reportedIp : LocalHost.LOOPBACK_IPV4));
     NodeApiServer api = null;
     if (config.apiEnabled()) {
-      if (reportedIp == null) reportedIp = LocalHost.ipv4();
       String bind = config.apiBind() != null ? config.apiBind() : reportedIp;
       api = new NodeApiServer(runtime, config.token(), bind, config.apiPort());
     }

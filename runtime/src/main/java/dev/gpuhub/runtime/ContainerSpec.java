@@ -9,8 +9,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * What to start: one container, always on the host's network ({@code --network host}; gpuhub never
- * uses bridge networks). The canonical constructor validates every value and throws
+ * What to start: one container, in its own network namespace on the node's workload network
+ * ({@link WorkloadNetwork}; never the host's network), its {@code ports} published on the node's
+ * address. The canonical constructor validates every value and throws
  * {@link InvalidContainerSpecException} naming the field; {@code null} collections become empty.
  *
  * @param name           container name, Docker's rule: {@code [a-zA-Z0-9][a-zA-Z0-9_.-]+}, at most 128 chars
@@ -22,9 +23,11 @@ import java.util.regex.Pattern;
  * @param cpus           CPU limit in cores, 0 = no limit, else at least {@link #MIN_CPUS}
  * @param memoryBytes    memory limit, 0 = no limit, else at least {@link #MIN_MEMORY_BYTES}
  * @param gpuDeviceUuids NVIDIA GPU (or MIG) UUIDs this container may use, distinct; empty = no GPU at all
+ * @param ports          TCP ports (1-65535, distinct) the container listens on, each published on the
+ *                       node's address under the same number; empty = nothing reachable from outside
  */
 public record ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
-    Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids) {
+    Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids, List<Integer> ports) {
 
   /** Variable the NVIDIA container toolkit reads; set by runtimes, never by callers. */
   public static final String NVIDIA_VISIBLE_DEVICES = "NVIDIA_VISIBLE_DEVICES";
@@ -36,6 +39,8 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   public static final long MIN_MEMORY_BYTES = 6L * 1024 * 1024;
   /** Longest container name (Docker allows more; nobody needs it). */
   public static final int MAX_NAME_LENGTH = 128;
+  /** Highest TCP port. */
+  public static final int MAX_PORT = 65_535;
   /** Longest image reference. */
   public static final int MAX_IMAGE_LENGTH = 255;
 
@@ -80,19 +85,24 @@ public record ContainerSpec(String name, String image, List<String> command, Map
     if (new HashSet<>(gpuDeviceUuids).size() != gpuDeviceUuids.size()) {
       throw invalid("gpu_device_uuids", "gpu_device_uuids lists a GPU twice: " + gpuDeviceUuids);
     }
+    ports = ports == null ? List.of() : List.copyOf(ports);
+    for (int port : ports) {
+      if (port < 1 || port > MAX_PORT) throw invalid("ports", "ports: " + port + " is not a TCP port (1-" + MAX_PORT + ")");
+    }
+    if (new HashSet<>(ports).size() != ports.size()) throw invalid("ports", "ports lists a port twice: " + ports);
   }
 
   /** A spec with no environment, labels, limits or GPUs. */
   public static ContainerSpec of(String name, String image, List<String> command) {
-    return new ContainerSpec(name, image, command, Map.of(), Map.of(), 0, 0, List.of());
+    return new ContainerSpec(name, image, command, Map.of(), Map.of(), 0, 0, List.of(), List.of());
   }
 
   public ContainerSpec withEnv(Map<String, String> value) {
-    return new ContainerSpec(name, image, command, value, labels, cpus, memoryBytes, gpuDeviceUuids);
+    return new ContainerSpec(name, image, command, value, labels, cpus, memoryBytes, gpuDeviceUuids, ports);
   }
 
   public ContainerSpec withLabels(Map<String, String> value) {
-    return new ContainerSpec(name, image, command, env, value, cpus, memoryBytes, gpuDeviceUuids);
+    return new ContainerSpec(name, image, command, env, value, cpus, memoryBytes, gpuDeviceUuids, ports);
   }
 
   /** This spec with its labels plus {@code key=value} (replacing an existing {@code key}). */
@@ -103,11 +113,15 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   }
 
   public ContainerSpec withLimits(double cpuLimit, long memoryLimitBytes) {
-    return new ContainerSpec(name, image, command, env, labels, cpuLimit, memoryLimitBytes, gpuDeviceUuids);
+    return new ContainerSpec(name, image, command, env, labels, cpuLimit, memoryLimitBytes, gpuDeviceUuids, ports);
   }
 
   public ContainerSpec withGpuDeviceUuids(List<String> value) {
-    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, value);
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, value, ports);
+  }
+
+  public ContainerSpec withPorts(List<Integer> value) {
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, value);
   }
 
   /** True when this container gets GPUs. */

@@ -15,11 +15,12 @@ class ContainerSpecTest {
 
   @Test
   void nullCollectionsBecomeEmptyAndCopiesAreImmutable() {
-    ContainerSpec spec = new ContainerSpec("ab", "img", null, null, null, 0, 0, null);
+    ContainerSpec spec = new ContainerSpec("ab", "img", null, null, null, 0, 0, null, null);
     assertThat(spec.command()).isEmpty();
     assertThat(spec.env()).isEmpty();
     assertThat(spec.labels()).isEmpty();
     assertThat(spec.gpuDeviceUuids()).isEmpty();
+    assertThat(spec.ports()).isEmpty();
     assertThat(spec.usesGpus()).isFalse();
     Map<String, String> env = new HashMap<>(Map.of("A", "1"));
     ContainerSpec withEnv = BASE.withEnv(env);

@@ -19,12 +19,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private Docker daemon for integration tests, started in network-safe mode: no bridge, no
- * iptables, no masquerading, all state in a fresh directory under /tmp. Containers run in it must
- * use host networking ({@code --network host}). Needs root and the Debian package docker.io.
+ * A private Docker daemon for integration tests, started in network-safe mode: no default bridge,
+ * no iptables, no masquerading, all state in a fresh directory under /tmp. Containers run in it
+ * use host networking ({@code --network host}) or a network made in it (gpuhub's workload
+ * network), which is a namespace of the test's own. Needs root and the Debian package docker.io.
  *
  * <p>{@link #start()} returns once the daemon answers {@code docker version}; {@link #close()}
- * force-removes every container in the daemon, stops dockerd and its containerd, unmounts what
+ * force-removes every container and network in the daemon, stops dockerd and its containerd, unmounts what
  * they left mounted and deletes the directory. {@link #shared()} is one lazily started daemon per
  * JVM, stopped by a shutdown hook.
  */
@@ -133,7 +134,10 @@ public final class LocalDockerd implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
     List<ProcessHandle> children = dockerd.descendants().toList();
-    if (dockerd.isAlive()) removeAllContainers();
+    if (dockerd.isAlive()) {
+      removeAllContainers();
+      removeAllNetworks();
+    }
     stop(dockerd.toHandle());
     children.forEach(LocalDockerd::stop);
     unmountUnder(dir);
@@ -163,6 +167,19 @@ public final class LocalDockerd implements AutoCloseable {
       docker(args.toArray(String[]::new));
     } catch (RuntimeException e) {
       LOG.warn("could not remove containers of {}: {}", dockerHost(), e.getMessage());
+    }
+  }
+
+  /** Removes the daemon's own networks: their Linux bridges would outlive the daemon on the host. */
+  private void removeAllNetworks() {
+    try {
+      String ids = docker("network", "ls", "-q", "--filter", "type=custom");
+      if (ids.isEmpty()) return;
+      List<String> args = new ArrayList<>(List.of("network", "rm"));
+      args.addAll(List.of(ids.split("\\s+")));
+      docker(args.toArray(String[]::new));
+    } catch (RuntimeException e) {
+      LOG.warn("could not remove networks of {}: {}", dockerHost(), e.getMessage());
     }
   }
 

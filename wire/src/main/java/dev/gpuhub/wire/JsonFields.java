@@ -147,6 +147,22 @@ public final class JsonFields {
     return out;
   }
 
+  /** An array of whole numbers in {@code [min, max]}, or an empty list when absent. */
+  public List<Integer> optionalIntList(String field, int min, int max) {
+    if (!has(field)) return List.of();
+    JsonNode v = object.get(field);
+    String expected = "an array of whole numbers from " + min + " to " + max;
+    if (!v.isArray()) throw wrongType(field, expected, v);
+    List<Integer> out = new ArrayList<>(v.size());
+    for (JsonNode item : v) {
+      if (!item.canConvertToInt() || !item.isIntegralNumber() || item.intValue() < min || item.intValue() > max) {
+        throw wrongType(field, expected, v);
+      }
+      out.add(item.intValue());
+    }
+    return out;
+  }
+
   /** An object of string values (in the body's order), or an empty map when absent. */
   public Map<String, String> optionalStringMap(String field) {
     if (!has(field)) return Map.of();

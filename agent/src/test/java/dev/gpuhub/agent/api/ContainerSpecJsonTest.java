@@ -21,10 +21,10 @@ class ContainerSpecJsonTest {
         {"name": "jupyter-alice", "image": "gpuhub-notebook:latest",
          "command": ["python3", "-m", "notebook"], "env": {"JUPYTERHUB_USER": "alice"},
          "labels": {"gpuhub.user": "alice"}, "cpus": 2.5, "memory_bytes": 2147483648,
-         "gpu_device_uuids": ["GPU-aaaa", "GPU-bbbb"]}""");
+         "gpu_device_uuids": ["GPU-aaaa", "GPU-bbbb"], "ports": [9001]}""");
     assertThat(spec).isEqualTo(new ContainerSpec("jupyter-alice", "gpuhub-notebook:latest",
         List.of("python3", "-m", "notebook"), Map.of("JUPYTERHUB_USER", "alice"), Map.of("gpuhub.user", "alice"),
-        2.5, 2147483648L, List.of("GPU-aaaa", "GPU-bbbb")));
+        2.5, 2147483648L, List.of("GPU-aaaa", "GPU-bbbb"), List.of(9001)));
   }
 
   @Test

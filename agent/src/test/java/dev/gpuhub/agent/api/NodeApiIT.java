@@ -62,7 +62,7 @@ class NodeApiIT {
 
     assertThat(dockerd.docker("inspect", "-f", "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} "
         + "{{index .Config.Labels \"gpuhub.managed\"}} {{index .Config.Labels \"gpuhub.user\"}} {{.HostConfig.NetworkMode}}", id))
-        .isEqualTo("500000000 67108864 true alice host");
+        .isEqualTo("500000000 67108864 true alice gpuhub-workloads");
 
     JsonNode info = json(api.get("/containers/" + name));
     assertThat(info.path("id").asText()).isEqualTo(id);

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The product's default notebook image (built by scripts/build-notebook-image.sh) started the way
- * the spawner starts it: through the node API, host network on 127.0.0.1, under a base URL, with a
- * per-server token. It must answer Jupyter's REST API, and DELETE must leave nothing behind.
+ * the spawner starts it: through the node API, in its own network namespace with its port published on
+ * 127.0.0.1, under a base URL, with a per-server token in its environment. It must answer Jupyter's REST API, and DELETE must leave nothing behind.
  */
 class NotebookImageIT {
   /** Longest wait for the notebook server to answer after its container started. */
@@ -43,10 +43,10 @@ class NotebookImageIT {
       NodeApiClient api = new NodeApiClient(server.port(), agentToken);
       HttpResponse<String> created = api.post("/containers", """
           {"name": "%s", "image": "%s", "labels": {"gpuhub.user": "test"}, "cpus": 1, "memory_bytes": 1073741824,
-           "env": {"JUPYTERHUB_USER": "test"},
-           "command": ["python3", "-m", "notebook", "--ip", "127.0.0.1", "--port", "%d", "--no-browser",
-                       "--allow-root", "--NotebookApp.base_url=%s", "--NotebookApp.token=%s"]}"""
-          .formatted(name, image, port, BASE_URL, serverToken));
+           "env": {"JUPYTERHUB_USER": "test", "JUPYTER_TOKEN": "%s"}, "ports": [%d],
+           "command": ["python3", "-m", "notebook", "--ip", "0.0.0.0", "--port", "%d", "--no-browser",
+                       "--NotebookApp.base_url=%s"]}"""
+          .formatted(name, image, serverToken, port, port, BASE_URL));
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
       String id = json(created).path("id").asText();
 

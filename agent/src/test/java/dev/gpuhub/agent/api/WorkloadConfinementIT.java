@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  * the node API exactly as the control plane starts a server (the default notebook image, a real
  * dockerd), a probe inside the container finds it is not root, cannot open a raw socket (the packet
  * capture that read other users' tokens off the loopback interface), has no capability, cannot
- * gain privileges and runs under seccomp; {@code docker inspect} shows the same from outside. The
- * node API refuses a request that asks for more, whoever sends it.
+ * gain privileges and runs under seccomp, and has a network namespace of its own: the host's
+ * loopback, where the node API listens, is not its loopback. {@code docker inspect} shows the same
+ * from outside. The node API refuses a request that asks for more, whoever sends it.
  */
 class WorkloadConfinementIT {
   private static final String PROBE = String.join("\n",
@@ -36,6 +37,11 @@ class WorkloadConfinementIT {
       "status = dict(l.split(':\\t', 1) for l in open('/proc/self/status').read().splitlines() if ':\\t' in l)",
       "for k in ('CapEff', 'CapPrm', 'NoNewPrivs', 'Seccomp'):",
       "    out[k] = status.get(k, '').strip()",
+      "try:",
+      "    socket.create_connection(('127.0.0.1', int(os.environ['API_PORT'])), timeout=2).close(); out['nodeapi'] = 'connected'",
+      "except OSError as e:",
+      "    out['nodeapi'] = type(e).__name__",
+      "out['interfaces'] = sorted(n for _, n in socket.if_nameindex())",
       "print('PROBE ' + json.dumps(out), flush=True)");
 
   @Test
@@ -49,6 +55,8 @@ class WorkloadConfinementIT {
       NodeApiClient api = new NodeApiClient(server.port(), token);
       String body = WireJson.mapper().createObjectNode().put("name", name).put("image", image)
           .put("cpus", 1).put("memory_bytes", 536870912L)
+          .<com.fasterxml.jackson.databind.node.ObjectNode>set("env",
+              WireJson.mapper().valueToTree(java.util.Map.of("API_PORT", Integer.toString(server.port()))))
           .set("command", WireJson.mapper().valueToTree(java.util.List.of("python3", "-c", PROBE))).toString();
       HttpResponse<String> created = api.post("/containers", body);
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -62,6 +70,8 @@ class WorkloadConfinementIT {
       assertThat(probe.path("CapPrm").asText()).as("permitted capabilities").isEqualTo("0000000000000000");
       assertThat(probe.path("NoNewPrivs").asText()).as("no_new_privs").isEqualTo("1");
       assertThat(probe.path("Seccomp").asText()).as("seccomp filter mode").isEqualTo("2");
+      assertThat(probe.path("nodeapi").asText()).as("the node API on the host's 127.0.0.1").isEqualTo("ConnectionRefusedError");
+      assertThat(probe.path("interfaces").toString()).as("its own interfaces, not the host's").isEqualTo("[\"eth0\",\"lo\"]");
 
       JsonNode host = WireJson.mapper().readTree(dockerd.docker("inspect", "--format", "{{json .HostConfig}}", name));
       assertThat(host.path("CapDrop").toString()).isEqualTo("[\"ALL\"]");
@@ -70,6 +80,7 @@ class WorkloadConfinementIT {
       assertThat(host.path("PidsLimit").asLong()).isEqualTo(4096);
       assertThat(host.path("Privileged").asBoolean()).isFalse();
       assertThat(host.path("Devices").isNull() || host.path("Devices").isEmpty()).as("no device").isTrue();
+      assertThat(host.path("NetworkMode").asText()).as("never the host's network").isEqualTo("gpuhub-workloads");
       assertThat(dockerd.docker("inspect", "--format", "{{.Config.User}}", name).strip()).isEqualTo("1000:1000");
 
       for (String more : new String[] {"\"privileged\": true", "\"cap_add\": [\"NET_RAW\"]", "\"network_mode\": \"host\"",

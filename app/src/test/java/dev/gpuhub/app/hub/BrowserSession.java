@@ -26,7 +26,7 @@ import org.openqa.selenium.logging.LogEntry;
  * One real headless Chromium (Debian's {@code chromium} driven through Debian's
  * {@code chromium-driver}) with a fresh profile, pointed at one hub. Selenium Manager is never
  * consulted: the driver executable and the browser binary are given, and the browser resolves no
- * host name and uses no proxy, so it can reach nothing but 127.0.0.1.
+ * host name and uses no proxy, so it can reach nothing but 127.0.0.1 and the hub's own address.
  *
  * <p>Waits fail with an {@link AssertionError} that says what was awaited, the current URL, the
  * title and the start of the page's text; {@link #saveFailureArtifacts} keeps a screenshot and the
@@ -73,6 +73,7 @@ final class BrowserSession implements AutoCloseable {
     try {
       Files.createDirectories(artifacts);
       Path profile = Files.createTempDirectory(profileParent, "chromium-" + name + "-");
+      String hubHost = java.net.URI.create(baseUrl).getHost();
       ChromeDriverService service = new ChromeDriverService.Builder()
           .usingDriverExecutable(CHROMEDRIVER.toFile())
           .usingAnyFreePort()
@@ -85,7 +86,7 @@ final class BrowserSession implements AutoCloseable {
           "--disable-quic", "--no-default-browser-check", "--disable-default-apps", "--disable-extensions",
           "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--metrics-recording-only",
           "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication",
-          "--password-store=basic", "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+          "--password-store=basic", "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE " + hubHost,
           "--window-size=1280,1000", "--user-data-dir=" + profile);
       options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
       ChromeDriver driver = new ChromeDriver(service, options);

@@ -51,6 +51,7 @@ class HubAuthorizationIT {
 
   @AfterAll
   static void stop() {
+    if (alice != null) alice.api("DELETE", "/hub/api/users/alice/server", null); // leave the shared dockerd empty
     if (hub != null) hub.close();
   }
 

@@ -86,7 +86,7 @@ class HubEndToEndIT {
     HubClient bob = new HubClient(hub.hubUrl);
     assertThat(bob.signUpAndLogIn("bob", "bob-password-1").statusCode()).isEqualTo(302);
     long profileId = hub.plane.discovery().profile("single-cpu").orElseThrow().id();
-    String selected = "[{\"hostname\":\"" + HubFixture.NODE + "\",\"ip\":\"127.0.0.1\"}]";
+    String selected = "[{\"hostname\":\"" + HubFixture.NODE + "\",\"ip\":\"" + hub.nodeIp + "\"}]";
     HttpResponse<String> spawn = bob.form("/hub/spawn", Map.of("profile_id", Long.toString(profileId),
         "profile_name", "single-cpu", "image", hub.image, "node_count_final", "1",
         "primary_node", HubFixture.NODE, "selected_nodes", selected));

@@ -3,6 +3,7 @@ package dev.gpuhub.app.hub;
 import dev.gpuhub.agent.AgentConfig;
 import dev.gpuhub.agent.AgentDaemon;
 import dev.gpuhub.core.profile.Profile;
+import dev.gpuhub.runtime.docker.DockerContainerRuntime;
 import dev.gpuhub.server.ControlPlane;
 import dev.gpuhub.server.ServerConfig;
 import dev.gpuhub.store.StoreConfig;
@@ -19,12 +20,18 @@ import java.util.Map;
  * A real installation on this machine: control plane + hub (embedded store) and one agent with its
  * node API, on a private dockerd that has the real notebook image. Profiles' usage limits are
  * lifted to 100 % because the test machine itself is busy, and its 2 cores may be reserved 16 times over.
+ *
+ * <p>The node's address is the host's address on the test dockerd's workload network, as a lab
+ * node's would be its LAN address: published ports listen there, and the control plane listens
+ * there too, so workloads reach the hub (as they reach a lab's hub) and nothing on 127.0.0.1.
  */
 final class HubFixture implements AutoCloseable {
   static final String NODE = "hub-e2e-node";
   final LocalDockerd dockerd = LocalDockerd.shared();
   final String image = TestImages.notebook(dockerd);
   final String token = AgentAuth.generateToken();
+  /** The node's (and the control plane's) address. */
+  final String nodeIp = workloadGateway(dockerd);
   private final Map<String, String> env = new HashMap<>();
   ControlPlane plane;
   final AgentDaemon agent;
@@ -34,7 +41,7 @@ final class HubFixture implements AutoCloseable {
     env.put("GPUHUB_AGENT_TOKEN", token);
     env.put("API_PORT", Integer.toString(dev.gpuhub.testkit.FreePorts.pick()));
     env.put("HUB_PORT", Integer.toString(dev.gpuhub.testkit.FreePorts.pick()));
-    env.put("GPUHUB_BIND", "127.0.0.1");
+    env.put("GPUHUB_BIND", nodeIp);
     env.put("GPUHUB_DATA_DIR", dataDir.toString());
     env.put("GPUHUB_ADMIN_USERS", "admin");
     env.put("GPUHUB_CPU_IMAGE", image);
@@ -48,10 +55,17 @@ final class HubFixture implements AutoCloseable {
       plane.stores().repository().updateProfile(new Profile(p.id(), p.name(), p.displayName(), p.description(),
           Math.min(p.cpuRequirement(), 1), Math.min(p.ramRequirement(), 1), p.gpuRequired(), p.minNodes(), p.maxNodes(), 100, 100));
     }
-    agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), token).withHostname(NODE).withIp("127.0.0.1")
+    agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), token).withHostname(NODE).withIp(nodeIp)
         .withDockerHost(dockerd.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
         .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)).start();
     awaitNode();
+  }
+
+  /** The host's address on {@code dockerd}'s workload network (made now if missing). */
+  static String workloadGateway(LocalDockerd dockerd) {
+    try (DockerContainerRuntime runtime = DockerContainerRuntime.connect(dockerd.dockerHost())) {
+      return runtime.workloadGateway();
+    }
   }
 
   private void startControlPlane() {

@@ -4,6 +4,8 @@ import static dev.gpuhub.app.hub.HubClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gpuhub.server.hub.spawn.ActiveServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,9 +17,33 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A student who does not play fair, with the real notebook image on a real dockerd: from a kernel
  * of their own server, reached through the hub's proxy as any student would, while another
- * student's server runs on the same node. Each probe is Python run in that kernel.
+ * student's server runs on the same node. Each probe is Python run in that kernel. Then the
+ * strongest version of the old attack: a packet capture with NET_RAW in the student's network
+ * namespace (what a kernel exploit inside the container would give), for 20 s while the other
+ * student works and the agent heartbeats, must find none of their secrets.
  */
 class HubHostileUserIT {
+  /** How long the capture in the student's network namespace listens (the issue's 20 s). */
+  static final int CAPTURE_SECONDS = 20;
+  /** Captures every frame on every interface of its network namespace; prints what it found. */
+  static final String SNIFFER = String.join("\n",
+      "import json, os, socket, time",
+      "needles = {n: v.encode() for n, v in (kv.split('=', 1) for kv in os.environ['NEEDLES'].split(','))}",
+      "marker = os.environ['MARKER'].encode()",
+      "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(3))",
+      "s.settimeout(0.5)",
+      "end = time.time() + float(os.environ['SECONDS'])",
+      "out = {'frames': 0, 'found': [], 'marker': False}",
+      "print('SNIFFING', flush=True)",
+      "while time.time() < end:",
+      "    try:",
+      "        frame = s.recv(65535)",
+      "    except socket.timeout:",
+      "        continue",
+      "    out['frames'] += 1",
+      "    out['marker'] = out['marker'] or marker in frame",
+      "    out['found'] += [n for n, v in needles.items() if v in frame and n not in out['found']]",
+      "print('SNIFF ' + json.dumps(out), flush=True)");
   @TempDir static Path dir;
   static HubFixture hub;
 
@@ -47,6 +73,10 @@ class HubHostileUserIT {
     assertThat(run(mallory, ws, "import os\ntry:\n os.setuid(0); print('root')\nexcept OSError as e:\n print(type(e).__name__)"))
         .isEqualTo("PermissionError");
 
+    // a network namespace of its own: its own loopback and one interface, none of the host's
+    assertThat(run(mallory, ws, "import socket; print(sorted(n for _, n in socket.if_nameindex()))"))
+        .isEqualTo("['eth0', 'lo']");
+
     // nothing of anyone else's in reach: no other container's processes, no cluster token in the environment
     String visible = run(mallory, ws, "import glob; print(' | '.join(open(p, 'rb').read().replace(b'\\0', b' ').decode()"
         + " for p in glob.glob('/proc/[0-9]*/cmdline')))");
@@ -54,22 +84,88 @@ class HubHostileUserIT {
     assertThat(run(mallory, ws, "import os; print(sorted(os.environ))")).doesNotContain("GPUHUB_AGENT_TOKEN");
     assertThat(run(mallory, ws, "import os; print(os.environ.get('GPUHUB_AGENT_TOKEN', 'none'))")).isEqualTo("none");
 
+    // what listens on the host's loopback (PostgreSQL, Redis, a loopback-only control plane or node
+    // API) is out of reach: the container's 127.0.0.1 is its own
+    try (ServerSocket hostLoopback = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      assertThat(connects(mallory, ws, "127.0.0.1", hostLoopback.getLocalPort()))
+          .as("a listener on the host's 127.0.0.1").isEqualTo("ConnectionRefusedError");
+    }
+
     // the cluster's APIs and the other student's server refuse a request without credentials
     int agentPort = hub.agent(HubFixture.NODE).port();
-    assertThat(status(mallory, ws, "http://127.0.0.1:" + agentPort + "/containers", "GET")).isEqualTo(401);
-    assertThat(status(mallory, ws, "http://127.0.0.1:" + agentPort + "/containers", "POST")).isEqualTo(401);
+    String node = "http://" + hub.nodeIp + ":" + agentPort;
+    assertThat(status(mallory, ws, node + "/containers", "GET")).isEqualTo(401);
+    assertThat(status(mallory, ws, node + "/containers", "POST")).isEqualTo(401);
     assertThat(status(mallory, ws, hub.plane.discoveryUrl() + "/register-node", "POST")).isEqualTo(401);
     assertThat(status(mallory, ws, "http://" + theirs.nodeIp() + ":" + theirs.port() + theirs.url() + "api/contents", "GET"))
         .as("the other student's Jupyter without its token").isEqualTo(403);
+    String victimIp = hub.dockerd.docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+        "gpuhub-victim");
+    assertThat(status(mallory, ws, "http://" + victimIp + ":" + theirs.port() + theirs.url() + "api/contents", "GET"))
+        .as("the other student's container directly: off where dockerd enforces the network's rules, else its token is"
+            + " needed").isIn(-1, 403);
     assertThat(status(mallory, ws, hub.hubUrl + "/user/victim/api/contents", "GET"))
         .as("the other student's server through the hub, with no cookie of theirs").isIn(302, 403);
 
     // and the other student's server still works for its owner
     assertThat(victim.getJson("/user/victim/api/status").statusCode()).isEqualTo(200);
 
+    assertThat(capture(mallory, victim, theirs.token())).as("a capture in mallory's network namespace").isEmpty();
+
     assertThat(mallory.api("DELETE", "/hub/api/users/mallory/server", null).statusCode()).isEqualTo(204);
     assertThat(victim.api("DELETE", "/hub/api/users/victim/server", null).statusCode()).isEqualTo(204);
     assertThat(hub.serverContainers()).as("nothing left on the shared dockerd for the next test class").isEmpty();
+  }
+
+  /**
+   * The names of the secrets a {@value #CAPTURE_SECONDS} s capture with NET_RAW in mallory's
+   * network namespace saw while the victim used her server and the agent heartbeat. Fails unless
+   * the capture saw mallory's own traffic, so an empty answer means "nothing there", not "nothing
+   * captured".
+   */
+  private static java.util.List<String> capture(HubClient mallory, HubClient victim, String victimToken) throws Exception {
+    String name = "sniffer-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String marker = "sniff-marker-" + java.util.UUID.randomUUID();
+    try {
+      hub.dockerd.docker("run", "-d", "--name", name, "--network", "container:gpuhub-mallory", "--user", "0:0",
+          "--cap-drop", "ALL", "--cap-add", "NET_RAW", "-e", "SECONDS=" + CAPTURE_SECONDS, "-e", "MARKER=" + marker,
+          "-e", "NEEDLES=victim-server-token=" + victimToken + ",agent-token=" + hub.token + ",bearer=Bearer ",
+          hub.image, "python3", "-c", SNIFFER);
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!hub.dockerd.docker("logs", name).contains("SNIFFING")) {
+        assertThat(System.nanoTime()).as("the sniffer did not start: " + hub.dockerd.docker("logs", name)).isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      long end = System.nanoTime() + (CAPTURE_SECONDS - 2) * 1_000_000_000L;
+      while (System.nanoTime() < end) { // the victim works; mallory's own request carries the marker
+        assertThat(victim.getJson("/user/victim/api/contents").statusCode()).isEqualTo(200);
+        assertThat(mallory.getJson("/user/mallory/api/contents?" + marker).statusCode()).isEqualTo(200);
+        Thread.sleep(500);
+      }
+      String logs = "";
+      while (!(logs = hub.dockerd.docker("logs", name)).contains("SNIFF ")) {
+        assertThat(System.nanoTime()).as("the sniffer did not finish: " + logs).isLessThan(end + 30_000_000_000L);
+        Thread.sleep(200);
+      }
+      var result = dev.gpuhub.wire.WireJson.mapper().readTree(logs.substring(logs.indexOf("SNIFF ") + 6).lines().findFirst().orElseThrow());
+      assertThat(result.path("frames").asInt()).as("frames captured").isPositive();
+      assertThat(result.path("marker").asBoolean()).as("the capture saw mallory's own request: " + result).isTrue();
+      java.util.List<String> found = new java.util.ArrayList<>();
+      result.path("found").forEach(n -> found.add(n.asText()));
+      return found;
+    } finally {
+      hub.dockerd.docker("rm", "-f", name);
+    }
+  }
+
+  /** What connecting from the kernel to {@code host:port} gives: "connected" or the error's class name. */
+  private static String connects(HubClient c, String ws, String host, int port) throws Exception {
+    return run(c, ws, String.join("\n",
+        "import socket",
+        "try:",
+        " socket.create_connection(('" + host + "', " + port + "), timeout=3).close(); print('connected')",
+        "except OSError as e:",
+        " print(type(e).__name__)"));
   }
 
   private static HubClient running(String user) throws Exception {

@@ -38,7 +38,7 @@ class HubWorkerModeIT {
       "import socket,threading",
       "s=socket.socket()",
       "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)",
-      "s.bind((\"{primary_ip}\",{port}))",
+      "s.bind((\"0.0.0.0\",{port}))",
       "s.listen()",
       "nodes=set()",
       "def h(c):",
@@ -106,7 +106,7 @@ class HubWorkerModeIT {
     String registered = "";
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!registered.equals(NODE_B) && System.nanoTime() < deadline) {
-      registered = ask(port);
+      registered = ask(hub.nodeIp, port);
       if (!registered.equals(NODE_B)) HubFixture.sleep(250);
     }
     assertThat(registered).isEqualTo(NODE_B);
@@ -128,7 +128,7 @@ class HubWorkerModeIT {
     assertThat(adopted.workerPort()).isEqualTo(port);
     assertThat(hub.plane.hub().reconciler().removeOrphans()).isEmpty();
     assertThat(containersOf(agents, NODE_B, "frank")).extracting(ContainerView::id).containsExactly(onB.get(0).id());
-    assertThat(ask(port)).isEqualTo(NODE_B);
+    assertThat(ask(hub.nodeIp, port)).isEqualTo(NODE_B);
     frank = new HubClient(hub.hubUrl);
     frank.get("/hub/login");
     assertThat(frank.form("/hub/login", Map.of("username", "frank", "password", "frank-password-1")).statusCode())
@@ -140,7 +140,7 @@ class HubWorkerModeIT {
 
     assertThat(frank.api("DELETE", "/hub/api/users/frank/server", null).statusCode()).isEqualTo(204);
     for (String node : List.of(HubFixture.NODE, NODE_B)) assertThat(containersOf(agents, node, "frank")).isEmpty();
-    assertThat(ask(port)).isEqualTo("refused"); // the head went with the primary container
+    assertThat(ask(hub.nodeIp, port)).isEqualTo("refused"); // the head went with the primary container
     assertThat(hub.plane.hub().spawner().reservations("frank")).isEmpty();
   }
 
@@ -162,9 +162,9 @@ class HubWorkerModeIT {
   }
 
   /** The head's answer to COUNT (the registered nodes, comma-separated), or "refused". */
-  private static String ask(int port) {
+  private static String ask(String ip, int port) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+      s.connect(new InetSocketAddress(ip, port), 2000);
       s.setSoTimeout(5000);
       s.getOutputStream().write("COUNT\n".getBytes(StandardCharsets.UTF_8));
       String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();

@@ -18,6 +18,7 @@ import dev.gpuhub.runtime.ContainerStartException;
 import dev.gpuhub.runtime.ContainerSummary;
 import dev.gpuhub.runtime.RuntimeUnavailableException;
 import dev.gpuhub.runtime.WorkloadConfinement;
+import dev.gpuhub.runtime.WorkloadNetwork;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * transport. Queries (list, inspect, ping) use short timeouts so that an absent daemon is noticed
  * within seconds; lifecycle calls (create, start, stop, remove, logs) use a second connection pool
  * whose timeout covers the longest stop grace period. The create request is built by
- * {@link DockerMapping}.
+ * {@link DockerMapping}. Every container joins the runtime's {@link WorkloadNetwork}, which the
+ * first start creates when the daemon lacks it.
  */
 public final class DockerContainerRuntime implements ContainerRuntime {
   /** Where Docker listens when neither an explicit host nor DOCKER_HOST is given. */
@@ -59,12 +61,16 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   private final String dockerHost;
   private final WorkloadConfinement confinement;
+  private final WorkloadNetwork network;
+  /** Set once the workload network is known to exist on the daemon. */
+  private volatile boolean networkReady;
   private final DockerClient client;
   private final DockerClient lifecycle;
 
   private DockerContainerRuntime(String dockerHost, DockerClient client, DockerClient lifecycle,
-                                 WorkloadConfinement confinement) {
+                                 WorkloadConfinement confinement, WorkloadNetwork network) {
     this.confinement = confinement;
+    this.network = network;
     this.dockerHost = dockerHost;
     this.client = client;
     this.lifecycle = lifecycle;
@@ -78,17 +84,24 @@ public final class DockerContainerRuntime implements ContainerRuntime {
    * @throws IllegalArgumentException when the chosen address is not a valid Docker address
    */
   public static DockerContainerRuntime connect(String explicitHost) {
-    return connect(explicitHost, WorkloadConfinement.DEFAULT);
+    return connect(explicitHost, WorkloadConfinement.DEFAULT, LOOPBACK_NETWORK);
   }
 
-  /** As {@link #connect(String)}, every container confined by {@code confinement}. */
-  public static DockerContainerRuntime connect(String explicitHost, WorkloadConfinement confinement) {
+  /** The default network publishing on 127.0.0.1: for a runtime whose node has no other address. */
+  public static final WorkloadNetwork LOOPBACK_NETWORK = new WorkloadNetwork(WorkloadNetwork.DEFAULT_NAME, "127.0.0.1");
+
+  /**
+   * As {@link #connect(String)}, every container confined by {@code confinement} and joining
+   * {@code network}.
+   */
+  public static DockerContainerRuntime connect(String explicitHost, WorkloadConfinement confinement,
+                                               WorkloadNetwork network) {
     String host = resolveDockerHost(explicitHost, System.getenv());
     DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(host)
         .build();
     return new DockerContainerRuntime(host, client(config, RESPONSE_TIMEOUT), client(config, LIFECYCLE_RESPONSE_TIMEOUT),
-        confinement);
+        confinement, network);
   }
 
   private static DockerClient client(DockerClientConfig config, Duration responseTimeout) {
@@ -168,9 +181,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public String start(ContainerSpec spec) {
+    ensureNetwork();
     String id;
     try {
-      id = DockerMapping.applySpec(spec, confinement, lifecycle.createContainerCmd(spec.image())).exec().getId();
+      id = DockerMapping.applySpec(spec, confinement, network, lifecycle.createContainerCmd(spec.image())).exec().getId();
     } catch (NotFoundException e) {
       throw ContainerStartException.imageNotFound(spec.image(), e);
     } catch (ConflictException e) {
@@ -191,6 +205,61 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       String reason = e instanceof DockerException d ? DockerMapping.daemonMessage(d) : rootMessage(e);
       throw new ContainerStartException(ContainerStartException.Reason.FAILED, "container '" + spec.name()
           + "' from image '" + spec.image() + "' failed to start: " + reason, e);
+    }
+  }
+
+  /**
+   * The host's address on the workload network (its gateway), creating the network when the daemon
+   * lacks it: the one address on this host that the node's workloads reach without routing.
+   *
+   * @throws RuntimeUnavailableException when the daemon does not answer
+   * @throws IllegalStateException when the network has no IPv4 gateway
+   */
+  public String workloadGateway() {
+    ensureNetwork();
+    try {
+      var ipam = client.inspectNetworkCmd().withNetworkId(network.name()).exec().getIpam();
+      return ipam.getConfig().stream().map(c -> c.getGateway()).filter(g -> g != null && g.indexOf('.') > 0)
+          .findFirst().orElseThrow(() -> new IllegalStateException("workload network " + network.name()
+              + " on " + describe() + " has no IPv4 gateway"));
+    } catch (NotFoundException e) {
+      networkReady = false;
+      throw new RuntimeUnavailableException("workload network " + network.name() + " vanished from " + describe(), e);
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+  }
+
+  /**
+   * Creates the workload network when the daemon lacks it: a bridge with traffic between its
+   * containers off ({@link DockerMapping#networkOptions()}). An existing network of that name is
+   * used as it is, so an administrator may make it with other options.
+   */
+  private void ensureNetwork() {
+    if (networkReady) return;
+    synchronized (this) {
+      if (networkReady) return;
+      try {
+        client.inspectNetworkCmd().withNetworkId(network.name()).exec();
+      } catch (NotFoundException missing) {
+        try {
+          lifecycle.createNetworkCmd().withName(network.name()).withDriver(DockerMapping.NETWORK_DRIVER)
+              .withOptions(DockerMapping.networkOptions()).withLabels(DockerMapping.networkLabels()).exec();
+          LOG.info("created workload network {} on {}", network.name(), describe());
+        } catch (ConflictException raced) {
+          // made by another caller meanwhile: use it
+        } catch (DockerException e) {
+          throw new ContainerStartException(ContainerStartException.Reason.FAILED, "docker refused to create the "
+              + "workload network '" + network.name() + "': " + DockerMapping.daemonMessage(e), e);
+        } catch (RuntimeException e) {
+          throw unavailable(e);
+        }
+      } catch (RuntimeException e) {
+        throw unavailable(e);
+      }
+      networkReady = true;
     }
   }
 

@@ -6,16 +6,21 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.DeviceRequest;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import dev.gpuhub.runtime.ContainerInfo;
 import dev.gpuhub.runtime.ContainerSpec;
 import dev.gpuhub.runtime.ContainerSummary;
 import dev.gpuhub.runtime.WorkloadConfinement;
+import dev.gpuhub.runtime.WorkloadNetwork;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,8 +29,12 @@ import java.util.regex.Pattern;
  * objects; no I/O, so the exact create request is unit-testable without a daemon.
  */
 final class DockerMapping {
-  /** gpuhub containers share the host's network stack; no bridge networks exist on our nodes. */
-  static final String NETWORK_MODE = "host";
+  /** Driver of the workload network: a Linux bridge on the node. */
+  static final String NETWORK_DRIVER = "bridge";
+  /** Bridge option that turns traffic between the network's containers off (enforced by dockerd's iptables rules). */
+  static final String ICC_OPTION = "com.docker.network.bridge.enable_icc";
+  /** Label marking what gpuhub made on a daemon. */
+  static final String MANAGED_LABEL = "gpuhub.managed";
   /** Device driver of NVIDIA GPUs in Docker device requests ({@code docker run --gpus}). */
   static final String GPU_DRIVER = "nvidia";
   /** Capability set of a GPU device request. */
@@ -47,12 +56,14 @@ final class DockerMapping {
    * Sets everything from {@code spec} on a create command for {@code spec.image()}, confined by
    * {@code confinement}; returns it.
    */
-  static CreateContainerCmd applySpec(ContainerSpec spec, WorkloadConfinement confinement, CreateContainerCmd cmd) {
+  static CreateContainerCmd applySpec(ContainerSpec spec, WorkloadConfinement confinement, WorkloadNetwork network,
+                                      CreateContainerCmd cmd) {
     cmd.withName(spec.name())
         .withEnv(env(spec))
         .withLabels(spec.labels())
         .withUser(confinement.user())
-        .withHostConfig(hostConfig(spec, confinement));
+        .withExposedPorts(spec.ports().stream().map(ExposedPort::tcp).toList())
+        .withHostConfig(hostConfig(spec, confinement, network));
     if (!spec.command().isEmpty()) cmd.withCmd(spec.command());
     return cmd;
   }
@@ -65,13 +76,28 @@ final class DockerMapping {
     return env;
   }
 
+  /** Options of the workload network gpuhub creates: no traffic between its containers. */
+  static Map<String, String> networkOptions() {
+    return Map.of(ICC_OPTION, "false");
+  }
+
+  /** Labels of the workload network gpuhub creates. */
+  static Map<String, String> networkLabels() {
+    return Map.of(MANAGED_LABEL, "true");
+  }
+
   /**
-   * Host networking, init process, the confinement (every capability dropped, no-new-privileges,
+   * The workload network (each port of the spec published on the network's address under the
+   * same number), init process, the confinement (every capability dropped, no-new-privileges,
    * pids limit; Docker's default seccomp profile stays on), CPU and memory limits (swap = memory, so
    * no extra swap), GPU device request for exactly the spec's GPUs and no other device.
    */
-  static HostConfig hostConfig(ContainerSpec spec, WorkloadConfinement confinement) {
-    HostConfig host = HostConfig.newHostConfig().withNetworkMode(NETWORK_MODE).withInit(true)
+  static HostConfig hostConfig(ContainerSpec spec, WorkloadConfinement confinement, WorkloadNetwork network) {
+    Ports published = new Ports();
+    for (int port : spec.ports()) {
+      published.add(new PortBinding(Ports.Binding.bindIpAndPort(network.publishAddress(), port), ExposedPort.tcp(port)));
+    }
+    HostConfig host = HostConfig.newHostConfig().withNetworkMode(network.name()).withPortBindings(published).withInit(true)
         .withCapDrop(Capability.ALL)
         .withSecurityOpts(List.of(NO_NEW_PRIVILEGES))
         .withPidsLimit(confinement.pidsLimit())

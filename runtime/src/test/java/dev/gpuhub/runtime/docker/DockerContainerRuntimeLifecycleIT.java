@@ -61,17 +61,41 @@ class DockerContainerRuntimeLifecycleIT extends ContainerRuntimeContract {
   }
 
   @Test
-  void dockerInspectShowsLimitsHostNetworkInitAndNoGpus() {
+  void dockerInspectShowsLimitsWorkloadNetworkInitAndNoGpus() {
     String name = uniqueName("rt-limits");
     String id = runtime.start(ContainerSpec.of(name, image, SLEEP).withLimits(1.5, 256L * 1024 * 1024)
         .withEnv(Map.of("JUPYTERHUB_USER", "alice")));
     String shown = dockerd.docker("inspect", "-f",
         "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}} {{.HostConfig.NetworkMode}} {{.HostConfig.Init}}", id);
-    assertThat(shown).isEqualTo("1500000000 268435456 host true");
+    assertThat(shown).isEqualTo("1500000000 268435456 gpuhub-workloads true");
     assertThat(dockerd.docker("inspect", "-f", "{{json .Config.Env}}", id))
         .contains("\"JUPYTERHUB_USER=alice\"").contains("\"NVIDIA_VISIBLE_DEVICES=void\"");
     assertThat(dockerd.docker("exec", name, "sh", "-c", CGROUP_LIMITS).split("\\s+"))
         .as("memory limit, cpu quota and period inside the container").containsExactly("268435456", "150000", "100000");
+  }
+
+  @Test
+  void aPublishedPortAnswersOnTheNodeAddressAndTheNetworkKeepsContainersApart() throws Exception {
+    int port = dev.gpuhub.testkit.FreePorts.pick();
+    String name = uniqueName("rt-port");
+    String id = runtime.start(ContainerSpec.of(name, image, List.of("httpd", "-f", "-p", Integer.toString(port), "-h", "/"))
+        .withPorts(List.of(port)));
+    assertThat(dockerd.docker("inspect", "-f", "{{json .HostConfig.PortBindings}}", id))
+        .isEqualTo("{\"" + port + "/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"" + port + "\"}]}");
+    assertThat(dockerd.docker("network", "inspect", "-f", "{{json .Options}} {{.Driver}}", "gpuhub-workloads"))
+        .isEqualTo("{\"com.docker.network.bridge.enable_icc\":\"false\"} bridge");
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    String answer = "";
+    while (System.nanoTime() < deadline && !answer.startsWith("HTTP/")) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        s.setSoTimeout(2000);
+        s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        answer = new String(s.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      } catch (java.io.IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(answer).as("the container's httpd through the published port").startsWith("HTTP/1.");
   }
 
   @Test

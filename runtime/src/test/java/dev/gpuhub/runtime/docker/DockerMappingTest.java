@@ -11,6 +11,9 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.core.command.CreateContainerCmdImpl;
 import dev.gpuhub.runtime.ContainerSpec;
 import dev.gpuhub.runtime.WorkloadConfinement;
+import dev.gpuhub.runtime.WorkloadNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Ports;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +23,12 @@ import org.junit.jupiter.api.Test;
 class DockerMappingTest {
   private static final String GPU_A = "GPU-5f3e8a4b-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
   private static final String GPU_B = "GPU-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+  private static final WorkloadNetwork NETWORK = new WorkloadNetwork("gpuhub-workloads", "10.1.2.3");
 
   private static CreateContainerCmdImpl build(ContainerSpec spec) {
     CreateContainerCmdImpl cmd = new CreateContainerCmdImpl(
         c -> { throw new AssertionError("unit tests never send the command"); }, null, spec.image());
-    DockerMapping.applySpec(spec, WorkloadConfinement.DEFAULT, cmd);
+    DockerMapping.applySpec(spec, WorkloadConfinement.DEFAULT, NETWORK, cmd);
     return cmd;
   }
 
@@ -51,19 +55,44 @@ class DockerMappingTest {
   }
 
   @Test
-  void limitsNameLabelsCommandAndHostNetwork() {
+  void limitsNameLabelsAndCommand() {
     CreateContainerCmdImpl cmd = build(ContainerSpec.of("jupyter-carol", "cpu-env:1", List.of("sleep", "300"))
         .withLimits(1.5, 2L * 1024 * 1024 * 1024).withLabels(Map.of("gpuhub.user", "carol")));
     HostConfig host = cmd.getHostConfig();
     assertThat(host.getNanoCPUs()).isEqualTo(1_500_000_000L);
     assertThat(host.getMemory()).isEqualTo(2147483648L);
     assertThat(host.getMemorySwap()).as("no swap beyond the limit").isEqualTo(2147483648L);
-    assertThat(host.getNetworkMode()).isEqualTo("host");
     assertThat(host.getInit()).isTrue();
     assertThat(cmd.getName()).isEqualTo("jupyter-carol");
     assertThat(cmd.getImage()).isEqualTo("cpu-env:1");
     assertThat(cmd.getLabels()).containsExactlyEntriesOf(Map.of("gpuhub.user", "carol"));
     assertThat(cmd.getCmd()).containsExactly("sleep", "300");
+  }
+
+  @Test
+  void everyContainerJoinsTheWorkloadNetworkNeverTheHostsAndPublishesItsPortsOnTheNodeAddressOnly() {
+    CreateContainerCmdImpl cmd = build(ContainerSpec.of("jupyter-erin", "cpu-env:1", List.of()).withPorts(List.of(9001, 9002)));
+    HostConfig host = cmd.getHostConfig();
+    assertThat(host.getNetworkMode()).isEqualTo("gpuhub-workloads");
+    assertThat(cmd.getExposedPorts()).containsExactly(ExposedPort.tcp(9001), ExposedPort.tcp(9002));
+    Map<ExposedPort, Ports.Binding[]> bindings = host.getPortBindings().getBindings();
+    assertThat(bindings).hasSize(2);
+    assertThat(bindings.get(ExposedPort.tcp(9001))).containsExactly(Ports.Binding.bindIpAndPort("10.1.2.3", 9001));
+    assertThat(bindings.get(ExposedPort.tcp(9002))).containsExactly(Ports.Binding.bindIpAndPort("10.1.2.3", 9002));
+    HostConfig none = build(ContainerSpec.of("quiet", "img", List.of())).getHostConfig();
+    assertThat(none.getNetworkMode()).isEqualTo("gpuhub-workloads");
+    assertThat(none.getPortBindings().getBindings()).as("no port: nothing published").isEmpty();
+    assertThat(DockerMapping.networkOptions()).containsEntry("com.docker.network.bridge.enable_icc", "false");
+  }
+
+  @Test
+  void theWorkloadNetworkIsNeverTheHostsAndIsNamedOnTheNode() {
+    assertThat(WorkloadNetwork.fromEnv(Map.of(), "127.0.0.1")).isEqualTo(new WorkloadNetwork("gpuhub-workloads", "127.0.0.1"));
+    assertThat(WorkloadNetwork.fromEnv(Map.of("GPUHUB_WORKLOAD_NETWORK", "lab-net"), "10.0.0.5").name()).isEqualTo("lab-net");
+    for (String bad : new String[] {"host", "none", "bridge", "default", "a b", "-x"}) {
+      assertThatThrownBy(() -> WorkloadNetwork.fromEnv(Map.of("GPUHUB_WORKLOAD_NETWORK", bad), "127.0.0.1"))
+          .as(bad).hasMessageContaining("GPUHUB_WORKLOAD_NETWORK");
+    }
   }
 
   @Test
@@ -79,7 +108,7 @@ class DockerMappingTest {
     assertThat(host.getDevices()).isNullOrEmpty();
     assertThat(host.getBinds()).isNullOrEmpty();
     CreateContainerCmdImpl other = new CreateContainerCmdImpl(c -> null, null, "img");
-    DockerMapping.applySpec(ContainerSpec.of("x1", "img", List.of()), new WorkloadConfinement(2000, 3000, 64), other);
+    DockerMapping.applySpec(ContainerSpec.of("x1", "img", List.of()), new WorkloadConfinement(2000, 3000, 64), NETWORK, other);
     assertThat(other.getUser()).isEqualTo("2000:3000");
     assertThat(other.getHostConfig().getPidsLimit()).isEqualTo(64L);
   }
@@ -99,11 +128,11 @@ class DockerMappingTest {
 
   @Test
   void zeroLimitsMeanNoLimit() {
-    HostConfig host = DockerMapping.hostConfig(ContainerSpec.of("nolimit", "img", List.of()), WorkloadConfinement.DEFAULT);
+    HostConfig host = DockerMapping.hostConfig(ContainerSpec.of("nolimit", "img", List.of()), WorkloadConfinement.DEFAULT, NETWORK);
     assertThat(host.getNanoCPUs()).isNull();
     assertThat(host.getMemory()).isNull();
     assertThat(DockerMapping.hostConfig(ContainerSpec.of("tiny", "img", List.of()).withLimits(0.01, 0),
-        WorkloadConfinement.DEFAULT).getNanoCPUs())
+        WorkloadConfinement.DEFAULT, NETWORK).getNanoCPUs())
         .isEqualTo(10_000_000L);
   }
 

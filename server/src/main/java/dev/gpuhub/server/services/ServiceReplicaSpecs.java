@@ -35,7 +35,7 @@ final class ServiceReplicaSpecs {
         Labels.RESERVATION, ServiceReplica.owner(spec.name(), index));
     List<String> command = spec.command().stream().map(a -> a.replace("{port}", Integer.toString(port))).toList();
     return new ContainerRequest("gpuhub-svc-" + spec.name() + "-" + index, spec.image(), command, env, labels,
-        spec.cpuMillicores() / 1000.0, ContainerRequest.bytesOfMib(spec.memoryMb()), List.of());
+        spec.cpuMillicores() / 1000.0, ContainerRequest.bytesOfMib(spec.memoryMb()), List.of(), List.of(port));
   }
 
   /** The replica a service container's labels describe, or null when they are incomplete. */

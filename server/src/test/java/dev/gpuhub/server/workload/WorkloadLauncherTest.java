@@ -32,7 +32,8 @@ class WorkloadLauncherTest {
 
   private Workload.Unit unit(String owner, String host, String name, int port) {
     ContainerRequest request = new ContainerRequest(name, "img", List.of(), Map.of("GPUHUB_PORT", Integer.toString(port)),
-        Map.of(Labels.KIND, Labels.KIND_SERVER), 1, ContainerRequest.bytesOfGib(1), List.of());
+        Map.of(Labels.KIND, Labels.KIND_SERVER), 1, ContainerRequest.bytesOfGib(1), List.of(),
+        List.of(port));
     return new Workload.Unit(owner, cluster.endpoint(host), request,
         Readiness.http(URI.create("http://" + cluster.endpoint(host).ip() + ":" + port + "/")), name + " on " + host);
   }
@@ -115,7 +116,7 @@ class WorkloadLauncherTest {
   void stopRemovesEveryContainerAndReleasesEvenWhenANodeIsUnreachable() {
     Workload.Running running = cluster.launcher.launch(twoNodes(), Workload.Listener.NONE);
     agents.vanishOnStart("a");
-    agents.start(cluster.endpoint("a"), new ContainerRequest("other", "img", null, null, null, 0, 0, null));
+    agents.start(cluster.endpoint("a"), new ContainerRequest("other", "img", null, null, null, 0, 0, null, null));
     cluster.launcher.stop(running.refs(), List.of("w"));
     assertThat(agents.on("b")).isEmpty();
     assertThat(cluster.owners()).isEmpty();

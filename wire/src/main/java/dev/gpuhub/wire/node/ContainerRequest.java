@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The body of the node API's {@code POST /containers}: one container to start on the agent's node,
- * always on the host's network. Plain data: the agent validates the values (names, ranges, GPU
+ * in its own network namespace on the node's workload network; the ports it listens on are
+ * published on the node's address under the same numbers. Plain data: the agent validates the values (names, ranges, GPU
  * UUIDs) when it turns the request into a runtime spec, and answers 400 naming the field.
  *
  * @param name           container name, unique on the node
@@ -16,14 +17,18 @@ import java.util.Map;
  * @param cpus           CPU limit in cores, 0 = no limit
  * @param memoryBytes    memory limit in bytes, 0 = no limit
  * @param gpuDeviceUuids the GPUs the container may use; empty = none
+ * @param ports          TCP ports the container listens on (on all its addresses), each published on
+ *                       the node's address under the same number; empty = none reachable from outside
  */
 public record ContainerRequest(String name, String image, List<String> command, Map<String, String> env,
-                               Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids) {
+                               Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids,
+                               List<Integer> ports) {
   public ContainerRequest {
     command = command == null ? List.of() : List.copyOf(command);
     env = env == null ? Map.of() : Map.copyOf(env);
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     gpuDeviceUuids = gpuDeviceUuids == null ? List.of() : List.copyOf(gpuDeviceUuids);
+    ports = ports == null ? List.of() : List.copyOf(ports);
   }
 
   /** Bytes in {@code gib} GiB, rounded down: the one conversion from the GiB that profiles and reservations count in. */

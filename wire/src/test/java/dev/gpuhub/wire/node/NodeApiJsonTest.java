@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class NodeApiJsonTest {
   private static final ContainerRequest FULL = new ContainerRequest("gpuhub-alice", "gpuhub-notebook:latest",
       List.of("python3", "-m", "notebook"), Map.of("JUPYTERHUB_USER", "alice"), Map.of("gpuhub.user", "alice"),
-      2.5, 2147483648L, List.of("GPU-aaaa", "GPU-bbbb"));
+      2.5, 2147483648L, List.of("GPU-aaaa", "GPU-bbbb"), List.of(9001, 9002));
 
   private static ContainerRequest read(String json) {
     return NodeApiJson.readRequest(json.getBytes(StandardCharsets.UTF_8));
@@ -23,7 +23,7 @@ class NodeApiJsonTest {
   @Test
   void aRequestSurvivesTheRoundTrip() {
     assertThat(read(NodeApiJson.write(FULL))).isEqualTo(FULL);
-    ContainerRequest bare = new ContainerRequest("ab", "img", null, null, null, 0, 0, null);
+    ContainerRequest bare = new ContainerRequest("ab", "img", null, null, null, 0, 0, null, null);
     assertThat(read(NodeApiJson.write(bare))).isEqualTo(bare);
   }
 
@@ -56,7 +56,7 @@ class NodeApiJsonTest {
   @Test
   void onlyNameAndImageAreRequiredAndNullMeansAbsent() {
     assertThat(read("{\"name\": \"ab\", \"image\": \"img\", \"command\": null, \"cpus\": null}"))
-        .isEqualTo(new ContainerRequest("ab", "img", List.of(), Map.of(), Map.of(), 0, 0, List.of()));
+        .isEqualTo(new ContainerRequest("ab", "img", List.of(), Map.of(), Map.of(), 0, 0, List.of(), List.of()));
   }
 
   @Test
@@ -71,6 +71,10 @@ class NodeApiJsonTest {
     assertField("{\"name\": \"ab\", \"image\": \"img\", \"memory_bytes\": 1.5e9}", "memory_bytes", "integer");
     assertField("{\"name\": \"ab\", \"image\": \"img\", \"memory_bytes\": 1e30}", "memory_bytes", "integer");
     assertField("{\"name\": \"ab\", \"image\": \"img\", \"memory\": 1024}", "memory", "unknown field 'memory'");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"ports\": [0]}", "ports", "whole numbers from 1 to 65535");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"ports\": [\"80\"]}", "ports", "whole numbers");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"ports\": 80}", "ports", "whole numbers");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"network_mode\": \"host\"}", "network_mode", "unknown field");
   }
 
   @Test

@@ -218,7 +218,8 @@ final class JobLauncher {
     Map<String, String> labels = Map.of(Labels.USER, job.owner(), Labels.KIND, Labels.KIND_JOB, Labels.JOB,
         Long.toString(job.id()), Labels.RESERVATION, JobPlacement.owner(job.id(), r.rank()));
     return new ContainerRequest(containerName(job.id(), r.rank()), job.image(), job.command(), env, labels,
-        config.replicaCpu(), ContainerRequest.bytesOfGib(config.replicaMemoryGb()), r.gpuUuids());
+        config.replicaCpu(), ContainerRequest.bytesOfGib(config.replicaMemoryGb()), r.gpuUuids(),
+        r.rank() == 0 ? List.of(masterPort) : List.of()); // the master's rendezvous, published for the other ranks
   }
 
   private NodeReport live(String hostname) {

@@ -47,7 +47,7 @@ final class ServerContainers {
                           String gatewayToken, WorkerMode workerMode, Integer workerPort) {
     Map<String, String> env = env(s.primaryHostname(), s.user(), s.token());
     env.put("GPUHUB_PORT", Integer.toString(s.port()));
-    List<String> command = new ArrayList<>(config.commandFor(s.nodeIp(), s.port(), s.user(), s.token()));
+    List<String> command = new ArrayList<>(config.commandFor(s.port(), s.user(), s.token()));
     if (gatewayToken != null) { // multi-node: kernels run on the kernel hosts, through the hub's gateway
       command.add("--GatewayClient.url=" + gatewayUrl + "/gateway/" + s.user());
       env.put(GATEWAY_TOKEN_ENV, gatewayToken);
@@ -61,7 +61,9 @@ final class ServerContainers {
         command = new ArrayList<>(List.of("sh", "-c", "(" + head + ") & exec " + String.join(" ", command)));
       }
     }
-    return request(name(s.user()), s, profile, command, env, labels(s, profile, Labels.KIND_SERVER, null, null), gpus);
+    List<Integer> ports = workerMode == null ? List.of(s.port()) : List.of(s.port(), workerPort);
+    return request(name(s.user()), s, profile, command, env, labels(s, profile, Labels.KIND_SERVER, null, null), gpus,
+        ports);
   }
 
   /** A kernel host of a multi-node server. */
@@ -69,8 +71,8 @@ final class ServerContainers {
     Map<String, String> env = env(host.hostname(), s.user(), host.token());
     env.put("GPUHUB_PORT", Integer.toString(host.port()));
     return request(KernelHost.containerName(s.user(), host.hostname()), s, profile,
-        config.commandFor(host.ip(), host.port(), s.user(), host.token(), host.basePath()), env,
-        labels(s, profile, Labels.KIND_KERNEL_HOST, host.hostname(), host.port()), gpus);
+        config.commandFor(host.port(), s.user(), host.token(), host.basePath()), env,
+        labels(s, profile, Labels.KIND_KERNEL_HOST, host.hostname(), host.port()), gpus, List.of(host.port()));
   }
 
   /** A worker of a worker-mode server on a secondary node. */
@@ -83,7 +85,7 @@ final class ServerContainers {
     env.put("GPUHUB_WORKER_PORT", Integer.toString(workerPort));
     return request(WorkerMode.containerName(s.user(), hostname), s, profile,
         WorkerMode.shell(mode.workerCommand(), s.nodeIp(), workerPort, hostname, s.user()), env,
-        labels(s, profile, Labels.KIND_WORKER, hostname, workerPort), gpus);
+        labels(s, profile, Labels.KIND_WORKER, hostname, workerPort), gpus, List.of());
   }
 
   /** The environment of a Jupyter server: where and whose it is, and its token (never on the command line). */
@@ -108,9 +110,10 @@ final class ServerContainers {
   }
 
   private static ContainerRequest request(String name, ActiveServer.Snapshot s, Profile profile, List<String> command,
-                                          Map<String, String> env, Map<String, String> labels, List<String> gpus) {
+                                          Map<String, String> env, Map<String, String> labels, List<String> gpus,
+                                          List<Integer> ports) {
     return new ContainerRequest(name, s.image(), command, env, labels, profile.cpuRequirement(),
-        ContainerRequest.bytesOfGib(profile.ramRequirement()), gpus);
+        ContainerRequest.bytesOfGib(profile.ramRequirement()), gpus, ports);
   }
 
   /** The token a multi-node server presents to the hub's kernel gateway, derived from the server's token. */

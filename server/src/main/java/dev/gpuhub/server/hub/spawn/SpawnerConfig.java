@@ -45,12 +45,17 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
   /** The image `./gpuhub build-image` builds. */
   public static final String DEFAULT_IMAGE = "gpuhub-notebook:latest";
   /**
-   * Jupyter Notebook 6 (Debian's python3-notebook) on the node's address, under the user's prefix,
+   * Jupyter Notebook 6 (Debian's python3-notebook) in its container, under the user's prefix,
    * serving the image's working directory (the workload user's home in the default image).
    */
   public static final String DEFAULT_COMMAND = "python3 -m notebook --ip={ip} --port={port} --no-browser"
       + " --NotebookApp.base_url={base_url} --NotebookApp.port_retries=0"
       + " --NotebookApp.quit_button=False";
+  /**
+   * What {@code {ip}} becomes: every address of the server's own network namespace. The node
+   * publishes {@code {port}} on its address; nothing else reaches the container.
+   */
+  public static final String LISTEN_ADDRESS = "0.0.0.0";
   /** Seed: 120 s start timeout. */
   public static final int DEFAULT_START_TIMEOUT_SECONDS = 120;
   /** Seed: servers idle for 600 s are stopped. */
@@ -82,13 +87,13 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
   }
 
   /** The command for one server, split into arguments after the placeholders are filled. */
-  public List<String> commandFor(String ip, int port, String user, String token) {
-    return commandFor(ip, port, user, token, "/user/" + user + "/");
+  public List<String> commandFor(int port, String user, String token) {
+    return commandFor(port, user, token, "/user/" + user + "/");
   }
 
   /** The command with {@code {base_url}} set to {@code baseUrl} (kernel hosts of multi-node servers). */
-  public List<String> commandFor(String ip, int port, String user, String token, String baseUrl) {
-    String filled = command.replace("{ip}", ip).replace("{port}", Integer.toString(port))
+  public List<String> commandFor(int port, String user, String token, String baseUrl) {
+    String filled = command.replace("{ip}", LISTEN_ADDRESS).replace("{port}", Integer.toString(port))
         .replace("{base_url}", baseUrl).replace("{token}", token).replace("{user}", user);
     return Arrays.stream(filled.trim().split("\\s+")).toList();
   }
