@@ -41,7 +41,7 @@ public record Stores(ClusterRepository repository, NodeLiveState live, HubReposi
     JdbcClusterRepository repository = switch (config.durable()) {
       case EMBEDDED -> JdbcClusterRepository.openH2(config.dataDir());
       case POSTGRES -> JdbcClusterRepository.openPostgres(config.postgresHost(),
-          config.postgresPort(), config.postgresDb(), config.postgresUser(), config.postgresPassword());
+          config.postgresPort(), config.postgresDb(), config.postgresUser(), config.postgresPassword(), config.dataDir());
     };
     try {
       NodeLiveState live = switch (config.live()) {

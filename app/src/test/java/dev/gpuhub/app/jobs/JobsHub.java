@@ -55,6 +55,8 @@ final class JobsHub implements AutoCloseable {
     env.put("GPUHUB_JOB_INTERVAL_SECONDS", Integer.toString(intervalSeconds));
     env.put("GPUHUB_JOB_CHECKPOINT_ROOT", dir.resolve("checkpoints").toString());
     env.put("GPUHUB_JOB_REPLICA_MEMORY_GB", "1");
+    env.put("GPUHUB_JOB_IMAGES", "trainer:1");
+    env.put("GPUHUB_JOB_REFIT_SECONDS", "1"); // jobs live seconds here: refit as often as they report
     env.put("GPUHUB_JOB_RESTART_DELAY_SECONDS", "1"); // jobs live seconds here, not hours
     env.put("GPUHUB_CULL_INTERVAL_SECONDS", "1"); // the notebook reconciler runs often and must leave job containers alone
     plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));

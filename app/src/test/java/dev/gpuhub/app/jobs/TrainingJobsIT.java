@@ -48,6 +48,10 @@ class TrainingJobsIT {
           "{\"image\":\"trainer:1\",\"command\":\"python3 x.py\",\"min_gpus\":3,\"max_gpus\":2,\"initial_batch_size\":64}");
       assertThat(bad.statusCode()).isEqualTo(400);
       assertThat(json(bad, 400).path("field").asText()).isEqualTo("max_gpus");
+      HttpResponse<String> foreign = hub.call("bob", "POST", "/hub/api/jobs",
+          "{\"image\":\"busybox:latest\",\"command\":\"sh\",\"initial_batch_size\":64}");
+      assertThat(json(foreign, 400).path("field").asText()).as("an image no administrator allowed").isEqualTo("image");
+      assertThat(json(foreign, 400).path("error").asText()).contains("busybox:latest").contains("trainer:1");
 
       StringWriter cliOut = new StringWriter();
       int code = new CommandLine(new JobCommand()).setOut(new PrintWriter(cliOut)).execute("submit",

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Table {@code hub_servers}: the users' Jupyter servers, unique per (user, name). */
+/**
+ * Table {@code hub_servers}: the users' Jupyter servers, unique per (user, name). Server tokens are
+ * stored sealed by the {@link SecretBox}, never in clear.
+ */
 final class HubServerTable {
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   /** Columns every write sets, in the order {@link #bindMutable} binds them. */
@@ -31,10 +34,12 @@ final class HubServerTable {
 
   private final Jdbc jdbc;
   private final SqlDialect dialect;
+  private final SecretBox box;
 
-  HubServerTable(Jdbc jdbc, SqlDialect dialect) {
+  HubServerTable(Jdbc jdbc, SqlDialect dialect, SecretBox box) {
     this.jdbc = jdbc;
     this.dialect = dialect;
+    this.box = box;
   }
 
   HubServerRecord create(HubServerRecord s) {
@@ -155,7 +160,7 @@ final class HubServerTable {
   }
 
   /** Binds the {@link #MUTABLE} columns of {@code s} as parameters {@code first} onwards. */
-  private static void bindMutable(PreparedStatement ps, int first, HubServerRecord s)
+  private void bindMutable(PreparedStatement ps, int first, HubServerRecord s)
       throws SQLException {
     int i = first;
     ps.setString(i++, s.profileName());
@@ -166,7 +171,7 @@ final class HubServerTable {
     ps.setString(i++, s.containerName());
     ps.setString(i++, s.urlPath());
     ps.setObject(i++, s.port(), Types.INTEGER);
-    ps.setString(i++, s.serverToken());
+    ps.setString(i++, box.seal(s.serverToken()));
     ps.setString(i++, s.state().dbValue());
     ps.setObject(i++, Jdbc.utc(micros(s.startedAt())));
     ps.setObject(i++, Jdbc.utc(micros(s.lastActivity())));
@@ -178,7 +183,7 @@ final class HubServerTable {
     return instant == null ? null : instant.truncatedTo(ChronoUnit.MICROS);
   }
 
-  private static List<HubServerRecord> query(PreparedStatement ps) throws SQLException {
+  private List<HubServerRecord> query(PreparedStatement ps) throws SQLException {
     try (ResultSet rs = ps.executeQuery()) {
       List<HubServerRecord> rows = new ArrayList<>();
       while (rs.next()) {
@@ -187,7 +192,7 @@ final class HubServerTable {
             rs.getString("image"), Jdbc.fromJson(rs.getString("node_hostnames"), STRINGS),
             rs.getString("primary_hostname"), rs.getString("container_id"),
             rs.getString("container_name"), rs.getString("url_path"),
-            rs.getObject("port", Integer.class), rs.getString("server_token"),
+            rs.getObject("port", Integer.class), box.open(rs.getString("server_token")),
             HubServerState.fromDb(rs.getString("state")), Jdbc.instant(rs, "started_at"),
             Jdbc.instant(rs, "last_activity"), Jdbc.instant(rs, "stopped_at"),
             rs.getString("failure_reason")));

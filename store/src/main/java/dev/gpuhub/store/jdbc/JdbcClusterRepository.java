@@ -37,7 +37,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
   private final JdbcServiceRepository services;
 
   private JdbcClusterRepository(HikariDataSource dataSource, SqlDialect dialect, String location,
-      Clock clock) {
+      Clock clock, SecretBox box) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.location = location;
@@ -45,7 +45,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
     this.nodes = new NodeTables(jdbc, dialect);
     this.profiles = new ProfileTable(jdbc);
     this.selections = new SelectionTable(jdbc, dialect, clock);
-    this.hub = new JdbcHubRepository(dataSource, dialect, clock);
+    this.hub = new JdbcHubRepository(dataSource, dialect, clock, box);
     this.reservations = new JdbcReservationJournal(jdbc, dialect);
     this.jobs = new JdbcJobRepository(jdbc, dialect);
     this.services = new JdbcServiceRepository(jdbc, dialect);
@@ -53,30 +53,51 @@ public final class JdbcClusterRepository implements ClusterRepository {
 
   /**
    * Migrates the database behind {@code dataSource} and wraps it; closes the pool if migration
-   * fails. {@code location} is where the database is (no credentials), for health reports.
+   * fails. {@code location} is where the database is (no credentials), for health reports;
+   * {@code box} seals the secrets the database keeps.
    */
   public static JdbcClusterRepository open(HikariDataSource dataSource, SqlDialect dialect,
-      String location, Clock clock) {
+      String location, Clock clock, SecretBox box) {
     try {
       SchemaMigrator.migrate(dataSource, dialect);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
     }
-    return new JdbcClusterRepository(dataSource, dialect, location, clock);
+    return new JdbcClusterRepository(dataSource, dialect, location, clock, box);
   }
 
-  /** The embedded H2 database {@code <dataDir>/gpuhub}, created on first use. */
+  /** The embedded H2 database {@code <dataDir>/gpuhub}, created on first use, its secrets sealed with the data directory's key. */
   public static JdbcClusterRepository openH2(Path dataDir) {
-    return open(DataSources.h2File(dataDir), SqlDialect.H2, DataSources.h2Url(dataDir),
-        Clock.systemUTC());
+    HikariDataSource pool = DataSources.h2File(dataDir);
+    return open(pool, SqlDialect.H2, DataSources.h2Url(dataDir), Clock.systemUTC(), secretBox(dataDir, pool));
   }
 
-  /** A PostgreSQL database; fails fast when it cannot be reached or the login is refused. */
+  /**
+   * A PostgreSQL database, its secrets sealed with the key in {@code keyDir} (the control plane's
+   * data directory); fails fast when it cannot be reached or the login is refused.
+   */
+  public static JdbcClusterRepository openPostgres(String host, int port, String database,
+      String user, String password, Path keyDir) {
+    HikariDataSource pool = DataSources.postgres(host, port, database, user, password);
+    return open(pool, SqlDialect.POSTGRESQL, DataSources.postgresUrl(host, port, database), Clock.systemUTC(),
+        secretBox(keyDir, pool));
+  }
+
+  /** As above with a key that dies with this process: for tests and benchmarks. */
   public static JdbcClusterRepository openPostgres(String host, int port, String database,
       String user, String password) {
     return open(DataSources.postgres(host, port, database, user, password), SqlDialect.POSTGRESQL,
-        DataSources.postgresUrl(host, port, database), Clock.systemUTC());
+        DataSources.postgresUrl(host, port, database), Clock.systemUTC(), SecretBox.ephemeral());
+  }
+
+  private static SecretBox secretBox(Path dir, HikariDataSource pool) {
+    try {
+      return SecretBox.inDirectory(dir);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
   }
 
   /** The hub records (users, tokens, servers) in the same database, on the same pool. */

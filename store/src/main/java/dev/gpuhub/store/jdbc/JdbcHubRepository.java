@@ -24,11 +24,11 @@ public final class JdbcHubRepository implements HubRepository {
   private final HubTokenTable tokens;
   private final HubServerTable servers;
 
-  JdbcHubRepository(DataSource dataSource, SqlDialect dialect, Clock clock) {
+  JdbcHubRepository(DataSource dataSource, SqlDialect dialect, Clock clock, SecretBox box) {
     Jdbc jdbc = new Jdbc(dataSource);
     this.users = new HubUserTable(jdbc, clock);
     this.tokens = new HubTokenTable(jdbc, clock);
-    this.servers = new HubServerTable(jdbc, dialect);
+    this.servers = new HubServerTable(jdbc, dialect, box);
   }
 
   @Override

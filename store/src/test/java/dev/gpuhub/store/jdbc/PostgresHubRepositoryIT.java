@@ -17,6 +17,6 @@ class PostgresHubRepositoryIT extends HubRepositoryContract {
   protected JdbcClusterRepository open() {
     return JdbcClusterRepository.open(
         DataSources.postgres(pg.host(), pg.port(), database, pg.user(), pg.password()),
-        SqlDialect.POSTGRESQL, DataSources.postgresUrl(pg.host(), pg.port(), database), CLOCK);
+        SqlDialect.POSTGRESQL, DataSources.postgresUrl(pg.host(), pg.port(), database), CLOCK, SecretBox.ephemeral());
   }
 }

@@ -8,7 +8,7 @@ import dev.gpuhub.wire.JsonFields;
  * One progress report of a job ({@code POST /hub/api/jobs/<id>/report}), validated.
  *
  * @param stepTime   seconds per training step, > 0
- * @param syncTime   seconds of it spent synchronising gradients, >= 0
+ * @param syncTime   seconds of it spent synchronising gradients, 0 to stepTime
  * @param localBatch samples per replica per step, >= 1
  * @param gradSqr    squared norm of the mean gradient, >= 0
  * @param gradVar    gradient variance, >= 0
@@ -33,6 +33,10 @@ public record JobReport(double stepTime, double syncTime, int localBatch, double
     double step = f.requireDouble("step_time", 0, MAX_SECONDS);
     if (step == 0) throw new InvalidPayloadException("step_time", "must be greater than 0 seconds");
     double sync = f.requireDouble("sync_time", 0, MAX_SECONDS);
+    if (sync > step) {
+      throw new InvalidPayloadException("sync_time", "must not exceed step_time (" + step + " s): synchronising is part"
+          + " of a step, got " + sync + " s");
+    }
     int local = (int) f.requireLong("local_batch", 1, JobSubmission.MAX_BATCH_SIZE);
     double sqr = f.requireDouble("grad_sqr", 0, MAX_STAT);
     double var = f.requireDouble("grad_var", 0, MAX_STAT);

@@ -5,6 +5,7 @@ import dev.gpuhub.server.hub.auth.ApiTokens;
 import dev.gpuhub.store.JobSample;
 import dev.gpuhub.store.JobStats;
 import dev.gpuhub.store.TrainingJobRecord;
+import dev.gpuhub.wire.InvalidPayloadException;
 import io.javalin.http.ConflictResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,7 +19,9 @@ import java.util.List;
  * running replicas were started with (401; a new token comes with every restart, so a report from
  * a replica that was replaced is refused too), and the job must be running (409). An accepted
  * report becomes the job's last report and is folded into the throughput sample of the
- * configuration it ran on. A refused report changes nothing.
+ * configuration it ran on. A report whose numbers the scheduler can tell are impossible (a local
+ * batch beyond the largest the job may use; sync time above step time) is refused with 400. A
+ * refused report changes nothing.
  */
 final class JobReports {
   /** Most configurations a job keeps samples of; the least reported one makes room. */
@@ -35,6 +38,12 @@ final class JobReports {
   TrainingJobRecord accept(long id, String token, JobReport report) {
     return book.update(id, job -> {
       requireToken(job, token);
+      long largest = (long) job.initialBatchSize() * job.maxGpus();
+      if (report.localBatch() > largest) {
+        throw new InvalidPayloadException("local_batch", report.localBatch() + " is more than job " + job.id()
+            + " may ever use per replica (initial batch " + job.initialBatchSize() + " x max_gpus " + job.maxGpus()
+            + " = " + largest + ")");
+      }
       int replicas = job.allocation().size();
       int nodes = job.nodeCount();
       JobStats stats = new JobStats(report.stepTime(), report.syncTime(), report.localBatch(), report.gradSqr(),

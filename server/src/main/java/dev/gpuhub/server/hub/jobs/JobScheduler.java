@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,7 +53,7 @@ public final class JobScheduler implements AutoCloseable {
   private final Instant graceUntil;
   private final JobReports reports;
   private final JobJanitor janitor;
-  private final Map<Long, ModelEntry> models = new ConcurrentHashMap<>();
+  private final JobModels<JobModel> models;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "job-scheduler");
     t.setDaemon(true);
@@ -65,8 +64,6 @@ public final class JobScheduler implements AutoCloseable {
 
   /** What the latest round saw, for the jobs page: the GPU nodes jobs could use and the GPUs on each. */
   public record RoundSummary(Instant at, List<String> nodes, int gpusPerNode) {}
-
-  private record ModelEntry(Instant reportAt, Optional<JobModel> model) {}
 
   /**
    * @param silentNodeGrace how long after start a running replica's node may stay silent before the
@@ -85,6 +82,7 @@ public final class JobScheduler implements AutoCloseable {
     this.lastAccrual = clock.instant();
     this.reports = new JobReports(book, clock);
     this.janitor = new JobJanitor(book, launcher, engine);
+    this.models = new JobModels<>(config.refitInterval(), clock, JobScheduler::fit);
   }
 
   /** Recovers jobs interrupted by a stop of the hub, then runs a round every interval. */
@@ -97,6 +95,7 @@ public final class JobScheduler implements AutoCloseable {
   // ---- what the API calls
 
   TrainingJobRecord submit(String owner, JobSubmission s) {
+    config.requireAllowedImage(s.image());
     TrainingJobRecord job = book.create(TrainingJobRecord.queued(owner, s.image(), s.command(), s.minGpus(), s.maxGpus(),
         s.initialBatchSize(), s.metric().wireName(), clock.instant()));
     LOG.atInfo().addKeyValue("job", job.id()).addKeyValue("owner", owner).log("training job submitted");
@@ -141,23 +140,22 @@ public final class JobScheduler implements AutoCloseable {
    * since), for display: never fits on the caller's thread. Empty until it reported enough.
    */
   Optional<JobModel> latestModel(long jobId) {
-    ModelEntry cached = models.get(jobId);
-    return cached == null ? Optional.empty() : cached.model();
+    return models.latest(jobId);
   }
 
-  /** The job's model from its reports so far, refitted when it reported since the last fit. */
+  /** The job's model from its reports (see {@link JobModels}: refits are rate-limited). */
   private Optional<JobModel> model(TrainingJobRecord job) {
-    ModelEntry cached = models.get(job.id());
-    if (cached != null && java.util.Objects.equals(cached.reportAt(), job.lastReportAt())) return cached.model();
-    Optional<JobModel> model;
+    return models.model(job);
+  }
+
+  /** A fresh fit to the job's reports; empty when it cannot be fitted (yet). */
+  private static Optional<JobModel> fit(TrainingJobRecord job) {
     try {
-      model = JobModel.of(job);
+      return JobModel.of(job);
     } catch (RuntimeException e) {
       LOG.atWarn().addKeyValue("job", job.id()).log("cannot fit a model to its reports: {}", e.getMessage());
-      model = Optional.empty();
+      return Optional.empty();
     }
-    models.put(job.id(), new ModelEntry(job.lastReportAt(), model));
-    return model;
   }
 
   public RoundSummary lastRound() {
@@ -259,7 +257,7 @@ public final class JobScheduler implements AutoCloseable {
     TrainingJobRecord job = book.get(id).orElseThrow();
     if (!job.state().isActive()) return job;
     launcher.stop(id, job.allocation());
-    models.remove(id);
+    models.forget(id);
     TrainingJobRecord done = book.update(id, j -> j.withAllocation(List.of(), null).withState(end,
         end == TrainingJobState.FINISHED ? null : why).withFinishedAt(clock.instant()));
     LOG.atInfo().addKeyValue("job", id).addKeyValue("state", end.dbValue()).log("training job ended: {}", why);

@@ -3,7 +3,11 @@ package dev.gpuhub.server.hub.jobs;
 import dev.gpuhub.core.config.EnvReader;
 import java.net.URI;
 import java.time.Duration;
+import dev.gpuhub.server.hub.spawn.SpawnerConfig;
+import dev.gpuhub.wire.InvalidPayloadException;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Training job settings, validated at start.
@@ -20,9 +24,16 @@ import java.util.Map;
  * @param restartDelaySeconds what the policy assumes a restart costs a job, in seconds; it moves a
  *                        running job only when the gain outweighs that ({@code GPUHUB_JOB_RESTART_DELAY_SECONDS};
  *                        0 = restarts cost nothing)
+ * @param images          the only images jobs may run ({@code GPUHUB_JOB_IMAGES}, comma-separated;
+ *                        default: the images users' servers run, {@code GPUHUB_CPU_IMAGE} and
+ *                        {@code GPUHUB_GPU_IMAGE})
+ * @param refitInterval   once a job has a model, its reports change it at most this often
+ *                        ({@code GPUHUB_JOB_REFIT_SECONDS}), so one job's reports move GPUs at most
+ *                        once per interval however it reports
  */
 public record JobsConfig(Duration interval, double replicaCpu, double replicaMemoryGb, String hubUrl,
-                         String checkpointRoot, int masterPortBase, double restartDelaySeconds) {
+                         String checkpointRoot, int masterPortBase, double restartDelaySeconds, Set<String> images,
+                         Duration refitInterval) {
 
   /** Seed 002's scheduling interval: 60 s. */
   public static final int DEFAULT_INTERVAL_SECONDS = 60;
@@ -39,9 +50,17 @@ public record JobsConfig(Duration interval, double replicaCpu, double replicaMem
   /** The Pollux artifact's restart cost: 30 s. */
   public static final double DEFAULT_RESTART_DELAY_SECONDS = 30;
 
+  /** Five minutes between refits of a job's model. */
+  public static final int DEFAULT_REFIT_SECONDS = 300;
+
   public JobsConfig {
     if (interval == null || interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("GPUHUB_JOB_INTERVAL_SECONDS must be positive");
+    }
+    images = images == null ? Set.of() : Set.copyOf(images);
+    if (images.isEmpty()) throw new IllegalArgumentException("GPUHUB_JOB_IMAGES must name at least one image");
+    if (refitInterval == null || refitInterval.isNegative()) {
+      throw new IllegalArgumentException("GPUHUB_JOB_REFIT_SECONDS must not be negative");
     }
     if (hubUrl != null) {
       URI u = URI.create(hubUrl);
@@ -68,10 +87,37 @@ public record JobsConfig(Duration interval, double replicaCpu, double replicaMem
           r.raw("GPUHUB_HUB_URL"),
           r.string("GPUHUB_JOB_CHECKPOINT_ROOT", DEFAULT_CHECKPOINT_ROOT),
           r.integer("GPUHUB_JOB_MASTER_PORT_BASE", DEFAULT_MASTER_PORT_BASE, 1024, 64_535),
-          r.decimal("GPUHUB_JOB_RESTART_DELAY_SECONDS", DEFAULT_RESTART_DELAY_SECONDS, 0, 86_400));
+          r.decimal("GPUHUB_JOB_RESTART_DELAY_SECONDS", DEFAULT_RESTART_DELAY_SECONDS, 0, 86_400),
+          images(env),
+          Duration.ofSeconds(r.integer("GPUHUB_JOB_REFIT_SECONDS", DEFAULT_REFIT_SECONDS, 0, 86_400)));
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("GPUHUB_")) throw e;
       throw new IllegalArgumentException("GPUHUB_HUB_URL: " + e.getMessage(), e);
+    }
+  }
+
+  private static Set<String> images(Map<String, String> env) {
+    String listed = env.get("GPUHUB_JOB_IMAGES");
+    Set<String> out = new TreeSet<>();
+    if (listed != null && !listed.isBlank()) {
+      for (String image : listed.split(",")) if (!image.isBlank()) out.add(image.strip());
+      return out;
+    }
+    EnvReader r = new EnvReader(env);
+    out.add(r.string("GPUHUB_CPU_IMAGE", SpawnerConfig.DEFAULT_IMAGE));
+    out.add(r.string("GPUHUB_GPU_IMAGE", SpawnerConfig.DEFAULT_IMAGE));
+    return out;
+  }
+
+  /**
+   * Refuses an image jobs may not run: any image present on a node would otherwise run with a GPU.
+   *
+   * @throws InvalidPayloadException (400) naming the field and the images that are allowed
+   */
+  public void requireAllowedImage(String image) {
+    if (!images.contains(image)) {
+      throw new InvalidPayloadException("image", "'" + image + "' is not an image training jobs may run here; allowed: "
+          + String.join(", ", new TreeSet<>(images)) + " (an administrator sets GPUHUB_JOB_IMAGES)");
     }
   }
 

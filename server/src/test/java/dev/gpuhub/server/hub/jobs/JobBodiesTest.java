@@ -96,6 +96,7 @@ class JobBodiesTest {
       "{'step_time':null,'sync_time':0,'local_batch':8,'grad_sqr':1,'grad_var':1}|step_time",
       "{'step_time':1,'sync_time':-1,'local_batch':8,'grad_sqr':1,'grad_var':1}|sync_time",
       "{'step_time':1,'local_batch':8,'grad_sqr':1,'grad_var':1}|sync_time",
+      "{'step_time':0.5,'sync_time':0.6,'local_batch':8,'grad_sqr':1,'grad_var':1}|sync_time",
       "{'step_time':1,'sync_time':0,'local_batch':0,'grad_sqr':1,'grad_var':1}|local_batch",
       "{'step_time':1,'sync_time':0,'local_batch':8.5,'grad_sqr':1,'grad_var':1}|local_batch",
       "{'step_time':1,'sync_time':0,'grad_sqr':1,'grad_var':1}|local_batch",

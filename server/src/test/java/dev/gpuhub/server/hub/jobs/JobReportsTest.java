@@ -68,6 +68,11 @@ class JobReportsTest {
     assertThatThrownBy(() -> reports.accept(id, "not-the-token", report(0.2))).isInstanceOf(UnauthorizedException.class);
     assertThatThrownBy(() -> reports.accept(id, null, report(0.2))).isInstanceOf(UnauthorizedException.class);
     assertThatThrownBy(() -> reports.accept(id + 100, token, report(0.2))).isInstanceOf(NotFoundException.class);
+    // a local batch the job can never have been given (initial 64 x max_gpus 4 = 256) steers nothing
+    assertThatThrownBy(() -> reports.accept(id, token, new JobReport(0.01, 0, 257, 1, 4, 10.0, false)))
+        .isInstanceOfSatisfying(dev.gpuhub.wire.InvalidPayloadException.class,
+            e -> assertThat(e.field()).isEqualTo("local_batch")).hasMessageContaining("256");
+    assertThat(store.writes).isZero();
     book.update(id, j -> j.withAllocation(List.of(), null).withState(TrainingJobState.FINISHED, null));
     store.writes = 0;
     assertThatThrownBy(() -> reports.accept(id, token, report(0.2))).isInstanceOf(ConflictResponse.class);
