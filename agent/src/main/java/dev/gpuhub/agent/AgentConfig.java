@@ -33,9 +33,13 @@ import java.util.regex.Pattern;
  *                      port, or {@link #API_DISABLED} for no node API (the node can then not be spawned on)
  * @param apiBind       IP address the node API listens on, or {@code null} for the reported address
  *                      ({@code ip}, else the detected one); {@code 0.0.0.0} listens on all
+ * @param caFingerprint the cluster CA's {@code sha256:...} fingerprint the agent joins under
+ *                      ({@code --ca-fingerprint}, printed by the server), or {@code null}: then it
+ *                      joins only a server on this machine's loopback
  */
 public record AgentConfig(URI server, String token, String hostname, String ip, Duration interval,
-    Duration cpuSample, int maxContainers, String nvidiaSmiPath, String dockerHost, int apiPort, String apiBind) {
+    Duration cpuSample, int maxContainers, String nvidiaSmiPath, String dockerHost, int apiPort, String apiBind,
+    String caFingerprint) {
 
   public static final String OPT_SERVER = "--server";
   public static final String OPT_HOSTNAME = "--hostname";
@@ -47,6 +51,8 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
   public static final String OPT_DOCKER_HOST = "--docker-host";
   public static final String OPT_API_PORT = "--api-port";
   public static final String OPT_API_BIND = "--api-bind";
+  public static final String OPT_CA_FINGERPRINT = "--ca-fingerprint";
+  private static final Pattern FINGERPRINT = Pattern.compile("(?i)sha256:[0-9a-f]{64}");
   /** Environment variable holding the shared token (never a command-line option: it would show in ps). */
   public static final String TOKEN_ENV = "GPUHUB_AGENT_TOKEN";
 
@@ -99,12 +105,25 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
     }
     apiBind = blankToNull(apiBind);
     if (apiBind != null) apiBind = requireIpLiteral(apiBind, OPT_API_BIND);
+    caFingerprint = blankToNull(caFingerprint);
+    if (caFingerprint != null && !FINGERPRINT.matcher(caFingerprint.strip()).matches()) {
+      throw new IllegalArgumentException(OPT_CA_FINGERPRINT + " must be sha256: and 64 hex digits, as gpuhub server "
+          + "prints it, was '" + caFingerprint + "'");
+    }
+    if (caFingerprint != null) caFingerprint = caFingerprint.strip().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** A copy joining under the cluster CA with this fingerprint. */
+  public AgentConfig withCaFingerprint(String value) {
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost,
+        apiPort, apiBind, value);
   }
 
   /** The settings of earlier versions, with the node API on {@link #DEFAULT_API_PORT} at the reported address. */
   public AgentConfig(URI server, String token, String hostname, String ip, Duration interval, Duration cpuSample,
       int maxContainers, String nvidiaSmiPath, String dockerHost) {
-    this(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, DEFAULT_API_PORT, null);
+    this(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, DEFAULT_API_PORT, null,
+        null);
   }
 
   /**
@@ -117,44 +136,44 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
    */
   public static AgentConfig of(String serverUrl, String token) {
     return new AgentConfig(requireHttpUrl(serverUrl), token, null, null, null, null,
-        NodeReport.DEFAULT_MAX_CONTAINERS, null, null, DEFAULT_API_PORT, null);
+        NodeReport.DEFAULT_MAX_CONTAINERS, null, null, DEFAULT_API_PORT, null, null);
   }
 
   public AgentConfig withHostname(String value) {
-    return new AgentConfig(server, token, value, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind);
+    return new AgentConfig(server, token, value, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind, caFingerprint);
   }
 
   public AgentConfig withIp(String value) {
-    return new AgentConfig(server, token, hostname, value, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind);
+    return new AgentConfig(server, token, hostname, value, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind, caFingerprint);
   }
 
   public AgentConfig withInterval(Duration value) {
-    return new AgentConfig(server, token, hostname, ip, value, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind);
+    return new AgentConfig(server, token, hostname, ip, value, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind, caFingerprint);
   }
 
   public AgentConfig withCpuSample(Duration value) {
-    return new AgentConfig(server, token, hostname, ip, interval, value, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind);
+    return new AgentConfig(server, token, hostname, ip, interval, value, maxContainers, nvidiaSmiPath, dockerHost, apiPort, apiBind, caFingerprint);
   }
 
   public AgentConfig withMaxContainers(int value) {
-    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, value, nvidiaSmiPath, dockerHost, apiPort, apiBind);
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, value, nvidiaSmiPath, dockerHost, apiPort, apiBind, caFingerprint);
   }
 
   public AgentConfig withNvidiaSmiPath(String value) {
-    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, value, dockerHost, apiPort, apiBind);
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, value, dockerHost, apiPort, apiBind, caFingerprint);
   }
 
   public AgentConfig withDockerHost(String value) {
-    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, value, apiPort, apiBind);
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, value, apiPort, apiBind, caFingerprint);
   }
 
   /** The node API port: a TCP port, 0 for any free port, {@link #API_DISABLED} for none. */
   public AgentConfig withApiPort(int value) {
-    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, value, apiBind);
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, value, apiBind, caFingerprint);
   }
 
   public AgentConfig withApiBind(String value) {
-    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, value);
+    return new AgentConfig(server, token, hostname, ip, interval, cpuSample, maxContainers, nvidiaSmiPath, dockerHost, apiPort, value, caFingerprint);
   }
 
   /** True unless {@code apiPort} is {@link #API_DISABLED}. */
@@ -167,7 +186,7 @@ public record AgentConfig(URI server, String token, String hostname, String ip, 
   public String toString() {
     return "AgentConfig[server=" + server + ", token=***, hostname=" + hostname + ", ip=" + ip + ", interval="
         + interval + ", cpuSample=" + cpuSample + ", maxContainers=" + maxContainers + ", nvidiaSmiPath="
-        + nvidiaSmiPath + ", dockerHost=" + dockerHost + ", apiPort=" + apiPort + ", apiBind=" + apiBind + "]";
+        + nvidiaSmiPath + ", dockerHost=" + dockerHost + ", apiPort=" + apiPort + ", apiBind=" + apiBind + ", caFingerprint=" + caFingerprint + "]";
   }
 
   private static URI requireHttpUrl(String url) {

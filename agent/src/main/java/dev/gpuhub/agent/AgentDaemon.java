@@ -1,6 +1,9 @@
 package dev.gpuhub.agent;
 
 import dev.gpuhub.agent.api.NodeApiServer;
+import dev.gpuhub.agent.trust.ClusterJoin;
+import dev.gpuhub.wire.tls.TlsIdentity;
+import java.net.URI;
 import dev.gpuhub.agent.collect.ContainerCounter;
 import dev.gpuhub.agent.collect.HostMetricsCollector;
 import dev.gpuhub.agent.collect.LocalHost;
@@ -60,6 +63,14 @@ public final class AgentDaemon implements AutoCloseable {
   private volatile boolean started;
   private volatile boolean closed;
   private boolean failing;
+  /** How this agent joins its cluster, or null for a loop that never joins (tests, simulators). */
+  private JoinPlan join;
+  /** True once the agent knows how to talk to the server: joined, or a loopback server without a CA. */
+  private volatile boolean settled;
+  private volatile TlsIdentity identity;
+
+  /** What {@link ClusterJoin#attempt} needs. */
+  private record JoinPlan(URI server, String secret, String hostname, String ip, String fingerprint) {}
 
   /**
    * A loop over any report source and client; {@link #create(AgentConfig)} wires the real ones.
@@ -115,8 +126,12 @@ public final class AgentDaemon implements AutoCloseable {
     NodeReportCollector collector = new NodeReportCollector(config.hostname(), reportedIp, config.maxContainers(),
         new HostMetricsCollector(config.cpuSample()), new NvidiaSmiGpuCollector(config.nvidiaSmiPath()),
         new ContainerCounter(runtime), Clock.systemUTC());
-    return new AgentDaemon(collector, new HeartbeatClient(config.server(), config.token()), config.interval(),
-        INITIAL_BACKOFF, api, runtime);
+    AgentDaemon daemon = new AgentDaemon(collector, new HeartbeatClient(config.server(), config.token()),
+        config.interval(), INITIAL_BACKOFF, api, runtime);
+    daemon.join = new JoinPlan(config.server(), config.token(),
+        config.hostname() != null ? config.hostname() : LocalHost.hostname(),
+        reportedIp != null ? reportedIp : LocalHost.ipv4(), config.caFingerprint());
+    return daemon;
   }
 
   /**
@@ -129,7 +144,8 @@ public final class AgentDaemon implements AutoCloseable {
   public synchronized AgentDaemon start() {
     if (closed) throw new IllegalStateException("this agent was closed");
     if (!started) {
-      if (api != null) {
+      settle();
+      if (api != null && settled) {
         try {
           api.start();
         } catch (RuntimeException e) {
@@ -160,10 +176,62 @@ public final class AgentDaemon implements AutoCloseable {
     return result;
   }
 
+  /**
+   * One attempt to learn how to talk to the server: join the cluster (node certificate, mutual
+   * TLS for heartbeats and the node API), or, for a server on this machine without a cluster CA,
+   * plain HTTP with the shared token. Never sends the token in clear to another machine.
+   */
+  private void settle() {
+    if (settled) return;
+    if (join == null) {
+      settled = true;
+      return;
+    }
+    ClusterJoin.Outcome outcome = ClusterJoin.attempt(join.server(), join.secret(), join.hostname(), join.ip(),
+        join.fingerprint());
+    if (outcome instanceof ClusterJoin.Joined joined) {
+      identity = joined.identity();
+      if (api != null) api.useTls(joined.identity());
+      client.overTls(joined.clusterUrl(), joined.identity().sslContext());
+      settled = true;
+      LOG.info("joined the cluster at {} as {}", joined.clusterUrl(), join.hostname());
+    } else if (outcome instanceof ClusterJoin.Legacy legacy) {
+      if (isLoopback(join.server().getHost())) {
+        settled = true;
+        LOG.warn("{}: using plain HTTP with the shared token on this machine", legacy.why());
+      } else {
+        LOG.error("{}: refusing to send the shared token in clear to another machine; upgrade the server", legacy.why());
+      }
+    } else if (outcome instanceof ClusterJoin.Failed failed) {
+      LOG.error("could not join the cluster: {}", failed.why());
+    }
+  }
+
+  /** The node's cluster identity once it joined; empty before, or with a server without a cluster CA. */
+  public Optional<TlsIdentity> identity() {
+    return Optional.ofNullable(identity);
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return host != null && java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
   private void tick() {
     long begin = System.nanoTime();
     Duration next = interval;
     try {
+      if (!settled) {
+        settle();
+        if (!settled) {
+          next = backoff.next();
+          return;
+        }
+        if (api != null && !api.isRunning()) api.start();
+      }
       HeartbeatResult result = beatOnce();
       if (result.isOk()) {
         if (failing) LOG.info("heartbeats to {} work again", client.endpoint());

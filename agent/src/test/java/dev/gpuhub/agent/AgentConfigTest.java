@@ -45,7 +45,7 @@ class AgentConfigTest {
         Duration.ofSeconds(5), Duration.ofMillis(200), 4, "/opt/nvidia-smi", "unix:///run/docker.sock"));
     assertThat(c.withApiPort(0).withApiBind("192.168.1.20")).isEqualTo(new AgentConfig(URI.create("http://10.0.0.1:15002"),
         TOKEN, "gpu-1", "192.168.1.20", Duration.ofSeconds(5), Duration.ofMillis(200), 4, "/opt/nvidia-smi",
-        "unix:///run/docker.sock", 0, "192.168.1.20"));
+        "unix:///run/docker.sock", 0, "192.168.1.20", null));
     assertThat(BASE.withIp("fd00::1").ip()).isEqualTo("fd00::1");
   }
 

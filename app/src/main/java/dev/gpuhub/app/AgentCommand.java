@@ -52,6 +52,11 @@ final class AgentCommand implements Runnable {
   @Option(names = "--api-bind", description = "Address the node API listens on (default: the reported --ip)")
   String apiBind;
 
+  @Option(names = "--ca-fingerprint", paramLabel = "sha256:HEX", defaultValue = "${env:GPUHUB_CA_FINGERPRINT}",
+      description = {"The cluster CA's fingerprint, as gpuhub server prints it (default: GPUHUB_CA_FINGERPRINT). "
+          + "Needed to join a server on another machine; a server on this machine's loopback is trusted as it is."})
+  String caFingerprint;
+
   @Option(names = "--simulate", paramLabel = "SPEC", converter = SpecConverter.class,
       description = {"Simulate a node for tests and benchmarks, e.g. cores=24,ram=64G,gpus=2,max_containers=60 "
           + "(also cpu_base, mem_base: idle usage in percent, default 5). Reports are synthetic; containers are "
@@ -64,7 +69,7 @@ final class AgentCommand implements Runnable {
     AgentConfig config = AgentConfig.of(server, System.getenv(AgentConfig.TOKEN_ENV))
         .withHostname(hostname).withIp(ip).withInterval(interval).withCpuSample(cpuSample)
         .withMaxContainers(maxContainers).withNvidiaSmiPath(nvidiaSmi).withDockerHost(dockerHost)
-        .withApiPort(apiPort).withApiBind(apiBind);
+        .withApiPort(apiPort).withApiBind(apiBind).withCaFingerprint(caFingerprint);
     AgentDaemon daemon = (simulate != null ? SimulatedAgent.create(config, simulate) : AgentDaemon.create(config)).start();
     System.out.println("gpuhub agent: " + (simulate != null ? "SIMULATED node (" + simulate + "), " : "")
         + "reporting to " + config.server() + " every " + config.interval().toMillis() / 1000.0 + " s"

@@ -25,6 +25,9 @@ final class ServerCommand implements Runnable {
     System.out.println("gpuhub server: discovery API on " + plane.discoveryUrl());
     if (plane.hub() != null) System.out.println("gpuhub server: hub on " + plane.hub().url() + "/hub/");
     System.out.println("gpuhub server: stores: " + storeConfig.describe());
+    System.out.println("gpuhub server: cluster port " + plane.clusterPort() + " (mutual TLS); nodes join with "
+        + "GPUHUB_AGENT_TOKEN=<token> GPUHUB_CA_FINGERPRINT=" + plane.authority().fingerprint()
+        + " ./gpuhub agent --server " + plane.discoveryUrl());
     System.out.flush();
     awaitShutdown(plane);
   }

@@ -12,6 +12,11 @@ import dev.gpuhub.server.ops.ServerMetrics;
 import dev.gpuhub.store.BatchingHeartbeatWriter;
 import dev.gpuhub.store.StoreConfig;
 import dev.gpuhub.store.Stores;
+import dev.gpuhub.server.trust.ClusterAuthority;
+import dev.gpuhub.server.trust.ClusterNames;
+import dev.gpuhub.server.trust.ClusterPort;
+import dev.gpuhub.server.trust.TrustRoutes;
+import org.eclipse.jetty.server.ServerConnector;
 import io.javalin.Javalin;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -38,6 +43,8 @@ public final class ControlPlane implements AutoCloseable {
   private final InactiveNodeSweeper sweeper;
   private dev.gpuhub.server.ops.PlacementTicker ticker;
   private final Javalin api;
+  private final ClusterAuthority authority;
+  private ServerConnector clusterConnector;
   private Hub hub;
 
   private ControlPlane(ServerConfig config, StoreConfig storeConfig, Stores stores) {
@@ -57,16 +64,33 @@ public final class ControlPlane implements AutoCloseable {
     this.sweeper = new InactiveNodeSweeper(stores.repository(), stores.live(),
         storeConfig.metricsRetention(), clock, discovery::forgetWritten);
     registerGauges();
-    DiscoveryRoutes routes = new DiscoveryRoutes(discovery, stores.repository(), stores.live(),
-        new AgentTokenGuard(config.agentToken()), metrics);
+    this.authority = ClusterAuthority.open(storeConfig.dataDir(), ClusterNames.of(config.bindHost()));
+    AgentTokenGuard guard = new AgentTokenGuard(config.agentToken());
+    TrustRoutes trust = new TrustRoutes(authority, guard, this::clusterPort);
+    DiscoveryRoutes routes = new DiscoveryRoutes(discovery, stores.repository(), stores.live(), guard, metrics, trust);
     this.api = Javalin.create(c -> {
       c.http.maxRequestSize = JsonBodies.MAX_BODY_BYTES;
       c.jetty.host = config.bindHost();
       c.jetty.port = config.apiPort();
+      // Javalin adds no connector of its own once one is added: the plain one first (api.port()), then TLS
+      c.jetty.addConnector((server, http) -> ClusterPort.plain(server, http, config.bindHost(), config.apiPort()));
+      c.jetty.addConnector((server, http) -> clusterConnector = ClusterPort.connector(server, http, authority,
+          config.bindHost(), config.clusterPort()));
       c.startup.showJavalinBanner = false;
       ApiErrors.install(c, DiscoveryRoutes.ERRORS);
       routes.install(c);
+      trust.install(c);
     });
+  }
+
+  /** The port of the cluster port (mutual TLS; the real one when GPUHUB_CLUSTER_PORT was 0). */
+  public int clusterPort() {
+    return clusterConnector == null ? config.clusterPort() : clusterConnector.getLocalPort();
+  }
+
+  /** The cluster's certificate authority (its fingerprint is what agents on other machines pin). */
+  public ClusterAuthority authority() {
+    return authority;
   }
 
   /**
@@ -84,11 +108,13 @@ public final class ControlPlane implements AutoCloseable {
       plane.sweeper.start(config.sweepInterval());
       plane.ticker = new dev.gpuhub.server.ops.PlacementTicker(plane.discovery.placement(), config.placement().tickInterval());
       if (config.hubPort() >= 0) {
-        plane.hub = new Hub(config.bindHost(), config.hubPort(), config.hubAuth(), config.spawner(), config.agentToken(),
+        plane.hub = new Hub(config.bindHost(), config.hubPort(), config.hubAuth(), config.spawner(),
+            plane.authority.controlPlane(),
             stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15), config.jobs(),
             config.services());
       }
       LOG.atInfo().addKeyValue("url", plane.discoveryUrl()).addKeyValue("stores", storeConfig.describe())
+          .addKeyValue("cluster_port", plane.clusterPort()).addKeyValue("ca_fingerprint", plane.authority.fingerprint())
           .log("discovery API listening");
       return plane;
     } catch (RuntimeException e) {

@@ -16,6 +16,9 @@ import java.util.Map;
  *
  * @param bindHost         address the HTTP ports bind to ({@code GPUHUB_BIND}, default 0.0.0.0)
  * @param apiPort          discovery API port ({@code API_PORT}, seed 15002; 0 picks a free port)
+ * @param clusterPort      the cluster port: the discovery API over mutual TLS, where nodes join and
+ *                         heartbeat ({@code GPUHUB_CLUSTER_PORT}, 15004, or a free port when
+ *                         {@code API_PORT} is 0; 0 picks a free port)
  * @param hubPort          hub port ({@code HUB_PORT}, seed 18000; 0 picks a free port, -1 runs no hub)
  * @param agentToken       shared agent/server secret ({@code GPUHUB_AGENT_TOKEN}, required)
  * @param scoring          seed weights and penalties ({@code CPU_WEIGHT}, {@code MEMORY_WEIGHT},
@@ -40,6 +43,7 @@ import java.util.Map;
 public record ServerConfig(
     String bindHost,
     int apiPort,
+    int clusterPort,
     int hubPort,
     String agentToken,
     ScoringConfig scoring,
@@ -57,6 +61,8 @@ public record ServerConfig(
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
+  /** The cluster port unless configured: next to the discovery API (15002) and node APIs (15003). */
+  public static final int DEFAULT_CLUSTER_PORT = 15004;
   /** Seed hub port. */
   public static final int DEFAULT_HUB_PORT = 18000;
   /** Seed inactive-sweep period: 300 s. */
@@ -86,9 +92,11 @@ public record ServerConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("GPUHUB_SELECTION_ALGORITHM: " + e.getMessage());
     }
+    int apiPort = r.integer("API_PORT", DEFAULT_API_PORT, 0, 65535);
     return new ServerConfig(
         r.string("GPUHUB_BIND", "0.0.0.0"),
-        r.integer("API_PORT", DEFAULT_API_PORT, 0, 65535),
+        apiPort,
+        r.integer("GPUHUB_CLUSTER_PORT", apiPort == 0 ? 0 : DEFAULT_CLUSTER_PORT, 0, 65535),
         r.integer("HUB_PORT", DEFAULT_HUB_PORT, -1, 65535),
         token,
         scoring,

@@ -28,6 +28,11 @@ class PostgresRedisDiscoveryFlowIT extends DiscoveryFlowContract {
     Map<String, String> env = new HashMap<>(extra);
     env.put("GPUHUB_STORE", "postgres");
     env.put("GPUHUB_LIVE", "redis");
+    try { // the control plane's own files (cluster CA, secret key) stay out of the working tree
+      env.put("GPUHUB_DATA_DIR", java.nio.file.Files.createTempDirectory("gpuhub-pg-flow-").toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     env.put("POSTGRES_HOST", pg.host());
     env.put("POSTGRES_PORT", Integer.toString(pg.port()));
     env.put("POSTGRES_DB", db);

@@ -1,6 +1,7 @@
 package dev.gpuhub.agent.api;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.gpuhub.runtime.ContainerInfo;
 import dev.gpuhub.runtime.ContainerRuntime;
@@ -36,6 +37,25 @@ final class NodeApiHandler implements HttpHandler {
   private final ContainerRuntime runtime;
   private final String token;
 
+  /**
+   * Null when the TLS peer holds the cluster's control-plane certificate (TLS already proved the
+   * cluster CA issued it), else why it may not call this API (a node's certificate, for one).
+   */
+  static String controlPlaneRefusal(HttpsExchange tls) {
+    try {
+      java.security.cert.Certificate[] chain = tls.getSSLSession().getPeerCertificates();
+      if (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate c
+          && dev.gpuhub.wire.tls.Pki.ROLE_CONTROL_PLANE.equals(dev.gpuhub.wire.tls.Pki.role(c))) {
+        return null;
+      }
+      return "only the control plane may call the node API; this certificate's role is "
+          + (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate c
+              ? dev.gpuhub.wire.tls.Pki.role(c) : "unknown");
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      return "the node API takes only callers with the cluster's control-plane certificate";
+    }
+  }
+
   NodeApiHandler(ContainerRuntime runtime, String token) {
     this.runtime = runtime;
     this.token = token;
@@ -44,7 +64,13 @@ final class NodeApiHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!AgentAuth.bearerMatches(exchange.getRequestHeaders().getFirst("Authorization"), token)) {
+      if (exchange instanceof HttpsExchange tls) { // the cluster's TLS: the caller's certificate says who it is
+        String refusal = controlPlaneRefusal(tls);
+        if (refusal != null) {
+          Exchanges.sendError(exchange, 403, refusal, null);
+          return;
+        }
+      } else if (!AgentAuth.bearerMatches(exchange.getRequestHeaders().getFirst("Authorization"), token)) {
         exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"gpuhub-agent\"");
         Exchanges.sendError(exchange, 401, "missing or wrong bearer token: send Authorization: Bearer "
             + "<GPUHUB_AGENT_TOKEN>, the token this agent was started with", null);

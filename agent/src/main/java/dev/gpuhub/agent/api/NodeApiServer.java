@@ -1,6 +1,12 @@
 package dev.gpuhub.agent.api;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.gpuhub.wire.tls.TlsIdentity;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import dev.gpuhub.runtime.ContainerRuntime;
 import dev.gpuhub.wire.AgentAuth;
 import java.io.IOException;
@@ -44,6 +50,7 @@ public final class NodeApiServer implements AutoCloseable {
   private final String bindAddress;
   private final int requestedPort;
   private HttpServer server;
+  private TlsIdentity tls;
   private ExecutorService executor;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile int boundPort = -1;
@@ -73,7 +80,22 @@ public final class NodeApiServer implements AutoCloseable {
     if (server != null) return this;
     HttpServer http;
     try {
-      http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bindAddress), requestedPort), BACKLOG);
+      InetSocketAddress at = new InetSocketAddress(InetAddress.getByName(bindAddress), requestedPort);
+      if (tls == null) {
+        http = HttpServer.create(at, BACKLOG);
+      } else { // mutual TLS: only callers holding a certificate of the cluster CA get in
+        HttpsServer https = HttpsServer.create(at, BACKLOG);
+        SSLContext context = tls.sslContext();
+        https.setHttpsConfigurator(new HttpsConfigurator(context) {
+          @Override
+          public void configure(HttpsParameters params) {
+            SSLParameters p = context.getDefaultSSLParameters();
+            p.setNeedClientAuth(true);
+            params.setSSLParameters(p);
+          }
+        });
+        http = https;
+      }
     } catch (BindException e) {
       throw new IllegalStateException("node API cannot listen on " + bindAddress + ":" + requestedPort + " (" + e.getMessage()
           + "): the port is in use or the address is not on this host; choose another with --api-port (0 = any free "
@@ -102,8 +124,26 @@ public final class NodeApiServer implements AutoCloseable {
     http.start();
     server = http;
     boundPort = http.getAddress().getPort();
-    LOG.info("node API listening on http://{}:{} for {}", bindAddress, port(), runtime.describe());
+    LOG.info("node API listening on {}://{}:{} for {}", tls == null ? "http" : "https", bindAddress, port(),
+        runtime.describe());
     return this;
+  }
+
+  /**
+   * Serves over mutual TLS as {@code identity} from {@link #start()} on: callers must hold the
+   * cluster's control-plane certificate, and the bearer token is no longer taken.
+   *
+   * @throws IllegalStateException once started
+   */
+  public synchronized NodeApiServer useTls(TlsIdentity identity) {
+    if (server != null) throw new IllegalStateException("the node API already listens");
+    this.tls = Objects.requireNonNull(identity, "identity");
+    return this;
+  }
+
+  /** True when it serves (or will serve) over mutual TLS. */
+  public boolean usesTls() {
+    return tls != null;
   }
 
   /** The port it listens on (the real one when 0 was asked for); {@link IllegalStateException} before {@link #start()}. */

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * names), {@code Authorization: Bearer <token>} and a fresh nonce, and checks the server's proof
  * (see {@link AgentAuth}). {@link #send(NodeReport)} never throws for network or server trouble; it
  * returns a {@link HeartbeatResult}. Redirects are not followed, so the token never leaves for
- * another address.
+ * another address. Once the node joined the cluster ({@link #overTls}), heartbeats go to the
+ * cluster port over mutual TLS instead: the node's certificate says who sends them, the cluster CA
+ * proves the server, and no token is sent.
  */
 public final class HeartbeatClient {
   /** The discovery service's heartbeat endpoint (SPEC §3). */
@@ -33,9 +35,10 @@ public final class HeartbeatClient {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatClient.class);
 
   private final URI server;
-  private final URI endpoint;
+  private volatile URI endpoint;
   private final String token;
-  private final HttpClient http;
+  private volatile HttpClient http;
+  private volatile boolean tls;
 
   /**
    * @param server the server's base URL (http or https); a path prefix is kept
@@ -52,6 +55,15 @@ public final class HeartbeatClient {
         .build();
   }
 
+  /** From now on, heartbeats go to {@code clusterUrl} over mutual TLS with {@code context}. */
+  public void overTls(URI clusterUrl, javax.net.ssl.SSLContext context) {
+    String base = clusterUrl.toString();
+    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
+        .sslContext(context).build();
+    this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + REGISTER_PATH);
+    this.tls = true;
+  }
+
   /** The URL heartbeats go to. */
   public URI endpoint() {
     return endpoint;
@@ -60,13 +72,13 @@ public final class HeartbeatClient {
   /** Posts {@code report}; blocks at most about {@link #TIMEOUT} twice (connect, then answer). */
   public HeartbeatResult send(NodeReport report) {
     String nonce = AgentAuth.newNonce();
-    HttpRequest request = HttpRequest.newBuilder(endpoint)
+    boolean secure = tls;
+    HttpRequest.Builder b = HttpRequest.newBuilder(endpoint)
         .timeout(TIMEOUT)
         .header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + token)
-        .header(AgentAuth.NONCE_HEADER, nonce)
-        .POST(HttpRequest.BodyPublishers.ofString(toJson(report)))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofString(toJson(report)));
+    if (!secure) b.header("Authorization", "Bearer " + token).header(AgentAuth.NONCE_HEADER, nonce);
+    HttpRequest request = b.build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -84,6 +96,7 @@ public final class HeartbeatClient {
       }
       return new HeartbeatResult(HeartbeatResult.Outcome.HTTP_ERROR, status, truncate(response.body()));
     }
+    if (secure) return HeartbeatResult.ok(status); // the cluster CA proved the server in the handshake
     String proof = response.headers().firstValue(AgentAuth.PROOF_HEADER).orElse(null);
     if (!AgentAuth.proofMatches(token, nonce, proof)) {
       LOG.error("server at {} could not prove it knows {} ({} {}): check that --server points at the gpuhub "

@@ -41,6 +41,7 @@ final class HubFixture implements AutoCloseable {
     env.put("GPUHUB_AGENT_TOKEN", token);
     env.put("API_PORT", Integer.toString(dev.gpuhub.testkit.FreePorts.pick()));
     env.put("HUB_PORT", Integer.toString(dev.gpuhub.testkit.FreePorts.pick()));
+    env.put("GPUHUB_CLUSTER_PORT", Integer.toString(dev.gpuhub.testkit.FreePorts.pick()));
     env.put("GPUHUB_BIND", nodeIp);
     env.put("GPUHUB_DATA_DIR", dataDir.toString());
     env.put("GPUHUB_ADMIN_USERS", "admin");
@@ -55,7 +56,7 @@ final class HubFixture implements AutoCloseable {
       plane.stores().repository().updateProfile(new Profile(p.id(), p.name(), p.displayName(), p.description(),
           Math.min(p.cpuRequirement(), 1), Math.min(p.ramRequirement(), 1), p.gpuRequired(), p.minNodes(), p.maxNodes(), 100, 100));
     }
-    agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), token).withHostname(NODE).withIp(nodeIp)
+    agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), token).withHostname(NODE).withIp(nodeIp).withCaFingerprint(plane.authority().fingerprint())
         .withDockerHost(dockerd.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
         .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)).start();
     awaitNode();
@@ -105,7 +106,7 @@ final class HubFixture implements AutoCloseable {
 
   /** A client of the agents' node API with the cluster token. */
   dev.gpuhub.server.workload.AgentClient agents() {
-    return new dev.gpuhub.server.workload.HttpAgentClient(token);
+    return dev.gpuhub.server.workload.HttpAgentClient.overTls(plane.authority().controlPlane());
   }
 
   static void sleep(long ms) {

@@ -24,7 +24,7 @@ final class SecondNode implements AutoCloseable {
     LocalDockerd dockerd = LocalDockerd.start();
     TestImages.notebook(dockerd);
     AgentDaemon agent = AgentDaemon.create(AgentConfig.of(hub.plane.discoveryUrl(), hub.token).withHostname(hostname)
-        .withIp(HubFixture.workloadGateway(dockerd)).withDockerHost(dockerd.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
+        .withIp(HubFixture.workloadGateway(dockerd)).withCaFingerprint(hub.plane.authority().fingerprint()).withDockerHost(dockerd.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
         .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (hub.plane.discovery().liveNodes().stream().filter(n -> n.agentPort() != null).count() < 2) {

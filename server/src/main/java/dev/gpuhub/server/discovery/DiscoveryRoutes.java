@@ -18,6 +18,7 @@ import dev.gpuhub.wire.NodeReportParser;
 import dev.gpuhub.wire.WireJson;
 import dev.gpuhub.server.http.ApiErrors;
 import io.javalin.config.JavalinConfig;
+import dev.gpuhub.server.trust.TrustRoutes;
 import io.javalin.http.Context;
 
 /**
@@ -35,10 +36,13 @@ public final class DiscoveryRoutes {
   private final ClusterRepository repository;
   private final NodeLiveState live;
   private final AgentTokenGuard guard;
+  /** Who a heartbeat over the cluster port is from; null without a cluster CA. */
+  private final TrustRoutes trust;
   private final ServerMetrics metrics;
 
   public DiscoveryRoutes(DiscoveryService service, ClusterRepository repository, NodeLiveState live,
-                         AgentTokenGuard guard, ServerMetrics metrics) {
+                         AgentTokenGuard guard, ServerMetrics metrics, TrustRoutes trust) {
+    this.trust = trust;
     this.service = service;
     this.repository = repository;
     this.live = live;
@@ -120,8 +124,11 @@ public final class DiscoveryRoutes {
   private void registerNode(Context ctx) {
     NodeReport report;
     try {
-      guard.require(ctx);
+      // a node's certificate (cluster port) speaks for its own host name only; else the shared token
+      boolean certified = trust != null && TrustRoutes.hasClientCertificate(ctx);
+      if (!certified) guard.require(ctx);
       report = NodeReportParser.parse(JsonBodies.read(ctx));
+      if (certified) trust.nodeCertificate(ctx, report.hostname());
     } catch (RuntimeException e) {
       metrics.heartbeatRejected();
       throw e;

@@ -2,10 +2,15 @@ package dev.gpuhub.server.http;
 
 import dev.gpuhub.wire.AgentAuth;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * Checks the shared control-plane token ({@code Authorization: Bearer <GPUHUB_AGENT_TOKEN>}) and,
  * when the caller sent a nonce, proves the server knows the token too (see {@link AgentAuth}).
+ * The token is taken over TLS (the cluster port), or over plain HTTP only from this machine: on
+ * any other path it would have crossed a network in clear, so it is refused (403) even when right.
  */
 public final class AgentTokenGuard {
   private final String token;
@@ -22,9 +27,21 @@ public final class AgentTokenGuard {
       throw new UnauthorizedException("missing or wrong token: send 'Authorization: Bearer <token>' "
           + "with the value of GPUHUB_AGENT_TOKEN");
     }
+    if (!ctx.req().isSecure() && !fromLoopback(ctx)) {
+      throw new ForbiddenResponse("the shared token is taken over plain HTTP from this machine only: agents on other "
+          + "machines join the cluster over TLS (gpuhub agent --ca-fingerprint ...), see the administrator guide");
+    }
     String nonce = ctx.header(AgentAuth.NONCE_HEADER);
     if (nonce != null && !nonce.isBlank() && nonce.length() <= 128) {
       ctx.header(AgentAuth.PROOF_HEADER, AgentAuth.proof(token, nonce));
+    }
+  }
+
+  private static boolean fromLoopback(Context ctx) {
+    try {
+      return InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
     }
   }
 }

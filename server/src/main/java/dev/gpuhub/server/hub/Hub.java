@@ -67,10 +67,12 @@ public final class Hub implements AutoCloseable {
   /**
    * Builds and starts the hub.
    *
+   * @param controlPlane     the control plane's cluster identity: how it calls nodes' APIs (mutual TLS)
    * @param adoptionPatience how long recorded servers (and running jobs) wait for their node to report
    *                         after a restart
    */
-  public Hub(String bindHost, int port, HubAuthConfig authConfig, SpawnerConfig spawnerConfig, String agentToken,
+  public Hub(String bindHost, int port, HubAuthConfig authConfig, SpawnerConfig spawnerConfig,
+             dev.gpuhub.wire.tls.TlsIdentity controlPlane,
              Stores stores, DiscoveryService discovery, Duration adoptionPatience, JobsConfig jobsConfig,
              ServiceControllerConfig servicesConfig) {
     Clock clock = Clock.systemUTC();
@@ -78,7 +80,7 @@ public final class Hub implements AutoCloseable {
     this.routes = new RouteTable(clock);
     this.auth = new HubAuth(stores.hub(), authConfig, clock);
     PlacementEngine engine = discovery.placement();
-    WorkloadLauncher launcher = WorkloadLauncher.of(engine, new HttpAgentClient(agentToken));
+    WorkloadLauncher launcher = WorkloadLauncher.of(engine, HttpAgentClient.overTls(controlPlane));
     PortClaims ports = new PortClaims();
     HubServerLedger ledger = new HubServerLedger(stores.hub(), clock);
     this.spawner = new Spawner(spawnerConfig, ClusterView.of(discovery), launcher, ports, routes, ledger, clock);

@@ -10,7 +10,11 @@ import dev.gpuhub.wire.node.NodeApiJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import dev.gpuhub.wire.tls.Pki;
+import dev.gpuhub.wire.tls.TlsIdentity;
+import dev.gpuhub.server.hub.proxy.ProxyRoute;
 import java.net.http.HttpClient;
+import java.security.cert.X509Certificate;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +22,38 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link AgentClient} over HTTP: every call carries the shared agent token as a bearer token. */
+/**
+ * {@link AgentClient} over the node API. With the cluster's identity ({@link #overTls}) every call
+ * is HTTPS with the control plane's certificate, and the agent must present a node certificate of
+ * the cluster CA for the address called and the host name expected; the shared token is never
+ * sent. Without one ({@link #HttpAgentClient(String)}, tests), plain HTTP with the shared token as
+ * a bearer token.
+ */
 public final class HttpAgentClient implements AgentClient {
   private static final ObjectMapper MAPPER = WireJson.mapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final String token;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final boolean tls;
+  private final HttpClient http;
 
+  /** Plain HTTP with the shared agent token. */
   public HttpAgentClient(String token) {
     this.token = token;
+    this.tls = false;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  private HttpAgentClient(TlsIdentity identity) {
+    this.token = null;
+    this.tls = true;
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        .sslContext(identity.sslContext()).build();
+  }
+
+  /** Mutual TLS as the control plane {@code identity}. */
+  public static HttpAgentClient overTls(TlsIdentity identity) {
+    return new HttpAgentClient(identity);
   }
 
   @Override
@@ -78,18 +103,44 @@ public final class HttpAgentClient implements AgentClient {
   }
 
   private HttpResponse<String> send(AgentEndpoint node, String method, String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.url() + path))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(node) + path))
         .timeout(TIMEOUT)
-        .header("Authorization", "Bearer " + token)
         .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (!tls) b.header("Authorization", "Bearer " + token);
     try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      if (tls) requireNode(node, r);
+      return r;
     } catch (IOException e) {
       throw new AgentCallException("the agent at " + node.url() + " is not reachable: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AgentCallException("interrupted while calling the agent at " + node.url());
+    }
+  }
+
+  /** The node API's base URL: https on the cluster's TLS. */
+  private String base(AgentEndpoint node) {
+    return tls ? ProxyRoute.origin("https", node.ip(), node.port()) : node.url();
+  }
+
+  /**
+   * TLS proved a node certificate of the cluster CA for the address called; it must also be the
+   * certificate of the node expected there.
+   */
+  private static void requireNode(AgentEndpoint node, HttpResponse<String> r) {
+    X509Certificate peer = r.sslSession().map(s -> {
+      try {
+        return s.getPeerCertificates()[0] instanceof X509Certificate c ? c : null;
+      } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+        return null;
+      }
+    }).orElse(null);
+    if (peer == null || !Pki.ROLE_NODE.equals(Pki.role(peer)) || !node.hostname().equals(Pki.commonName(peer))) {
+      throw new AgentCallException("the agent at " + node.ip() + ":" + node.port() + " is not node " + node.hostname()
+          + " (its certificate names " + (peer == null ? "nobody" : Pki.commonName(peer) + ", role " + Pki.role(peer))
+          + "): its answer was ignored");
     }
   }
 
