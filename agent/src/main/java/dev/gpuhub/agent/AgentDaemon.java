@@ -126,12 +126,10 @@ public final class AgentDaemon implements AutoCloseable {
     NodeReportCollector collector = new NodeReportCollector(config.hostname(), reportedIp, config.maxContainers(),
         new HostMetricsCollector(config.cpuSample()), new NvidiaSmiGpuCollector(config.nvidiaSmiPath()),
         new ContainerCounter(runtime), Clock.systemUTC());
-    AgentDaemon daemon = new AgentDaemon(collector, new HeartbeatClient(config.server(), config.token()),
-        config.interval(), INITIAL_BACKOFF, api, runtime);
-    daemon.join = new JoinPlan(config.server(), config.token(),
+    return new AgentDaemon(collector, new HeartbeatClient(config.server(), config.token()),
+        config.interval(), INITIAL_BACKOFF, api, runtime).joining(config.server(), config.token(),
         config.hostname() != null ? config.hostname() : LocalHost.hostname(),
         reportedIp != null ? reportedIp : LocalHost.ipv4(), config.caFingerprint());
-    return daemon;
   }
 
   /**
@@ -174,6 +172,19 @@ public final class AgentDaemon implements AutoCloseable {
     (result.isOk() ? sentOk : failed).incrementAndGet();
     lastResult.set(result);
     return result;
+  }
+
+  /**
+   * Makes {@link #start()} join the cluster at {@code server} as {@code hostname} at {@code ip}
+   * first (see {@link ClusterJoin}): the node API and heartbeats then use mutual TLS. Without this
+   * the loop talks to the server as its client was made. Returns this.
+   *
+   * @throws IllegalStateException once started
+   */
+  public synchronized AgentDaemon joining(URI server, String secret, String hostname, String ip, String caFingerprint) {
+    if (started) throw new IllegalStateException("the agent already started");
+    this.join = new JoinPlan(server, secret, hostname, ip, caFingerprint);
+    return this;
   }
 
   /**

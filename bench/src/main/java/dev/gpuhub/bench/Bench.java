@@ -16,6 +16,7 @@ public final class Bench {
         discovery   heartbeat ingest and select-nodes at 1,000 nodes (--store embedded|postgres)
         placement   spawn-decision bursts: the seed's selector vs the placement engine
         proxy       hub proxy vs direct to a real Jupyter server (needs root: starts its own dockerd)
+        cluster-tls heartbeat ingest over the cluster's mutual TLS vs plain HTTP with the token
       """;
 
   private Bench() {}
@@ -31,6 +32,7 @@ public final class Bench {
       case "discovery" -> DiscoveryBenchmark.main(rest);
       case "placement" -> PlacementBurstBenchmark.main(rest);
       case "proxy" -> ProxyBenchmark.main(rest);
+      case "cluster-tls" -> HeartbeatTlsBenchmark.main(rest);
       default -> {
         System.err.print("unknown benchmark '" + args[0] + "'\n" + USAGE);
         System.exit(2);

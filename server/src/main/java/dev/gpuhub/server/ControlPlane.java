@@ -6,6 +6,7 @@ import dev.gpuhub.server.discovery.DiscoveryService;
 import dev.gpuhub.server.hub.Hub;
 import dev.gpuhub.server.http.AgentTokenGuard;
 import dev.gpuhub.server.http.ApiErrors;
+import dev.gpuhub.server.http.Connectors;
 import dev.gpuhub.server.http.JsonBodies;
 import dev.gpuhub.server.ops.InactiveNodeSweeper;
 import dev.gpuhub.server.ops.ServerMetrics;
@@ -14,7 +15,6 @@ import dev.gpuhub.store.StoreConfig;
 import dev.gpuhub.store.Stores;
 import dev.gpuhub.server.trust.ClusterAuthority;
 import dev.gpuhub.server.trust.ClusterNames;
-import dev.gpuhub.server.trust.ClusterPort;
 import dev.gpuhub.server.trust.TrustRoutes;
 import org.eclipse.jetty.server.ServerConnector;
 import io.javalin.Javalin;
@@ -73,9 +73,10 @@ public final class ControlPlane implements AutoCloseable {
       c.jetty.host = config.bindHost();
       c.jetty.port = config.apiPort();
       // Javalin adds no connector of its own once one is added: the plain one first (api.port()), then TLS
-      c.jetty.addConnector((server, http) -> ClusterPort.plain(server, http, config.bindHost(), config.apiPort()));
-      c.jetty.addConnector((server, http) -> clusterConnector = ClusterPort.connector(server, http, authority,
-          config.bindHost(), config.clusterPort()));
+      c.jetty.addConnector((server, http) -> Connectors.plain(server, http, config.bindHost(), config.apiPort()));
+      // the cluster port: asks every client for a certificate of the cluster CA, refuses any other
+      c.jetty.addConnector((server, http) -> clusterConnector = Connectors.tls(server, http,
+          authority.controlPlane().sslContext(), true, config.bindHost(), config.clusterPort()));
       c.startup.showJavalinBanner = false;
       ApiErrors.install(c, DiscoveryRoutes.ERRORS);
       routes.install(c);
@@ -109,7 +110,7 @@ public final class ControlPlane implements AutoCloseable {
       plane.ticker = new dev.gpuhub.server.ops.PlacementTicker(plane.discovery.placement(), config.placement().tickInterval());
       if (config.hubPort() >= 0) {
         plane.hub = new Hub(config.bindHost(), config.hubPort(), config.hubAuth(), config.spawner(),
-            plane.authority.controlPlane(),
+            plane.authority.controlPlane(), config.hubTls() == null ? null : config.hubTls().context(),
             stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15), config.jobs(),
             config.services());
       }

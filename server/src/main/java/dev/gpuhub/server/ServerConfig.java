@@ -39,6 +39,7 @@ import java.util.Map;
  * @param jobs             training jobs: scheduling interval, per-replica reservation, report URL
  * @param services         replicated services: loop period, replica ports, ready and drain timeouts
  *                         ({@code GPUHUB_JOB_INTERVAL_SECONDS}, ...)
+ * @param hubTls           the hub's HTTPS certificate and key files, or null for plain HTTP
  */
 public record ServerConfig(
     String bindHost,
@@ -57,7 +58,8 @@ public record ServerConfig(
     SpawnerConfig spawner,
     PlacementConfig placement,
     JobsConfig jobs,
-    dev.gpuhub.server.services.ServiceControllerConfig services) {
+    dev.gpuhub.server.services.ServiceControllerConfig services,
+    dev.gpuhub.server.hub.HubTls hubTls) {
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
@@ -110,6 +112,7 @@ public record ServerConfig(
         SpawnerConfig.fromEnv(env),
         PlacementConfig.fromEnv(env),
         JobsConfig.fromEnv(env),
-        dev.gpuhub.server.services.ServiceControllerConfig.fromEnv(env));
+        dev.gpuhub.server.services.ServiceControllerConfig.fromEnv(env),
+        dev.gpuhub.server.hub.HubTls.fromEnv(env));
   }
 }

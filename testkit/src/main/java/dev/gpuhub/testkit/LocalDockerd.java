@@ -159,27 +159,24 @@ public final class LocalDockerd implements AutoCloseable {
   }
 
   private void removeAllContainers() {
-    try {
-      String ids = docker("ps", "-aq");
-      if (ids.isEmpty()) return;
-      List<String> args = new ArrayList<>(List.of("rm", "-f"));
-      args.addAll(List.of(ids.split("\\s+")));
-      docker(args.toArray(String[]::new));
-    } catch (RuntimeException e) {
-      LOG.warn("could not remove containers of {}: {}", dockerHost(), e.getMessage());
-    }
+    removeAll("containers", new String[] {"ps", "-aq"}, "rm", "-f");
   }
 
   /** Removes the daemon's own networks: their Linux bridges would outlive the daemon on the host. */
   private void removeAllNetworks() {
+    removeAll("networks", new String[] {"network", "ls", "-q", "--filter", "type=custom"}, "network", "rm");
+  }
+
+  /** Lists ids with {@code list} and removes them all with {@code remove...}; logs and goes on when that fails. */
+  private void removeAll(String what, String[] list, String... remove) {
     try {
-      String ids = docker("network", "ls", "-q", "--filter", "type=custom");
+      String ids = docker(list);
       if (ids.isEmpty()) return;
-      List<String> args = new ArrayList<>(List.of("network", "rm"));
+      List<String> args = new ArrayList<>(List.of(remove));
       args.addAll(List.of(ids.split("\\s+")));
       docker(args.toArray(String[]::new));
     } catch (RuntimeException e) {
-      LOG.warn("could not remove networks of {}: {}", dockerHost(), e.getMessage());
+      LOG.warn("could not remove {} of {}: {}", what, dockerHost(), e.getMessage());
     }
   }
 

@@ -37,7 +37,8 @@ public final class SimulatedAgent {
     SimulatedNodeReports reports = new SimulatedNodeReports(hostname, ip, spec, runtime, Clock.systemUTC());
     logSimulated(hostname, ip, spec);
     return new AgentDaemon(reports, new HeartbeatClient(config.server(), config.token()), config.interval(),
-        AgentDaemon.INITIAL_BACKOFF, api, runtime);
+        AgentDaemon.INITIAL_BACKOFF, api, runtime).joining(config.server(), config.token(), hostname, ip,
+        config.caFingerprint());
   }
 
   static void logSimulated(String hostname, String ip, SimulatedNodeSpec spec) {

@@ -92,7 +92,7 @@ public final class SimulatedCluster implements AutoCloseable {
         NodeApiServer api = new NodeApiServer(runtime, token, ip, 0);
         // The cluster owns the runtime: stopAgent() leaves the node's containers (and stand-ins) in place.
         AgentDaemon agent = new AgentDaemon(reports, new HeartbeatClient(server, token), heartbeatInterval,
-            AgentDaemon.INITIAL_BACKOFF, api, null);
+            AgentDaemon.INITIAL_BACKOFF, api, null).joining(server, token, hostname, ip, null);
         try {
           agent.start();
         } catch (RuntimeException e) {

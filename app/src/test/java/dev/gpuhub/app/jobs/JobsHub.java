@@ -46,7 +46,7 @@ final class JobsHub implements AutoCloseable {
   JobsHub(Path dir, int nodes, String spec, int intervalSeconds) {
     Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_AGENT_TOKEN", agentToken);
-    env.put("GPUHUB_CLUSTER_PORT", "0");
+    env.put("GPUHUB_CLUSTER_PORT", Integer.toString(FreePorts.pick())); // the same after a restart: agents keep it
     env.put("API_PORT", Integer.toString(FreePorts.pick()));
     env.put("HUB_PORT", Integer.toString(FreePorts.pick()));
     env.put("GPUHUB_BIND", "127.0.0.1");

@@ -45,7 +45,7 @@ final class SimulatedHub implements AutoCloseable {
 
   SimulatedHub(Path dataDir, int nodes, String spec, Map<String, String> extraEnv) {
     env.put("GPUHUB_AGENT_TOKEN", token);
-    env.put("GPUHUB_CLUSTER_PORT", "0");
+    env.put("GPUHUB_CLUSTER_PORT", Integer.toString(FreePorts.pick())); // the same after a restart: agents keep it
     env.put("API_PORT", Integer.toString(FreePorts.pick()));
     env.put("HUB_PORT", Integer.toString(FreePorts.pick()));
     env.put("GPUHUB_BIND", "127.0.0.1");

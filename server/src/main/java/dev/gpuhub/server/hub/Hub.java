@@ -58,6 +58,8 @@ public final class Hub implements AutoCloseable {
   private final Jobs jobs;
   private final ServiceController services;
   private final String bindHost;
+  /** True when the hub's port speaks HTTPS. */
+  private final boolean https;
   private final ScheduledExecutorService adoption = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "hub-adoption");
     t.setDaemon(true);
@@ -68,15 +70,17 @@ public final class Hub implements AutoCloseable {
    * Builds and starts the hub.
    *
    * @param controlPlane     the control plane's cluster identity: how it calls nodes' APIs (mutual TLS)
+   * @param https            the hub port's TLS (an administrator's certificate), or null for plain HTTP
    * @param adoptionPatience how long recorded servers (and running jobs) wait for their node to report
    *                         after a restart
    */
   public Hub(String bindHost, int port, HubAuthConfig authConfig, SpawnerConfig spawnerConfig,
-             dev.gpuhub.wire.tls.TlsIdentity controlPlane,
+             dev.gpuhub.wire.tls.TlsIdentity controlPlane, javax.net.ssl.SSLContext https,
              Stores stores, DiscoveryService discovery, Duration adoptionPatience, JobsConfig jobsConfig,
              ServiceControllerConfig servicesConfig) {
     Clock clock = Clock.systemUTC();
     this.bindHost = bindHost;
+    this.https = https != null;
     this.routes = new RouteTable(clock);
     this.auth = new HubAuth(stores.hub(), authConfig, clock);
     PlacementEngine engine = discovery.placement();
@@ -112,6 +116,10 @@ public final class Hub implements AutoCloseable {
       c.startup.showJavalinBanner = false;
       c.jetty.host = bindHost;
       c.jetty.port = port;
+      if (https != null) { // the only connector then: the hub's port speaks HTTPS only
+        c.jetty.addConnector((server, http) -> dev.gpuhub.server.http.Connectors.tls(server, http, https, false,
+            bindHost, port));
+      }
       c.jetty.modifyServletContextHandler(h -> {
         h.addServlet(new ServletHolder(proxy), "/user/*");
         h.addServlet(new ServletHolder(gateway), "/gateway/*");
@@ -167,7 +175,7 @@ public final class Hub implements AutoCloseable {
   }
 
   public String url() {
-    return "http://" + (bindHost.equals("0.0.0.0") ? "127.0.0.1" : bindHost) + ":" + port();
+    return (https ? "https://" : "http://") + (bindHost.equals("0.0.0.0") ? "127.0.0.1" : bindHost) + ":" + port();
   }
 
   public Spawner spawner() {

@@ -164,6 +164,21 @@ public final class Pki {
     }
   }
 
+  /** Every certificate in PEM text, in order (a server's chain: its own first). @throws IllegalArgumentException when none */
+  public static List<X509Certificate> readCertificates(String pem) {
+    List<X509Certificate> out = new ArrayList<>();
+    try (PEMParser p = new PEMParser(new StringReader(pem == null ? "" : pem))) {
+      JcaX509CertificateConverter conv = new JcaX509CertificateConverter();
+      for (Object o = p.readObject(); o != null; o = p.readObject()) {
+        if (o instanceof X509CertificateHolder h) out.add(conv.getCertificate(h));
+      }
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("not PEM certificates: " + e.getMessage(), e);
+    }
+    if (out.isEmpty()) throw new IllegalArgumentException("no PEM certificate in the text");
+    return out;
+  }
+
   /** The private key in PEM text (PKCS#8 or an EC key pair). @throws IllegalArgumentException when it holds none */
   public static PrivateKey readPrivateKey(String pem) {
     Object o = readPem(pem);

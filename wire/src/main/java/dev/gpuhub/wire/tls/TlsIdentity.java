@@ -50,6 +50,25 @@ public record TlsIdentity(PrivateKey key, X509Certificate certificate, X509Certi
     }
   }
 
+  /**
+   * A server context presenting {@code chain} (its own certificate first) with {@code key}, for a
+   * public endpoint whose certificate an administrator configured; it asks clients for nothing.
+   */
+  public static SSLContext serverContext(PrivateKey key, java.util.List<X509Certificate> chain) {
+    try {
+      KeyStore keys = KeyStore.getInstance("PKCS12");
+      keys.load(null, null);
+      keys.setKeyEntry("server", key, IN_MEMORY, chain.toArray(Certificate[]::new));
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, IN_MEMORY);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), null, null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("the configured key does not go with the certificate: " + e.getMessage(), e);
+    }
+  }
+
   /** A client context that trusts only {@code ca} and presents no certificate (joining, before a node has one). */
   public static SSLContext trustingOnly(X509Certificate ca) {
     try {

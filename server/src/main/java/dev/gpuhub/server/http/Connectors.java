@@ -1,5 +1,6 @@
-package dev.gpuhub.server.trust;
+package dev.gpuhub.server.http;
 
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -9,14 +10,14 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * The cluster port: the discovery API over TLS as the control plane's certificate, asking every
- * client for a certificate of the cluster CA (and refusing any other in the handshake). Nodes
- * join here without one (with the join secret) and heartbeat here with theirs.
+ * The Jetty connectors gpuhub's HTTP servers listen with (Javalin adds none of its own once one is
+ * added): plain HTTP, and TLS with a given context, optionally asking clients for a certificate
+ * (which the context's trust managers then check in the handshake).
  */
-public final class ClusterPort {
-  private ClusterPort() {}
+public final class Connectors {
+  private Connectors() {}
 
-  /** The discovery API's own plain HTTP connector on {@code host:port}. */
+  /** Plain HTTP on {@code host:port}. */
   public static ServerConnector plain(Server server, HttpConfiguration http, String host, int port) {
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
@@ -24,15 +25,18 @@ public final class ClusterPort {
     return connector;
   }
 
-  /** A Jetty connector for {@code server} on {@code host:port}, sharing {@code http}'s settings. */
-  public static ServerConnector connector(Server server, HttpConfiguration http, ClusterAuthority authority, String host,
-                                          int port) {
+  /**
+   * HTTPS on {@code host:port} with {@code context}; {@code askClientCertificate} asks every client
+   * for one (the request carries it as {@code jakarta.servlet.request.X509Certificate}).
+   */
+  public static ServerConnector tls(Server server, HttpConfiguration http, SSLContext context,
+                                    boolean askClientCertificate, String host, int port) {
     SslContextFactory.Server tls = new SslContextFactory.Server();
-    tls.setSslContext(authority.controlPlane().sslContext());
-    tls.setWantClientAuth(true);
+    tls.setSslContext(context);
+    tls.setWantClientAuth(askClientCertificate);
     HttpConfiguration https = new HttpConfiguration(http);
     SecureRequestCustomizer secure = new SecureRequestCustomizer();
-    secure.setSniHostCheck(false); // agents reach it by address; the certificate names every address it listens on
+    secure.setSniHostCheck(false); // reached by address as often as by name; the certificate names what it serves
     https.addCustomizer(secure);
     ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
         new HttpConnectionFactory(https));

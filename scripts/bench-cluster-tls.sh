@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Cluster TLS benchmark (not part of the test suite): heartbeat ingest over the cluster port's
+# mutual TLS (each simulated node with its own certificate) beside plain HTTP with the shared token,
+# on one control plane in the same run: kept-alive connections and a new connection per heartbeat.
+# Usage: scripts/bench-cluster-tls.sh [--nodes 16] [--seconds 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jar="$(scripts/build-bench-jar.sh)"
+copy="$(mktemp -d "${TMPDIR:-/tmp}/gpuhub-bench-cp.XXXXXX")"
+trap 'rm -rf "$copy"' EXIT
+cp "$jar" "$copy/gpuhub-bench.jar"
+java -Xmx2g ${BENCH_JAVA_OPTS:-} -jar "$copy/gpuhub-bench.jar" cluster-tls "$@"
