@@ -211,10 +211,11 @@ public final class Reconciler {
    */
   public synchronized List<String> removeOrphans() {
     List<String> removed = new ArrayList<>();
-    Map<String, ActiveServer> servers = spawner.servers();
     for (NodeReport node : liveNodes.get()) {
       if (node.agentPort() == null) continue;
       AgentEndpoint agent = AgentEndpoint.require(node);
+      // Servers known before the listing: one RUNNING then whose container the listing lacks is gone.
+      List<ActiveServer.Snapshot> before = spawner.servers().values().stream().map(ActiveServer::snapshot).toList();
       List<ContainerView> containers;
       try {
         containers = agents.list(agent, Labels.KIND).stream() // servers only: jobs and services reconcile theirs
@@ -223,6 +224,9 @@ public final class Reconciler {
         LOG.debug("cannot list containers on {}: {}", node.hostname(), e.getMessage());
         continue;
       }
+      // Servers known after the listing: every container in it was started by a spawn registered by then,
+      // so one that no server owns now is an orphan (an earlier read would miss a spawn in progress).
+      Map<String, ActiveServer> servers = spawner.servers();
       java.util.Set<String> runningIds = new java.util.HashSet<>();
       for (ContainerView c : containers) {
         if (c.labels().containsKey(Labels.JOB)) continue; // a training job's replica: the job scheduler's to manage
@@ -248,10 +252,11 @@ public final class Reconciler {
           removed.add(c.name());
         }
       }
-      for (ActiveServer server : servers.values()) {
-        ActiveServer.Snapshot s = server.snapshot();
+      for (ActiveServer.Snapshot s : before) {
+        ActiveServer now = servers.get(s.user());
         if (s.state() == ServerState.RUNNING && node.hostname().equals(s.primaryHostname())
-            && s.containerId() != null && !runningIds.contains(s.containerId())) {
+            && s.containerId() != null && !runningIds.contains(s.containerId())
+            && now != null && s.containerId().equals(now.snapshot().containerId())) {
           spawner.containerGone(s.user(), "its container on " + node.hostname() + " is no longer running");
         }
       }
