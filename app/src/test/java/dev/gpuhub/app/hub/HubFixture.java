@@ -62,6 +62,19 @@ final class HubFixture implements AutoCloseable {
     awaitNode();
   }
 
+  /**
+   * Asserts what {@code docker inspect} shows of a workload container: its own network namespace on
+   * the workload network (never the host's), the unprivileged user, every capability dropped,
+   * no-new-privileges, the pids limit, not privileged, no device.
+   */
+  static void assertConfined(LocalDockerd dockerd, String container) {
+    String shown = dockerd.docker("inspect", "-f", "{{.HostConfig.NetworkMode}} {{.Config.User}} {{json .HostConfig.CapDrop}}"
+        + " {{json .HostConfig.SecurityOpt}} {{.HostConfig.PidsLimit}} {{.HostConfig.Privileged}} {{len .HostConfig.Devices}}",
+        container);
+    org.assertj.core.api.Assertions.assertThat(shown).as("docker inspect " + container)
+        .isEqualTo("gpuhub-workloads 1000:1000 [\"ALL\"] [\"no-new-privileges\"] 4096 false 0");
+  }
+
   /** The host's address on {@code dockerd}'s workload network (made now if missing). */
   static String workloadGateway(LocalDockerd dockerd) {
     try (DockerContainerRuntime runtime = DockerContainerRuntime.connect(dockerd.dockerHost())) {

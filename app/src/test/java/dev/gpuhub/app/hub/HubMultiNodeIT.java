@@ -105,6 +105,11 @@ class HubMultiNodeIT {
     // the orphan reconciler keeps a running server's kernel hosts
     assertThat(hub.plane.hub().reconciler().removeOrphans()).isEmpty();
     String primary = hub.plane.hub().spawner().server("alice").orElseThrow().snapshot().primaryHostname();
+    for (String node : nodes) { // every container of the server, on either dockerd, is confined
+      HubFixture.assertConfined(node.equals(NODE_B) ? dockerdB : hub.dockerd,
+          dev.gpuhub.server.hub.spawn.KernelHost.containerName("alice", node));
+    }
+    HubFixture.assertConfined(primary.equals(NODE_B) ? dockerdB : hub.dockerd, "gpuhub-alice");
     assertThat(agents.list(agentUrls.get(NODE_B), "gpuhub.user")).hasSize(primary.equals(NODE_B) ? 2 : 1);
     // interrupt and delete reach the kernel's own host through the gateway
     String someKernel = json(listed).get(0).path("id").asText();

@@ -114,6 +114,8 @@ class HubWorkerModeIT {
     List<ContainerView> onB = containersOf(agents, NODE_B, "frank");
     assertThat(onB).extracting(c -> c.labels().get("gpuhub.kind")).containsExactly("worker");
     assertThat(onB.get(0).running()).isTrue();
+    HubFixture.assertConfined(dockerdB, onB.get(0).name()); // the worker, and the server with the head beside Jupyter
+    HubFixture.assertConfined(hub.dockerd, "gpuhub-frank");
     assertThat(agents.logs(hub.agent(NODE_B), onB.get(0).id(), 5)).contains("registered as " + NODE_B + " for frank");
     assertThat(containersOf(agents, HubFixture.NODE, "frank")).extracting(c -> c.labels().get("gpuhub.kind"))
         .containsExactly("server");
