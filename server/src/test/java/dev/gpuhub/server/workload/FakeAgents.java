@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeAgents implements AgentClient, ReadinessProbe {
   private final Map<String, Map<String, Container>> nodes = new LinkedHashMap<>();
   private final Set<String> startFails = new HashSet<>();
+  private volatile Runnable beforeList;
   private final Set<String> unreachable = new HashSet<>();
   private final Set<String> vanishOnStart = new HashSet<>();
   private final List<String> neverReady = new ArrayList<>();
@@ -122,10 +123,20 @@ public final class FakeAgents implements AgentClient, ReadinessProbe {
   }
 
   @Override
-  public synchronized List<ContainerView> list(AgentEndpoint node, String labelKey) {
-    reach(node);
-    return nodes.getOrDefault(node.hostname(), Map.of()).values().stream()
-        .filter(c -> c.request().labels().containsKey(labelKey)).map(Container::view).toList();
+  public List<ContainerView> list(AgentEndpoint node, String labelKey) {
+    Runnable hook = beforeList;
+    if (hook != null) hook.run(); // outside the lock: the hook may start containers
+    synchronized (this) {
+      reach(node);
+      return nodes.getOrDefault(node.hostname(), Map.of()).values().stream()
+          .filter(c -> c.request().labels().containsKey(labelKey)).map(Container::view).toList();
+    }
+  }
+
+  /** Runs {@code hook} at the start of every list call, before the listing (null: none). */
+  public FakeAgents beforeList(Runnable hook) {
+    this.beforeList = hook;
+    return this;
   }
 
   @Override

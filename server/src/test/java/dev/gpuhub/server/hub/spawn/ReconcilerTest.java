@@ -54,6 +54,23 @@ class ReconcilerTest {
     after.close();
   }
 
+  @Test
+  void aServerWhoseSpawnStartsWhileItsNodeIsBeingSweptIsNotAnOrphan() {
+    Spawner spawner = spawner(new RouteTable(Clock.systemUTC()));
+    Reconciler reconciler = new Reconciler(spawner, ledger, cluster::liveNodes, cluster.launcher, Clock.systemUTC());
+    // the sweep reads what runs on a node while a spawn registers its server and starts its container
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    cluster.agents.beforeList(() -> {
+      if (once.compareAndSet(false, true)) run(spawner, "carol");
+    });
+    assertThat(reconciler.removeOrphans()).as("carol's container is hers, not an orphan").isEmpty();
+    cluster.agents.beforeList(null);
+    assertThat(cluster.agents.everywhere()).containsExactly(
+        spawner.server("carol").orElseThrow().snapshot().primaryHostname() + "/gpuhub-carol");
+    assertThat(spawner.server("carol").orElseThrow().snapshot().state()).isEqualTo(ServerState.RUNNING);
+    spawner.close();
+  }
+
   private ActiveServer run(Spawner spawner, String user) {
     ActiveServer s = spawner.spawn(user, new Spawner.SpawnOptions("single-cpu", null, null));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
