@@ -4,7 +4,6 @@ import dev.gpuhub.wire.tls.Pki;
 import dev.gpuhub.wire.tls.TlsIdentity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
