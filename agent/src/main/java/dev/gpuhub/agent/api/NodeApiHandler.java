@@ -42,18 +42,16 @@ final class NodeApiHandler implements HttpHandler {
    * cluster CA issued it), else why it may not call this API (a node's certificate, for one).
    */
   static String controlPlaneRefusal(HttpsExchange tls) {
+    String role;
     try {
       java.security.cert.Certificate[] chain = tls.getSSLSession().getPeerCertificates();
-      if (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate c
-          && dev.gpuhub.wire.tls.Pki.ROLE_CONTROL_PLANE.equals(dev.gpuhub.wire.tls.Pki.role(c))) {
-        return null;
-      }
-      return "only the control plane may call the node API; this certificate's role is "
-          + (chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate c
-              ? dev.gpuhub.wire.tls.Pki.role(c) : "unknown");
+      role = chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate c
+          ? dev.gpuhub.wire.tls.Pki.role(c) : null;
     } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
       return "the node API takes only callers with the cluster's control-plane certificate";
     }
+    return dev.gpuhub.wire.tls.Pki.ROLE_CONTROL_PLANE.equals(role) ? null
+        : "only the control plane may call the node API; this certificate's role is " + (role == null ? "unknown" : role);
   }
 
   NodeApiHandler(ContainerRuntime runtime, String token) {

@@ -46,8 +46,7 @@ public final class HeartbeatClient {
    */
   public HeartbeatClient(URI server, String token) {
     this.server = server;
-    String base = server.toString();
-    this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + REGISTER_PATH);
+    this.endpoint = registerEndpoint(server);
     this.token = token;
     this.http = HttpClient.newBuilder()
         .connectTimeout(TIMEOUT)
@@ -57,11 +56,16 @@ public final class HeartbeatClient {
 
   /** From now on, heartbeats go to {@code clusterUrl} over mutual TLS with {@code context}. */
   public void overTls(URI clusterUrl, javax.net.ssl.SSLContext context) {
-    String base = clusterUrl.toString();
     this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER)
         .sslContext(context).build();
-    this.endpoint = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + REGISTER_PATH);
+    this.endpoint = registerEndpoint(clusterUrl);
     this.tls = true;
+  }
+
+  /** {@code base} + {@value #REGISTER_PATH}, a path prefix kept. */
+  private static URI registerEndpoint(URI base) {
+    String s = base.toString();
+    return URI.create((s.endsWith("/") ? s.substring(0, s.length() - 1) : s) + REGISTER_PATH);
   }
 
   /** The URL heartbeats go to. */

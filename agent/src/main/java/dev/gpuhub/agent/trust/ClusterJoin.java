@@ -32,7 +32,11 @@ public final class ClusterJoin {
   /** The node's identity and where the cluster port is. */
   public record Joined(URI clusterUrl, TlsIdentity identity) implements Outcome {}
 
-  /** The server has no cluster CA (an older gpuhub, or the seed's server): plain HTTP with the shared token. */
+  /**
+   * The server, on this machine's loopback, has no cluster CA (an older gpuhub, or the seed's
+   * server): plain HTTP with the shared token. (Off loopback that is a {@link Failed}: the token
+   * would cross a network in clear.)
+   */
   public record Legacy(String why) implements Outcome {}
 
   /** The join did not happen; {@code retry} when a later attempt may succeed (the server is unreachable). */
@@ -54,7 +58,11 @@ public final class ClusterJoin {
     try {
       HttpResponse<String> r = plain.send(HttpRequest.newBuilder(URI.create(base(server) + "/cluster")).timeout(TIMEOUT)
           .GET().build(), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() == 404) return new Legacy("the server at " + server + " has no cluster CA (GET /cluster: 404)");
+      if (r.statusCode() == 404) {
+        String why = "the server at " + server + " has no cluster CA (GET /cluster: 404)";
+        return isLoopback(server.getHost()) ? new Legacy(why)
+            : new Failed(why + ": refusing to send the shared token in clear to another machine; upgrade the server", true);
+      }
       if (r.statusCode() != 200) return new Failed("GET " + server + "/cluster answered " + r.statusCode(), true);
       cluster = WireJson.mapper().readTree(r.body());
     } catch (IOException e) {

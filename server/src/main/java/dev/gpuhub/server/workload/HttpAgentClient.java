@@ -41,14 +41,17 @@ public final class HttpAgentClient implements AgentClient {
   public HttpAgentClient(String token) {
     this.token = token;
     this.tls = false;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    this.http = client().build();
   }
 
   private HttpAgentClient(TlsIdentity identity) {
     this.token = null;
     this.tls = true;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-        .sslContext(identity.sslContext()).build();
+    this.http = client().sslContext(identity.sslContext()).build();
+  }
+
+  private static HttpClient.Builder client() {
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
   }
 
   /** Mutual TLS as the control plane {@code identity}. */
