@@ -2,6 +2,7 @@ package dev.gpuhub.agent;
 
 import dev.gpuhub.agent.api.NodeApiServer;
 import dev.gpuhub.agent.trust.ClusterJoin;
+import dev.gpuhub.agent.trust.IdentityStore;
 import dev.gpuhub.wire.tls.TlsIdentity;
 import java.net.URI;
 import dev.gpuhub.agent.collect.ContainerCounter;
@@ -70,7 +71,8 @@ public final class AgentDaemon implements AutoCloseable {
   private volatile TlsIdentity identity;
 
   /** What {@link ClusterJoin#attempt} needs. */
-  private record JoinPlan(URI server, String secret, String hostname, String ip, String fingerprint) {}
+  private record JoinPlan(URI server, String secret, String hostname, String ip, String fingerprint,
+      IdentityStore store) {}
 
   /**
    * A loop over any report source and client; {@link #create(AgentConfig)} wires the real ones.
@@ -112,6 +114,14 @@ public final class AgentDaemon implements AutoCloseable {
    * Nothing listens or connects before {@link #start()}.
    */
   public static AgentDaemon create(AgentConfig config) {
+    return create(config, null);
+  }
+
+  /**
+   * Like {@link #create(AgentConfig)}, keeping the node's cluster identity in {@code store} (see
+   * {@link IdentityStore}) so a restart needs no new join token; null keeps nothing.
+   */
+  public static AgentDaemon create(AgentConfig config, IdentityStore store) {
     String reportedIp = config.ip();
     if (config.apiEnabled() && reportedIp == null) reportedIp = LocalHost.ipv4();
     // Workloads publish their ports where the report points, as the node API does.
@@ -129,7 +139,7 @@ public final class AgentDaemon implements AutoCloseable {
     return new AgentDaemon(collector, new HeartbeatClient(config.server(), config.token()),
         config.interval(), INITIAL_BACKOFF, api, runtime).joining(config.server(), config.token(),
         config.hostname() != null ? config.hostname() : LocalHost.hostname(),
-        reportedIp != null ? reportedIp : LocalHost.ipv4(), config.caFingerprint());
+        reportedIp != null ? reportedIp : LocalHost.ipv4(), config.caFingerprint(), store);
   }
 
   /**
@@ -182,8 +192,14 @@ public final class AgentDaemon implements AutoCloseable {
    * @throws IllegalStateException once started
    */
   public synchronized AgentDaemon joining(URI server, String secret, String hostname, String ip, String caFingerprint) {
+    return joining(server, secret, hostname, ip, caFingerprint, null);
+  }
+
+  /** Like the other, keeping the identity in {@code store} (null: nowhere). */
+  public synchronized AgentDaemon joining(URI server, String secret, String hostname, String ip, String caFingerprint,
+      IdentityStore store) {
     if (started) throw new IllegalStateException("the agent already started");
-    this.join = new JoinPlan(server, secret, hostname, ip, caFingerprint);
+    this.join = new JoinPlan(server, secret, hostname, ip, caFingerprint, store);
     return this;
   }
 
@@ -199,7 +215,7 @@ public final class AgentDaemon implements AutoCloseable {
       return;
     }
     ClusterJoin.Outcome outcome = ClusterJoin.attempt(join.server(), join.secret(), join.hostname(), join.ip(),
-        join.fingerprint());
+        join.fingerprint(), join.store());
     if (outcome instanceof ClusterJoin.Joined joined) {
       identity = joined.identity();
       if (api != null) api.useTls(joined.identity());

@@ -3,6 +3,10 @@ package dev.gpuhub.app;
 import dev.gpuhub.agent.AgentConfig;
 import dev.gpuhub.agent.AgentDaemon;
 import dev.gpuhub.agent.sim.SimulatedAgent;
+import dev.gpuhub.agent.trust.IdentityStore;
+import dev.gpuhub.store.StoreConfig;
+import dev.gpuhub.wire.tls.JoinToken;
+import java.nio.file.Path;
 import dev.gpuhub.agent.sim.SimulatedNodeSpec;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
@@ -14,7 +18,8 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "agent", mixinStandardHelpOptions = true,
     description = {
         "Reports this node (cpu, memory, disk, GPUs, containers) to the discovery service.",
-        "Needs GPUHUB_AGENT_TOKEN, the same value as the server's.",
+        "Joins the cluster with a join token (--join, or GPUHUB_JOIN_TOKEN; made by gpuhub join-token on the",
+        "control plane's machine), or with GPUHUB_AGENT_TOKEN, the server's shared join secret.",
         "With --simulate it reports a declared node instead and records containers without running them."})
 final class AgentCommand implements Runnable {
 
@@ -57,6 +62,16 @@ final class AgentCommand implements Runnable {
           + "Needed to join a server on another machine; a server on this machine's loopback is trusted as it is."})
   String caFingerprint;
 
+  @Option(names = "--join", paramLabel = "TOKEN", defaultValue = "${env:GPUHUB_JOIN_TOKEN}",
+      description = {"A join token from gpuhub join-token (default: GPUHUB_JOIN_TOKEN, which keeps it out of process "
+          + "listings). It pins the cluster CA, so no --ca-fingerprint is needed."})
+  String join;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:GPUHUB_AGENT_STATE_DIR}",
+      description = {"Where the node keeps its cluster identity, so a restart needs no new token (default: "
+          + "GPUHUB_AGENT_STATE_DIR, else agent/ in GPUHUB_DATA_DIR, else ./data/agent)."})
+  Path stateDir;
+
   @Option(names = "--simulate", paramLabel = "SPEC", converter = SpecConverter.class,
       description = {"Simulate a node for tests and benchmarks, e.g. cores=24,ram=64G,gpus=2,max_containers=60 "
           + "(also cpu_base, mem_base: idle usage in percent, default 5). Reports are synthetic; containers are "
@@ -66,16 +81,39 @@ final class AgentCommand implements Runnable {
 
   @Override
   public void run() {
-    AgentConfig config = AgentConfig.of(server, System.getenv(AgentConfig.TOKEN_ENV))
+    String secret = System.getenv(AgentConfig.TOKEN_ENV);
+    String pinned = caFingerprint;
+    if (join != null && !join.isBlank()) {
+      JoinToken token;
+      try {
+        token = JoinToken.parse(join);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--join: " + e.getMessage(), e);
+      }
+      if (pinned != null && !pinned.isBlank() && !pinned.strip().equalsIgnoreCase(token.fingerprint())) {
+        throw new IllegalArgumentException("--join pins the cluster CA " + token.fingerprint() + " but --ca-fingerprint "
+            + "says " + pinned.strip() + ": use one of them");
+      }
+      secret = token.credential();
+      pinned = token.fingerprint();
+    }
+    AgentConfig config = AgentConfig.of(server, secret)
         .withHostname(hostname).withIp(ip).withInterval(interval).withCpuSample(cpuSample)
         .withMaxContainers(maxContainers).withNvidiaSmiPath(nvidiaSmi).withDockerHost(dockerHost)
-        .withApiPort(apiPort).withApiBind(apiBind).withCaFingerprint(caFingerprint);
-    AgentDaemon daemon = (simulate != null ? SimulatedAgent.create(config, simulate) : AgentDaemon.create(config)).start();
+        .withApiPort(apiPort).withApiBind(apiBind).withCaFingerprint(pinned);
+    AgentDaemon daemon = (simulate != null ? SimulatedAgent.create(config, simulate)
+        : AgentDaemon.create(config, new IdentityStore(stateDir()))).start();
     System.out.println("gpuhub agent: " + (simulate != null ? "SIMULATED node (" + simulate + "), " : "")
         + "reporting to " + config.server() + " every " + config.interval().toMillis() / 1000.0 + " s"
         + daemon.apiPort().map(p -> "; node API on port " + p).orElse("; no node API"));
     System.out.flush();
     ServerCommand.awaitShutdown(daemon);
+  }
+
+  private Path stateDir() {
+    if (stateDir != null) return stateDir;
+    String data = System.getenv("GPUHUB_DATA_DIR");
+    return Path.of(data != null && !data.isBlank() ? data : StoreConfig.DEFAULT_DATA_DIR).resolve("agent");
   }
 
   /** {@code --simulate SPEC}: a bad spec is a usage error naming the key and the value. */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "gpuhub 0.1.0",
     description = "Share a lab's GPU and CPU machines: control plane, node agent and tools.",
-    subcommands = {UpCommand.class, ServerCommand.class, AgentCommand.class, BuildImageCommand.class,
+    subcommands = {UpCommand.class, ServerCommand.class, AgentCommand.class, JoinTokenCommand.class, BuildImageCommand.class,
         SimulateCommand.class,
         dev.gpuhub.app.jobs.JobCommand.class,
         BrokerCommand.class,

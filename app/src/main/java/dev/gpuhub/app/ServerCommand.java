@@ -25,9 +25,9 @@ final class ServerCommand implements Runnable {
     System.out.println("gpuhub server: discovery API on " + plane.discoveryUrl());
     if (plane.hub() != null) System.out.println("gpuhub server: hub on " + plane.hub().url() + "/hub/");
     System.out.println("gpuhub server: stores: " + storeConfig.describe());
-    System.out.println("gpuhub server: cluster port " + plane.clusterPort() + " (mutual TLS); nodes join with "
-        + "GPUHUB_AGENT_TOKEN=<token> GPUHUB_CA_FINGERPRINT=" + plane.authority().fingerprint()
-        + " ./gpuhub agent --server " + plane.discoveryUrl());
+    System.out.println("gpuhub server: cluster port " + plane.clusterPort() + " (mutual TLS, CA "
+        + plane.authority().fingerprint() + "); to add a node, make a token with ./gpuhub join-token and run "
+        + "GPUHUB_JOIN_TOKEN=<token> ./gpuhub agent --server " + plane.discoveryUrl() + " there");
     System.out.flush();
     awaitShutdown(plane);
   }

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +96,94 @@ class ServerAndAgentsIT {
     }
   }
 
+  @Test
+  void aNodeJoinsWithAOneUseTokenAndKeepsItsIdentityAcrossARestart() throws Exception {
+    String token = AgentAuth.generateToken();
+    int port = FreePorts.pick();
+    String url = "http://127.0.0.1:" + port;
+    ProcessBuilder server = java("server");
+    server.environment().put("GPUHUB_AGENT_TOKEN", token);
+    server.environment().put("API_PORT", Integer.toString(port));
+    server.environment().put("HUB_PORT", Integer.toString(FreePorts.pick()));
+    server.environment().put("GPUHUB_BIND", "127.0.0.1");
+    server.environment().put("GPUHUB_DATA_DIR", dir.resolve("data").toString());
+    start(server, "server");
+    awaitHttp(url + "/health-check", Duration.ofSeconds(60));
+
+    // An administrator makes a one-node token on the control plane's machine, with the server running.
+    ProcessBuilder make = java("join-token", "--ttl", "10m");
+    make.environment().put("GPUHUB_DATA_DIR", dir.resolve("data").toString());
+    Process maker = make.redirectErrorStream(true).start();
+    String printed = new String(maker.getInputStream().readAllBytes());
+    assertThat(maker.waitFor()).as(printed).isZero();
+    String joinToken = printed.lines().findFirst().orElseThrow().strip();
+    assertThat(joinToken).matches("[0-9a-f]{6}\\.[0-9a-f]{32}\\.[0-9a-f]{64}");
+    assertThat(printed).contains("GPUHUB_JOIN_TOKEN=" + joinToken);
+
+    // The new node joins with it alone: no shared secret, no fingerprint.
+    Process c = start(tokenAgent(url, joinToken, "e2e-node-c", dir.resolve("state-c")), "agent-c");
+    awaitNode(url, "e2e-node-c", Duration.ofSeconds(20));
+    assertThat(Files.readString(dir.resolve("agent-c.log"))).contains("joined the cluster at https://");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("state-c/node.key"))))
+        .isEqualTo("rw-------");
+
+    // The token was for one node: a second node with it is refused and never appears.
+    start(tokenAgent(url, joinToken, "e2e-node-d", dir.resolve("state-d")), "agent-d");
+    awaitLog("agent-d", "unknown, expired or used up", Duration.ofSeconds(20));
+    assertThat(liveHostnames(url)).doesNotContain("e2e-node-d");
+
+    // The first node restarts with the same, used-up token: it comes back under the identity it kept.
+    c.destroy();
+    c.waitFor(10, TimeUnit.SECONDS);
+    String before = lastUpdated(url, "e2e-node-c");
+    assertThat(before).isNotEmpty();
+    start(tokenAgent(url, joinToken, "e2e-node-c", dir.resolve("state-c")), "agent-c2");
+    long restarted = System.nanoTime();
+    while (lastUpdated(url, "e2e-node-c").equals(before) && System.nanoTime() - restarted < Duration.ofSeconds(20).toNanos()) {
+      Thread.sleep(250);
+    }
+    assertThat(lastUpdated(url, "e2e-node-c")).as("heartbeats after the restart; logs:%n%s", logs()).isNotEqualTo(before);
+
+    // A token that is not one is a usage error naming the problem.
+    ProcessBuilder bad = tokenAgent(url, "not-a-token", "e2e-node-e", dir.resolve("state-e"));
+    Process e = bad.redirectErrorStream(true).start();
+    String said = new String(e.getInputStream().readAllBytes());
+    assertThat(e.waitFor()).isNotZero();
+    assertThat(said).contains("--join").contains("three parts");
+  }
+
+  private ProcessBuilder tokenAgent(String url, String joinToken, String hostname, Path state) {
+    ProcessBuilder pb = java("agent", "--server", url, "--hostname", hostname, "--ip", "127.0.0.1",
+        "--interval", "2s", "--api-port", "0", "--docker-host", "unix://" + dir.resolve("no-docker.sock"),
+        "--state-dir", state.toString());
+    pb.environment().put("GPUHUB_JOIN_TOKEN", joinToken);
+    return pb;
+  }
+
+  private void awaitNode(String url, String hostname, Duration limit) throws Exception {
+    long t0 = System.nanoTime();
+    while (!liveHostnames(url).contains(hostname)) {
+      assertThat(System.nanoTime() - t0).as("%s available; logs:%n%s", hostname, logs()).isLessThan(limit.toNanos());
+      Thread.sleep(200);
+    }
+  }
+
+  private void awaitLog(String name, String text, Duration limit) throws Exception {
+    long t0 = System.nanoTime();
+    Path log = dir.resolve(name + ".log");
+    while (!Files.exists(log) || !Files.readString(log).contains(text)) {
+      assertThat(System.nanoTime() - t0).as("'%s' in %s; logs:%n%s", text, name, logs()).isLessThan(limit.toNanos());
+      Thread.sleep(200);
+    }
+  }
+
+  private String lastUpdated(String url, String hostname) throws Exception {
+    for (JsonNode n : get(url + "/available-nodes").get("all_available_nodes")) {
+      if (hostname.equals(n.path("hostname").asText())) return n.path("last_updated").asText();
+    }
+    return "";
+  }
+
   private ProcessBuilder agent(String url, String token, String hostname) {
     ProcessBuilder pb = java("agent", "--server", url, "--hostname", hostname, "--ip", "127.0.0.1",
         "--interval", INTERVAL.toSeconds() + "s", "--api-port", "0", "--docker-host", "unix://" + dir.resolve("no-docker.sock"));
@@ -110,6 +199,8 @@ class ServerAndAgentsIT {
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().remove("GPUHUB_AGENT_TOKEN");
+    pb.environment().remove("GPUHUB_JOIN_TOKEN");
+    pb.environment().put("GPUHUB_AGENT_STATE_DIR", dir.resolve("agent-state").toString());
     return pb;
   }
 

@@ -75,7 +75,8 @@ public final class AgentAuth {
     return proof != null && constantTimeEquals(proof(token, nonce), proof);
   }
 
-  private static boolean constantTimeEquals(String a, String b) {
+  /** Compares two secrets in time that does not depend on where they differ. */
+  public static boolean constantTimeEquals(String a, String b) {
     return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 

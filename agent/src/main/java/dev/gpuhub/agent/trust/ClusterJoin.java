@@ -53,6 +53,17 @@ public final class ClusterJoin {
    *                    loopback server as it comes
    */
   public static Outcome attempt(URI server, String secret, String hostname, String ip, String fingerprint) {
+    return attempt(server, secret, hostname, ip, fingerprint, null);
+  }
+
+  /**
+   * One attempt that keeps the identity it gets in {@code store}, and falls back to the identity
+   * kept there when the server refuses the secret (a join token used up or expired by now).
+   *
+   * @param store where the identity is kept, or null to keep nothing
+   */
+  public static Outcome attempt(URI server, String secret, String hostname, String ip, String fingerprint,
+      IdentityStore store) {
     HttpClient plain = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     JsonNode cluster;
     try {
@@ -88,6 +99,20 @@ public final class ClusterJoin {
       return new Failed("the server " + server + " is not on this machine: pass the cluster CA's fingerprint "
           + "(--ca-fingerprint, printed by gpuhub server) so the agent can tell it from an impostor", false);
     }
+    Outcome joined = join(clusterUrl, ca, secret, hostname, ip);
+    if (store == null) return joined;
+    if (joined instanceof Joined j) {
+      store.save(j.identity());
+      return joined;
+    }
+    if (joined instanceof Failed f && !f.retry()) {
+      var kept = store.load(hostname, actual);
+      if (kept.isPresent()) return new Joined(clusterUrl, kept.get());
+    }
+    return joined;
+  }
+
+  private static Outcome join(URI clusterUrl, X509Certificate ca, String secret, String hostname, String ip) {
     KeyPair keys = Pki.newKeyPair();
     String body = WireJson.mapper().createObjectNode().put("hostname", hostname).put("ip", ip)
         .put("public_key", Pki.pem(keys.getPublic())).toString();

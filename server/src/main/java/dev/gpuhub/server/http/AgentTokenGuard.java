@@ -27,14 +27,28 @@ public final class AgentTokenGuard {
       throw new UnauthorizedException("missing or wrong token: send 'Authorization: Bearer <token>' "
           + "with the value of GPUHUB_AGENT_TOKEN");
     }
-    if (!ctx.req().isSecure() && !fromLoopback(ctx)) {
-      throw new ForbiddenResponse("the shared token is taken over plain HTTP from this machine only: agents on other "
-          + "machines join the cluster over TLS (gpuhub agent --ca-fingerprint ...), see the administrator guide");
-    }
+    requireSecureTransport(ctx);
     String nonce = ctx.header(AgentAuth.NONCE_HEADER);
     if (nonce != null && !nonce.isBlank() && nonce.length() <= 128) {
       ctx.header(AgentAuth.PROOF_HEADER, AgentAuth.proof(token, nonce));
     }
+  }
+
+  /**
+   * Lets a request that carries a cluster secret through only over TLS or from this machine.
+   *
+   * @throws ForbiddenResponse (403) otherwise: the secret crossed a network in clear
+   */
+  public static void requireSecureTransport(Context ctx) {
+    if (!ctx.req().isSecure() && !fromLoopback(ctx)) {
+      throw new ForbiddenResponse("cluster secrets are taken over plain HTTP from this machine only: agents on other "
+          + "machines join the cluster over TLS (gpuhub agent --join <token>), see the administrator guide");
+    }
+  }
+
+  /** True when the request carries exactly the shared token. */
+  public boolean matches(Context ctx) {
+    return AgentAuth.bearerMatches(ctx.header("Authorization"), token);
   }
 
   private static boolean fromLoopback(Context ctx) {

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * CA's key ({@code ca.key}, 0600) and certificate ({@code ca.crt}), made on the first start, and
  * the register of which certificate each node holds now ({@code nodes.properties}). It issues
  * the control plane its own certificate at every start, and a node one when it joins with the
- * join secret; a node's newest certificate supersedes its earlier ones, and a revoked node's
+ * shared join secret or a {@link JoinTokens join token}; a node's newest certificate supersedes its earlier ones, and a revoked node's
  * certificates are refused until it joins again.
  *
  * <p>What a certificate allows: a {@link Pki#ROLE_NODE} certificate lets its holder heartbeat as
@@ -47,6 +47,7 @@ public final class ClusterAuthority {
   private final TlsIdentity controlPlane;
   /** Host name to the serial (hex) of its current certificate, or {@value #REVOKED}. */
   private final Map<String, String> nodes;
+  private final JoinTokens joinTokens;
 
   private ClusterAuthority(Path dir, X509Certificate ca, PrivateKey caKey, List<String> controlPlaneNames) {
     this.dir = dir;
@@ -56,6 +57,7 @@ public final class ClusterAuthority {
     this.controlPlane = new TlsIdentity(keys.getPrivate(), Pki.issue(ca, caKey, keys.getPublic(), CONTROL_PLANE_NAME,
         Pki.ROLE_CONTROL_PLANE, controlPlaneNames, LEAF_VALIDITY), ca);
     this.nodes = readRegister(dir.resolve("nodes.properties"));
+    this.joinTokens = new JoinTokens(dir, Pki.fingerprint(ca));
   }
 
   /**
@@ -93,6 +95,11 @@ public final class ClusterAuthority {
   /** {@code sha256:<hex>} of the CA certificate: what an agent on another machine is given to pin it. */
   public String fingerprint() {
     return Pki.fingerprint(ca);
+  }
+
+  /** The short-lived tokens nodes may join with (besides the cluster's shared join secret). */
+  public JoinTokens joinTokens() {
+    return joinTokens;
   }
 
   /** The control plane's identity (server side of the cluster port, client side of node API calls). */

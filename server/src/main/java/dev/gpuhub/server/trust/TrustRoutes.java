@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gpuhub.server.http.AgentTokenGuard;
 import dev.gpuhub.server.http.ApiErrors;
 import dev.gpuhub.server.http.JsonBodies;
+import dev.gpuhub.server.http.UnauthorizedException;
+import dev.gpuhub.wire.tls.JoinToken;
+import java.time.Instant;
 import dev.gpuhub.wire.InvalidPayloadException;
 import dev.gpuhub.wire.JsonFields;
 import dev.gpuhub.wire.WireJson;
@@ -22,7 +25,8 @@ import java.util.Set;
  *   <li>{@code GET /cluster}: the cluster port's URL (as reached at the host this request named)
  *       and the CA certificate with its fingerprint. Public: an agent on another machine checks
  *       the certificate against the fingerprint it was given; on loopback it may take it as is.</li>
- *   <li>{@code POST /join} with {@code Authorization: Bearer <join secret>} and
+ *   <li>{@code POST /join} with {@code Authorization: Bearer <join secret>} (the shared secret, or
+ *       a join token's {@code <id>.<secret>}, which the join uses up once) and
  *       {@code {"hostname", "ip", "public_key" (PEM)}}: the node's certificate, bound to that host
  *       name. Over the cluster port's TLS, or plain HTTP from this machine only, so the join
  *       secret never crosses a network in clear.</li>
@@ -69,7 +73,15 @@ public final class TrustRoutes {
   }
 
   private void join(Context ctx) {
-    joinSecret.require(ctx); // the shared secret, over TLS or from this machine only
+    // The shared secret or a live join token, over TLS or from this machine only.
+    String credential = bearer(ctx);
+    boolean byToken = !joinSecret.matches(ctx) && credential != null
+        && authority.joinTokens().admits(credential, Instant.now());
+    if (byToken) AgentTokenGuard.requireSecureTransport(ctx);
+    else if (JoinToken.idOfCredential(credential) != null) {
+      throw new UnauthorizedException("this join token is unknown, expired or used up: make a new one with "
+          + "gpuhub join-token on the control plane's machine");
+    } else joinSecret.require(ctx);
     JsonNode json = JsonBodies.read(ctx);
     JsonFields f = JsonFields.of(json, null).acceptOnly(JOIN_FIELDS);
     String hostname = f.requireText("hostname", 253, null, null);
@@ -81,6 +93,9 @@ public final class TrustRoutes {
       throw new InvalidPayloadException("public_key", e.getMessage());
     }
     X509Certificate cert;
+    if (byToken && !authority.joinTokens().redeem(credential, Instant.now())) {
+      throw new UnauthorizedException("this join token was used up or expired while the node joined");
+    }
     try {
       cert = authority.join(hostname, ip, key);
     } catch (IllegalArgumentException e) {
@@ -107,6 +122,11 @@ public final class TrustRoutes {
   /** True when the request came with a client certificate (over the cluster port). */
   public static boolean hasClientCertificate(Context ctx) {
     return ctx.req().getAttribute(CLIENT_CHAIN) instanceof X509Certificate[] certs && certs.length > 0;
+  }
+
+  private static String bearer(Context ctx) {
+    String h = ctx.header("Authorization");
+    return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
   }
 
   private static String hostOf(Context ctx) {
