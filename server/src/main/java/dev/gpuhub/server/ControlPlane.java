@@ -45,7 +45,7 @@ public final class ControlPlane implements AutoCloseable {
   private final Javalin api;
   private final ClusterAuthority authority;
   private ServerConnector clusterConnector;
-  private Hub hub;
+  private volatile Hub hub;
 
   private ControlPlane(ServerConfig config, StoreConfig storeConfig, Stores stores) {
     this.config = config;
@@ -67,6 +67,24 @@ public final class ControlPlane implements AutoCloseable {
     this.authority = ClusterAuthority.open(storeConfig.dataDir(), ClusterNames.of(config.bindHost()));
     AgentTokenGuard guard = new AgentTokenGuard(config.agentToken());
     TrustRoutes trust = new TrustRoutes(authority, guard, this::clusterPort);
+    trust.listener(new TrustRoutes.Listener() {
+      @Override
+      public com.fasterxml.jackson.databind.node.ObjectNode revoked(String hostname) {
+        var body = dev.gpuhub.wire.WireJson.mapper().createObjectNode();
+        if (hub == null) {
+          discovery.exclude(hostname);
+          return body.put("servers_stopped", 0).put("containers_removed", 0);
+        }
+        var r = hub.drainNode(hostname);
+        return body.put("servers_stopped", r.servers()).put("containers_removed", r.containers())
+            .put("node_answered", r.answered());
+      }
+
+      @Override
+      public void joined(String hostname) {
+        discovery.include(hostname);
+      }
+    });
     DiscoveryRoutes routes = new DiscoveryRoutes(discovery, stores.repository(), stores.live(), guard, metrics, trust);
     this.api = Javalin.create(c -> {
       c.http.maxRequestSize = JsonBodies.MAX_BODY_BYTES;

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Cluster trust with two real dockerds as two nodes: both agents joined the cluster with the join
  * secret (the second pinning the CA by fingerprint) and got certificates of their own; heartbeats
  * and node API calls are mutual TLS. A node's certificate cannot register as the other node or
- * call a node API; a revoked node is refused; a man in the middle with a self-made certificate is
+ * call a node API; a revoked node is drained (its servers stopped, its containers removed, out of
+ * placement at once) and refused; a man in the middle with a self-made certificate is
  * refused by the agent, by the control plane and by the node API; the shared token is not taken
  * over plain HTTP from another address.
  */
@@ -125,11 +126,55 @@ class ClusterTrustIT {
     assertThat(clear.statusCode()).as(clear.body()).isEqualTo(403);
     assertThat(clear.body()).contains("plain HTTP from this machine only");
 
-    // a revoked node is refused until it joins again
-    assertThat(hub.plane.authority().revoke(NODE_B)).isTrue();
+    // A revoked node is drained: a server spanning both nodes and a job replica's stand-in on B are
+    // stopped and removed, B leaves placement at once, and its reports are refused until it joins again.
+    long reported = System.nanoTime(); // after the hand-made reports above, B's agent reports its node API again
+    while (hub.plane.discovery().liveNodes().stream().noneMatch(n -> n.hostname().equals(NODE_B) && n.agentPort() != null)) {
+      assertThat(System.nanoTime() - reported).as("B reports its node API").isLessThan(Duration.ofSeconds(10).toNanos());
+      HubFixture.sleep(100);
+    }
+    HubClient frank = new HubClient(hub.hubUrl);
+    assertThat(frank.signUpAndLogIn("frank", "frank-password-1").statusCode()).isEqualTo(302);
+    assertThat(frank.form("/hub/spawn", Map.of("profile", "multi-cpu", "image", hub.image, "node_count", "2"))
+        .statusCode()).isEqualTo(302);
+    assertThat(HubEndToEndIT.followProgress(frank, "frank").path("ready").asBoolean()).isTrue();
+    assertThat(hub.plane.hub().spawner().server("frank").orElseThrow().snapshot().nodes()).contains(NODE_B);
+    second.dockerd.docker("run", "-d", "--name", "stray-job-replica", "--label", "gpuhub.kind=job", "--label",
+        dev.gpuhub.agent.api.NodeApi.MANAGED_LABEL + "=" + dev.gpuhub.agent.api.NodeApi.MANAGED_VALUE, "--network", "none",
+        hub.image, "sleep", "600");
+    assertThat(gpuhubContainers(second)).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(frankContainers(hub.dockerd)).isNotEmpty();
+    HttpResponse<String> revokedAnswer = client(hub.plane.authority().controlPlane().sslContext()).send(
+        HttpRequest.newBuilder(URI.create(cluster + "/nodes/" + NODE_B + "/revoke"))
+            .header("Authorization", "Bearer " + hub.token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(revokedAnswer.statusCode()).as(revokedAnswer.body()).isEqualTo(200);
+    var drained = HubClient.json(revokedAnswer).path("drained");
+    assertThat(drained.path("servers_stopped").asInt()).as(revokedAnswer.body()).isEqualTo(1);
+    assertThat(drained.path("containers_removed").asInt()).as(revokedAnswer.body()).isGreaterThanOrEqualTo(1);
+    assertThat(drained.path("node_answered").asBoolean()).isTrue();
+    assertThat(gpuhubContainers(second)).as("nothing of gpuhub left on the revoked node").isEmpty();
+    assertThat(frankContainers(hub.dockerd)).as("frank's server's part on the other node is stopped too").isEmpty();
+    var frankServer = hub.plane.hub().spawner().server("frank").orElseThrow().snapshot();
+    assertThat(frankServer.state().name()).isEqualTo("STOPPED");
+    assertThat(frankServer.failureReason()).contains("revoked");
+    assertThat(hub.plane.discovery().liveNodes()).extracting(NodeReport::hostname).doesNotContain(NODE_B);
     HttpResponse<String> revoked = post(b.sslContext(), cluster + "/register-node", report(NODE_B));
     assertThat(revoked.statusCode()).isEqualTo(403);
     assertThat(revoked.body()).contains("revoked");
+  }
+
+  /** Every container on the dockerd that carries gpuhub's kind label. */
+  private static List<String> gpuhubContainers(dev.gpuhub.testkit.LocalDockerd dockerd) {
+    return dockerd.docker("ps", "-aq", "--filter", "label=gpuhub.kind").lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  private static List<String> frankContainers(dev.gpuhub.testkit.LocalDockerd dockerd) {
+    return dockerd.docker("ps", "-aq", "--filter", "label=gpuhub.user=frank").lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  private static List<String> gpuhubContainers(SecondNode node) {
+    return gpuhubContainers(node.dockerd);
   }
 
   private static TlsIdentity forged(X509Certificate fakeCa, KeyPair fakeCaKeys, String name, String role, String ip) {

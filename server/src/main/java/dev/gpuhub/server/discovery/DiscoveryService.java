@@ -49,6 +49,7 @@ public final class DiscoveryService {
   private final ClusterRepository repository;
   private final NodeLiveState live;
   private final LiveNodesView liveView;
+  private final java.util.Set<String> excluded = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final BatchingHeartbeatWriter writer;
   private final NodeSelector selector;
   private final ScoringConfig scoring;
@@ -118,9 +119,25 @@ public final class DiscoveryService {
     return LoadScore.of(report, scoring);
   }
 
-  /** Every node with unexpired live state. */
+  /** Every node with unexpired live state, except those {@link #exclude excluded}. */
   public List<NodeReport> liveNodes() {
-    return liveView.nodes();
+    List<NodeReport> all = liveView.nodes();
+    if (excluded.isEmpty()) return all;
+    return all.stream().filter(n -> !excluded.contains(n.hostname())).toList();
+  }
+
+  /**
+   * Takes {@code hostname} out of every live view at once (availability, selection, placement,
+   * services, jobs), whatever its live state still says, until {@link #include} (a revoked node,
+   * until it joins again).
+   */
+  public void exclude(String hostname) {
+    excluded.add(hostname);
+  }
+
+  /** Lets {@code hostname} back into the live views (it joined again). */
+  public void include(String hostname) {
+    excluded.remove(hostname);
   }
 
   /**

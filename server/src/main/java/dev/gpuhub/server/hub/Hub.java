@@ -50,6 +50,7 @@ public final class Hub implements AutoCloseable {
 
   private final Javalin app;
   private final Spawner spawner;
+  private final NodeDrain drain;
   private final IdleCuller culler;
   private final KernelCuller kernelCuller;
   private final Reconciler reconciler;
@@ -84,10 +85,12 @@ public final class Hub implements AutoCloseable {
     this.routes = new RouteTable(clock);
     this.auth = new HubAuth(stores.hub(), authConfig, clock);
     PlacementEngine engine = discovery.placement();
-    WorkloadLauncher launcher = WorkloadLauncher.of(engine, HttpAgentClient.overTls(controlPlane));
+    HttpAgentClient agents = HttpAgentClient.overTls(controlPlane);
+    WorkloadLauncher launcher = WorkloadLauncher.of(engine, agents);
     PortClaims ports = new PortClaims();
     HubServerLedger ledger = new HubServerLedger(stores.hub(), clock);
     this.spawner = new Spawner(spawnerConfig, ClusterView.of(discovery), launcher, ports, routes, ledger, clock);
+    this.drain = new NodeDrain(spawner, agents, discovery);
     this.reconciler = new Reconciler(spawner, ledger, discovery::liveNodes, launcher, clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
     this.kernelCuller = new KernelCuller(spawner, spawnerConfig.kernelIdleTimeout(), clock);
@@ -163,6 +166,11 @@ public final class Hub implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("adoption pass failed", e);
     }
+  }
+
+  /** Stops what runs on a revoked node (see {@link NodeDrain}). */
+  public NodeDrain.Result drainNode(String hostname) {
+    return drain.drain(hostname);
   }
 
   /** The replicated services' loop. */

@@ -31,7 +31,7 @@ import java.util.Set;
  *       name. Over the cluster port's TLS, or plain HTTP from this machine only, so the join
  *       secret never crosses a network in clear.</li>
  *   <li>{@code POST /nodes/<hostname>/revoke} with the shared secret: the node's certificates are
- *       refused until it joins again.</li>
+ *       refused until it joins again, and the {@link Listener} drains it.</li>
  * </ul>
  * And who a heartbeat is from: {@link #nodeCertificate(Context)}.
  */
@@ -56,12 +56,31 @@ public final class TrustRoutes {
     c.routes.post("/nodes/{hostname}/revoke", this::revoke);
   }
 
+  /** What else happens when a node is revoked or joins. */
+  public interface Listener {
+    /** The node was revoked: drain it; returns what was done, for the answer. */
+    ObjectNode revoked(String hostname);
+
+    /** The node got a new certificate. */
+    void joined(String hostname);
+  }
+
+  private volatile Listener listener;
+
+  /** Sets what revoking and joining also do (the control plane drains revoked nodes). */
+  public void listener(Listener value) {
+    this.listener = value;
+  }
+
   private void revoke(Context ctx) {
     joinSecret.require(ctx); // the cluster's shared secret: an administrator on the control plane's machine
     String hostname = ctx.pathParam("hostname");
     boolean joined = authority.revoke(hostname);
-    ApiErrors.send(ctx, 200, WireJson.mapper().createObjectNode().put("hostname", hostname).put("revoked", true)
-        .put("had_joined", joined));
+    ObjectNode body = WireJson.mapper().createObjectNode().put("hostname", hostname).put("revoked", true)
+        .put("had_joined", joined);
+    Listener l = listener;
+    if (l != null) body.set("drained", l.revoked(hostname));
+    ApiErrors.send(ctx, 200, body);
   }
 
   private void cluster(Context ctx) {
@@ -101,6 +120,8 @@ public final class TrustRoutes {
     } catch (IllegalArgumentException e) {
       throw new InvalidPayloadException(e.getMessage().startsWith("ip") ? "ip" : "hostname", e.getMessage());
     }
+    Listener l = listener;
+    if (l != null) l.joined(hostname);
     ApiErrors.send(ctx, 200, WireJson.mapper().createObjectNode()
         .put("certificate", Pki.pem(cert)).put("ca_certificate", Pki.pem(authority.ca())));
   }
