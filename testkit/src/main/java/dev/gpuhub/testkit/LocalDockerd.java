@@ -67,6 +67,14 @@ public final class LocalDockerd implements AutoCloseable {
    *     come up (the message carries the end of its log)
    */
   public static LocalDockerd start() {
+    return start(null);
+  }
+
+  /**
+   * Starts a new daemon, like {@link #start()}, that also accepts requests for the simulated GPUs
+   * {@code gpus} (none when null): their runtime hook is on its PATH.
+   */
+  public static LocalDockerd start(SimulatedGpus gpus) {
     String dockerdBin = findBinary("dockerd").orElseThrow(
         () -> new IllegalStateException("dockerd not found: " + INSTALL_HINT));
     String cli = findBinary("docker").orElseThrow(
@@ -75,15 +83,16 @@ public final class LocalDockerd implements AutoCloseable {
     Process process;
     try {
       dir = Files.createTempDirectory(BASE_DIR, "gh-dk-");
-      process = new ProcessBuilder(dockerdBin,
+      ProcessBuilder pb = new ProcessBuilder(dockerdBin,
           "--bridge=none", "--iptables=false", "--ip-masq=false",
           "--data-root", dir.resolve("root").toString(),
           "--exec-root", dir.resolve("exec").toString(),
           "-H", "unix://" + dir.resolve("docker.sock"),
           "--pidfile", dir.resolve("docker.pid").toString())
           .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("dockerd.log").toFile())
-          .start();
+          .redirectOutput(dir.resolve("dockerd.log").toFile());
+      if (gpus != null) pb.environment().merge("PATH", gpus.hookDir().toString(), (path, hook) -> hook + ":" + path);
+      process = pb.start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + dockerdBin, e);
     }

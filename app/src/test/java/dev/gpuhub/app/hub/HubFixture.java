@@ -1,5 +1,8 @@
 package dev.gpuhub.app.hub;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuhub.agent.AgentConfig;
 import dev.gpuhub.agent.AgentDaemon;
 import dev.gpuhub.core.profile.Profile;
@@ -10,6 +13,8 @@ import dev.gpuhub.store.StoreConfig;
 import dev.gpuhub.testkit.LocalDockerd;
 import dev.gpuhub.testkit.TestImages;
 import dev.gpuhub.wire.AgentAuth;
+import dev.gpuhub.wire.WireJson;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,17 +32,28 @@ import java.util.Map;
  */
 final class HubFixture implements AutoCloseable {
   static final String NODE = "hub-e2e-node";
-  final LocalDockerd dockerd = LocalDockerd.shared();
-  final String image = TestImages.notebook(dockerd);
+  final LocalDockerd dockerd;
+  final String image;
   final String token = AgentAuth.generateToken();
   /** The node's (and the control plane's) address. */
-  final String nodeIp = workloadGateway(dockerd);
+  final String nodeIp;
   private final Map<String, String> env = new HashMap<>();
   ControlPlane plane;
   final AgentDaemon agent;
   String hubUrl;
 
   HubFixture(Path dataDir, Map<String, String> extraEnv) {
+    this(dataDir, extraEnv, LocalDockerd.shared(), null);
+  }
+
+  /**
+   * An installation whose node runs its containers on {@code dockerd} (the caller stops it after
+   * {@link #close()}) and has the GPUs {@code nvidiaSmi} lists (null: the machine's nvidia-smi).
+   */
+  HubFixture(Path dataDir, Map<String, String> extraEnv, LocalDockerd dockerd, Path nvidiaSmi) {
+    this.dockerd = dockerd;
+    this.image = TestImages.notebook(dockerd);
+    this.nodeIp = workloadGateway(dockerd);
     env.put("GPUHUB_AGENT_TOKEN", token);
     env.put("API_PORT", Integer.toString(dev.gpuhub.testkit.FreePorts.pick()));
     env.put("HUB_PORT", Integer.toString(dev.gpuhub.testkit.FreePorts.pick()));
@@ -58,7 +74,8 @@ final class HubFixture implements AutoCloseable {
     }
     agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), token).withHostname(NODE).withIp(nodeIp).withCaFingerprint(plane.authority().fingerprint())
         .withDockerHost(dockerd.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
-        .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)).start();
+        .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)
+        .withNvidiaSmiPath(nvidiaSmi == null ? null : nvidiaSmi.toString())).start();
     awaitNode();
   }
 
@@ -71,8 +88,34 @@ final class HubFixture implements AutoCloseable {
     String shown = dockerd.docker("inspect", "-f", "{{.HostConfig.NetworkMode}} {{.Config.User}} {{json .HostConfig.CapDrop}}"
         + " {{json .HostConfig.SecurityOpt}} {{.HostConfig.PidsLimit}} {{.HostConfig.Privileged}} {{len .HostConfig.Devices}}",
         container);
-    org.assertj.core.api.Assertions.assertThat(shown).as("docker inspect " + container)
+    assertThat(shown).as("docker inspect " + container)
         .isEqualTo("gpuhub-workloads 1000:1000 [\"ALL\"] [\"no-new-privileges\"] 4096 false 0");
+  }
+
+  /**
+   * Asserts which GPUs {@code docker inspect} shows a workload container asking for: none (no device
+   * request, NVIDIA_VISIBLE_DEVICES=void), or one NVIDIA request for exactly {@code uuids}.
+   */
+  static void assertGpus(LocalDockerd dockerd, String container, List<String> uuids) {
+    String requests = dockerd.docker("inspect", "-f", "{{json .HostConfig.DeviceRequests}}", container);
+    String env = dockerd.docker("inspect", "-f", "{{json .Config.Env}}", container);
+    if (uuids.isEmpty()) {
+      assertThat(requests).as("device requests of " + container).isIn("null", "[]");
+      assertThat(env).contains("\"NVIDIA_VISIBLE_DEVICES=void\"");
+      return;
+    }
+    JsonNode shown;
+    try {
+      shown = WireJson.mapper().readTree(requests);
+    } catch (IOException e) {
+      throw new AssertionError("device requests of " + container + ": " + requests, e);
+    }
+    assertThat(shown.size()).as("device requests of " + container + ": " + requests).isEqualTo(1);
+    assertThat(shown.get(0).path("Driver").asText()).isEqualTo("nvidia");
+    assertThat(shown.get(0).path("Count").asInt()).isZero();
+    assertThat(shown.get(0).path("DeviceIDs").toString())
+        .isEqualTo(WireJson.mapper().valueToTree(uuids).toString());
+    assertThat(env).contains("\"NVIDIA_VISIBLE_DEVICES=" + String.join(",", uuids) + "\"");
   }
 
   /** The host's address on {@code dockerd}'s workload network (made now if missing). */
@@ -103,6 +146,17 @@ final class HubFixture implements AutoCloseable {
       if (System.nanoTime() > deadline) throw new IllegalStateException("the agent did not report within 30 s");
       sleep(100);
     }
+  }
+
+  /** A client of a new user {@code user} who signed up, logged in and whose server (single-cpu) is ready. */
+  HubClient userWithServer(String user) throws Exception {
+    HubClient c = new HubClient(hubUrl);
+    assertThat(c.signUpAndLogIn(user, user + "-password-1").statusCode()).isEqualTo(302);
+    assertThat(c.form("/hub/spawn", Map.of("profile", "single-cpu", "image", image)).statusCode())
+        .isEqualTo(302);
+    assertThat(HubEndToEndIT.followProgress(c, user).path("ready").asBoolean())
+        .as(user + "'s server").isTrue();
+    return c;
   }
 
   /** Names of running server containers on the test dockerd. */
