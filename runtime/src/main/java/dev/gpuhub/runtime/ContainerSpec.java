@@ -27,7 +27,22 @@ import java.util.regex.Pattern;
  *                       node's address under the same number; empty = nothing reachable from outside
  */
 public record ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
-    Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids, List<Integer> ports) {
+    Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids, List<Integer> ports,
+    Map<String, String> files) {
+
+  /** Where {@link #files} are written in the container. */
+  public static final String SECRETS_DIR = "/gpuhub/secrets";
+  /** Most secret files one container gets. */
+  public static final int MAX_FILES = 8;
+  /** Largest secret file. */
+  public static final int MAX_FILE_BYTES = 64 * 1024;
+  private static final Pattern FILE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  /** A spec without secret files. */
+  public ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
+      Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids, List<Integer> ports) {
+    this(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, Map.of());
+  }
 
   /** Variable the NVIDIA container toolkit reads; set by runtimes, never by callers. */
   public static final String NVIDIA_VISIBLE_DEVICES = "NVIDIA_VISIBLE_DEVICES";
@@ -90,6 +105,29 @@ public record ContainerSpec(String name, String image, List<String> command, Map
       if (port < 1 || port > MAX_PORT) throw invalid("ports", "ports: " + port + " is not a TCP port (1-" + MAX_PORT + ")");
     }
     if (new HashSet<>(ports).size() != ports.size()) throw invalid("ports", "ports lists a port twice: " + ports);
+    files = files == null ? Map.of() : Map.copyOf(new TreeMap<>(files));
+    if (files.size() > MAX_FILES) throw invalid("files", "files: at most " + MAX_FILES + " secret files, not " + files.size());
+    for (var e : files.entrySet()) {
+      if (!FILE_NAME.matcher(e.getKey()).matches()) {
+        throw invalid("files", "files: '" + e.getKey() + "' is not a file name: use lowercase letters, digits, '.', '_' "
+            + "and '-' (the files go into " + SECRETS_DIR + ")");
+      }
+      if (e.getValue() == null || e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_FILE_BYTES) {
+        throw invalid("files", "files: " + e.getKey() + " is empty or larger than " + MAX_FILE_BYTES + " bytes");
+      }
+    }
+  }
+
+  /** Names the secret files, never their content, and the environment's names only. */
+  @Override
+  public String toString() {
+    return "ContainerSpec[name=" + name + ", image=" + image + ", command=" + command + ", env=" + env.keySet()
+        + ", labels=" + labels + ", cpus=" + cpus + ", memoryBytes=" + memoryBytes + ", gpuDeviceUuids=" + gpuDeviceUuids
+        + ", ports=" + ports + ", files=" + files.keySet() + "]";
+  }
+
+  public ContainerSpec withFiles(Map<String, String> value) {
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, value);
   }
 
   /** A spec with no environment, labels, limits or GPUs. */
@@ -98,11 +136,11 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   }
 
   public ContainerSpec withEnv(Map<String, String> value) {
-    return new ContainerSpec(name, image, command, value, labels, cpus, memoryBytes, gpuDeviceUuids, ports);
+    return new ContainerSpec(name, image, command, value, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files);
   }
 
   public ContainerSpec withLabels(Map<String, String> value) {
-    return new ContainerSpec(name, image, command, env, value, cpus, memoryBytes, gpuDeviceUuids, ports);
+    return new ContainerSpec(name, image, command, env, value, cpus, memoryBytes, gpuDeviceUuids, ports, files);
   }
 
   /** This spec with its labels plus {@code key=value} (replacing an existing {@code key}). */
@@ -113,15 +151,15 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   }
 
   public ContainerSpec withLimits(double cpuLimit, long memoryLimitBytes) {
-    return new ContainerSpec(name, image, command, env, labels, cpuLimit, memoryLimitBytes, gpuDeviceUuids, ports);
+    return new ContainerSpec(name, image, command, env, labels, cpuLimit, memoryLimitBytes, gpuDeviceUuids, ports, files);
   }
 
   public ContainerSpec withGpuDeviceUuids(List<String> value) {
-    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, value, ports);
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, value, ports, files);
   }
 
   public ContainerSpec withPorts(List<Integer> value) {
-    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, value);
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, value, files);
   }
 
   /** True when this container gets GPUs. */

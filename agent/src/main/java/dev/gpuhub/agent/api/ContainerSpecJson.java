@@ -27,7 +27,7 @@ final class ContainerSpecJson {
     }
     try {
       return new ContainerSpec(r.name(), r.image(), r.command(), r.env(), r.labels(), r.cpus(), r.memoryBytes(),
-          r.gpuDeviceUuids(), r.ports());
+          r.gpuDeviceUuids(), r.ports(), r.files());
     } catch (InvalidContainerSpecException e) {
       throw ApiException.badField(e.field(), e.getMessage());
     }

@@ -196,6 +196,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       throw unavailable(e);
     }
     try {
+      if (!spec.files().isEmpty()) {
+        lifecycle.copyArchiveToContainerCmd(id).withRemotePath("/")
+            .withTarInputStream(SecretFilesArchive.of(spec.files(), confinement.uid(), confinement.gid())).exec();
+      }
       lifecycle.startContainerCmd(id).exec();
       LOG.info("started container {} ({}) from {}", spec.name(), shortId(id), spec.image());
       return id;

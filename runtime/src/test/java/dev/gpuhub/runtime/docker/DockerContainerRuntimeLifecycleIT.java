@@ -75,6 +75,21 @@ class DockerContainerRuntimeLifecycleIT extends ContainerRuntimeContract {
   }
 
   @Test
+  void secretFilesAreOnlyTheWorkloadUsersAndNotInWhatDockerShows() {
+    String name = uniqueName("rt-secrets");
+    String key = "-----BEGIN PRIVATE KEY-----\nnot-really-a-key-" + name + "\n-----END PRIVATE KEY-----\n";
+    String id = runtime.start(ContainerSpec.of(name, image, SLEEP).withFiles(Map.of("server.key", key)));
+    assertThat(dockerd.docker("exec", name, "cat", ContainerSpec.SECRETS_DIR + "/server.key")).isEqualTo(key.strip());
+    assertThat(dockerd.docker("exec", name, "stat", "-c", "%a %u:%g %n", ContainerSpec.SECRETS_DIR,
+        ContainerSpec.SECRETS_DIR + "/server.key").lines().toList())
+        .containsExactly("500 1000:1000 " + ContainerSpec.SECRETS_DIR, "400 1000:1000 " + ContainerSpec.SECRETS_DIR + "/server.key");
+    assertThat(dockerd.docker("exec", "-u", "1001:1001", name, "sh", "-c",
+        "cat " + ContainerSpec.SECRETS_DIR + "/server.key 2>&1 || true")).as("another user of the image").contains("Permission denied");
+    assertThat(dockerd.docker("inspect", id)).doesNotContain("not-really-a-key");
+    assertThat(ContainerSpec.of(name, image, SLEEP).withFiles(Map.of("server.key", key)).toString()).doesNotContain("not-really");
+  }
+
+  @Test
   void aPublishedPortAnswersOnTheNodeAddressAndTheNetworkKeepsContainersApart() throws Exception {
     int port = dev.gpuhub.testkit.FreePorts.pick();
     String name = uniqueName("rt-port");

@@ -19,11 +19,35 @@ import java.util.Map;
  * @param gpuDeviceUuids the GPUs the container may use; empty = none
  * @param ports          TCP ports the container listens on (on all its addresses), each published on
  *                       the node's address under the same number; empty = none reachable from outside
+ * @param files          secret files by name (e.g. a TLS key), written before the container starts into
+ *                       its {@code /gpuhub/secrets} directory, readable only by the user it runs as;
+ *                       never in its environment, command or labels, never shown by {@code docker inspect}
  */
 public record ContainerRequest(String name, String image, List<String> command, Map<String, String> env,
                                Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids,
-                               List<Integer> ports) {
+                               List<Integer> ports, Map<String, String> files) {
+  /** A request without secret files. */
+  public ContainerRequest(String name, String image, List<String> command, Map<String, String> env,
+                          Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids,
+                          List<Integer> ports) {
+    this(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, Map.of());
+  }
+
+  /** This request with {@code value} as its secret files. */
+  public ContainerRequest withFiles(Map<String, String> value) {
+    return new ContainerRequest(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, value);
+  }
+
+  /** Names the secret files, never their content. */
+  @Override
+  public String toString() {
+    return "ContainerRequest[name=" + name + ", image=" + image + ", command=" + command + ", env=" + env.keySet()
+        + ", labels=" + labels + ", cpus=" + cpus + ", memoryBytes=" + memoryBytes + ", gpuDeviceUuids=" + gpuDeviceUuids
+        + ", ports=" + ports + ", files=" + files.keySet() + "]";
+  }
+
   public ContainerRequest {
+    files = files == null ? Map.of() : Map.copyOf(files);
     command = command == null ? List.of() : List.copyOf(command);
     env = env == null ? Map.of() : Map.copyOf(env);
     labels = labels == null ? Map.of() : Map.copyOf(labels);

@@ -25,7 +25,7 @@ import java.util.Set;
 public final class NodeApiJson {
   /** Every field of a container request. */
   public static final Set<String> REQUEST_FIELDS =
-      Set.of("name", "image", "command", "env", "labels", "cpus", "memory_bytes", "gpu_device_uuids", "ports");
+      Set.of("name", "image", "command", "env", "labels", "cpus", "memory_bytes", "gpu_device_uuids", "ports", "files");
   /** Highest TCP port. */
   private static final int MAX_PORT = 65_535;
   /** The list answer's one field. */
@@ -60,7 +60,7 @@ public final class NodeApiJson {
         f.optionalStringMap("env"), f.optionalStringMap("labels"),
         f.optionalDouble("cpus", -Double.MAX_VALUE, Double.MAX_VALUE, 0),
         f.optionalLong("memory_bytes", Long.MIN_VALUE, Long.MAX_VALUE, 0), f.optionalStringList("gpu_device_uuids"),
-        f.optionalIntList("ports", 1, MAX_PORT));
+        f.optionalIntList("ports", 1, MAX_PORT), f.optionalStringMap("files"));
   }
 
   /** The view as a JSON object (absent exit code and start time as JSON null). */
