@@ -128,7 +128,8 @@ public final class ControlPlane implements AutoCloseable {
       plane.ticker = new dev.gpuhub.server.ops.PlacementTicker(plane.discovery.placement(), config.placement().tickInterval());
       if (config.hubPort() >= 0) {
         plane.hub = new Hub(config.bindHost(), config.hubPort(), config.hubAuth(), config.spawner(),
-            plane.authority.controlPlane(), config.hubTls() == null ? null : config.hubTls().context(),
+            plane.authority.controlPlane(), dev.gpuhub.server.workload.WorkloadTls.of(plane.authority::issueWorkload,
+                plane.authority.controlPlane().sslContext()), config.hubTls() == null ? null : config.hubTls().context(),
             stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15), config.jobs(),
             config.services());
       }

@@ -45,7 +45,10 @@ final class HostileProbes {
       "def status(url, method='GET'):",
       "    u = urllib.parse.urlsplit(url)",
       "    try:",
-      "        c = http.client.HTTPConnection(u.hostname, u.port, timeout=5)",
+      "        if u.scheme == 'https':  # an attacker does not check certificates",
+      "            c = http.client.HTTPSConnection(u.hostname, u.port, timeout=5, context=ssl._create_unverified_context())",
+      "        else:",
+      "            c = http.client.HTTPConnection(u.hostname, u.port, timeout=5)",
       "        c.request(method, u.path or '/', body=b'{}' if method == 'POST' else None)",
       "        return c.getresponse().status",
       "    except Exception:",
@@ -108,9 +111,10 @@ final class HostileProbes {
       ActiveServer.Snapshot theirs = hub.plane.hub().spawner().server(otherUser).orElseThrow().snapshot();
       String containerIp = hub.dockerd.docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
           "gpuhub-" + otherUser);
+      String scheme = hub.plane.hub().spawner().tls().httpScheme(); // the servers' own, HTTPS by default
       return new Targets(hub.nodeIp, hub.agent(HubFixture.NODE).port(), hub.plane.discoveryUrl(), hub.hubUrl, otherUser,
-          "http://" + theirs.nodeIp() + ":" + theirs.port() + theirs.url(),
-          "http://" + containerIp + ":" + theirs.port() + theirs.url(), List.copyOf(loopbackPorts));
+          scheme + "://" + theirs.nodeIp() + ":" + theirs.port() + theirs.url(),
+          scheme + "://" + containerIp + ":" + theirs.port() + theirs.url(), List.copyOf(loopbackPorts));
     }
 
     String json() {

@@ -25,13 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 class HubHostileUserIT {
   /** How long the capture in the student's network namespace listens (the 20 s). */
   static final int CAPTURE_SECONDS = 20;
-  /** Captures every frame on every interface of its network namespace; prints what it found. */
+  /**
+   * Captures every frame on every interface of its network namespace (only on interface {@code IFACE}
+   * when that is set); prints what it found.
+   */
   static final String SNIFFER = String.join("\n",
       "import json, os, socket, time",
       "needles = {n: v.encode() for n, v in (kv.split('=', 1) for kv in os.environ['NEEDLES'].split(','))}",
       "marker = os.environ['MARKER'].encode()",
       "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(3))",
       "s.settimeout(0.5)",
+      "if os.environ.get('IFACE'): s.bind((os.environ['IFACE'], 0))",
       "end = time.time() + float(os.environ['SECONDS'])",
       "out = {'frames': 0, 'found': [], 'marker': False}",
       "print('SNIFFING', flush=True)",

@@ -1,5 +1,6 @@
 package dev.gpuhub.server.hub;
 
+import dev.gpuhub.server.workload.WorkloadTls;
 import dev.gpuhub.core.allocation.PlacementEngine;
 import dev.gpuhub.server.workload.HttpAgentClient;
 import dev.gpuhub.server.workload.PortClaims;
@@ -76,7 +77,7 @@ public final class Hub implements AutoCloseable {
    *                         after a restart
    */
   public Hub(String bindHost, int port, HubAuthConfig authConfig, SpawnerConfig spawnerConfig,
-             dev.gpuhub.wire.tls.TlsIdentity controlPlane, javax.net.ssl.SSLContext https,
+             dev.gpuhub.wire.tls.TlsIdentity controlPlane, WorkloadTls workloadTls, javax.net.ssl.SSLContext https,
              Stores stores, DiscoveryService discovery, Duration adoptionPatience, JobsConfig jobsConfig,
              ServiceControllerConfig servicesConfig) {
     Clock clock = Clock.systemUTC();
@@ -86,10 +87,15 @@ public final class Hub implements AutoCloseable {
     this.auth = new HubAuth(stores.hub(), authConfig, clock);
     PlacementEngine engine = discovery.placement();
     HttpAgentClient agents = HttpAgentClient.overTls(controlPlane);
-    WorkloadLauncher launcher = WorkloadLauncher.of(engine, agents);
+    WorkloadTls serversTls = spawnerConfig.servesTls() ? workloadTls : WorkloadTls.off();
+    if (!serversTls.on()) {
+      LOG.warn("GPUHUB_NOTEBOOK_COMMAND has no {certfile} and {keyfile}: the hub speaks plain HTTP to users' servers");
+    }
+    WorkloadLauncher launcher = WorkloadLauncher.of(engine, agents, serversTls);
     PortClaims ports = new PortClaims();
     HubServerLedger ledger = new HubServerLedger(stores.hub(), clock);
-    this.spawner = new Spawner(spawnerConfig, ClusterView.of(discovery), launcher, ports, routes, ledger, clock);
+    this.spawner = new Spawner(spawnerConfig, ClusterView.of(discovery), launcher, ports, routes, ledger, clock,
+        serversTls);
     this.drain = new NodeDrain(spawner, agents, discovery);
     this.reconciler = new Reconciler(spawner, ledger, discovery::liveNodes, launcher, clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
@@ -108,9 +114,9 @@ public final class Hub implements AutoCloseable {
     });
     HubAuthIdentity identity = new HubAuthIdentity(auth);
     ServicesRoutes serviceRoutes = new ServicesRoutes(identity, stores.services(), services, serviceRouter, meter);
-    UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity);
+    UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity, serversTls);
     dev.gpuhub.server.hub.proxy.KernelGatewayServlet gateway =
-        new dev.gpuhub.server.hub.proxy.KernelGatewayServlet(this::kernelGateway, identity, routes);
+        new dev.gpuhub.server.hub.proxy.KernelGatewayServlet(this::kernelGateway, identity, routes, serversTls);
     spawner.hubUrl(this::url);
     AuthRoutes authRoutes = new AuthRoutes(auth);
     SpawnRoutes spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);

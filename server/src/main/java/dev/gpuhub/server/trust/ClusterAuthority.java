@@ -125,6 +125,17 @@ public final class ClusterAuthority {
   }
 
   /**
+   * A fresh key and certificate for a workload (a user's Jupyter server or kernel host) named
+   * {@code name} that serves at {@code ip}: role {@link Pki#ROLE_WORKLOAD}, the address as its only
+   * subject alternative name. Not registered: it lets its holder serve, nothing else.
+   */
+  public TlsIdentity issueWorkload(String name, String ip) {
+    KeyPair keys = Pki.newKeyPair();
+    return new TlsIdentity(keys.getPrivate(), Pki.issue(ca, caKey, keys.getPublic(), name, Pki.ROLE_WORKLOAD,
+        List.of(ip), LEAF_VALIDITY), ca);
+  }
+
+  /**
    * Checks that {@code cert} (which TLS already proved was issued by this CA) lets its holder speak
    * for node {@code hostname}.
    *

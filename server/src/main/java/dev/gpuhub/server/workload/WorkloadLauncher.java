@@ -51,7 +51,12 @@ public final class WorkloadLauncher {
 
   /** The launcher of a running hub: HTTP probes every 500 ms, workers must survive 1 s. */
   public static WorkloadLauncher of(PlacementEngine engine, AgentClient agents) {
-    return new WorkloadLauncher(engine, agents, new HttpReadinessProbe(), Duration.ofMillis(500), Duration.ofSeconds(1));
+    return of(engine, agents, WorkloadTls.off());
+  }
+
+  /** As {@link #of(PlacementEngine, AgentClient)}, probing HTTPS workloads with {@code tls}'s trust. */
+  public static WorkloadLauncher of(PlacementEngine engine, AgentClient agents, WorkloadTls tls) {
+    return new WorkloadLauncher(engine, agents, new HttpReadinessProbe(tls), Duration.ofMillis(500), Duration.ofSeconds(1));
   }
 
   public PlacementEngine engine() {

@@ -26,6 +26,9 @@ import java.util.Map;
 public record ContainerRequest(String name, String image, List<String> command, Map<String, String> env,
                                Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids,
                                List<Integer> ports, Map<String, String> files) {
+  /** Where the agent writes {@link #files()} in the container (the runtime's {@code ContainerSpec.SECRETS_DIR}). */
+  public static final String SECRETS_DIR = "/gpuhub/secrets";
+
   /** A request without secret files. */
   public ContainerRequest(String name, String image, List<String> command, Map<String, String> env,
                           Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids,

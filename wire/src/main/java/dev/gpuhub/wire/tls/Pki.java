@@ -59,6 +59,8 @@ public final class Pki {
   public static final String ROLE_NODE = "node";
   /** The role of the control plane's certificate: may call node APIs. */
   public static final String ROLE_CONTROL_PLANE = "control-plane";
+  /** The role of a user workload's serving certificate (Jupyter over HTTPS): may serve, nothing else. */
+  public static final String ROLE_WORKLOAD = "workload";
   private static final String SIGNATURE = "SHA256withECDSA";
   private static final SecureRandom RANDOM = new SecureRandom();
 

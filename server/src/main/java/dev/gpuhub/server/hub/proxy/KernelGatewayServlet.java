@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import dev.gpuhub.server.workload.WorkloadTls;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -45,13 +46,21 @@ public final class KernelGatewayServlet extends HttpServlet {
   private final KernelGateways gateways;
   private final ProxyAccess access;
   private final RouteTable routes;
-  private final WebSocketBridge webSockets = new WebSocketBridge();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final WebSocketBridge webSockets;
+  private final HttpClient http;
+  private final WorkloadTls tls;
   /** "user/kernel id" → hostname of the kernel host that runs it. */
   private final Map<String, String> kernelNode = new ConcurrentHashMap<>();
 
   public KernelGatewayServlet(KernelGateways gateways, ProxyAccess access, RouteTable routes) {
+    this(gateways, access, routes, WorkloadTls.off());
+  }
+
+  /** A gateway dialling kernel hosts with {@code tls}. */
+  public KernelGatewayServlet(KernelGateways gateways, ProxyAccess access, RouteTable routes, WorkloadTls tls) {
+    this.tls = tls;
+    this.webSockets = new WebSocketBridge(tls);
+    this.http = tls.httpClient().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     this.gateways = gateways;
     this.access = access;
     this.routes = routes;
@@ -132,7 +141,7 @@ public final class KernelGatewayServlet extends HttpServlet {
         send(response, 403, error("cross-origin WebSocket refused"));
         return;
       }
-      webSockets.upgrade(request, response, new ProxyRoute(user, h.ip(), h.port(), h.token()), hostPath,
+      webSockets.upgrade(request, response, new ProxyRoute(user, h.ip(), h.port(), h.token(), tls.on()), hostPath,
           () -> routes.touch(user));
       return;
     }
@@ -252,7 +261,7 @@ public final class KernelGatewayServlet extends HttpServlet {
   }
 
   private HttpResponse<String> call(KernelGateways.Host h, String method, String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ProxyRoute.origin("http", h.ip(), h.port()) + path))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ProxyRoute.origin(tls.httpScheme(), h.ip(), h.port()) + path))
         .timeout(TIMEOUT).header("Authorization", "token " + h.token())
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", "application/json");

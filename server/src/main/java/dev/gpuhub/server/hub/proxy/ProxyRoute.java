@@ -6,7 +6,12 @@ import java.util.Objects;
  * Where one user's server answers: {@code host:port}, serving under {@code /user/<user>/}, and the
  * per-server token the proxy adds to every request so the user never handles it.
  */
-public record ProxyRoute(String user, String host, int port, String serverToken) {
+public record ProxyRoute(String user, String host, int port, String serverToken, boolean tls) {
+  /** A route to a server serving plain HTTP. */
+  public ProxyRoute(String user, String host, int port, String serverToken) {
+    this(user, host, port, serverToken, false);
+  }
+
   public ProxyRoute {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(host, "host");
@@ -22,6 +27,16 @@ public record ProxyRoute(String user, String host, int port, String serverToken)
   /** {@code /user/<name>/}. */
   public static String prefixOf(String user) {
     return "/user/" + user + "/";
+  }
+
+  /** {@code https://host:port} or {@code http://host:port}, as the server serves. */
+  public String httpOrigin() {
+    return origin(tls ? "https" : "http");
+  }
+
+  /** {@code wss://host:port} or {@code ws://host:port}, as the server serves. */
+  public String wsOrigin() {
+    return origin(tls ? "wss" : "ws");
   }
 
   /** {@code scheme://host:port} of this route's server. */

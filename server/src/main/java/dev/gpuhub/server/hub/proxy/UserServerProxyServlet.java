@@ -10,6 +10,8 @@ import java.util.Locale;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
+import dev.gpuhub.server.workload.WorkloadTls;
 
 /**
  * {@code /user/<name>/...}: Jetty's reverse proxy to that user's server, for that user or an admin
@@ -28,11 +30,25 @@ public final class UserServerProxyServlet extends ProxyServlet {
 
   private final RouteTable routes;
   private final ProxyAccess access;
-  private final WebSocketBridge webSockets = new WebSocketBridge();
+  private final WebSocketBridge webSockets;
+  private final WorkloadTls tls;
 
+  /** A proxy to servers serving plain HTTP. */
   public UserServerProxyServlet(RouteTable routes, ProxyAccess access) {
+    this(routes, access, WorkloadTls.off());
+  }
+
+  /** A proxy dialling servers with {@code tls} (HTTPS to routes that say so). */
+  public UserServerProxyServlet(RouteTable routes, ProxyAccess access, WorkloadTls tls) {
     this.routes = routes;
     this.access = access;
+    this.tls = tls;
+    this.webSockets = new WebSocketBridge(tls);
+  }
+
+  @Override
+  protected ClientConnector newClientConnector() {
+    return tls.jettyConnector();
   }
 
   @Override
@@ -85,7 +101,7 @@ public final class UserServerProxyServlet extends ProxyServlet {
   protected String rewriteTarget(HttpServletRequest request) {
     ProxyRoute route = (ProxyRoute) request.getAttribute(ROUTE);
     String query = request.getQueryString();
-    return route.origin("http") + request.getRequestURI() + (query == null ? "" : "?" + query);
+    return route.httpOrigin() + request.getRequestURI() + (query == null ? "" : "?" + query);
   }
 
   @Override

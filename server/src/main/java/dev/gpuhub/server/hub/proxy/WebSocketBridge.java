@@ -15,6 +15,9 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import dev.gpuhub.server.workload.WorkloadTls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +34,12 @@ public final class WebSocketBridge implements AutoCloseable {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
   static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
 
-  private final WebSocketClient client = new WebSocketClient();
+  private final WebSocketClient client;
   private volatile boolean containerConfigured;
 
-  WebSocketBridge() {
+  /** A bridge dialling servers with {@code tls} (wss to routes that say so). */
+  WebSocketBridge(WorkloadTls tls) {
+    client = new WebSocketClient(new HttpClient(new HttpClientTransportOverHTTP(tls.jettyConnector())));
     client.setMaxTextMessageSize(MAX_MESSAGE_BYTES);
     client.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
     client.setIdleTimeout(IDLE_TIMEOUT);
@@ -69,13 +74,13 @@ public final class WebSocketBridge implements AutoCloseable {
       containerConfigured = true;
     }
     String query = request.getQueryString();
-    URI target = URI.create(route.origin("ws") + targetPath + (query == null ? "" : "?" + query));
+    URI target = URI.create(route.wsOrigin() + targetPath + (query == null ? "" : "?" + query));
     container.upgrade((upgradeRequest, upgradeResponse) -> {
       Relay browserSide = new Relay(onTraffic);
       Relay serverSide = new Relay(onTraffic);
       ClientUpgradeRequest upstream = new ClientUpgradeRequest();
       upstream.setHeader("Authorization", "token " + route.serverToken());
-      upstream.setHeader("Origin", route.origin("http"));
+      upstream.setHeader("Origin", route.httpOrigin());
       if (!upgradeRequest.getSubProtocols().isEmpty()) upstream.setSubProtocols(upgradeRequest.getSubProtocols());
       try {
         Session server = client.connect(serverSide, target, upstream)

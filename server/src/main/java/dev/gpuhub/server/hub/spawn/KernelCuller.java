@@ -6,6 +6,7 @@ import dev.gpuhub.wire.WireJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import dev.gpuhub.server.workload.WorkloadTls;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -38,8 +39,8 @@ public final class KernelCuller implements AutoCloseable {
   private final Supplier<Iterable<ActiveServer>> servers;
   private final Duration idleTimeout;
   private final Clock clock;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http;
+  private final WorkloadTls tls;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "kernel-culler");
     t.setDaemon(true);
@@ -47,10 +48,16 @@ public final class KernelCuller implements AutoCloseable {
   });
 
   public KernelCuller(Spawner spawner, Duration idleTimeout, Clock clock) {
-    this(() -> spawner.servers().values(), idleTimeout, clock);
+    this(() -> spawner.servers().values(), idleTimeout, clock, spawner.tls());
   }
 
   KernelCuller(Supplier<Iterable<ActiveServer>> servers, Duration idleTimeout, Clock clock) {
+    this(servers, idleTimeout, clock, WorkloadTls.off());
+  }
+
+  KernelCuller(Supplier<Iterable<ActiveServer>> servers, Duration idleTimeout, Clock clock, WorkloadTls tls) {
+    this.tls = tls;
+    this.http = tls.httpClient().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3)).build();
     this.servers = servers;
     this.idleTimeout = idleTimeout;
     this.clock = clock;
@@ -68,7 +75,7 @@ public final class KernelCuller implements AutoCloseable {
       String user = server.snapshot().user();
       if (server.snapshot().state() != ServerState.RUNNING) continue;
       for (KernelHost host : server.kernelHosts()) {
-        String base = ProxyRoute.origin("http", host.ip(), host.port()) + host.basePath() + "api/kernels";
+        String base = ProxyRoute.origin(tls.httpScheme(), host.ip(), host.port()) + host.basePath() + "api/kernels";
         HttpResponse<String> r = send(host, "GET", base);
         if (r == null || r.statusCode() != 200) continue;
         JsonNode kernels;

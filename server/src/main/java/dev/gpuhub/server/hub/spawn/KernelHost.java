@@ -21,9 +21,9 @@ public record KernelHost(String hostname, String ip, int agentPort, String conta
     return new AgentEndpoint(hostname, ip, agentPort);
   }
 
-  /** Jupyter's unauthenticated {@code api} on this host (answers once the host is up). */
-  public java.net.URI apiUrl() {
-    return java.net.URI.create(ProxyRoute.origin("http", ip, port) + basePath + "api");
+  /** Jupyter's unauthenticated {@code api} on this host (answers once the host is up), over {@code scheme}. */
+  public java.net.URI apiUrl(String scheme) {
+    return java.net.URI.create(ProxyRoute.origin(scheme, ip, port) + basePath + "api");
   }
 
   /** The base path of {@code user}'s kernel host on {@code hostname}. */

@@ -2,6 +2,7 @@ package dev.gpuhub.server.hub.spawn;
 
 import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.workload.Labels;
+import dev.gpuhub.server.workload.WorkloadTls;
 import dev.gpuhub.wire.node.ContainerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -23,9 +24,11 @@ final class ServerContainers {
   /** Where Jupyter's gateway client reads the token it presents to the hub's kernel gateway. */
   static final String GATEWAY_TOKEN_ENV = "JUPYTER_GATEWAY_AUTH_TOKEN";
   private final SpawnerConfig config;
+  private final WorkloadTls tls;
 
-  ServerContainers(SpawnerConfig config) {
+  ServerContainers(SpawnerConfig config, WorkloadTls tls) {
     this.config = config;
+    this.tls = tls;
   }
 
   /** The container name of {@code user}'s server. */
@@ -63,7 +66,7 @@ final class ServerContainers {
     }
     List<Integer> ports = workerMode == null ? List.of(s.port()) : List.of(s.port(), workerPort);
     return request(name(s.user()), s, profile, command, env, labels(s, profile, Labels.KIND_SERVER, null, null), gpus,
-        ports);
+        ports).withFiles(tls.filesFor(name(s.user()), s.nodeIp()));
   }
 
   /** A kernel host of a multi-node server. */
@@ -72,7 +75,8 @@ final class ServerContainers {
     env.put("GPUHUB_PORT", Integer.toString(host.port()));
     return request(KernelHost.containerName(s.user(), host.hostname()), s, profile,
         config.commandFor(host.port(), s.user(), host.token(), host.basePath()), env,
-        labels(s, profile, Labels.KIND_KERNEL_HOST, host.hostname(), host.port()), gpus, List.of(host.port()));
+        labels(s, profile, Labels.KIND_KERNEL_HOST, host.hostname(), host.port()), gpus, List.of(host.port()))
+        .withFiles(tls.filesFor(KernelHost.containerName(s.user(), host.hostname()), host.ip()));
   }
 
   /** A worker of a worker-mode server on a secondary node. */

@@ -1,5 +1,6 @@
 package dev.gpuhub.server.hub.spawn;
 
+import dev.gpuhub.server.workload.WorkloadTls;
 import dev.gpuhub.core.allocation.NodeAllocation;
 import dev.gpuhub.core.allocation.Placement;
 import dev.gpuhub.core.allocation.PlacementEngine;
@@ -73,21 +74,37 @@ public final class Spawner implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  private final WorkloadTls tls;
   private final SecureRandom random = new SecureRandom();
   /** The hub's own URL as nodes reach it (the kernel gateway of multi-node servers lives there). */
   private volatile Supplier<String> hubUrl = () -> null;
 
   public Spawner(SpawnerConfig config, ClusterView cluster, WorkloadLauncher launcher, PortClaims ports,
                  RouteTable routes, ServerLedger ledger, Clock clock) {
+    this(config, cluster, launcher, ports, routes, ledger, clock, WorkloadTls.off());
+  }
+
+  /**
+   * A spawner whose servers and kernel hosts serve HTTPS with certificates from {@code tls} when it
+   * is on and the server command takes them ({@link SpawnerConfig#servesTls()}), else plain HTTP.
+   */
+  public Spawner(SpawnerConfig config, ClusterView cluster, WorkloadLauncher launcher, PortClaims ports,
+                 RouteTable routes, ServerLedger ledger, Clock clock, WorkloadTls tls) {
+    this.tls = config.servesTls() ? tls : WorkloadTls.off();
     this.config = config;
     this.cluster = cluster;
     this.launcher = launcher;
     this.ports = ports;
     this.placement = new ServerPlacement(launcher.engine(), cluster.placement(), cluster.strict());
-    this.containers = new ServerContainers(config);
+    this.containers = new ServerContainers(config, this.tls);
     this.routes = routes;
     this.ledger = ledger;
     this.clock = clock;
+  }
+
+  /** How the hub speaks to its servers and kernel hosts: HTTPS with the cluster's trust, or plain HTTP. */
+  public WorkloadTls tls() {
+    return tls;
   }
 
   /** Where users' servers reach the hub's kernel gateway; set once the hub listens. */
@@ -145,7 +162,7 @@ public final class Spawner implements AutoCloseable {
       launcher.launch(workload, new SpawnProgress(server));
       if (!server.transition(ServerState.RUNNING, null)) throw new LaunchException("the server was stopped while starting");
       ActiveServer.Snapshot s = server.snapshot();
-      routes.add(new ProxyRoute(user, s.nodeIp(), s.port(), s.token()));
+      routes.add(new ProxyRoute(user, s.nodeIp(), s.port(), s.token(), tls.on()));
       saveRunning(s);
       server.progress().append(ProgressEvent.ready(s.url()));
       LOG.atInfo().addKeyValue("user", user).addKeyValue("node", s.primaryHostname()).addKeyValue("port", s.port())
@@ -175,7 +192,7 @@ public final class Spawner implements AutoCloseable {
     List<Workload.Unit> units = new ArrayList<>();
     units.add(new Workload.Unit(owner, primary, containers.server(s, profile, placed.primary().gpuUuids(), gatewayUrl,
         server.gatewayToken(), workerMode, server.workerPort()),
-        Readiness.jupyter(URI.create(ProxyRoute.origin("http", s.nodeIp(), s.port()) + s.url() + "api")),
+        Readiness.jupyter(URI.create(ProxyRoute.origin(tls.httpScheme(), s.nodeIp(), s.port()) + s.url() + "api")),
         "the server on " + primary.hostname()));
     for (Reservation r : placed.reservations()) {
       AgentEndpoint node = endpoint(r.hostname());
@@ -184,7 +201,7 @@ public final class Spawner implements AutoCloseable {
             ServerContainers.kernelHostToken(s.token(), node.hostname()), KernelHost.basePathOf(user, node.hostname()));
         server.addKernelHost(host); // before the start, so a failure releases its port and removes it by name
         units.add(new Workload.Unit(owner, node, containers.kernelHost(s, profile, host, r.gpuUuids()),
-            Readiness.jupyter(host.apiUrl()), "the kernel host on " + node.hostname()));
+            Readiness.jupyter(host.apiUrl(tls.httpScheme())), "the kernel host on " + node.hostname()));
       } else if (workerMode != null && !r.hostname().equals(primary.hostname())) {
         server.addWorker(new ActiveServer.Worker(node.hostname(), node.ip(), node.port(), null));
         units.add(new Workload.Unit(owner, node, containers.worker(s, profile, workerMode, node.hostname(),
@@ -346,7 +363,7 @@ public final class Spawner implements AutoCloseable {
     if (workerPort != null) ports.hold(running.nodeIp(), workerPort);
     for (KernelHost h : kernelHosts) ports.hold(h.ip(), h.port());
     servers.put(running.user(), server);
-    routes.add(new ProxyRoute(running.user(), running.nodeIp(), running.port(), running.token()));
+    routes.add(new ProxyRoute(running.user(), running.nodeIp(), running.port(), running.token(), tls.on()));
     server.progress().append(ProgressEvent.ready(running.url()));
   }
 

@@ -1,6 +1,7 @@
 package dev.gpuhub.server.hub.spawn;
 
 import dev.gpuhub.core.config.EnvReader;
+import dev.gpuhub.server.workload.WorkloadTls;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -50,7 +51,15 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
    */
   public static final String DEFAULT_COMMAND = "python3 -m notebook --ip={ip} --port={port} --no-browser"
       + " --NotebookApp.base_url={base_url} --NotebookApp.port_retries=0"
-      + " --NotebookApp.quit_button=False";
+      + " --NotebookApp.quit_button=False --NotebookApp.certfile={certfile} --NotebookApp.keyfile={keyfile}";
+
+  /**
+   * Whether the command serves HTTPS with the certificate the hub issues each server (it names
+   * {@code {certfile}} and {@code {keyfile}}); without them the hub speaks plain HTTP to servers.
+   */
+  public boolean servesTls() {
+    return command.contains("{certfile}") && command.contains("{keyfile}");
+  }
   /**
    * What {@code {ip}} becomes: every address of the server's own network namespace. The node
    * publishes {@code {port}} on its address; nothing else reaches the container.
@@ -94,7 +103,8 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
   /** The command with {@code {base_url}} set to {@code baseUrl} (kernel hosts of multi-node servers). */
   public List<String> commandFor(int port, String user, String token, String baseUrl) {
     String filled = command.replace("{ip}", LISTEN_ADDRESS).replace("{port}", Integer.toString(port))
-        .replace("{base_url}", baseUrl).replace("{token}", token).replace("{user}", user);
+        .replace("{base_url}", baseUrl).replace("{token}", token).replace("{user}", user)
+        .replace("{certfile}", WorkloadTls.certPath()).replace("{keyfile}", WorkloadTls.keyPath());
     return Arrays.stream(filled.trim().split("\\s+")).toList();
   }
 }
