@@ -7,6 +7,7 @@
 # time: a few minutes, then cached), control plane + hub + one agent, one user's server.
 # Usage: scripts/bench-proxy.sh [--seconds 10] [--warmup 20] [--connections 16] [--threads 1]
 #                               [--profile single-cpu] [--sequential 10000] [--verbose true: print every wrk run]
+#                               [--servers https (default: servers serve TLS, as the hub runs them) | http]
 # Profile the hub with e.g. BENCH_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/proxy.jfr,settings=profile'
 set -euo pipefail
 cd "$(dirname "$0")/.."

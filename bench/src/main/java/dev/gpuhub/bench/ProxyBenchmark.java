@@ -10,6 +10,7 @@ import dev.gpuhub.server.hub.auth.HubUser;
 import dev.gpuhub.server.hub.spawn.ActiveServer;
 import dev.gpuhub.server.hub.spawn.ServerState;
 import dev.gpuhub.server.hub.spawn.Spawner;
+import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import dev.gpuhub.store.StoreConfig;
 import dev.gpuhub.testkit.LocalDockerd;
 import dev.gpuhub.testkit.TestImages;
@@ -50,6 +51,8 @@ public final class ProxyBenchmark {
   private static final String NODE = "bench-node";
   private static final double TARGET = 0.80;
 
+  /** Trust for HTTPS servers: the cluster CA of the run. */
+  private static javax.net.ssl.SSLContext tls;
   /** Whether to print each measured wrk run's own output (--verbose true). */
   private static boolean verbose;
 
@@ -63,6 +66,8 @@ public final class ProxyBenchmark {
     String profile = opts.getOrDefault("profile", "single-cpu");
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "20"));
     verbose = Boolean.parseBoolean(opts.getOrDefault("verbose", "false"));
+    String servers = opts.getOrDefault("servers", "https");
+    if (!servers.equals("https") && !servers.equals("http")) throw new IllegalArgumentException("--servers is https or http");
     int sequential = Integer.parseInt(opts.getOrDefault("sequential", "10000"));
     Path dir = Files.createTempDirectory("gpuhub-proxy-bench");
     try (LocalDockerd dockerd = LocalDockerd.start()) {
@@ -77,6 +82,7 @@ public final class ProxyBenchmark {
       env.put("GPUHUB_CPU_IMAGE", image);
       env.put("GPUHUB_GPU_IMAGE", image);
       env.put("GPUHUB_START_TIMEOUT_SECONDS", "120");
+      if (servers.equals("http")) env.put("GPUHUB_NOTEBOOK_COMMAND", SpawnerConfig.PLAIN_HTTP_COMMAND);
       try (ControlPlane plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env))) {
         // The benchmark machine itself is busy: lift the profiles' usage limits as the hub tests do.
         for (Profile p : plane.stores().repository().profiles()) {
@@ -115,7 +121,8 @@ public final class ProxyBenchmark {
       ActiveServer.Snapshot server = awaitRunning(spawner, Duration.ofSeconds(150));
       double spawnSeconds = (System.nanoTime() - spawnStart) / 1e9;
       String proxyUrl = plane.hub().url() + "/user/" + USER + "/api/status";
-      String directUrl = "http://" + server.nodeIp() + ":" + server.port() + "/user/" + USER + "/api/status";
+      tls = dev.gpuhub.wire.tls.TlsIdentity.trustingOnly(plane.authority().ca());
+      String directUrl = spawner.tls().httpScheme() + "://" + server.nodeIp() + ":" + server.port() + "/user/" + USER + "/api/status";
       Path proxyLua = LuaScripts.getWithHeader(dir, "proxy", "Authorization", "token " + apiToken);
       Path directLua = LuaScripts.getWithHeader(dir, "direct", "Authorization", "token " + server.token());
       String proxyBody = check(proxyUrl, apiToken);
@@ -138,14 +145,14 @@ public final class ProxyBenchmark {
 
       Measured[] load = abba(cpu, directUrl, directLua, proxyUrl, proxyLua, threads, connections, seconds);
       Measured[] single = abba(cpu, directUrl, directLua, proxyUrl, proxyLua, 1, 1, seconds);
-      SequentialGet.run(directUrl, "token " + server.token(), 2_000);
+      SequentialGet.run(directUrl, "token " + server.token(), 2_000, tls);
       SequentialGet.run(proxyUrl, "token " + apiToken, 2_000);
       List<SequentialGet.Result> seqDirect = new ArrayList<>();
       List<SequentialGet.Result> seqProxy = new ArrayList<>();
-      seqDirect.add(SequentialGet.run(directUrl, "token " + server.token(), sequential));
+      seqDirect.add(SequentialGet.run(directUrl, "token " + server.token(), sequential, tls));
       seqProxy.add(SequentialGet.run(proxyUrl, "token " + apiToken, sequential));
       seqProxy.add(SequentialGet.run(proxyUrl, "token " + apiToken, sequential));
-      seqDirect.add(SequentialGet.run(directUrl, "token " + server.token(), sequential));
+      seqDirect.add(SequentialGet.run(directUrl, "token " + server.token(), sequential, tls));
       double[] lookup = inProcessTokenLookup(plane, apiToken, 20_000);
       report(load, single, connections);
       System.out.printf(Locale.ROOT, "1 connection, plain socket client, each request timed as it is (%,d sequential "
@@ -374,7 +381,7 @@ public final class ProxyBenchmark {
 
   /** One GET with the token; the body, which must come with 200. */
   private static String check(String url, String token) throws IOException, InterruptedException {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+    HttpResponse<String> r = HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(URI.create(url))
         .header("Authorization", "token " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
     return r.body().strip();
@@ -385,7 +392,7 @@ public final class ProxyBenchmark {
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
         throw new IllegalArgumentException("usage: ProxyBenchmark [--seconds 10] [--warmup 20] [--connections 16] "
-            + "[--threads 1] [--profile single-cpu] [--sequential 10000] [--verbose false]");
+            + "[--threads 1] [--profile single-cpu] [--sequential 10000] [--verbose false] [--servers https|http]");
       }
       opts.put(args[i].substring(2), args[++i]);
     }

@@ -23,11 +23,17 @@ final class SequentialGet {
   private SequentialGet() {}
 
   static Result run(String url, String authorization, int requests) throws IOException {
+    return run(url, authorization, requests, null);
+  }
+
+  /** As the other, over TLS with {@code tls} when the URL is https. */
+  static Result run(String url, String authorization, int requests, javax.net.ssl.SSLContext tls) throws IOException {
     URI uri = URI.create(url);
     byte[] request = ("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
         + "\r\nAuthorization: " + authorization + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     long[] nanos = new long[requests];
-    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+    try (Socket socket = "https".equals(uri.getScheme()) ? tls.getSocketFactory().createSocket(uri.getHost(), uri.getPort())
+        : new Socket(uri.getHost(), uri.getPort())) {
       socket.setTcpNoDelay(true);
       OutputStream out = socket.getOutputStream();
       InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);

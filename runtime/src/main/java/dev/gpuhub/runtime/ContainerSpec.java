@@ -32,6 +32,10 @@ public record ContainerSpec(String name, String image, List<String> command, Map
 
   /** Where {@link #files} are written in the container. */
   public static final String SECRETS_DIR = "/gpuhub/secrets";
+  /** The secret file a serving certificate (PEM) is given to a workload in (the hub's convention). */
+  public static final String TLS_CERT_FILE = "server.crt";
+  /** The secret file its key (PKCS#8 PEM) is given in. */
+  public static final String TLS_KEY_FILE = "server.key";
   /** Most secret files one container gets. */
   public static final int MAX_FILES = 8;
   /** Largest secret file. */

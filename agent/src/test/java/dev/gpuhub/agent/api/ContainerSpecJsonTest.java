@@ -28,6 +28,17 @@ class ContainerSpecJsonTest {
   }
 
   @Test
+  void secretFilesArriveWhereTheWireContractSaysAndBadOnesNameTheField() {
+    ContainerSpec spec = parse("{\"name\": \"ab\", \"image\": \"img\", \"files\": {\"server.key\": \"k\", \"server.crt\": \"c\"}}");
+    assertThat(spec.files()).containsOnlyKeys(ContainerSpec.TLS_CERT_FILE, ContainerSpec.TLS_KEY_FILE);
+    assertThat(ContainerSpec.SECRETS_DIR).as("the wire contract's and the runtime's directory")
+        .isEqualTo(dev.gpuhub.wire.node.ContainerRequest.SECRETS_DIR);
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"files\": {\"../etc/passwd\": \"x\"}}", "files", "not a file name");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"files\": {\"big\": \"" + "x".repeat(70_000) + "\"}}", "files",
+        "larger than");
+  }
+
+  @Test
   void onlyNameAndImageAreRequiredAndNullMeansAbsent() {
     ContainerSpec spec = parse("{\"name\": \"ab\", \"image\": \"img\", \"command\": null, \"cpus\": null}");
     assertThat(spec).isEqualTo(ContainerSpec.of("ab", "img", List.of()));

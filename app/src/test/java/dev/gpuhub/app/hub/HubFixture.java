@@ -189,5 +189,12 @@ final class HubFixture implements AutoCloseable {
   public void close() {
     agent.close();
     plane.close();
+    // A failed test may have left servers: the dockerd is shared with the next test class.
+    String left = dockerd.docker("ps", "-aq", "--filter", "label=gpuhub.managed");
+    if (!left.isBlank()) {
+      java.util.List<String> rm = new java.util.ArrayList<>(java.util.List.of("rm", "-f"));
+      rm.addAll(java.util.List.of(left.split("\\s+")));
+      dockerd.docker(rm.toArray(String[]::new));
+    }
   }
 }

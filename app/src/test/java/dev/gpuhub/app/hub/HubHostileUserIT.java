@@ -92,16 +92,22 @@ class HubHostileUserIT {
   /**
    * The names of the secrets a {@value #CAPTURE_SECONDS} s capture with NET_RAW in mallory's
    * network namespace saw while the victim used her server and the agent heartbeat. Fails unless
-   * the capture saw mallory's own traffic, so an empty answer means "nothing there", not "nothing
-   * captured".
+   * the capture saw mallory's own plain-HTTP request to the hub, so an empty answer means "nothing
+   * there", not "nothing captured". Among the needles: what mallory sends her own server through
+   * the hub, which the hub forwards over TLS, so it must not be seen in clear either.
    */
   private static java.util.List<String> capture(HubClient mallory, HubClient victim, String victimToken) throws Exception {
     String name = "sniffer-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     String marker = "sniff-marker-" + java.util.UUID.randomUUID();
+    String proxied = "proxied-marker-" + java.util.UUID.randomUUID();
+    java.net.URI hubUri = java.net.URI.create(hub.hubUrl);
+    String plainRequest = "import socket; s = socket.create_connection(('" + hubUri.getHost() + "', " + hubUri.getPort()
+        + ")); s.sendall(b'GET /hub/?" + marker + " HTTP/1.0\\r\\n\\r\\n'); s.recv(100); s.close()";
     try {
       hub.dockerd.docker("run", "-d", "--name", name, "--network", "container:gpuhub-mallory", "--user", "0:0",
           "--cap-drop", "ALL", "--cap-add", "NET_RAW", "-e", "SECONDS=" + CAPTURE_SECONDS, "-e", "MARKER=" + marker,
-          "-e", "NEEDLES=victim-server-token=" + victimToken + ",agent-token=" + hub.token + ",bearer=Bearer ",
+          "-e", "NEEDLES=victim-server-token=" + victimToken + ",agent-token=" + hub.token + ",bearer=Bearer "
+              + ",mallory-through-the-proxy=" + proxied,
           hub.image, "python3", "-c", SNIFFER);
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (!hub.dockerd.docker("logs", name).contains("SNIFFING")) {
@@ -109,9 +115,10 @@ class HubHostileUserIT {
         Thread.sleep(100);
       }
       long end = System.nanoTime() + (CAPTURE_SECONDS - 2) * 1_000_000_000L;
-      while (System.nanoTime() < end) { // the victim works; mallory's own request carries the marker
+      while (System.nanoTime() < end) { // the victim works; mallory's own plain request carries the marker
         assertThat(victim.getJson("/user/victim/api/contents").statusCode()).isEqualTo(200);
-        assertThat(mallory.getJson("/user/mallory/api/contents?" + marker).statusCode()).isEqualTo(200);
+        assertThat(mallory.getJson("/user/mallory/api/contents?" + proxied).statusCode()).isEqualTo(200);
+        hub.dockerd.docker("exec", "gpuhub-mallory", "python3", "-c", plainRequest);
         Thread.sleep(500);
       }
       String logs = "";
@@ -121,7 +128,7 @@ class HubHostileUserIT {
       }
       var result = dev.gpuhub.wire.WireJson.mapper().readTree(logs.substring(logs.indexOf("SNIFF ") + 6).lines().findFirst().orElseThrow());
       assertThat(result.path("frames").asInt()).as("frames captured").isPositive();
-      assertThat(result.path("marker").asBoolean()).as("the capture saw mallory's own request: " + result).isTrue();
+      assertThat(result.path("marker").asBoolean()).as("the capture saw mallory's own plain request: " + result).isTrue();
       java.util.List<String> found = new java.util.ArrayList<>();
       result.path("found").forEach(n -> found.add(n.asText()));
       return found;

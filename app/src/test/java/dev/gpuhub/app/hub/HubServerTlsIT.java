@@ -70,7 +70,7 @@ class HubServerTlsIT {
 
   @Test
   void theSameCaptureSeesEverythingWhenServersServePlainHttp() throws Exception {
-    String plain = SpawnerConfig.DEFAULT_COMMAND.replace(" --NotebookApp.certfile={certfile} --NotebookApp.keyfile={keyfile}", "");
+    String plain = SpawnerConfig.PLAIN_HTTP_COMMAND;
     try (HubFixture hub = new HubFixture(dir.resolve("plain"), Map.of("GPUHUB_NOTEBOOK_COMMAND", plain))) {
       HubClient hank = hub.userWithServer("hank");
       try {

@@ -296,7 +296,16 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
   private HttpServer listen(ContainerSpec spec, int port) {
     HttpServer http;
     try {
-      http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bindAddress), port), BACKLOG);
+      InetSocketAddress at = new InetSocketAddress(InetAddress.getByName(bindAddress), port);
+      if (spec.files().containsKey(ContainerSpec.TLS_CERT_FILE) && spec.files().containsKey(ContainerSpec.TLS_KEY_FILE)) {
+        // a container given a serving certificate serves HTTPS with it, as the real server does
+        com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(at, BACKLOG);
+        https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(PemTls.serverContext(
+            spec.files().get(ContainerSpec.TLS_CERT_FILE), spec.files().get(ContainerSpec.TLS_KEY_FILE))));
+        http = https;
+      } else {
+        http = HttpServer.create(at, BACKLOG);
+      }
     } catch (BindException e) {
       throw new ContainerStartException(ContainerStartException.Reason.FAILED, "container '" + spec.name()
           + "' failed to start: port " + port + " on " + bindAddress + " is already in use (" + e.getMessage()

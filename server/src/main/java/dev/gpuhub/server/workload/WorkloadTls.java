@@ -23,9 +23,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * server commands that cannot take a certificate.
  */
 public final class WorkloadTls {
-  /** The certificate's file name in the container's secrets directory. */
+  /** The certificate's file name in the container's secrets directory (the runtime's {@code ContainerSpec.TLS_CERT_FILE}). */
   public static final String CERT_FILE = "server.crt";
-  /** The key's file name there. */
+  /** The key's file name there, PKCS#8 PEM (the runtime's {@code ContainerSpec.TLS_KEY_FILE}). */
   public static final String KEY_FILE = "server.key";
 
   private final BiFunction<String, String, TlsIdentity> issuer;

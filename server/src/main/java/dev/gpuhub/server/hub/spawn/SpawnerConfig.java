@@ -49,9 +49,11 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
    * Jupyter Notebook 6 (Debian's python3-notebook) in its container, under the user's prefix,
    * serving the image's working directory (the workload user's home in the default image).
    */
-  public static final String DEFAULT_COMMAND = "python3 -m notebook --ip={ip} --port={port} --no-browser"
-      + " --NotebookApp.base_url={base_url} --NotebookApp.port_retries=0"
-      + " --NotebookApp.quit_button=False --NotebookApp.certfile={certfile} --NotebookApp.keyfile={keyfile}";
+  public static final String DEFAULT_COMMAND = SpawnerConfig.PLAIN_HTTP_COMMAND
+      + " --NotebookApp.certfile={certfile} --NotebookApp.keyfile={keyfile}";
+  /** {@link #DEFAULT_COMMAND} serving plain HTTP (benchmarks and tests compare the two). */
+  public static final String PLAIN_HTTP_COMMAND = "python3 -m notebook --ip={ip} --port={port} --no-browser"
+      + " --NotebookApp.base_url={base_url} --NotebookApp.port_retries=0 --NotebookApp.quit_button=False";
 
   /**
    * Whether the command serves HTTPS with the certificate the hub issues each server (it names
