@@ -120,6 +120,11 @@ final class NodeApiHandler implements HttpHandler {
   private void create(HttpExchange exchange) throws IOException {
     ContainerSpec spec = ContainerSpecJson.parse(Exchanges.readBody(exchange, NodeApi.MAX_BODY_BYTES))
         .withLabel(NodeApi.MANAGED_LABEL, NodeApi.MANAGED_VALUE);
+    // Whoever asks, this node runs nothing without limits: one workload must not starve the others.
+    if (spec.cpus() <= 0) throw ApiException.badField("cpus", "cpus is required: this node starts no container without a cpu limit");
+    if (spec.memoryBytes() <= 0) {
+      throw ApiException.badField("memory_bytes", "memory_bytes is required: this node starts no container without a memory limit");
+    }
     String id;
     try {
       id = runtime.start(spec);

@@ -47,9 +47,12 @@ class NodeApiIT {
     if (!ids.isEmpty()) dockerd.docker(("rm -f " + ids.replace('\n', ' ')).split(" "));
   }
 
+  /** Every container the node API starts has limits. */
+  private static final String LIMITS = ", \"cpus\": 0.5, \"memory_bytes\": 67108864";
+
   private String spec(String name, String command, String extra) {
     return "{\"name\": \"" + name + "\", \"image\": \"" + image + "\", \"command\": [\"sh\", \"-c\", \"" + command + "\"]"
-        + extra + "}";
+        + (extra.contains("\"cpus\"") ? "" : LIMITS) + extra + "}";
   }
 
   @Test
@@ -101,7 +104,7 @@ class NodeApiIT {
   @Test
   void failedStartsLeaveNothingOnTheNode() {
     HttpResponse<String> noImage = api.post("/containers",
-        "{\"name\": \"jupyter-x-" + suffix + "\", \"image\": \"gpuhub-test/absent:1\"}");
+        "{\"name\": \"jupyter-x-" + suffix + "\", \"image\": \"gpuhub-test/absent:1\"" + LIMITS + "}");
     assertThat(noImage.statusCode()).isEqualTo(404);
     assertThat(json(noImage).path("error").asText()).contains("gpuhub-test/absent:1").contains("./gpuhub build-image");
     HttpResponse<String> noGpu = api.post("/containers", spec("jupyter-gpu-" + suffix, "sleep 300",

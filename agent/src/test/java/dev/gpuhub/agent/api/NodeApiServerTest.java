@@ -100,6 +100,9 @@ class NodeApiServerTest {
     assertError(api.post("/containers", "{\"image\": \"x\"}"), 400, "name", "required");
     assertError(api.post("/containers", SPEC.replace("\"cpus\": 2", "\"cpus\": -2")), 400, "cpus", "out of range");
     assertError(api.post("/containers", SPEC.replace("\"cpus\": 2", "\"cpu\": 2")), 400, "cpu", "unknown field");
+    assertError(api.post("/containers", SPEC.replace("\"cpus\": 2,", "")), 400, "cpus", "without a cpu limit");
+    assertError(api.post("/containers", SPEC.replace(", \"memory_bytes\": 2147483648", "")), 400, "memory_bytes",
+        "without a memory limit");
     assertError(api.post("/containers", "not json"), 400, null, "not valid JSON");
     String huge = "{\"name\": \"ab\", \"image\": \"img\", \"env\": {\"A\": \"" + "x".repeat(NodeApi.MAX_BODY_BYTES) + "\"}}";
     assertError(api.post("/containers", huge), 413, null, "larger than 1024 KiB");

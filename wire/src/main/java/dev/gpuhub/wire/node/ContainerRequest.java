@@ -14,8 +14,8 @@ import java.util.Map;
  * @param command        command and arguments; empty = the image's default command
  * @param env            environment variables
  * @param labels         container labels (the agent adds its own managed label)
- * @param cpus           CPU limit in cores, 0 = no limit
- * @param memoryBytes    memory limit in bytes, 0 = no limit
+ * @param cpus           CPU limit in cores (the node API refuses 0, no limit)
+ * @param memoryBytes    memory limit in bytes (the node API refuses 0, no limit)
  * @param gpuDeviceUuids the GPUs the container may use; empty = none
  * @param ports          TCP ports the container listens on (on all its addresses), each published on
  *                       the node's address under the same number; empty = none reachable from outside
