@@ -54,10 +54,9 @@ final class UpCommand implements Runnable {
     System.out.println("  discovery API: " + plane.discoveryUrl() + "  (try " + plane.discoveryUrl() + "/available-nodes)");
     System.out.println("  stores:        " + storeConfig.describe());
     System.out.println("  local agent:   reporting every " + AgentConfig.DEFAULT_INTERVAL.toSeconds() + " s");
-    if (generated) {
-      System.out.println("  agent token:   " + config.agentToken() + "  (generated for this run; other nodes join with");
-      System.out.println("                 GPUHUB_AGENT_TOKEN=<token> ./gpuhub agent --server " + plane.discoveryUrl() + ")");
-    }
+    // The shared secret is never printed: other nodes join with a short-lived token instead.
+    System.out.println("  add a node:    ./gpuhub join-token here, then on the node GPUHUB_JOIN_TOKEN=<token> ./gpuhub agent"
+        + " --server http://<this machine>:" + plane.discoveryPort() + " (start up with --bind <address> to be reachable)");
     System.out.println("Press Ctrl+C to stop.");
     System.out.flush();
     ServerCommand.awaitShutdown(() -> {
