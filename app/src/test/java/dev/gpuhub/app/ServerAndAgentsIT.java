@@ -47,18 +47,7 @@ class ServerAndAgentsIT {
   @Test
   void twoAgentsAppearWithinOneIntervalAndAKilledOneExpiresAfterTheTtl() throws Exception {
     String token = AgentAuth.generateToken();
-    int port = FreePorts.pick();
-    String url = "http://127.0.0.1:" + port;
-
-    ProcessBuilder server = java("server");
-    server.environment().put("GPUHUB_AGENT_TOKEN", token);
-    server.environment().put("API_PORT", Integer.toString(port));
-    server.environment().put("HUB_PORT", Integer.toString(FreePorts.pick()));
-    server.environment().put("GPUHUB_BIND", "127.0.0.1");
-    server.environment().put("GPUHUB_DATA_DIR", dir.resolve("data").toString());
-    server.environment().put("REDIS_EXPIRE_SECONDS", Long.toString(TTL.toSeconds()));
-    start(server, "server");
-    awaitHttp(url + "/health-check", Duration.ofSeconds(60));
+    String url = startServer(token);
 
     long launched = System.nanoTime();
     Process a = start(agent(url, token, "e2e-node-a"), "agent-a");
@@ -98,17 +87,7 @@ class ServerAndAgentsIT {
 
   @Test
   void aNodeJoinsWithAOneUseTokenAndKeepsItsIdentityAcrossARestart() throws Exception {
-    String token = AgentAuth.generateToken();
-    int port = FreePorts.pick();
-    String url = "http://127.0.0.1:" + port;
-    ProcessBuilder server = java("server");
-    server.environment().put("GPUHUB_AGENT_TOKEN", token);
-    server.environment().put("API_PORT", Integer.toString(port));
-    server.environment().put("HUB_PORT", Integer.toString(FreePorts.pick()));
-    server.environment().put("GPUHUB_BIND", "127.0.0.1");
-    server.environment().put("GPUHUB_DATA_DIR", dir.resolve("data").toString());
-    start(server, "server");
-    awaitHttp(url + "/health-check", Duration.ofSeconds(60));
+    String url = startServer(AgentAuth.generateToken());
 
     // An administrator makes a one-node token on the control plane's machine, with the server running.
     ProcessBuilder make = java("join-token", "--ttl", "10m");
@@ -150,6 +129,22 @@ class ServerAndAgentsIT {
     String said = new String(e.getInputStream().readAllBytes());
     assertThat(e.waitFor()).isNotZero();
     assertThat(said).contains("--join").contains("three parts");
+  }
+
+  /** Starts {@code gpuhub server} with {@code token} on loopback and returns its discovery URL once it answers. */
+  private String startServer(String token) throws Exception {
+    int port = FreePorts.pick();
+    ProcessBuilder server = java("server");
+    server.environment().put("GPUHUB_AGENT_TOKEN", token);
+    server.environment().put("API_PORT", Integer.toString(port));
+    server.environment().put("HUB_PORT", Integer.toString(FreePorts.pick()));
+    server.environment().put("GPUHUB_BIND", "127.0.0.1");
+    server.environment().put("GPUHUB_DATA_DIR", dir.resolve("data").toString());
+    server.environment().put("REDIS_EXPIRE_SECONDS", Long.toString(TTL.toSeconds()));
+    start(server, "server");
+    String url = "http://127.0.0.1:" + port;
+    awaitHttp(url + "/health-check", Duration.ofSeconds(60));
+    return url;
   }
 
   private ProcessBuilder tokenAgent(String url, String joinToken, String hostname, Path state) {

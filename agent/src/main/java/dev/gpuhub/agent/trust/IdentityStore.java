@@ -1,5 +1,6 @@
 package dev.gpuhub.agent.trust;
 
+import dev.gpuhub.wire.tls.OwnerOnlyFiles;
 import dev.gpuhub.wire.tls.Pki;
 import dev.gpuhub.wire.tls.TlsIdentity;
 import java.io.IOException;
@@ -7,8 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.util.Date;
 import java.util.Optional;
@@ -54,20 +53,13 @@ public final class IdentityStore {
   /** Keeps {@code identity}, replacing what was stored. */
   public void save(TlsIdentity identity) {
     try {
-      Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      write("node.key", Pki.pem(identity.key()));
-      write("node.crt", Pki.pem(identity.certificate()));
-      write("ca.crt", Pki.pem(identity.ca()));
+      OwnerOnlyFiles.directory(dir);
+      OwnerOnlyFiles.write(dir.resolve("node.key"), Pki.pem(identity.key()));
+      OwnerOnlyFiles.write(dir.resolve("node.crt"), Pki.pem(identity.certificate()));
+      OwnerOnlyFiles.write(dir.resolve("ca.crt"), Pki.pem(identity.ca()));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the node's identity in " + dir + ": " + e.getMessage(), e);
     }
   }
 
-  private void write(String name, String text) throws IOException {
-    Path tmp = Files.createTempFile(dir, name, ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-    Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
 }

@@ -1,5 +1,6 @@
 package dev.gpuhub.server.trust;
 
+import dev.gpuhub.wire.tls.OwnerOnlyFiles;
 import dev.gpuhub.wire.tls.Pki;
 import dev.gpuhub.wire.tls.TlsIdentity;
 import java.io.IOException;
@@ -7,8 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -71,13 +70,12 @@ public final class ClusterAuthority {
     Path keyFile = dir.resolve("ca.key");
     Path certFile = dir.resolve("ca.crt");
     try {
-      Files.createDirectories(dir);
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      OwnerOnlyFiles.directory(dir);
       if (!Files.exists(keyFile) || !Files.exists(certFile)) {
         KeyPair keys = Pki.newKeyPair();
         X509Certificate ca = Pki.selfSignedCa(keys, "gpuhub cluster CA", CA_VALIDITY);
-        writeOwnerOnly(keyFile, Pki.pem(keys.getPrivate()));
-        writeOwnerOnly(certFile, Pki.pem(ca));
+        OwnerOnlyFiles.write(keyFile, Pki.pem(keys.getPrivate()));
+        OwnerOnlyFiles.write(certFile, Pki.pem(ca));
       }
       PrivateKey key = Pki.readPrivateKey(Files.readString(keyFile, StandardCharsets.US_ASCII));
       X509Certificate ca = Pki.readCertificate(Files.readString(certFile, StandardCharsets.US_ASCII));
@@ -180,16 +178,10 @@ public final class ClusterAuthority {
     StringBuilder text = new StringBuilder("# node = serial of its current certificate (hex), or revoked\n");
     nodes.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
     try {
-      writeOwnerOnly(dir.resolve("nodes.properties"), text.toString());
+      OwnerOnlyFiles.write(dir.resolve("nodes.properties"), text.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the node register in " + dir, e);
     }
   }
 
-  private static void writeOwnerOnly(Path file, String text) throws IOException {
-    Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
 }

@@ -2,6 +2,7 @@ package dev.gpuhub.server.trust;
 
 import dev.gpuhub.wire.AgentAuth;
 import dev.gpuhub.wire.tls.JoinToken;
+import dev.gpuhub.wire.tls.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -9,9 +10,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -148,10 +147,7 @@ public final class JoinTokens {
     StringBuilder text = new StringBuilder("# id = sha256(secret) expires(epoch s) uses left\n");
     tokens.forEach((id, s) -> text.append(id).append('=').append(s.secretHash()).append(' ')
         .append(s.expiresEpochSecond()).append(' ').append(s.usesLeft()).append('\n'));
-    Path tmp = Files.createTempFile(file.getParent(), "join-tokens", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    OwnerOnlyFiles.write(file, text.toString());
   }
 
   private static String hash(String secret) {
