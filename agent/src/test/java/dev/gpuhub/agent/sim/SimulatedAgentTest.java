@@ -99,7 +99,7 @@ class SimulatedAgentTest {
   void aPortThatIsTakenMakesTheStartAnErrorNamingThePort() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(IP))) {
       int port = taken.getLocalPort();
-      HttpResponse<String> r = SimHttp.post(api.resolve("/containers"), TOKEN, SimHttp.spec("jupyter-bob", port, 1, 0));
+      HttpResponse<String> r = SimHttp.post(api.resolve("/containers"), TOKEN, SimHttp.spec("jupyter-bob", port, 1, GIB));
       assertThat(r.statusCode()).isEqualTo(500);
       assertThat(json(r.body()).path("error").asText()).contains("port " + port).contains("already in use");
       assertThat(json(SimHttp.get(api.resolve("/containers"), TOKEN).body()).path("containers")).isEmpty();
@@ -108,7 +108,7 @@ class SimulatedAgentTest {
 
   @Test
   void theNodeApiStillWantsTheToken() {
-    HttpResponse<String> r = SimHttp.post(api.resolve("/containers"), null, SimHttp.spec("jupyter-eve", 1, 1, 0));
+    HttpResponse<String> r = SimHttp.post(api.resolve("/containers"), null, SimHttp.spec("jupyter-eve", 1, 1, GIB));
     assertThat(r.statusCode()).isEqualTo(401);
     HttpResponse<String> wrong = SimHttp.get(api.resolve("/containers"), "another-token-of-sufficient-length");
     assertThat(wrong.statusCode()).isEqualTo(401);

@@ -134,7 +134,7 @@ class SimulatedClusterTest {
       assertThat(reportsByHost(0).get("sim-02").path("ip").asText()).isEqualTo("127.1.0.2");
       int port = SimHttp.freePort("127.1.0.1");
       for (String h : cluster.hostnames()) {
-        HttpResponse<String> r = SimHttp.post(cluster.apiUrl(h).resolve("/containers"), TOKEN, SimHttp.spec("jupyter-dan", port, 1, 0));
+        HttpResponse<String> r = SimHttp.post(cluster.apiUrl(h).resolve("/containers"), TOKEN, SimHttp.spec("jupyter-dan", port, 1, GIB));
         assertThat(r.statusCode()).as(h + ": " + r.body()).isEqualTo(201);
         assertThat(SimHttp.status(cluster.ip(h), port, "dan").statusCode()).isEqualTo(200);
       }

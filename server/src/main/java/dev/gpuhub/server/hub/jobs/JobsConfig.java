@@ -82,8 +82,8 @@ public record JobsConfig(Duration interval, double replicaCpu, double replicaMem
     try {
       return new JobsConfig(
           Duration.ofSeconds(r.integer("GPUHUB_JOB_INTERVAL_SECONDS", DEFAULT_INTERVAL_SECONDS, 1, 86_400)),
-          r.decimal("GPUHUB_JOB_REPLICA_CPU", DEFAULT_REPLICA_CPU, 0, 1024),
-          r.decimal("GPUHUB_JOB_REPLICA_MEMORY_GB", DEFAULT_REPLICA_MEMORY_GB, 0, 65_536),
+          r.decimal("GPUHUB_JOB_REPLICA_CPU", DEFAULT_REPLICA_CPU, 0.01, 1024),
+          r.decimal("GPUHUB_JOB_REPLICA_MEMORY_GB", DEFAULT_REPLICA_MEMORY_GB, 0.01, 65_536),
           r.raw("GPUHUB_HUB_URL"),
           r.string("GPUHUB_JOB_CHECKPOINT_ROOT", DEFAULT_CHECKPOINT_ROOT),
           r.integer("GPUHUB_JOB_MASTER_PORT_BASE", DEFAULT_MASTER_PORT_BASE, 1024, 64_535),
