@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public record ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
     Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids, List<Integer> ports,
-    Map<String, String> files) {
+    Map<String, String> files, List<VolumeMount> volumes) {
 
   /** Where {@link #files} are written in the container. */
   public static final String SECRETS_DIR = "/gpuhub/secrets";
@@ -42,10 +42,20 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   public static final int MAX_FILE_BYTES = 64 * 1024;
   private static final Pattern FILE_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
-  /** A spec without secret files. */
+  /** Most volumes one container mounts. */
+  public static final int MAX_VOLUMES = 8;
+
+  /** A spec without secret files or volumes. */
   public ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
       Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids, List<Integer> ports) {
-    this(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, Map.of());
+    this(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, Map.of(), List.of());
+  }
+
+  /** A spec without volumes. */
+  public ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
+      Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids, List<Integer> ports,
+      Map<String, String> files) {
+    this(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, List.of());
   }
 
   /** Variable the NVIDIA container toolkit reads; set by runtimes, never by callers. */
@@ -120,6 +130,16 @@ public record ContainerSpec(String name, String image, List<String> command, Map
         throw invalid("files", "files: " + e.getKey() + " is empty or larger than " + MAX_FILE_BYTES + " bytes");
       }
     }
+    volumes = checkVolumes(volumes);
+  }
+
+  private static List<VolumeMount> checkVolumes(List<VolumeMount> volumes) {
+    List<VolumeMount> copy = volumes == null ? List.of() : List.copyOf(volumes);
+    if (copy.size() > MAX_VOLUMES) throw invalid("volumes", "volumes: at most " + MAX_VOLUMES + ", not " + copy.size());
+    if (copy.stream().map(VolumeMount::target).distinct().count() != copy.size()) {
+      throw invalid("volumes", "volumes: two volumes are mounted at the same target");
+    }
+    return copy;
   }
 
   /** Names the secret files, never their content, and the environment's names only. */
@@ -127,11 +147,15 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   public String toString() {
     return "ContainerSpec[name=" + name + ", image=" + image + ", command=" + command + ", env=" + env.keySet()
         + ", labels=" + labels + ", cpus=" + cpus + ", memoryBytes=" + memoryBytes + ", gpuDeviceUuids=" + gpuDeviceUuids
-        + ", ports=" + ports + ", files=" + files.keySet() + "]";
+        + ", ports=" + ports + ", files=" + files.keySet() + ", volumes=" + volumes + "]";
   }
 
   public ContainerSpec withFiles(Map<String, String> value) {
-    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, value);
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, value, volumes);
+  }
+
+  public ContainerSpec withVolumes(List<VolumeMount> value) {
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, value);
   }
 
   /** A spec with no environment, labels, limits or GPUs. */
@@ -140,11 +164,11 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   }
 
   public ContainerSpec withEnv(Map<String, String> value) {
-    return new ContainerSpec(name, image, command, value, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files);
+    return new ContainerSpec(name, image, command, value, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, volumes);
   }
 
   public ContainerSpec withLabels(Map<String, String> value) {
-    return new ContainerSpec(name, image, command, env, value, cpus, memoryBytes, gpuDeviceUuids, ports, files);
+    return new ContainerSpec(name, image, command, env, value, cpus, memoryBytes, gpuDeviceUuids, ports, files, volumes);
   }
 
   /** This spec with its labels plus {@code key=value} (replacing an existing {@code key}). */
@@ -155,15 +179,15 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   }
 
   public ContainerSpec withLimits(double cpuLimit, long memoryLimitBytes) {
-    return new ContainerSpec(name, image, command, env, labels, cpuLimit, memoryLimitBytes, gpuDeviceUuids, ports, files);
+    return new ContainerSpec(name, image, command, env, labels, cpuLimit, memoryLimitBytes, gpuDeviceUuids, ports, files, volumes);
   }
 
   public ContainerSpec withGpuDeviceUuids(List<String> value) {
-    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, value, ports, files);
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, value, ports, files, volumes);
   }
 
   public ContainerSpec withPorts(List<Integer> value) {
-    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, value, files);
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, value, files, volumes);
   }
 
   /** True when this container gets GPUs. */

@@ -3,6 +3,7 @@ package dev.gpuhub.agent.api;
 import dev.gpuhub.runtime.ContainerInfo;
 import dev.gpuhub.runtime.ContainerSpec;
 import dev.gpuhub.runtime.InvalidContainerSpecException;
+import dev.gpuhub.runtime.VolumeMount;
 import dev.gpuhub.wire.InvalidPayloadException;
 import dev.gpuhub.wire.node.ContainerRequest;
 import dev.gpuhub.wire.node.ContainerView;
@@ -27,7 +28,8 @@ final class ContainerSpecJson {
     }
     try {
       return new ContainerSpec(r.name(), r.image(), r.command(), r.env(), r.labels(), r.cpus(), r.memoryBytes(),
-          r.gpuDeviceUuids(), r.ports(), r.files());
+          r.gpuDeviceUuids(), r.ports(), r.files(),
+          r.volumes().stream().map(v -> new VolumeMount(v.volume(), v.target(), v.readOnly())).toList());
     } catch (InvalidContainerSpecException e) {
       throw ApiException.badField(e.field(), e.getMessage());
     }

@@ -39,6 +39,19 @@ class ContainerSpecJsonTest {
   }
 
   @Test
+  void volumesArriveAsNamedVolumesAndBadOnesNameTheField() {
+    ContainerSpec spec = parse("{\"name\": \"ab\", \"image\": \"img\", \"volumes\": [{\"volume\": \"gpuhub-home-ab\", "
+        + "\"target\": \"/home/jovyan\"}, {\"volume\": \"gpuhub-data\", \"target\": \"/data\", \"read_only\": true}]}");
+    assertThat(spec.volumes()).containsExactly(new dev.gpuhub.runtime.VolumeMount("gpuhub-home-ab", "/home/jovyan", false),
+        new dev.gpuhub.runtime.VolumeMount("gpuhub-data", "/data", true));
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"volumes\": [{\"volume\": \"/etc\", \"target\": \"/mnt\"}]}",
+        "volumes", "not a volume gpuhub may mount");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"volumes\": [{\"volume\": \"gpuhub-x\", \"target\": \"/mnt\", "
+        + "\"type\": \"bind\"}]}", "volumes", "unknown field 'type'");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"volumes\": {\"gpuhub-x\": \"/mnt\"}}", "volumes", "array");
+  }
+
+  @Test
   void onlyNameAndImageAreRequiredAndNullMeansAbsent() {
     ContainerSpec spec = parse("{\"name\": \"ab\", \"image\": \"img\", \"command\": null, \"cpus\": null}");
     assertThat(spec).isEqualTo(ContainerSpec.of("ab", "img", List.of()));

@@ -39,8 +39,11 @@ final class HubFixture implements AutoCloseable {
   final String nodeIp;
   private final Map<String, String> env = new HashMap<>();
   ControlPlane plane;
-  final AgentDaemon agent;
+  AgentDaemon agent;
   String hubUrl;
+  /** The agent's node API port, the same across {@link #restartAgent()} as a real agent's 15003. */
+  private final int agentApiPort = dev.gpuhub.testkit.FreePorts.pick();
+  private final Path nvidiaSmi;
 
   HubFixture(Path dataDir, Map<String, String> extraEnv) {
     this(dataDir, extraEnv, LocalDockerd.shared(), null);
@@ -52,6 +55,7 @@ final class HubFixture implements AutoCloseable {
    */
   HubFixture(Path dataDir, Map<String, String> extraEnv, LocalDockerd dockerd, Path nvidiaSmi) {
     this.dockerd = dockerd;
+    this.nvidiaSmi = nvidiaSmi;
     this.image = TestImages.notebook(dockerd);
     this.nodeIp = workloadGateway(dockerd);
     env.put("GPUHUB_AGENT_TOKEN", token);
@@ -72,10 +76,21 @@ final class HubFixture implements AutoCloseable {
       plane.stores().repository().updateProfile(new Profile(p.id(), p.name(), p.displayName(), p.description(),
           Math.min(p.cpuRequirement(), 1), Math.min(p.ramRequirement(), 1), p.gpuRequired(), p.minNodes(), p.maxNodes(), 100, 100));
     }
+    startAgent();
+    awaitNode();
+  }
+
+  private void startAgent() {
     agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), token).withHostname(NODE).withIp(nodeIp).withCaFingerprint(plane.authority().fingerprint())
-        .withDockerHost(dockerd.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
+        .withDockerHost(dockerd.dockerHost()).withApiPort(agentApiPort).withInterval(Duration.ofSeconds(2))
         .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)
         .withNvidiaSmiPath(nvidiaSmi == null ? null : nvidiaSmi.toString())).start();
+  }
+
+  /** Stops the node's agent and starts it again (users' containers keep running), as a node's operator would. */
+  void restartAgent() {
+    agent.close();
+    startAgent();
     awaitNode();
   }
 

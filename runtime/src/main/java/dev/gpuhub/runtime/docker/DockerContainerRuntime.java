@@ -14,6 +14,7 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.gpuhub.runtime.ContainerInfo;
 import dev.gpuhub.runtime.ContainerRuntime;
 import dev.gpuhub.runtime.ContainerSpec;
+import dev.gpuhub.runtime.VolumeMount;
 import dev.gpuhub.runtime.ContainerStartException;
 import dev.gpuhub.runtime.ContainerSummary;
 import dev.gpuhub.runtime.RuntimeUnavailableException;
@@ -182,6 +183,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   @Override
   public String start(ContainerSpec spec) {
     ensureNetwork();
+    for (VolumeMount v : spec.volumes()) ensureVolume(v.volume());
     String id;
     try {
       id = DockerMapping.applySpec(spec, confinement, network, lifecycle.createContainerCmd(spec.image())).exec().getId();
@@ -209,6 +211,28 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       String reason = e instanceof DockerException d ? DockerMapping.daemonMessage(d) : rootMessage(e);
       throw new ContainerStartException(ContainerStartException.Reason.FAILED, "container '" + spec.name()
           + "' from image '" + spec.image() + "' failed to start: " + reason, e);
+    }
+  }
+
+  /**
+   * Creates the named volume, labelled as gpuhub's, unless the daemon has it. A volume is never
+   * removed here, nor with a container: a user's home outlives every server.
+   */
+  private void ensureVolume(String name) {
+    try {
+      lifecycle.inspectVolumeCmd(name).exec();
+    } catch (NotFoundException missing) {
+      try {
+        lifecycle.createVolumeCmd().withName(name).withLabels(DockerMapping.managedLabels()).exec();
+        LOG.info("created volume {}", name);
+      } catch (DockerException e) {
+        throw new ContainerStartException(ContainerStartException.Reason.FAILED, "docker refused to create volume '"
+            + name + "': " + DockerMapping.daemonMessage(e), e);
+      }
+    } catch (ContainerStartException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw unavailable(e);
     }
   }
 
@@ -250,7 +274,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       } catch (NotFoundException missing) {
         try {
           lifecycle.createNetworkCmd().withName(network.name()).withDriver(DockerMapping.NETWORK_DRIVER)
-              .withOptions(DockerMapping.networkOptions()).withLabels(DockerMapping.networkLabels()).exec();
+              .withOptions(DockerMapping.networkOptions()).withLabels(DockerMapping.managedLabels()).exec();
           LOG.info("created workload network {} on {}", network.name(), describe());
         } catch (ConflictException raced) {
           // made by another caller meanwhile: use it

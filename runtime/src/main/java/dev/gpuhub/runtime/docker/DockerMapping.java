@@ -1,5 +1,7 @@
 package dev.gpuhub.runtime.docker;
 
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
@@ -81,8 +83,8 @@ final class DockerMapping {
     return Map.of(ICC_OPTION, "false");
   }
 
-  /** Labels of the workload network gpuhub creates. */
-  static Map<String, String> networkLabels() {
+  /** Labels of what gpuhub creates on a daemon (the workload network, users' volumes). */
+  static Map<String, String> managedLabels() {
     return Map.of(MANAGED_LABEL, "true");
   }
 
@@ -90,7 +92,8 @@ final class DockerMapping {
    * The workload network (each port of the spec published on the network's address under the
    * same number), init process, the confinement (every capability dropped, no-new-privileges,
    * pids limit; Docker's default seccomp profile stays on), CPU and memory limits (swap = memory, so
-   * no extra swap), GPU device request for exactly the spec's GPUs and no other device.
+   * no extra swap), the spec's named volumes (never a bind mount of the node's files), GPU device
+   * request for exactly the spec's GPUs and no other device.
    */
   static HostConfig hostConfig(ContainerSpec spec, WorkloadConfinement confinement, WorkloadNetwork network) {
     Ports published = new Ports();
@@ -104,6 +107,10 @@ final class DockerMapping {
         .withPrivileged(false);
     if (spec.cpus() > 0) host.withNanoCPUs(Math.round(spec.cpus() * NANOS_PER_CPU));
     if (spec.memoryBytes() > 0) host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
+    if (!spec.volumes().isEmpty()) {
+      host.withMounts(spec.volumes().stream().map(v -> new Mount().withType(MountType.VOLUME).withSource(v.volume())
+          .withTarget(v.target()).withReadOnly(v.readOnly())).toList());
+    }
     if (spec.usesGpus()) {
       host.withDeviceRequests(List.of(new DeviceRequest()
           .withDriver(GPU_DRIVER)

@@ -35,6 +35,11 @@ class DockerContainerRuntimeLifecycleIT extends ContainerRuntimeContract {
     runtime = DockerContainerRuntime.connect(dockerd.dockerHost());
   }
 
+  /** The notebook image: its jovyan (uid 1000) home is what a new home volume starts as. */
+  private static String notebookImage() {
+    return TestImages.notebook(dockerd);
+  }
+
   @AfterAll
   static void disconnect() {
     runtime.close();
@@ -87,6 +92,26 @@ class DockerContainerRuntimeLifecycleIT extends ContainerRuntimeContract {
         "cat " + ContainerSpec.SECRETS_DIR + "/server.key 2>&1 || true")).as("another user of the image").contains("Permission denied");
     assertThat(dockerd.docker("inspect", id)).doesNotContain("not-really-a-key");
     assertThat(ContainerSpec.of(name, image, SLEEP).withFiles(Map.of("server.key", key)).toString()).doesNotContain("not-really");
+  }
+
+  @Test
+  void aHomeVolumeOutlivesItsContainerAndStartsAsTheImagesHomeOwnedByTheWorkloadUser() {
+    String home = uniqueName("gpuhub-home-rt");
+    var mount = List.of(new dev.gpuhub.runtime.VolumeMount(home, "/home/jovyan", false));
+    String first = uniqueName("rt-home-a");
+    runtime.start(ContainerSpec.of(first, notebookImage(), SLEEP).withVolumes(mount));
+    assertThat(dockerd.docker("exec", first, "stat", "-c", "%u:%g", "/home/jovyan")).as("the home's owner").isEqualTo("1000:1000");
+    dockerd.docker("exec", first, "sh", "-c", "printf 'kept \\001\\377' > /home/jovyan/keep.txt");
+    runtime.remove(first);
+    assertThat(dockerd.docker("volume", "inspect", "-f", "{{json .Labels}}", home)).contains("\"gpuhub.managed\":\"true\"");
+    String second = uniqueName("rt-home-b");
+    runtime.start(ContainerSpec.of(second, notebookImage(), SLEEP).withVolumes(mount));
+    assertThat(dockerd.docker("exec", second, "base64", "/home/jovyan/keep.txt")).as("byte for byte")
+        .isEqualTo(java.util.Base64.getEncoder().encodeToString(new byte[] {'k', 'e', 'p', 't', ' ', 1, (byte) 0xff}));
+    runtime.remove(second);
+    assertThat(dockerd.docker("volume", "ls", "-q", "--filter", "name=" + home)).as("removing containers never removes a home")
+        .isEqualTo(home);
+    dockerd.docker("volume", "rm", home);
   }
 
   @Test

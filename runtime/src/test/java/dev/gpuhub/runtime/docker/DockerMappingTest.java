@@ -55,6 +55,27 @@ class DockerMappingTest {
   }
 
   @Test
+  void homesAreNamedVolumesNeverBindMountsAndBadOnesAreRefusedNamingTheField() {
+    CreateContainerCmdImpl cmd = build(ContainerSpec.of("jupyter-gwen", "cpu-env:1", List.of())
+        .withVolumes(List.of(new dev.gpuhub.runtime.VolumeMount("gpuhub-home-gwen", "/home/jovyan", false),
+            new dev.gpuhub.runtime.VolumeMount("gpuhub-data-mnist", "/data/mnist", true))));
+    HostConfig host = cmd.getHostConfig();
+    assertThat(host.getMounts()).extracting(m -> m.getType() + " " + m.getSource() + " " + m.getTarget() + " " + m.getReadOnly())
+        .containsExactly("VOLUME gpuhub-home-gwen /home/jovyan false", "VOLUME gpuhub-data-mnist /data/mnist true");
+    assertThat(host.getBinds()).isNullOrEmpty();
+    for (String[] bad : new String[][] {{"docker-secrets", "/home/jovyan"}, {"gpuhub-home-x", "home"}, {"gpuhub-home-x", "/"},
+        {"gpuhub-home-x", "/home/../etc"}, {"gpuhub-home-x", "/proc/self"}, {"gpuhub-home-x", "/gpuhub/secrets"},
+        {"/var/lib", "/mnt"}, {"gpuhub-../x", "/mnt"}}) {
+      assertThatThrownBy(() -> new dev.gpuhub.runtime.VolumeMount(bad[0], bad[1], false)).as(String.join(" ", bad))
+          .isInstanceOfSatisfying(dev.gpuhub.runtime.InvalidContainerSpecException.class,
+              e -> assertThat(e.field()).isEqualTo("volumes"));
+    }
+    assertThatThrownBy(() -> ContainerSpec.of("x1", "img", List.of()).withVolumes(List.of(
+        new dev.gpuhub.runtime.VolumeMount("gpuhub-a", "/mnt", false), new dev.gpuhub.runtime.VolumeMount("gpuhub-b", "/mnt", true))))
+        .hasMessageContaining("same target");
+  }
+
+  @Test
   void limitsNameLabelsAndCommand() {
     CreateContainerCmdImpl cmd = build(ContainerSpec.of("jupyter-carol", "cpu-env:1", List.of("sleep", "300"))
         .withLimits(1.5, 2L * 1024 * 1024 * 1024).withLabels(Map.of("gpuhub.user", "carol")));

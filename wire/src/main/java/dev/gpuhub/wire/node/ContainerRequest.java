@@ -22,10 +22,21 @@ import java.util.Map;
  * @param files          secret files by name (e.g. a TLS key), written before the container starts into
  *                       its {@code /gpuhub/secrets} directory, readable only by the user it runs as;
  *                       never in its environment, command or labels, never shown by {@code docker inspect}
+ * @param volumes        the node's named volumes to mount (a user's home); the agent creates a missing
+ *                       one and never removes one
  */
 public record ContainerRequest(String name, String image, List<String> command, Map<String, String> env,
                                Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids,
-                               List<Integer> ports, Map<String, String> files) {
+                               List<Integer> ports, Map<String, String> files, List<Volume> volumes) {
+  /**
+   * One named volume of the node mounted into the container.
+   *
+   * @param volume   its name ({@code gpuhub-...})
+   * @param target   the absolute path where it appears
+   * @param readOnly whether the container may only read it
+   */
+  public record Volume(String volume, String target, boolean readOnly) {}
+
   /** Where the agent writes {@link #files()} in the container (the runtime's {@code ContainerSpec.SECRETS_DIR}). */
   public static final String SECRETS_DIR = "/gpuhub/secrets";
 
@@ -33,12 +44,17 @@ public record ContainerRequest(String name, String image, List<String> command, 
   public ContainerRequest(String name, String image, List<String> command, Map<String, String> env,
                           Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids,
                           List<Integer> ports) {
-    this(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, Map.of());
+    this(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, Map.of(), List.of());
   }
 
   /** This request with {@code value} as its secret files. */
   public ContainerRequest withFiles(Map<String, String> value) {
-    return new ContainerRequest(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, value);
+    return new ContainerRequest(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, value, volumes);
+  }
+
+  /** This request with {@code value} as its volumes. */
+  public ContainerRequest withVolumes(List<Volume> value) {
+    return new ContainerRequest(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, value);
   }
 
   /** Names the secret files, never their content. */
@@ -46,11 +62,12 @@ public record ContainerRequest(String name, String image, List<String> command, 
   public String toString() {
     return "ContainerRequest[name=" + name + ", image=" + image + ", command=" + command + ", env=" + env.keySet()
         + ", labels=" + labels + ", cpus=" + cpus + ", memoryBytes=" + memoryBytes + ", gpuDeviceUuids=" + gpuDeviceUuids
-        + ", ports=" + ports + ", files=" + files.keySet() + "]";
+        + ", ports=" + ports + ", files=" + files.keySet() + ", volumes=" + volumes + "]";
   }
 
   public ContainerRequest {
     files = files == null ? Map.of() : Map.copyOf(files);
+    volumes = volumes == null ? List.of() : List.copyOf(volumes);
     command = command == null ? List.of() : List.copyOf(command);
     env = env == null ? Map.of() : Map.copyOf(env);
     labels = labels == null ? Map.of() : Map.copyOf(labels);

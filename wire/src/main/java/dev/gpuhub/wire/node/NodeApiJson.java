@@ -25,7 +25,9 @@ import java.util.Set;
 public final class NodeApiJson {
   /** Every field of a container request. */
   public static final Set<String> REQUEST_FIELDS =
-      Set.of("name", "image", "command", "env", "labels", "cpus", "memory_bytes", "gpu_device_uuids", "ports", "files");
+      Set.of("name", "image", "command", "env", "labels", "cpus", "memory_bytes", "gpu_device_uuids", "ports", "files", "volumes");
+  /** Every field of one of a request's volumes. */
+  public static final Set<String> VOLUME_FIELDS = Set.of("volume", "target", "read_only");
   /** Highest TCP port. */
   private static final int MAX_PORT = 65_535;
   /** The list answer's one field. */
@@ -60,7 +62,31 @@ public final class NodeApiJson {
         f.optionalStringMap("env"), f.optionalStringMap("labels"),
         f.optionalDouble("cpus", -Double.MAX_VALUE, Double.MAX_VALUE, 0),
         f.optionalLong("memory_bytes", Long.MIN_VALUE, Long.MAX_VALUE, 0), f.optionalStringList("gpu_device_uuids"),
-        f.optionalIntList("ports", 1, MAX_PORT), f.optionalStringMap("files"));
+        f.optionalIntList("ports", 1, MAX_PORT), f.optionalStringMap("files"), volumes(root.get("volumes")));
+  }
+
+  /** The request's volumes: an array of {@code {volume, target, read_only}}; absent or null = none. */
+  private static List<ContainerRequest.Volume> volumes(JsonNode node) {
+    if (node == null || node.isNull()) return List.of();
+    if (!node.isArray()) throw new InvalidPayloadException("volumes", "volumes must be an array of {volume, target, read_only}");
+    List<ContainerRequest.Volume> out = new ArrayList<>();
+    for (JsonNode v : node) {
+      if (!v.isObject()) throw new InvalidPayloadException("volumes", "volumes must be an array of {volume, target, read_only}");
+      java.util.Iterator<String> names = v.fieldNames();
+      while (names.hasNext()) {
+        String n = names.next();
+        if (!VOLUME_FIELDS.contains(n)) throw new InvalidPayloadException("volumes", "volumes: unknown field '" + n + "'");
+      }
+      JsonNode name = v.get("volume");
+      JsonNode target = v.get("target");
+      JsonNode readOnly = v.get("read_only");
+      if (name == null || !name.isTextual() || target == null || !target.isTextual()
+          || (readOnly != null && !readOnly.isNull() && !readOnly.isBoolean())) {
+        throw new InvalidPayloadException("volumes", "volumes: each needs a text volume and target, and read_only true or false");
+      }
+      out.add(new ContainerRequest.Volume(name.asText(), target.asText(), readOnly != null && readOnly.asBoolean()));
+    }
+    return out;
   }
 
   /** The view as a JSON object (absent exit code and start time as JSON null). */

@@ -66,7 +66,7 @@ final class ServerContainers {
     }
     List<Integer> ports = workerMode == null ? List.of(s.port()) : List.of(s.port(), workerPort);
     return request(name(s.user()), s, profile, command, env, labels(s, profile, Labels.KIND_SERVER, null, null), gpus,
-        ports).withFiles(tls.filesFor(name(s.user()), s.nodeIp()));
+        ports).withFiles(tls.filesFor(name(s.user()), s.nodeIp())).withVolumes(config.homes().mountsFor(s.user()));
   }
 
   /** A kernel host of a multi-node server. */
@@ -76,7 +76,8 @@ final class ServerContainers {
     return request(KernelHost.containerName(s.user(), host.hostname()), s, profile,
         config.commandFor(host.port(), s.user(), host.token(), host.basePath()), env,
         labels(s, profile, Labels.KIND_KERNEL_HOST, host.hostname(), host.port()), gpus, List.of(host.port()))
-        .withFiles(tls.filesFor(KernelHost.containerName(s.user(), host.hostname()), host.ip()));
+        .withFiles(tls.filesFor(KernelHost.containerName(s.user(), host.hostname()), host.ip()))
+        .withVolumes(config.homes().mountsFor(s.user()));
   }
 
   /** A worker of a worker-mode server on a secondary node. */
@@ -89,7 +90,8 @@ final class ServerContainers {
     env.put("GPUHUB_WORKER_PORT", Integer.toString(workerPort));
     return request(WorkerMode.containerName(s.user(), hostname), s, profile,
         WorkerMode.shell(mode.workerCommand(), s.nodeIp(), workerPort, hostname, s.user()), env,
-        labels(s, profile, Labels.KIND_WORKER, hostname, workerPort), gpus, List.of());
+        labels(s, profile, Labels.KIND_WORKER, hostname, workerPort), gpus, List.of())
+        .withVolumes(config.homes().mountsFor(s.user()));
   }
 
   /** The environment of a Jupyter server: where and whose it is, and its token (never on the command line). */

@@ -27,10 +27,20 @@ import java.util.Map;
  *                           ({@code GPUHUB_KERNEL_CULL_INTERVAL_SECONDS}, SPEC §8: 600 s)
  * @param workerModes        profiles that run in worker mode instead of kernel hosts, by name
  *                           ({@code GPUHUB_WORKER_PROFILES}, see {@link WorkerMode})
+ * @param homes              where users' files live ({@code GPUHUB_HOMES}, {@code GPUHUB_HOME_DIR})
  */
 public record SpawnerConfig(String cpuImage, String gpuImage, String command, Duration startTimeout,
                             int portMin, int portMax, Duration idleTimeout, Duration cullInterval,
-                            Duration kernelIdleTimeout, Duration kernelCullInterval, Map<String, WorkerMode> workerModes) {
+                            Duration kernelIdleTimeout, Duration kernelCullInterval, Map<String, WorkerMode> workerModes,
+                            Homes homes) {
+  /** Settings with homes as a fresh installation has them ({@link Homes#DEFAULT}). */
+  public SpawnerConfig(String cpuImage, String gpuImage, String command, Duration startTimeout, int portMin, int portMax,
+                       Duration idleTimeout, Duration cullInterval, Duration kernelIdleTimeout,
+                       Duration kernelCullInterval, Map<String, WorkerMode> workerModes) {
+    this(cpuImage, gpuImage, command, startTimeout, portMin, portMax, idleTimeout, cullInterval, kernelIdleTimeout,
+        kernelCullInterval, workerModes, Homes.DEFAULT);
+  }
+
   /** SPEC §8: idle kernels are culled after 3600 s. */
   public static final int DEFAULT_KERNEL_IDLE_SECONDS = 3600;
   /** SPEC §8: checked every 600 s. */
@@ -74,6 +84,7 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
 
   public SpawnerConfig {
     workerModes = workerModes == null ? Map.of() : Map.copyOf(workerModes);
+    homes = homes == null ? Homes.DEFAULT : homes;
     if (portMin > portMax) throw new IllegalArgumentException("GPUHUB_SERVER_PORT_MIN must not exceed GPUHUB_SERVER_PORT_MAX");
     if (!command.contains("{port}") || !command.contains("{base_url}")) {
       throw new IllegalArgumentException("GPUHUB_NOTEBOOK_COMMAND must contain {port} and {base_url}"
@@ -94,7 +105,7 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
         Duration.ofSeconds(r.integer("GPUHUB_CULL_INTERVAL_SECONDS", 60, 1, 86_400)),
         Duration.ofSeconds(r.integer("GPUHUB_KERNEL_IDLE_SECONDS", DEFAULT_KERNEL_IDLE_SECONDS, 1, 30 * 86_400)),
         Duration.ofSeconds(r.integer("GPUHUB_KERNEL_CULL_INTERVAL_SECONDS", DEFAULT_KERNEL_CULL_INTERVAL_SECONDS, 1, 86_400)),
-        WorkerMode.parse(env.get("GPUHUB_WORKER_PROFILES")));
+        WorkerMode.parse(env.get("GPUHUB_WORKER_PROFILES")), Homes.fromEnv(env));
   }
 
   /** The command for one server, split into arguments after the placeholders are filled. */

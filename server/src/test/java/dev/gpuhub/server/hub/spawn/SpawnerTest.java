@@ -93,10 +93,14 @@ class SpawnerTest {
         .doesNotContain(ok.gatewayToken()).contains("--GatewayClient.url=");
     assertThat(primary.env()).containsEntry("JUPYTER_TOKEN", ok.snapshot().token())
         .containsEntry("JUPYTER_GATEWAY_AUTH_TOKEN", ok.gatewayToken());
+    // dave's home, the same volume name on every node, at the workload user's home
+    var home = new dev.gpuhub.wire.node.ContainerRequest.Volume("gpuhub-home-dave", "/home/jovyan", false);
+    assertThat(primary.volumes()).containsExactly(home);
     for (KernelHost h : ok.kernelHosts()) {
       var kh = cluster.agents.request(h.hostname(), KernelHost.containerName("dave", h.hostname()));
       assertThat(String.join(" ", kh.command())).doesNotContain(h.token());
       assertThat(kh.env()).containsEntry("JUPYTER_TOKEN", h.token());
+      assertThat(kh.volumes()).containsExactly(home);
     }
     spawner.stop("dave", "test");
     assertNothingLeftOf(ok);

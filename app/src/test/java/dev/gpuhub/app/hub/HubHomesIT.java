@@ -1,0 +1,116 @@
+package dev.gpuhub.app.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpuhub.server.hub.spawn.Homes;
+import dev.gpuhub.server.hub.spawn.ServerState;
+import dev.gpuhub.wire.WireJson;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A student's files survive every way a server ends, on a real dockerd with the real notebook
+ * image: a file saved through {@code /user/<name>/api/contents} reads back byte for byte after a
+ * stop and start, a logout and login, a control-plane restart, an agent restart and an idle cull,
+ * because it lives in the student's home volume, which no container removal touches.
+ */
+class HubHomesIT {
+  /** Idle this long and the culler stops the server; long enough for the restarts in between. */
+  static final int IDLE_SECONDS = 20;
+  @TempDir Path dir;
+
+  @Test
+  void aStudentsFileSurvivesStopLogoutRestartsAndTheIdleCuller() throws Exception {
+    String user = "ida";
+    String volume = Homes.volumeOf(user);
+    try (HubFixture hub = new HubFixture(dir, Map.of("GPUHUB_IDLE_TIMEOUT_SECONDS", Integer.toString(IDLE_SECONDS),
+        "GPUHUB_CULL_INTERVAL_SECONDS", "1"))) {
+      try {
+        HubClient ida = hub.userWithServer(user);
+        byte[] content = new byte[64 * 1024];
+        new SecureRandom().nextBytes(content);
+        String expected = Base64.getEncoder().encodeToString(content);
+        HttpResponse<String> saved = ida.api("PUT", "/user/" + user + "/api/contents/keep.bin",
+            "{\"type\": \"file\", \"format\": \"base64\", \"content\": \"" + expected + "\"}");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(201);
+        assertKept(ida, user, expected, "as saved");
+        HubFixture.assertConfined(hub.dockerd, "gpuhub-" + user);
+        assertThat(hub.dockerd.docker("inspect", "-f", "{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}} {{.RW}}{{end}}",
+            "gpuhub-" + user)).isEqualTo("volume " + volume + " /home/jovyan true");
+
+        // 1. stop and start
+        assertThat(ida.api("DELETE", "/hub/api/users/" + user + "/server", null).statusCode()).isEqualTo(204);
+        assertThat(hub.serverContainers()).doesNotContain("gpuhub-" + user);
+        assertThat(hub.dockerd.docker("volume", "ls", "-q", "--filter", "name=" + volume)).isEqualTo(volume);
+        start(ida, user, hub);
+        assertKept(ida, user, expected, "after a stop and a start");
+
+        // 2. logout (which stops the server) and login
+        ida.get("/hub/logout");
+        awaitState(hub, user, ServerState.STOPPED, Duration.ofSeconds(30));
+        ida.get("/hub/login");
+        assertThat(ida.form("/hub/login", Map.of("username", user, "password", user + "-password-1")).statusCode()).isEqualTo(302);
+        start(ida, user, hub);
+        assertKept(ida, user, expected, "after a logout and a login");
+
+        // 3. the control plane restarts while the server runs (and the student logs in again)
+        hub.restartControlPlane();
+        ida = new HubClient(hub.hubUrl);
+        ida.get("/hub/login");
+        assertThat(ida.form("/hub/login", Map.of("username", user, "password", user + "-password-1")).statusCode()).isEqualTo(302);
+        awaitRouted(ida, user);
+        assertKept(ida, user, expected, "after a control-plane restart");
+
+        // 4. the node's agent restarts
+        hub.restartAgent();
+        assertKept(ida, user, expected, "after an agent restart");
+
+        // 5. nobody uses the server until the culler stops it
+        awaitState(hub, user, ServerState.STOPPED, Duration.ofSeconds(IDLE_SECONDS + 30));
+        start(ida, user, hub);
+        assertKept(ida, user, expected, "after an idle cull");
+        assertThat(ida.api("DELETE", "/hub/api/users/" + user + "/server", null).statusCode()).isEqualTo(204);
+      } finally {
+        hub.dockerd.docker("rm", "-f", "gpuhub-" + user);
+        hub.dockerd.docker("volume", "rm", "-f", volume); // the shared dockerd serves the next test class
+      }
+    }
+  }
+
+  private static void start(HubClient client, String user, HubFixture hub) throws Exception {
+    assertThat(client.form("/hub/spawn", Map.of("profile", "single-cpu", "image", hub.image)).statusCode()).isEqualTo(302);
+    assertThat(HubEndToEndIT.followProgress(client, user).path("ready").asBoolean()).as(user + "'s server").isTrue();
+  }
+
+  private static void assertKept(HubClient client, String user, String expected, String when) throws Exception {
+    HttpResponse<String> r = client.api("GET", "/user/" + user + "/api/contents/keep.bin?format=base64&type=file", null);
+    assertThat(r.statusCode()).as(when + ": " + r.body()).isEqualTo(200);
+    JsonNode file = WireJson.mapper().readTree(r.body());
+    assertThat(file.path("content").asText().replace("\n", "")).as("keep.bin byte for byte " + when).isEqualTo(expected);
+  }
+
+  private static void awaitState(HubFixture hub, String user, ServerState state, Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (hub.plane.hub().spawner().server(user).map(s -> s.snapshot().state()).orElse(null) != state) {
+      assertThat(System.nanoTime()).as(user + "'s server " + state + " within " + limit).isLessThan(deadline);
+      HubFixture.sleep(250);
+    }
+  }
+
+  private static void awaitRouted(HubClient client, String user) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    HttpResponse<String> r;
+    while ((r = client.api("GET", "/user/" + user + "/api/status", null)).statusCode() != 200) {
+      assertThat(System.nanoTime()).as(user + "'s server adopted after the restart: " + r.statusCode() + " " + r.body())
+          .isLessThan(deadline);
+      HubFixture.sleep(250);
+    }
+  }
+}
