@@ -127,7 +127,8 @@ public final class AgentDaemon implements AutoCloseable {
     // Workloads publish their ports where the report points, as the node API does.
     DockerContainerRuntime runtime = DockerContainerRuntime.connect(config.dockerHost(),
         WorkloadConfinement.fromEnv(System.getenv()),
-        WorkloadNetwork.fromEnv(System.getenv(), reportedIp != null ? reportedIp : LocalHost.LOOPBACK_IPV4));
+        WorkloadNetwork.fromEnv(System.getenv(), reportedIp != null ? reportedIp : LocalHost.LOOPBACK_IPV4),
+        dev.gpuhub.runtime.HomeRoot.fromEnv(System.getenv()));
     NodeApiServer api = null;
     if (config.apiEnabled()) {
       String bind = config.apiBind() != null ? config.apiBind() : reportedIp;

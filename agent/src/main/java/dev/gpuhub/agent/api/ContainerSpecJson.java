@@ -29,7 +29,8 @@ final class ContainerSpecJson {
     try {
       return new ContainerSpec(r.name(), r.image(), r.command(), r.env(), r.labels(), r.cpus(), r.memoryBytes(),
           r.gpuDeviceUuids(), r.ports(), r.files(),
-          r.volumes().stream().map(v -> new VolumeMount(v.volume(), v.target(), v.readOnly())).toList());
+          r.volumes().stream().map(v -> v.path() != null ? new VolumeMount(v.path(), v.target(), v.readOnly(), true)
+              : new VolumeMount(v.volume(), v.target(), v.readOnly())).toList());
     } catch (InvalidContainerSpecException e) {
       throw ApiException.badField(e.field(), e.getMessage());
     }

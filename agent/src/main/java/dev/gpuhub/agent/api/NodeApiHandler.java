@@ -128,6 +128,8 @@ final class NodeApiHandler implements HttpHandler {
     String id;
     try {
       id = runtime.start(spec);
+    } catch (dev.gpuhub.runtime.InvalidContainerSpecException e) { // e.g. a home outside this node's root
+      throw ApiException.badField(e.field(), e.getMessage());
     } catch (ContainerStartException e) {
       int status = switch (e.reason()) {
         case IMAGE_NOT_FOUND -> 404;

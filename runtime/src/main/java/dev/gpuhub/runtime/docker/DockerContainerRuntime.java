@@ -15,6 +15,7 @@ import dev.gpuhub.runtime.ContainerInfo;
 import dev.gpuhub.runtime.ContainerRuntime;
 import dev.gpuhub.runtime.ContainerSpec;
 import dev.gpuhub.runtime.VolumeMount;
+import dev.gpuhub.runtime.HomeRoot;
 import dev.gpuhub.runtime.ContainerStartException;
 import dev.gpuhub.runtime.ContainerSummary;
 import dev.gpuhub.runtime.RuntimeUnavailableException;
@@ -62,6 +63,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   private final String dockerHost;
   private final WorkloadConfinement confinement;
+  private final HomeRoot homeRoot;
   private final WorkloadNetwork network;
   /** Set once the workload network is known to exist on the daemon. */
   private volatile boolean networkReady;
@@ -69,7 +71,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private final DockerClient lifecycle;
 
   private DockerContainerRuntime(String dockerHost, DockerClient client, DockerClient lifecycle,
-                                 WorkloadConfinement confinement, WorkloadNetwork network) {
+                                 WorkloadConfinement confinement, WorkloadNetwork network, HomeRoot homeRoot) {
+    this.homeRoot = homeRoot;
     this.confinement = confinement;
     this.network = network;
     this.dockerHost = dockerHost;
@@ -97,12 +100,18 @@ public final class DockerContainerRuntime implements ContainerRuntime {
    */
   public static DockerContainerRuntime connect(String explicitHost, WorkloadConfinement confinement,
                                                WorkloadNetwork network) {
+    return connect(explicitHost, confinement, network, HomeRoot.NONE);
+  }
+
+  /** As the other, mounting host directories (homes) only under {@code homeRoot}. */
+  public static DockerContainerRuntime connect(String explicitHost, WorkloadConfinement confinement,
+                                               WorkloadNetwork network, HomeRoot homeRoot) {
     String host = resolveDockerHost(explicitHost, System.getenv());
     DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(host)
         .build();
     return new DockerContainerRuntime(host, client(config, RESPONSE_TIMEOUT), client(config, LIFECYCLE_RESPONSE_TIMEOUT),
-        confinement, network);
+        confinement, network, homeRoot);
   }
 
   private static DockerClient client(DockerClientConfig config, Duration responseTimeout) {
@@ -183,7 +192,10 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   @Override
   public String start(ContainerSpec spec) {
     ensureNetwork();
-    for (VolumeMount v : spec.volumes()) ensureVolume(v.volume());
+    for (VolumeMount v : spec.volumes()) {
+      if (v.hostPath()) homeRoot.prepare(v.volume(), confinement.uid(), confinement.gid());
+      else ensureVolume(v.volume());
+    }
     String id;
     try {
       id = DockerMapping.applySpec(spec, confinement, network, lifecycle.createContainerCmd(spec.image())).exec().getId();

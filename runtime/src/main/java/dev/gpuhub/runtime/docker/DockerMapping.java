@@ -92,8 +92,8 @@ final class DockerMapping {
    * The workload network (each port of the spec published on the network's address under the
    * same number), init process, the confinement (every capability dropped, no-new-privileges,
    * pids limit; Docker's default seccomp profile stays on), CPU and memory limits (swap = memory, so
-   * no extra swap), the spec's named volumes (never a bind mount of the node's files), GPU device
-   * request for exactly the spec's GPUs and no other device.
+   * no extra swap), the spec's named volumes and home directories (the runtime checked the latter
+   * against its home root), GPU device request for exactly the spec's GPUs and no other device.
    */
   static HostConfig hostConfig(ContainerSpec spec, WorkloadConfinement confinement, WorkloadNetwork network) {
     Ports published = new Ports();
@@ -108,8 +108,8 @@ final class DockerMapping {
     if (spec.cpus() > 0) host.withNanoCPUs(Math.round(spec.cpus() * NANOS_PER_CPU));
     if (spec.memoryBytes() > 0) host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
     if (!spec.volumes().isEmpty()) {
-      host.withMounts(spec.volumes().stream().map(v -> new Mount().withType(MountType.VOLUME).withSource(v.volume())
-          .withTarget(v.target()).withReadOnly(v.readOnly())).toList());
+      host.withMounts(spec.volumes().stream().map(v -> new Mount().withType(v.hostPath() ? MountType.BIND : MountType.VOLUME)
+          .withSource(v.volume()).withTarget(v.target()).withReadOnly(v.readOnly())).toList());
     }
     if (spec.usesGpus()) {
       host.withDeviceRequests(List.of(new DeviceRequest()

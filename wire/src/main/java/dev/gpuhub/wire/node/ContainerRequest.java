@@ -29,13 +29,25 @@ public record ContainerRequest(String name, String image, List<String> command, 
                                Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids,
                                List<Integer> ports, Map<String, String> files, List<Volume> volumes) {
   /**
-   * One named volume of the node mounted into the container.
+   * Storage of the node mounted into the container: a named volume, or a directory under the
+   * node's home root.
    *
-   * @param volume   its name ({@code gpuhub-...})
+   * @param volume   the volume's name ({@code gpuhub-...}), or null with {@code path}
+   * @param path     the node's directory (under its {@code GPUHUB_HOME_ROOT}), or null with {@code volume}
    * @param target   the absolute path where it appears
    * @param readOnly whether the container may only read it
    */
-  public record Volume(String volume, String target, boolean readOnly) {}
+  public record Volume(String volume, String path, String target, boolean readOnly) {
+    /** A named volume. */
+    public Volume(String volume, String target, boolean readOnly) {
+      this(volume, null, target, readOnly);
+    }
+
+    /** A directory of the node. */
+    public static Volume ofPath(String path, String target) {
+      return new Volume(null, path, target, false);
+    }
+  }
 
   /** Where the agent writes {@link #files()} in the container (the runtime's {@code ContainerSpec.SECRETS_DIR}). */
   public static final String SECRETS_DIR = "/gpuhub/secrets";

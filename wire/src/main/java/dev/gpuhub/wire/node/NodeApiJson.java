@@ -27,7 +27,7 @@ public final class NodeApiJson {
   public static final Set<String> REQUEST_FIELDS =
       Set.of("name", "image", "command", "env", "labels", "cpus", "memory_bytes", "gpu_device_uuids", "ports", "files", "volumes");
   /** Every field of one of a request's volumes. */
-  public static final Set<String> VOLUME_FIELDS = Set.of("volume", "target", "read_only");
+  public static final Set<String> VOLUME_FIELDS = Set.of("volume", "path", "target", "read_only");
   /** Highest TCP port. */
   private static final int MAX_PORT = 65_535;
   /** The list answer's one field. */
@@ -78,13 +78,18 @@ public final class NodeApiJson {
         if (!VOLUME_FIELDS.contains(n)) throw new InvalidPayloadException("volumes", "volumes: unknown field '" + n + "'");
       }
       JsonNode name = v.get("volume");
+      JsonNode path = v.get("path");
       JsonNode target = v.get("target");
       JsonNode readOnly = v.get("read_only");
-      if (name == null || !name.isTextual() || target == null || !target.isTextual()
-          || (readOnly != null && !readOnly.isNull() && !readOnly.isBoolean())) {
-        throw new InvalidPayloadException("volumes", "volumes: each needs a text volume and target, and read_only true or false");
+      boolean hasName = name != null && !name.isNull();
+      boolean hasPath = path != null && !path.isNull();
+      if (hasName == hasPath || (hasName && !name.isTextual()) || (hasPath && !path.isTextual()) || target == null
+          || !target.isTextual() || (readOnly != null && !readOnly.isNull() && !readOnly.isBoolean())) {
+        throw new InvalidPayloadException("volumes", "volumes: each needs a text volume or path (one of them), a text "
+            + "target, and read_only true or false");
       }
-      out.add(new ContainerRequest.Volume(name.asText(), target.asText(), readOnly != null && readOnly.asBoolean()));
+      out.add(new ContainerRequest.Volume(hasName ? name.asText() : null, hasPath ? path.asText() : null, target.asText(),
+          readOnly != null && readOnly.asBoolean()));
     }
     return out;
   }

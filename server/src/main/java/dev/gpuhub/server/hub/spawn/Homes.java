@@ -6,19 +6,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where users' files live: with {@link Backend#VOLUME} (the default) every user has a home, a
- * Docker named volume {@code gpuhub-home-<user>} on each node they ran on, mounted at
- * {@code directory} (the workload user's home, the notebook's working directory) in their server,
- * kernel hosts and workers. It outlives every container; nothing in gpuhub removes it. With
+ * Where users' files live. With {@link Backend#VOLUME} (the default) every user has a home, a
+ * Docker named volume {@code gpuhub-home-<user>} on each node they ran on; with {@link Backend#PATH}
+ * a directory of the node made from {@code pathTemplate} (storage every node mounts, under each
+ * agent's {@code GPUHUB_HOME_ROOT}, which the agent checks). Either is mounted at {@code directory}
+ * (the workload user's home, the notebook's working directory) in the user's server, kernel hosts
+ * and workers, outlives every container, and nothing in gpuhub removes it. With
  * {@link Backend#NONE} containers keep nothing when they stop.
  *
- * @param backend   {@code GPUHUB_HOMES}: {@code volume} or {@code none}
- * @param directory {@code GPUHUB_HOME_DIR}: where the home is mounted, the image's home of the
- *                  user containers run as (default {@value #DEFAULT_DIRECTORY})
+ * @param backend      {@code GPUHUB_HOMES}: {@code volume}, {@code path} or {@code none}
+ * @param directory    {@code GPUHUB_HOME_DIR}: where the home is mounted, the image's home of the
+ *                     user containers run as (default {@value #DEFAULT_DIRECTORY})
+ * @param pathTemplate {@code GPUHUB_HOME_PATH}, for {@code path}: an absolute directory with
+ *                     {@code {user}} as its last part, e.g. {@code /srv/gpuhub/home/{user}}
  */
-public record Homes(Backend backend, String directory) {
+public record Homes(Backend backend, String directory, String pathTemplate) {
   /** How homes are kept. */
-  public enum Backend { VOLUME, NONE }
+  public enum Backend { VOLUME, PATH, NONE }
+
+  /** Homes of {@code backend} at {@code directory}, without a path template. */
+  public Homes(Backend backend, String directory) {
+    this(backend, directory, null);
+  }
 
   /** The default image's workload user's home ({@code jovyan}, uid 1000). */
   public static final String DEFAULT_DIRECTORY = "/home/jovyan";
@@ -33,11 +42,17 @@ public record Homes(Backend backend, String directory) {
       throw new IllegalArgumentException("GPUHUB_HOME_DIR must be an absolute path such as " + DEFAULT_DIRECTORY
           + ", was '" + directory + "'");
     }
+    if (backend == Backend.PATH && (pathTemplate == null || !pathTemplate.matches("(/[A-Za-z0-9_.@+-]+)+/\\{user}")
+        || pathTemplate.contains("/.."))) {
+      throw new IllegalArgumentException("GPUHUB_HOME_PATH must be an absolute directory ending in /{user}, such as "
+          + "/srv/gpuhub/home/{user}, when GPUHUB_HOMES=path; was '" + pathTemplate + "'");
+    }
   }
 
   public static Homes fromEnv(Map<String, String> env) {
     EnvReader r = new EnvReader(env);
-    return new Homes(r.choice("GPUHUB_HOMES", Backend.class, Backend.VOLUME), r.string("GPUHUB_HOME_DIR", DEFAULT_DIRECTORY));
+    return new Homes(r.choice("GPUHUB_HOMES", Backend.class, Backend.VOLUME), r.string("GPUHUB_HOME_DIR", DEFAULT_DIRECTORY),
+        env.get("GPUHUB_HOME_PATH"));
   }
 
   /** The volume holding {@code user}'s home on a node. */
@@ -45,8 +60,21 @@ public record Homes(Backend backend, String directory) {
     return VOLUME_PREFIX + user;
   }
 
-  /** What a container of {@code user}'s mounts: their home, or nothing. */
+  /**
+   * What a container of {@code user}'s mounts: their home, or nothing.
+   *
+   * @throws IllegalArgumentException for a name that would not make one directory under the template's root
+   */
   public List<ContainerRequest.Volume> mountsFor(String user) {
-    return backend == Backend.VOLUME ? List.of(new ContainerRequest.Volume(volumeOf(user), directory, false)) : List.of();
+    return switch (backend) {
+      case VOLUME -> List.of(new ContainerRequest.Volume(volumeOf(user), directory, false));
+      case PATH -> {
+        if (user == null || !user.matches("[A-Za-z0-9_@+-][A-Za-z0-9_.@+-]*")) {
+          throw new IllegalArgumentException("the user name '" + user + "' cannot name a home directory");
+        }
+        yield List.of(ContainerRequest.Volume.ofPath(pathTemplate.replace("{user}", user), directory));
+      }
+      case NONE -> List.of();
+    };
   }
 }
