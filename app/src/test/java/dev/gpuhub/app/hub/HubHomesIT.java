@@ -3,7 +3,7 @@ package dev.gpuhub.app.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gpuhub.server.hub.spawn.Homes;
+import dev.gpuhub.server.workload.Homes;
 import dev.gpuhub.server.hub.spawn.ServerState;
 import dev.gpuhub.wire.WireJson;
 import java.net.http.HttpResponse;

@@ -55,6 +55,7 @@ final class JobsHub implements AutoCloseable {
     env.put("GPUHUB_PLACEMENT_TICK_MILLIS", "200");
     env.put("GPUHUB_JOB_INTERVAL_SECONDS", Integer.toString(intervalSeconds));
     env.put("GPUHUB_JOB_CHECKPOINT_ROOT", dir.resolve("checkpoints").toString());
+    env.put("GPUHUB_HOMES", "none"); // the trainers run as local processes here: checkpoints go under the test's root
     env.put("GPUHUB_JOB_REPLICA_MEMORY_GB", "1");
     env.put("GPUHUB_JOB_IMAGES", "trainer:1");
     env.put("GPUHUB_JOB_REFIT_SECONDS", "1"); // jobs live seconds here: refit as often as they report

@@ -101,7 +101,7 @@ public final class Hub implements AutoCloseable {
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
     this.kernelCuller = new KernelCuller(spawner, spawnerConfig.kernelIdleTimeout(), clock);
     this.jobs = new Jobs(jobsConfig, stores.jobs(), launcher, ports, discovery::liveNodes, this::url,
-        clock, adoptionPatience);
+        clock, adoptionPatience, spawnerConfig.homes());
     ServiceRouter serviceRouter = new ServiceRouter();
     RequestMeter meter = new RequestMeter();
     this.services = new ServiceController(stores.services(), launcher, discovery::liveNodes, ports, serviceRouter, meter,

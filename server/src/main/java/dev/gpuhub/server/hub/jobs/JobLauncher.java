@@ -11,6 +11,7 @@ import dev.gpuhub.server.workload.PortClaims;
 import dev.gpuhub.server.workload.LaunchException;
 import dev.gpuhub.server.workload.Readiness;
 import dev.gpuhub.server.workload.Workload;
+import dev.gpuhub.server.workload.Homes;
 import dev.gpuhub.server.workload.WorkloadLauncher;
 import dev.gpuhub.store.JobReplica;
 import dev.gpuhub.store.TrainingJobRecord;
@@ -42,11 +43,13 @@ final class JobLauncher {
   private final Supplier<List<NodeReport>> liveNodes;
   private final Supplier<String> hubUrl;
   private final PortClaims ports;
+  private final Homes homes;
   /** The rendezvous port each started job holds, with the address it is held on. */
   private final Map<Long, Map.Entry<String, Integer>> rendezvous = new java.util.concurrent.ConcurrentHashMap<>();
 
   JobLauncher(JobsConfig config, WorkloadLauncher launcher, PortClaims ports, Supplier<List<NodeReport>> liveNodes,
-              Supplier<String> hubUrl) {
+              Supplier<String> hubUrl, Homes homes) {
+    this.homes = homes;
     this.config = config;
     this.ports = ports;
     this.launcher = launcher;
@@ -213,13 +216,23 @@ final class JobLauncher {
     env.put("GPUHUB_BATCH_SIZE", Integer.toString(launch.batchSize()));
     env.put("GPUHUB_LOCAL_BATCH_SIZE", Integer.toString(launch.localBatchSize()));
     env.put("GPUHUB_INITIAL_BATCH_SIZE", Integer.toString(job.initialBatchSize()));
-    env.put("GPUHUB_CHECKPOINT_DIR", config.checkpointDir(job.id()));
+    env.put("GPUHUB_CHECKPOINT_DIR", checkpointDir(job.id()));
     env.put("GPUHUB_RESTARTS", Integer.toString(job.restarts()));
     Map<String, String> labels = Map.of(Labels.USER, job.owner(), Labels.KIND, Labels.KIND_JOB, Labels.JOB,
         Long.toString(job.id()), Labels.RESERVATION, JobPlacement.owner(job.id(), r.rank()));
     return new ContainerRequest(containerName(job.id(), r.rank()), job.image(), job.command(), env, labels,
         config.replicaCpu(), ContainerRequest.bytesOfGib(config.replicaMemoryGb()), r.gpuUuids(),
-        r.rank() == 0 ? List.of(masterPort) : List.of()); // the master's rendezvous, published for the other ranks
+        r.rank() == 0 ? List.of(masterPort) : List.of()) // the master's rendezvous, published for the other ranks
+        .withVolumes(homes.mountsFor(job.owner()));
+  }
+
+  /**
+   * Where a job's replicas keep checkpoints: in the owner's home ({@code .gpuhub/jobs/job-<id>}),
+   * which outlives the replicas, or without homes under {@code GPUHUB_JOB_CHECKPOINT_ROOT}.
+   */
+  String checkpointDir(long jobId) {
+    return homes.backend() == Homes.Backend.NONE ? config.checkpointDir(jobId)
+        : homes.directory() + "/.gpuhub/jobs/job-" + jobId;
   }
 
   private NodeReport live(String hostname) {

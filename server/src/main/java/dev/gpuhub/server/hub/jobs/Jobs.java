@@ -6,6 +6,7 @@ import dev.gpuhub.core.goodput.policy.SchedulingPolicy;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.server.hub.HubIdentity;
 import dev.gpuhub.server.workload.PortClaims;
+import dev.gpuhub.server.workload.Homes;
 import dev.gpuhub.server.workload.WorkloadLauncher;
 import dev.gpuhub.store.JobRepository;
 import io.javalin.config.JavalinConfig;
@@ -29,8 +30,15 @@ public final class Jobs implements AutoCloseable {
    */
   public Jobs(JobsConfig config, JobRepository store, WorkloadLauncher workloads, PortClaims ports,
               Supplier<List<NodeReport>> liveNodes, Supplier<String> hubUrl, Clock clock, Duration silentNodeGrace) {
+    this(config, store, workloads, ports, liveNodes, hubUrl, clock, silentNodeGrace, Homes.DEFAULT);
+  }
+
+  /** As the other, the replicas mounting their owner's home as {@code homes} says and keeping checkpoints there. */
+  public Jobs(JobsConfig config, JobRepository store, WorkloadLauncher workloads, PortClaims ports,
+              Supplier<List<NodeReport>> liveNodes, Supplier<String> hubUrl, Clock clock, Duration silentNodeGrace,
+              Homes homes) {
     JobBook book = new JobBook(store);
-    JobLauncher launcher = new JobLauncher(config, workloads, ports, liveNodes, hubUrl);
+    JobLauncher launcher = new JobLauncher(config, workloads, ports, liveNodes, hubUrl, homes);
     PlacementEngine engine = workloads.engine();
     this.scheduler = new JobScheduler(config, book, launcher, policy(config), engine, liveNodes, clock, silentNodeGrace);
   }

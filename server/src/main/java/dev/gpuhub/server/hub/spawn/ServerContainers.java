@@ -1,5 +1,6 @@
 package dev.gpuhub.server.hub.spawn;
 
+import dev.gpuhub.server.workload.Homes;
 import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.workload.Labels;
 import dev.gpuhub.server.workload.WorkloadTls;

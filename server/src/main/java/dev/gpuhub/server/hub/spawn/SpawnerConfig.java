@@ -1,5 +1,6 @@
 package dev.gpuhub.server.hub.spawn;
 
+import dev.gpuhub.server.workload.Homes;
 import dev.gpuhub.core.config.EnvReader;
 import dev.gpuhub.server.workload.WorkloadTls;
 import java.time.Duration;

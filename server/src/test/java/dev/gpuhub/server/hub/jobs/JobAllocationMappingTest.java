@@ -43,7 +43,7 @@ class JobAllocationMappingTest {
       ReservationJournal.none(), Clock.fixed(NOW, java.time.ZoneOffset.UTC), Duration.ofMinutes(5));
   private final JobLauncher launcher = new JobLauncher(JobsConfig.defaults(),
       WorkloadLauncher.of(engine, new HttpAgentClient("unused-token")), new dev.gpuhub.server.workload.PortClaims(),
-      () -> new ArrayList<>(nodes.values()), () -> "http://127.0.0.1:18000");
+      () -> new ArrayList<>(nodes.values()), () -> "http://127.0.0.1:18000", dev.gpuhub.server.workload.Homes.DEFAULT);
 
   private void node(String host, int gpus) {
     List<GpuDevice> devices = new ArrayList<>();

@@ -17,7 +17,7 @@ class JobLauncherTest {
   private final TestCluster cluster = new TestCluster().node("a", 8, 1).node("b", 8, 1);
   private final PortClaims ports = new PortClaims();
   private final JobLauncher launcher = new JobLauncher(JobsConfig.defaults(), cluster.launcher, ports, cluster::liveNodes,
-      () -> "http://10.0.0.100:8000");
+      () -> "http://10.0.0.100:8000", dev.gpuhub.server.workload.Homes.DEFAULT);
   private static final JobLauncher.Launch LAUNCH = new JobLauncher.Launch(List.of("a", "b"), "report-token", 64, 32);
 
   private static TrainingJobRecord job(long id) {
@@ -43,6 +43,12 @@ class JobLauncherTest {
         .containsEntry("MASTER_ADDR", "10.0.0.1");
     assertThat(Integer.parseInt(port)).isBetween(40000, 40999);
     assertThat(ports.held("10.0.0.1", Integer.parseInt(port))).isTrue();
+    // every replica mounts its owner's home and checkpoints there, so a restart anywhere that home is resumes
+    for (var r : List.of(cluster.agents.request("a", "gpuhub-job-1-0"), cluster.agents.request("b", "gpuhub-job-1-1"))) {
+      assertThat(r.volumes()).containsExactly(new dev.gpuhub.wire.node.ContainerRequest.Volume(
+          dev.gpuhub.server.workload.Homes.volumeOf(r.labels().get("gpuhub.user")), "/home/jovyan", false));
+      assertThat(r.env()).containsEntry("GPUHUB_CHECKPOINT_DIR", "/home/jovyan/.gpuhub/jobs/job-1");
+    }
     launcher.stop(1, started);
     assertNothingLeft();
     assertThat(ports.held("10.0.0.1", Integer.parseInt(port))).isFalse();
@@ -51,7 +57,8 @@ class JobLauncherTest {
   @Test
   void rendezvousPortsAreNotDerivedFromTheJobIdAndNeverShared() {
     TestCluster big = new TestCluster().node("m", 64, 20);
-    JobLauncher many = new JobLauncher(JobsConfig.defaults(), big.launcher, ports, big::liveNodes, () -> "http://hub:1");
+    JobLauncher many = new JobLauncher(JobsConfig.defaults(), big.launcher, ports, big::liveNodes, () -> "http://hub:1",
+        dev.gpuhub.server.workload.Homes.DEFAULT);
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (long id = 10; id < 30; id++) {
       TrainingJobRecord job = job(id);

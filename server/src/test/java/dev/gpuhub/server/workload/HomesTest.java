@@ -1,4 +1,4 @@
-package dev.gpuhub.server.hub.spawn;
+package dev.gpuhub.server.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.gpuhub.server.hub.spawn;
+package dev.gpuhub.server.workload;
 
 import dev.gpuhub.core.config.EnvReader;
 import dev.gpuhub.wire.node.ContainerRequest;
