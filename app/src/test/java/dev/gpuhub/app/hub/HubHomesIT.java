@@ -49,6 +49,8 @@ class HubHomesIT {
         assertThat(ida.api("DELETE", "/hub/api/users/" + user + "/server", null).statusCode()).isEqualTo(204);
         assertThat(hub.serverContainers()).doesNotContain("gpuhub-" + user);
         assertThat(hub.dockerd.docker("volume", "ls", "-q", "--filter", "name=" + volume)).isEqualTo(volume);
+        assertThat(hub.plane.hub().spawner().homePreference(user, 1)).as("where the next server goes first")
+            .containsExactly(HubFixture.NODE);
         start(ida, user, hub);
         assertKept(ida, user, expected, "after a stop and a start");
 

@@ -39,6 +39,16 @@ public final class HubServerLedger implements ServerLedger {
   }
 
   @Override
+  public List<String> lastNodes(String user) {
+    return repository.findUser(user).flatMap(u -> repository.findServer(u.id(), "")).map(r -> {
+      java.util.LinkedHashSet<String> nodes = new java.util.LinkedHashSet<>();
+      if (r.primaryHostname() != null) nodes.add(r.primaryHostname());
+      if (r.nodeHostnames() != null) nodes.addAll(r.nodeHostnames());
+      return List.copyOf(nodes);
+    }).orElse(List.of());
+  }
+
+  @Override
   public List<ActiveServer.Snapshot> runningServers() {
     return repository.runningServers().stream()
         .filter(r -> r.port() != null && r.serverToken() != null)

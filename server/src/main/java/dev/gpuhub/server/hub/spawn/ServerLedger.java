@@ -16,6 +16,14 @@ public interface ServerLedger {
   /** Servers recorded as running, for adoption after a restart. */
   List<ActiveServer.Snapshot> runningServers();
 
+  /**
+   * The nodes the user's last server ran on, primary first (where their home volumes are); empty
+   * when none is known.
+   */
+  default List<String> lastNodes(String user) {
+    return List.of();
+  }
+
   /** A ledger that remembers nothing (tests, or a hub without a durable store). */
   ServerLedger NONE = new ServerLedger() {
     @Override

@@ -1,5 +1,6 @@
 package dev.gpuhub.server.hub.spawn;
 
+import dev.gpuhub.server.workload.Homes;
 import dev.gpuhub.server.workload.WorkloadTls;
 import dev.gpuhub.core.allocation.NodeAllocation;
 import dev.gpuhub.core.allocation.Placement;
@@ -137,7 +138,20 @@ public final class Spawner implements AutoCloseable {
           + "); stop it first");
     }
     server.progress().append(ProgressEvent.step(0, "Server requested: profile " + profile.name() + ", image " + image));
-    workers.execute(() -> run(server, profile, count, options.preferredNodes()));
+    List<String> preferred = options.preferredNodes();
+    boolean toHome = false;
+    if (preferred.isEmpty()) {
+      List<String> home = homePreference(user, count);
+      if (!home.isEmpty()) {
+        preferred = home;
+        toHome = true;
+        server.progress().append(ProgressEvent.step(5, "Your home is on " + String.join(", ", home)
+            + ": placing there if it has room"));
+      }
+    }
+    List<String> chosen = preferred;
+    boolean home = toHome;
+    workers.execute(() -> run(server, profile, count, chosen, home));
     return server;
   }
 
@@ -149,14 +163,34 @@ public final class Spawner implements AutoCloseable {
         + (config.gpuImage().equals(config.cpuImage()) ? "" : " or " + config.gpuImage()));
   }
 
-  private void run(ActiveServer server, Profile profile, int count, List<String> preferred) {
+  /**
+   * The nodes a server of {@code count} nodes for {@code user} should go back to, a soft
+   * preference: with volume homes (one copy per node) the nodes of the user's last server, when it
+   * had as many; otherwise none.
+   */
+  public List<String> homePreference(String user, int count) {
+    if (config.homes().backend() != Homes.Backend.VOLUME) return List.of();
+    try {
+      List<String> last = ledger.lastNodes(user);
+      return last.size() == count ? last : List.of();
+    } catch (RuntimeException e) {
+      LOG.warn("could not read where {}'s home is", user, e);
+      return List.of();
+    }
+  }
+
+  private void run(ActiveServer server, Profile profile, int count, List<String> preferred, boolean toHome) {
     String user = server.snapshot().user();
     try {
       server.progress().append(ProgressEvent.step(10, "Choosing " + count + " node(s) for " + profile.name()));
       Placement placed = placement.place(server, profile, count, preferred);
       if (!preferred.isEmpty() && !placed.hostnames().equals(preferred)) {
-        server.progress().append(ProgressEvent.step(15, "The nodes chosen on the form had no room left; placed on "
-            + String.join(", ", placed.hostnames()) + " instead"));
+        server.progress().append(ProgressEvent.step(15, toHome
+            ? "The node(s) holding your home (" + String.join(", ", preferred) + ") had no room; placed on "
+                + String.join(", ", placed.hostnames()) + " instead, where your home is that node's copy (empty the "
+                + "first time): your files on " + String.join(", ", preferred) + " are kept there"
+            : "The nodes chosen on the form had no room left; placed on " + String.join(", ", placed.hostnames())
+                + " instead"));
       }
       Workload workload = layOut(server, profile, placed);
       launcher.launch(workload, new SpawnProgress(server));
@@ -232,6 +266,12 @@ public final class Spawner implements AutoCloseable {
    */
   public PlacementPreview preview(Profile profile, int nodeCount) {
     return engine().preview(placement.request(Labels.SERVER_OWNER + "preview", profile, nodeCount, List.of()));
+  }
+
+  /** As {@link #preview(Profile, int)} for {@code user}: the request a start would make, their home's nodes preferred. */
+  public PlacementPreview preview(String user, Profile profile, int nodeCount) {
+    return engine().preview(placement.request(Labels.SERVER_OWNER + "preview", profile, nodeCount,
+        homePreference(user, nodeCount)));
   }
 
   /** What a server of {@code profile} would run on each of {@code nodes} (primary first). */

@@ -162,7 +162,7 @@ public final class SpawnRoutes {
    * over the chosen nodes. Without a profile the table shows the nodes under the default limits.
    */
   private void nodes(Context ctx) {
-    identity.requireUser(ctx);
+    HubIdentity.User user = identity.requireUser(ctx);
     String ref = ctx.queryParam("profile");
     Profile profile = ref == null || ref.isBlank() ? null : discovery.profile(ref).orElse(null);
     ObjectNode body = MAPPER.createObjectNode();
@@ -178,12 +178,15 @@ public final class SpawnRoutes {
         nodes.add(n);
       }
     } else {
-      preview = spawner.preview(profile, nodeCount(profile, ctx.queryParam("node_count")));
+      int count = nodeCount(profile, ctx.queryParam("node_count"));
+      preview = spawner.preview(user.name(), profile, count);
+      List<String> home = spawner.homePreference(user.name(), count);
+      body.set("home_nodes", MAPPER.valueToTree(home));
       for (PlacementPreview.Candidate c : preview.candidates()) {
         NodeReport node = live.get(c.hostname());
         if (node == null) continue;
         boolean primary = !preview.chosen().isEmpty() && preview.chosen().get(0).equals(c.hostname());
-        nodes.add(nodeJson(node, c.eligible(), primary, c.rejection(), c.score()));
+        nodes.add(nodeJson(node, c.eligible(), primary, c.rejection(), c.score()).put("holds_home", home.contains(c.hostname())));
       }
     }
     for (var a : spawner.allocations()) {

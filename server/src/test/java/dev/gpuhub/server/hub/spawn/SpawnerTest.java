@@ -140,6 +140,44 @@ class SpawnerTest {
   }
 
   @Test
+  void aReturningUserGoesBackToTheNodeHoldingTheirHomeWhenItHasRoomAndIsToldWhenItHasNot() {
+    TestCluster three = new TestCluster().node("quiet", 8, 0, 5.0).node("home", 8, 0, 60.0).node("spare", 8, 0, 40.0);
+    ServerLedger remembers = new ServerLedger() {
+      @Override public void running(ActiveServer.Snapshot server) {}
+      @Override public void ended(String user, ServerState state, String reason) {}
+      @Override public List<ActiveServer.Snapshot> runningServers() {
+        return List.of();
+      }
+      @Override public List<String> lastNodes(String user) {
+        return List.of("home");
+      }
+    };
+    Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), three::liveNodes,
+        PlacementConfig.defaults(), false), three.launcher, new PortClaims(), routes, remembers, Clock.systemUTC());
+    assertThat(s.preview(SINGLE, 1).chosen()).as("a new user's plan").doesNotContain("home");
+    assertThat(s.preview("ivy", SINGLE, 1).chosen()).as("ivy's plan: back to her home").containsExactly("home");
+    ActiveServer ivy = s.spawn("ivy", new Spawner.SpawnOptions("single-cpu", null, null));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (ivy.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+    assertThat(ivy.snapshot().nodes()).containsExactly("home");
+    assertThat(ivy.progress().events().toString()).contains("Your home is on home");
+    assertThat(s.homePreference("ivy", 2)).as("a two-node server has no one home node to go back to").isEmpty();
+
+    // The home node is full: the server goes elsewhere, and the user learns where their files are.
+    three.engine.placeNow(new dev.gpuhub.core.allocation.PlacementRequest("held", "p", 7, 1, 0, 1,
+        new dev.gpuhub.core.placement.Thresholds(100, 100, null), dev.gpuhub.core.allocation.PlacementPolicy.SPREAD,
+        List.of("home"), true));
+    ActiveServer jay = s.spawn("jay", new Spawner.SpawnOptions("single-cpu", null, null));
+    deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (jay.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+    assertThat(jay.snapshot().state()).isEqualTo(ServerState.RUNNING);
+    assertThat(jay.snapshot().nodes()).doesNotContain("home");
+    assertThat(jay.progress().events().toString()).contains("holding your home (home) had no room")
+        .contains("your files on home are kept there");
+    s.close();
+  }
+
+  @Test
   void theOptionsFormsPlanIsWhereTheServerThenRuns_inSeveralClusterStates() {
     TestCluster busy = new TestCluster().node("quiet", 8, 0, 5.0).node("loaded", 8, 0, 70.0).node("spare", 8, 0, 40.0);
     Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), busy::liveNodes,
