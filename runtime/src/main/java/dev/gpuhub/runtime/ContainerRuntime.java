@@ -116,6 +116,22 @@ public interface ContainerRuntime extends AutoCloseable {
   @Override
   default void close() {}
 
+  /** gpuhub's named volumes on this node with their sizes (none where the runtime has no volumes). */
+  default List<StoredVolume> volumes() {
+    return List.of();
+  }
+
+  /**
+   * Removes gpuhub's named volume {@code name}: a user's files. Only for an administrator's
+   * confirmed request; nothing else in gpuhub removes a volume.
+   *
+   * @return false when there is no such volume
+   * @throws IllegalStateException when a container still uses it
+   */
+  default boolean removeVolume(String name) {
+    return false;
+  }
+
   /** Checks a grace period for {@link #stop}; for implementations. */
   static Duration requireValidGrace(Duration grace) {
     if (grace == null || grace.isNegative() || grace.compareTo(MAX_STOP_GRACE) > 0) {

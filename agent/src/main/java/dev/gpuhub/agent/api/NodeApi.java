@@ -47,6 +47,8 @@ public final class NodeApi {
   public static final int DEFAULT_LOG_LINES = 50;
   /** The collection path. */
   public static final String CONTAINERS_PATH = "/containers";
+  /** gpuhub's named volumes on the node (users' homes): {@code GET} lists them, {@code DELETE /volumes/<name>} removes one. */
+  public static final String VOLUMES_PATH = "/volumes";
 
   private NodeApi() {}
 }

@@ -98,6 +98,10 @@ final class NodeApiHandler implements HttpHandler {
       }
       return;
     }
+    if (path.equals(NodeApi.VOLUMES_PATH) || path.startsWith(NodeApi.VOLUMES_PATH + "/")) {
+      volumes(exchange, path, method);
+      return;
+    }
     if (!path.startsWith(NodeApi.CONTAINERS_PATH + "/")) throw ApiException.notFound("no such endpoint: " + path);
     String[] parts = path.substring(NodeApi.CONTAINERS_PATH.length() + 1).split("/", -1);
     String ref = Exchanges.decode(parts[0]);
@@ -115,6 +119,36 @@ final class NodeApiHandler implements HttpHandler {
       case "DELETE" -> delete(exchange, ref);
       default -> methodNotAllowed(exchange, "GET, DELETE");
     }
+  }
+
+  /** {@code GET /volumes}: gpuhub's volumes with sizes; {@code DELETE /volumes/<name>}: removes one (409 while in use). */
+  private void volumes(HttpExchange exchange, String path, String method) throws IOException {
+    if (path.equals(NodeApi.VOLUMES_PATH)) {
+      if (!method.equals("GET")) {
+        methodNotAllowed(exchange, "GET");
+        return;
+      }
+      List<Map<String, Object>> out = new java.util.ArrayList<>();
+      for (var v : runtime.volumes()) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", v.name());
+        m.put("size_bytes", v.sizeBytes());
+        m.put("modified", v.modified() == null ? null : v.modified().toString());
+        out.add(m);
+      }
+      Exchanges.sendJson(exchange, 200, Map.of("volumes", out));
+      return;
+    }
+    String name = Exchanges.decode(path.substring(NodeApi.VOLUMES_PATH.length() + 1));
+    if (!REF.matcher(name).matches() || !method.equals("DELETE")) throw ApiException.notFound("no such endpoint: " + path);
+    boolean removed;
+    try {
+      removed = runtime.removeVolume(name);
+    } catch (IllegalStateException inUse) {
+      throw new ApiException(409, inUse.getMessage(), null);
+    }
+    LOG.warn("volume {} {} at the control plane's request", name, removed ? "removed" : "was not there to remove");
+    Exchanges.sendJson(exchange, 200, Map.of("removed", removed, "name", name));
   }
 
   private void create(HttpExchange exchange) throws IOException {

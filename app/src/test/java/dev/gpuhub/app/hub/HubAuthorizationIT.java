@@ -78,6 +78,10 @@ class HubAuthorizationIT {
         new Case("GET", "/user/alice/api/status", false, 403, 403, 200, 200),
         new Case("GET", "/user/alice/tree", true, 302, 403, 200, 200),
         new Case("POST", "/user/alice/api/contents", false, 403, 403, 201, 201),
+        new Case("GET", "/hub/api/homes", false, 403, 403, 403, 200),
+        new Case("GET", "/hub/api/users/alice/home", false, 403, 403, 200, 200),
+        // only an administrator may delete a home, and only with the confirmation (none here: 400, nothing removed)
+        new Case("DELETE", "/hub/api/homes/alice", false, 403, 403, 403, 400),
         new Case("DELETE", "/hub/api/users/alice/server", false, 403, 403, -1, -1));
     List<String> wrong = new ArrayList<>();
     for (Case k : cases) {

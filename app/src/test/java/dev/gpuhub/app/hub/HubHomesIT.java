@@ -78,7 +78,30 @@ class HubHomesIT {
         awaitState(hub, user, ServerState.STOPPED, Duration.ofSeconds(IDLE_SECONDS + 30));
         start(ida, user, hub);
         assertKept(ida, user, expected, "after an idle cull");
+
+        // An administrator sees the home and its size; deleting it needs the confirmation and a stopped server.
+        HubClient admin = new HubClient(hub.hubUrl);
+        assertThat(admin.signUpAndLogIn("admin", "admin-password-1").statusCode()).isEqualTo(302);
+        JsonNode homes = WireJson.mapper().readTree(admin.getJson("/hub/api/homes").body());
+        JsonNode idas = homes.path("homes").get(0);
+        assertThat(idas.path("user").asText()).isEqualTo(user);
+        assertThat(idas.path("node").asText()).isEqualTo(HubFixture.NODE);
+        assertThat(idas.path("size_bytes").asLong()).isGreaterThanOrEqualTo(content.length);
+        System.out.println("HubHomesIT: " + user + "'s home on " + idas.path("node").asText() + ": "
+            + idas.path("size_bytes").asLong() + " bytes");
+        assertThat(WireJson.mapper().readTree(ida.getJson("/hub/api/users/" + user + "/home").body()).path("homes").size())
+            .as("ida sees her own home").isEqualTo(1);
+        HttpResponse<String> unconfirmed = admin.api("DELETE", "/hub/api/homes/" + user, "{\"confirm\": \"idaa\"}");
+        assertThat(unconfirmed.statusCode()).as(unconfirmed.body()).isEqualTo(400);
+        assertThat(unconfirmed.body()).contains("confirm");
+        assertThat(admin.api("DELETE", "/hub/api/homes/" + user, "{\"confirm\": \"" + user + "\"}").statusCode())
+            .as("not while her server runs").isEqualTo(409);
+        assertKept(ida, user, expected, "after the refused deletions");
         assertThat(ida.api("DELETE", "/hub/api/users/" + user + "/server", null).statusCode()).isEqualTo(204);
+        HttpResponse<String> deleted = admin.api("DELETE", "/hub/api/homes/" + user, "{\"confirm\": \"" + user + "\"}");
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
+        assertThat(WireJson.mapper().readTree(deleted.body()).path("removed_on").toString()).isEqualTo("[\"" + HubFixture.NODE + "\"]");
+        assertThat(hub.dockerd.docker("volume", "ls", "-q", "--filter", "name=" + volume)).as("the confirmed deletion").isEmpty();
       } finally {
         hub.dockerd.docker("rm", "-f", "gpuhub-" + user);
         hub.dockerd.docker("volume", "rm", "-f", volume); // the shared dockerd serves the next test class

@@ -16,6 +16,7 @@ import dev.gpuhub.runtime.ContainerRuntime;
 import dev.gpuhub.runtime.ContainerSpec;
 import dev.gpuhub.runtime.VolumeMount;
 import dev.gpuhub.runtime.HomeRoot;
+import dev.gpuhub.runtime.StoredVolume;
 import dev.gpuhub.runtime.ContainerStartException;
 import dev.gpuhub.runtime.ContainerSummary;
 import dev.gpuhub.runtime.RuntimeUnavailableException;
@@ -223,6 +224,64 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       String reason = e instanceof DockerException d ? DockerMapping.daemonMessage(d) : rootMessage(e);
       throw new ContainerStartException(ContainerStartException.Reason.FAILED, "container '" + spec.name()
           + "' from image '" + spec.image() + "' failed to start: " + reason, e);
+    }
+  }
+
+  @Override
+  public List<StoredVolume> volumes() {
+    List<com.github.dockerjava.api.command.InspectVolumeResponse> found;
+    try {
+      var listed = lifecycle.listVolumesCmd().withFilter("label", List.of(DockerMapping.MANAGED_LABEL + "=true")).exec();
+      found = listed.getVolumes() == null ? List.of() : listed.getVolumes();
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+    return found.stream().map(v -> measure(v.getName(), v.getMountpoint())).toList();
+  }
+
+  /** Bytes and newest change under a volume's directory, when this process can read it (the agent runs on the node). */
+  private static StoredVolume measure(String name, String mountpoint) {
+    if (mountpoint == null) return new StoredVolume(name, -1, null);
+    long[] bytes = {0};
+    java.time.Instant[] newest = {null};
+    try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(mountpoint))) {
+      files.forEach(p -> {
+        try {
+          var a = java.nio.file.Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          if (a.isRegularFile()) bytes[0] += a.size();
+          java.time.Instant m = a.lastModifiedTime().toInstant();
+          if (newest[0] == null || m.isAfter(newest[0])) newest[0] = m;
+        } catch (java.io.IOException ignored) {
+          // a file removed while walking
+        }
+      });
+      return new StoredVolume(name, bytes[0], newest[0]);
+    } catch (java.io.IOException | java.io.UncheckedIOException | SecurityException e) {
+      return new StoredVolume(name, -1, null);
+    }
+  }
+
+  @Override
+  public boolean removeVolume(String name) {
+    try {
+      var v = lifecycle.inspectVolumeCmd(name).exec();
+      if (v.getLabels() == null || !"true".equals(v.getLabels().get(DockerMapping.MANAGED_LABEL))) return false; // not gpuhub's
+    } catch (NotFoundException e) {
+      return false;
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+    try {
+      lifecycle.removeVolumeCmd(name).exec();
+      LOG.warn("removed volume {} (an administrator's confirmed request)", name);
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    } catch (ConflictException e) {
+      throw new IllegalStateException("volume " + name + " is in use by a container: " + DockerMapping.daemonMessage(e), e);
+    } catch (RuntimeException e) {
+      throw unavailable(e);
     }
   }
 

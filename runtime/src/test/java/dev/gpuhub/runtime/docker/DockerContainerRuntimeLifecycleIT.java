@@ -111,7 +111,17 @@ class DockerContainerRuntimeLifecycleIT extends ContainerRuntimeContract {
     runtime.remove(second);
     assertThat(dockerd.docker("volume", "ls", "-q", "--filter", "name=" + home)).as("removing containers never removes a home")
         .isEqualTo(home);
-    dockerd.docker("volume", "rm", home);
+    assertThat(runtime.volumes()).filteredOn(v -> v.name().equals(home)).singleElement()
+        .satisfies(v -> assertThat(v.sizeBytes()).isGreaterThanOrEqualTo(7));
+    // Only gpuhub's own volumes can be removed, and only by this explicit call.
+    String foreign = uniqueName("someone-elses");
+    dockerd.docker("volume", "create", foreign);
+    assertThat(runtime.removeVolume(foreign)).isFalse();
+    assertThat(dockerd.docker("volume", "ls", "-q", "--filter", "name=" + foreign)).isEqualTo(foreign);
+    dockerd.docker("volume", "rm", foreign);
+    assertThat(runtime.removeVolume(home)).isTrue();
+    assertThat(dockerd.docker("volume", "ls", "-q", "--filter", "name=" + home)).isEmpty();
+    assertThat(runtime.removeVolume(home)).isFalse();
   }
 
   @Test

@@ -120,6 +120,8 @@ public final class Hub implements AutoCloseable {
     spawner.hubUrl(this::url);
     AuthRoutes authRoutes = new AuthRoutes(auth);
     SpawnRoutes spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
+    dev.gpuhub.server.hub.web.HomesRoutes homes =
+        new dev.gpuhub.server.hub.web.HomesRoutes(identity, spawner, agents, discovery::liveNodes);
     HomeAdminRoutes pages = new HomeAdminRoutes(identity, spawner, routes, discovery, engine, stores.repository(), stores.hub());
     this.app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
@@ -140,6 +142,7 @@ public final class Hub implements AutoCloseable {
       authRoutes.install(c);
       spawnRoutes.install(c);
       pages.install(c);
+      homes.install(c);
       jobs.install(c, identity);
       serviceRoutes.install(c);
       c.routes.get("/", ctx -> ctx.redirect("/hub/"));

@@ -25,4 +25,22 @@ public interface AgentClient {
 
   /** The last {@code lines} lines of the container's output, or a note saying why there are none (never throws). */
   String logs(AgentEndpoint node, String idOrName, int lines);
+
+  /** One of gpuhub's named volumes on a node: its name, bytes (-1 unknown) and last change (null unknown). */
+  record StoredVolume(String name, long sizeBytes, java.time.Instant modified) {}
+
+  /** gpuhub's named volumes on the node (users' homes) with their sizes. */
+  default List<StoredVolume> volumes(AgentEndpoint node) {
+    return List.of();
+  }
+
+  /**
+   * Removes gpuhub's named volume {@code name} on the node: a user's files, for an administrator's
+   * confirmed request only. Returns false when there was none.
+   *
+   * @throws AgentCallException when the node cannot be asked or the volume is in use
+   */
+  default boolean removeVolume(AgentEndpoint node, String name) {
+    return false;
+  }
 }

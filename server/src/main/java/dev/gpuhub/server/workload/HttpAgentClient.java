@@ -83,6 +83,23 @@ public final class HttpAgentClient implements AgentClient {
   }
 
   @Override
+  public List<StoredVolume> volumes(AgentEndpoint node) {
+    JsonNode answer = call(node, "GET", "/volumes", null, 200);
+    List<StoredVolume> out = new java.util.ArrayList<>();
+    for (JsonNode v : answer.path("volumes")) {
+      String modified = v.path("modified").asText(null);
+      out.add(new StoredVolume(v.path("name").asText(), v.path("size_bytes").asLong(-1),
+          modified == null ? null : java.time.Instant.parse(modified)));
+    }
+    return out;
+  }
+
+  @Override
+  public boolean removeVolume(AgentEndpoint node, String name) {
+    return call(node, "DELETE", "/volumes/" + encode(name), null, 200).path("removed").asBoolean();
+  }
+
+  @Override
   public String logs(AgentEndpoint node, String idOrName, int lines) {
     try {
       HttpResponse<String> r = send(node, "GET", "/containers/" + encode(idOrName) + "/logs?lines=" + lines, null);
