@@ -179,6 +179,14 @@ public final class Spawner implements AutoCloseable {
     }
   }
 
+  /** Why preferred nodes were not taken: some are not reporting (down, or their agent is), or they are full. */
+  private String whyNot(List<String> preferred) {
+    var live = cluster.liveNodes().get().stream().map(NodeReport::hostname).collect(java.util.stream.Collectors.toSet());
+    List<String> down = preferred.stream().filter(h -> !live.contains(h)).toList();
+    return down.isEmpty() ? "had no room" : "cannot be reached now (" + String.join(", ", down)
+        + " is not reporting: down, or its agent is)";
+  }
+
   private void run(ActiveServer server, Profile profile, int count, List<String> preferred, boolean toHome) {
     String user = server.snapshot().user();
     try {
@@ -186,7 +194,7 @@ public final class Spawner implements AutoCloseable {
       Placement placed = placement.place(server, profile, count, preferred);
       if (!preferred.isEmpty() && !placed.hostnames().equals(preferred)) {
         server.progress().append(ProgressEvent.step(15, toHome
-            ? "The node(s) holding your home (" + String.join(", ", preferred) + ") had no room; placed on "
+            ? "The node(s) holding your home (" + String.join(", ", preferred) + ") " + whyNot(preferred) + "; placed on "
                 + String.join(", ", placed.hostnames()) + " instead, where your home is that node's copy (empty the "
                 + "first time): your files on " + String.join(", ", preferred) + " are kept there"
             : "The nodes chosen on the form had no room left; placed on " + String.join(", ", placed.hostnames())

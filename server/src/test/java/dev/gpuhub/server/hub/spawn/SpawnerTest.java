@@ -139,19 +139,24 @@ class SpawnerTest {
     assertThat(routes.get("hank")).isPresent();
   }
 
-  @Test
-  void aReturningUserGoesBackToTheNodeHoldingTheirHomeWhenItHasRoomAndIsToldWhenItHasNot() {
-    TestCluster three = new TestCluster().node("quiet", 8, 0, 5.0).node("home", 8, 0, 60.0).node("spare", 8, 0, 40.0);
-    ServerLedger remembers = new ServerLedger() {
+  /** A ledger whose every user's last server ran on {@code node}. */
+  private static ServerLedger lastServerOn(String node) {
+    return new ServerLedger() {
       @Override public void running(ActiveServer.Snapshot server) {}
       @Override public void ended(String user, ServerState state, String reason) {}
       @Override public List<ActiveServer.Snapshot> runningServers() {
         return List.of();
       }
       @Override public List<String> lastNodes(String user) {
-        return List.of("home");
+        return List.of(node);
       }
     };
+  }
+
+  @Test
+  void aReturningUserGoesBackToTheNodeHoldingTheirHomeWhenItHasRoomAndIsToldWhenItHasNot() {
+    TestCluster three = new TestCluster().node("quiet", 8, 0, 5.0).node("home", 8, 0, 60.0).node("spare", 8, 0, 40.0);
+    ServerLedger remembers = lastServerOn("home");
     Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), three::liveNodes,
         PlacementConfig.defaults(), false), three.launcher, new PortClaims(), routes, remembers, Clock.systemUTC());
     assertThat(s.preview(SINGLE, 1).chosen()).as("a new user's plan").doesNotContain("home");
@@ -174,6 +179,17 @@ class SpawnerTest {
     assertThat(jay.snapshot().nodes()).doesNotContain("home");
     assertThat(jay.progress().events().toString()).contains("holding your home (home) had no room")
         .contains("your files on home are kept there");
+
+    // The home node is down: the user is told that, not that it was full.
+    ServerLedger elsewhere = lastServerOn("gone");
+    Spawner t = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), three::liveNodes,
+        PlacementConfig.defaults(), false), three.launcher, new PortClaims(), routes, elsewhere, Clock.systemUTC());
+    ActiveServer kim = t.spawn("kim", new Spawner.SpawnOptions("single-cpu", null, null));
+    deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (kim.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+    assertThat(kim.snapshot().state()).isEqualTo(ServerState.RUNNING);
+    assertThat(kim.progress().events().toString()).contains("gone is not reporting").contains("your files on gone are kept there");
+    t.close();
     s.close();
   }
 
