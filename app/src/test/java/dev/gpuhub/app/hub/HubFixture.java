@@ -211,5 +211,12 @@ final class HubFixture implements AutoCloseable {
       rm.addAll(java.util.List.of(left.split("\\s+")));
       dockerd.docker(rm.toArray(String[]::new));
     }
+    // Test users' homes too: the next test class's users may have the same names.
+    String homes = dockerd.docker("volume", "ls", "-q", "--filter", "label=gpuhub.managed", "--filter", "name=gpuhub-home-");
+    if (!homes.isBlank()) {
+      java.util.List<String> rm = new java.util.ArrayList<>(java.util.List.of("volume", "rm", "-f"));
+      rm.addAll(java.util.List.of(homes.split("\\s+")));
+      dockerd.docker(rm.toArray(String[]::new));
+    }
   }
 }
