@@ -41,8 +41,11 @@ final class HubFixture implements AutoCloseable {
   ControlPlane plane;
   AgentDaemon agent;
   String hubUrl;
-  /** The agent's node API port, the same across {@link #restartAgent()} as a real agent's 15003. */
-  private final int agentApiPort = dev.gpuhub.testkit.FreePorts.pick();
+  /**
+   * The agent's node API port: any free one at the first start (a port picked in advance may be
+   * taken meanwhile), then the same across {@link #restartAgent()}, as a real agent's 15003.
+   */
+  private int agentApiPort;
   private final Path nvidiaSmi;
 
   HubFixture(Path dataDir, Map<String, String> extraEnv) {
@@ -85,6 +88,7 @@ final class HubFixture implements AutoCloseable {
         .withDockerHost(dockerd.dockerHost()).withApiPort(agentApiPort).withInterval(Duration.ofSeconds(2))
         .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)
         .withNvidiaSmiPath(nvidiaSmi == null ? null : nvidiaSmi.toString())).start();
+    agentApiPort = agent.apiPort().orElseThrow();
   }
 
   /** Stops the node's agent and starts it again (users' containers keep running), as a node's operator would. */
