@@ -121,9 +121,37 @@ public interface ContainerRuntime extends AutoCloseable {
     return List.of();
   }
 
+  /** The directory under which {@link #exportVolume} puts a volume's files in its archive. */
+  String VOLUME_ARCHIVE_ROOT = "data";
+
+  /**
+   * The files of gpuhub's named volume {@code name} as a tar stream, every entry under
+   * {@value #VOLUME_ARCHIVE_ROOT}{@code /} with its owner and mode, as {@link #importVolume} takes
+   * it; the caller closes it.
+   *
+   * @throws java.util.NoSuchElementException when the node has no gpuhub volume of that name
+   * @throws RuntimeUnavailableException when the daemon cannot be reached or answers with an error
+   */
+  default java.io.InputStream exportVolume(String name) {
+    throw new java.util.NoSuchElementException("this node keeps no volumes (" + describe() + ")");
+  }
+
+  /**
+   * Writes the files of {@code tar} (as {@link #exportVolume} makes it) into gpuhub's named volume
+   * {@code name}, creating it when missing: files of the same path are replaced, other files kept.
+   *
+   * @throws IllegalStateException when a volume of that name exists but is not gpuhub's
+   * @throws RuntimeUnavailableException when the daemon cannot be reached, answers with an error or
+   *     the archive cannot be read
+   */
+  default void importVolume(String name, java.io.InputStream tar) {
+    throw new UnsupportedOperationException("this node keeps no volumes (" + describe() + ")");
+  }
+
   /**
    * Removes gpuhub's named volume {@code name}: a user's files. Only for an administrator's
-   * confirmed request; nothing else in gpuhub removes a volume.
+   * confirmed request, or for the original of a home moved to another node once the copy there
+   * is verified; nothing else in gpuhub removes a volume.
    *
    * @return false when there is no such volume
    * @throws IllegalStateException when a container still uses it

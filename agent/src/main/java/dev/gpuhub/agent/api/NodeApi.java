@@ -23,6 +23,12 @@ import java.time.Duration;
  *                                    200 {"removed": false} when there is no such container; 404 for a
  *                                    container gpuhub does not manage
  * GET    /containers/ID/logs?lines=N text/plain, the last N (default 50, 1..10000) lines of stdout+stderr
+ * GET    /volumes                    200 {"volumes": [{"name", "size_bytes", "modified"}]}: gpuhub's named volumes
+ * DELETE /volumes/NAME               200 {"removed"} | 409 in use
+ * GET    /volumes/NAME/archive       200 application/x-tar, the files under data/ with owners and modes | 404
+ * PUT    /volumes/NAME/archive       body such a tar: its files written into the volume (created when
+ *                                    missing; same paths replaced, others kept) 200 {"name"} | 409 not gpuhub's
+ * GET    /volumes/NAME/manifest      200 {"files": [{"path", "size", "sha256"}], "total_bytes"} | 404
  *
  * ContainerInfo = {"id", "name", "image", "state", "exit_code", "started_at", "labels"}
  * </pre>

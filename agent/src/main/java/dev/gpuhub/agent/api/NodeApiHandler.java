@@ -121,7 +121,11 @@ final class NodeApiHandler implements HttpHandler {
     }
   }
 
-  /** {@code GET /volumes}: gpuhub's volumes with sizes; {@code DELETE /volumes/<name>}: removes one (409 while in use). */
+  /**
+   * {@code GET /volumes}: gpuhub's volumes with sizes; {@code DELETE /volumes/<name>}: removes one
+   * (409 while in use); {@code GET|PUT /volumes/<name>/archive}: its files as a tar stream;
+   * {@code GET /volumes/<name>/manifest}: its files with sizes and SHA-256.
+   */
   private void volumes(HttpExchange exchange, String path, String method) throws IOException {
     if (path.equals(NodeApi.VOLUMES_PATH)) {
       if (!method.equals("GET")) {
@@ -139,8 +143,23 @@ final class NodeApiHandler implements HttpHandler {
       Exchanges.sendJson(exchange, 200, Map.of("volumes", out));
       return;
     }
-    String name = Exchanges.decode(path.substring(NodeApi.VOLUMES_PATH.length() + 1));
-    if (!REF.matcher(name).matches() || !method.equals("DELETE")) throw ApiException.notFound("no such endpoint: " + path);
+    String[] parts = path.substring(NodeApi.VOLUMES_PATH.length() + 1).split("/", -1);
+    String name = Exchanges.decode(parts[0]);
+    if (!REF.matcher(name).matches() || parts.length > 2) throw ApiException.notFound("no such endpoint: " + path);
+    if (parts.length == 2) {
+      switch (parts[1] + " " + method) {
+        case "archive GET" -> exportVolume(exchange, name);
+        case "archive PUT" -> importVolume(exchange, name);
+        case "manifest GET" -> {
+          try (var tar = exportOf(name)) {
+            Exchanges.sendJson(exchange, 200, VolumeManifests.of(tar));
+          }
+        }
+        default -> throw ApiException.notFound("no such endpoint: " + method + " " + path);
+      }
+      return;
+    }
+    if (!method.equals("DELETE")) throw ApiException.notFound("no such endpoint: " + method + " " + path);
     boolean removed;
     try {
       removed = runtime.removeVolume(name);
@@ -149,6 +168,37 @@ final class NodeApiHandler implements HttpHandler {
     }
     LOG.warn("volume {} {} at the control plane's request", name, removed ? "removed" : "was not there to remove");
     Exchanges.sendJson(exchange, 200, Map.of("removed", removed, "name", name));
+  }
+
+  private java.io.InputStream exportOf(String name) {
+    try {
+      return runtime.exportVolume(name);
+    } catch (NoSuchElementException | IllegalStateException e) { // none, or not gpuhub's: nothing to read here
+      throw ApiException.notFound(e.getMessage());
+    }
+  }
+
+  /** {@code GET /volumes/<name>/archive}: the volume's files as a tar stream (404 when there is no such volume). */
+  private void exportVolume(HttpExchange exchange, String name) throws IOException {
+    try (var tar = exportOf(name)) {
+      exchange.getResponseHeaders().set("Content-Type", "application/x-tar");
+      exchange.sendResponseHeaders(200, 0);
+      try (var out = exchange.getResponseBody()) {
+        long bytes = tar.transferTo(out);
+        LOG.info("sent volume {} to the control plane ({} bytes of archive)", name, bytes);
+      }
+    }
+  }
+
+  /** {@code PUT /volumes/<name>/archive}: writes a tar stream's files into the volume, creating it. */
+  private void importVolume(HttpExchange exchange, String name) throws IOException {
+    try {
+      runtime.importVolume(name, exchange.getRequestBody());
+    } catch (IllegalStateException notOurs) {
+      throw new ApiException(409, notOurs.getMessage(), null);
+    }
+    LOG.info("wrote an archive from the control plane into volume {}", name);
+    Exchanges.sendJson(exchange, 200, Map.of("name", name));
   }
 
   private void create(HttpExchange exchange) throws IOException {

@@ -34,6 +34,21 @@ final class NodeApiClient {
     return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  HttpResponse<String> put(String path, byte[] body) {
+    return send(request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  HttpResponse<byte[]> getBytes(String path) {
+    try {
+      return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
   HttpResponse<String> method(String method, String path) {
     return send(request(path).method(method, HttpRequest.BodyPublishers.noBody()));
   }

@@ -144,4 +144,57 @@ class NodeApiIT {
       throw new AssertionError("interrupted", e);
     }
   }
+
+  /** A tar of one file, {@code data/<path>}, as a volume archive holds it. */
+  private static byte[] volumeArchive(String path, String content) throws java.io.IOException {
+    var bytes = new java.io.ByteArrayOutputStream();
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+      var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("data/" + path);
+      byte[] data = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      entry.setSize(data.length);
+      entry.setIds(1000, 1000);
+      tar.putArchiveEntry(entry);
+      tar.write(data);
+      tar.closeArchiveEntry();
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void aVolumeIsWrittenReadAndDescribedAsArchivesAndOnlyGpuhubsOwnVolumes() throws Exception {
+    String volume = "gpuhub-home-t" + suffix;
+    String foreign = "operators-" + suffix;
+    try {
+      HttpResponse<String> written = api.put("/volumes/" + volume + "/archive", volumeArchive("notes/hello.txt", "hello"));
+      assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
+      assertThat(dockerd.docker("volume", "inspect", "-f", "{{index .Labels \"gpuhub.managed\"}}", volume)).isEqualTo("true");
+
+      JsonNode manifest = json(api.get("/volumes/" + volume + "/manifest"));
+      assertThat(manifest.path("total_bytes").asLong()).isEqualTo(5);
+      assertThat(manifest.path("files").toString()).isEqualTo("[{\"path\":\"notes/hello.txt\",\"size\":5,\"sha256\":"
+          + "\"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824\"}]");
+
+      HttpResponse<byte[]> archive = api.getBytes("/volumes/" + volume + "/archive");
+      assertThat(archive.statusCode()).isEqualTo(200);
+      assertThat(archive.headers().firstValue("Content-Type")).contains("application/x-tar");
+      try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+          new java.io.ByteArrayInputStream(archive.body()))) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) names.add(e.getName() + " " + e.getLongUserId());
+        assertThat(names).contains("data/notes/hello.txt 1000");
+      }
+
+      assertThat(api.get("/volumes/gpuhub-home-nobody-" + suffix + "/manifest").statusCode()).isEqualTo(404);
+      assertThat(api.get("/volumes/..%2Fetc/archive").statusCode()).isEqualTo(404);
+      dockerd.docker("volume", "create", foreign);
+      HttpResponse<String> notOurs = api.put("/volumes/" + foreign + "/archive", volumeArchive("x.txt", "x"));
+      assertThat(notOurs.statusCode()).as(notOurs.body()).isEqualTo(409);
+      assertThat(json(notOurs).path("error").asText()).contains("is not gpuhub's");
+      assertThat(api.get("/volumes/" + foreign + "/archive").statusCode()).isEqualTo(404);
+      assertThat(api.get("/volumes/" + foreign + "/manifest").statusCode()).isEqualTo(404);
+      assertThat(dockerd.docker("ps", "-aq", "--filter", "label=gpuhub.volume-helper")).as("no helper left").isEmpty();
+    } finally {
+      dockerd.docker("volume", "rm", "-f", volume, foreign);
+    }
+  }
 }

@@ -13,25 +13,44 @@ import java.time.Duration;
  */
 final class SecondNode implements AutoCloseable {
   final LocalDockerd dockerd;
-  final AgentDaemon agent;
+  private final AgentConfig config;
+  AgentDaemon agent;
 
-  private SecondNode(LocalDockerd dockerd, AgentDaemon agent) {
+  private SecondNode(LocalDockerd dockerd, AgentConfig config, AgentDaemon agent) {
     this.dockerd = dockerd;
+    this.config = config;
     this.agent = agent;
+  }
+
+  /** Stops the node's agent: the node stops reporting (down, as far as the hub can tell); its dockerd runs on. */
+  void stopAgent() {
+    agent.close();
+  }
+
+  /** Starts the node's agent again (same name and identity); returns once the hub sees it with its node API. */
+  void startAgent(HubFixture hub) {
+    agent = AgentDaemon.create(config).start();
+    awaitReporting(hub, config.hostname());
+  }
+
+  private static void awaitReporting(HubFixture hub, String hostname) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (hub.plane.discovery().liveNodes().stream().noneMatch(n -> n.hostname().equals(hostname) && n.agentPort() != null)) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("node " + hostname + " did not report within 30 s");
+      HubFixture.sleep(100);
+    }
   }
 
   static SecondNode start(HubFixture hub, String hostname) {
     LocalDockerd dockerd = LocalDockerd.start();
     TestImages.notebook(dockerd);
-    AgentDaemon agent = AgentDaemon.create(AgentConfig.of(hub.plane.discoveryUrl(), hub.token).withHostname(hostname)
-        .withIp(HubFixture.workloadGateway(dockerd)).withCaFingerprint(hub.plane.authority().fingerprint()).withDockerHost(dockerd.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
-        .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (hub.plane.discovery().liveNodes().stream().filter(n -> n.agentPort() != null).count() < 2) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException("node " + hostname + " did not report within 30 s");
-      HubFixture.sleep(100);
-    }
-    return new SecondNode(dockerd, agent);
+    AgentConfig config = AgentConfig.of(hub.plane.discoveryUrl(), hub.token).withHostname(hostname)
+        .withIp(HubFixture.workloadGateway(dockerd)).withCaFingerprint(hub.plane.authority().fingerprint())
+        .withDockerHost(dockerd.dockerHost()).withApiPort(0).withInterval(Duration.ofSeconds(2))
+        .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40);
+    AgentDaemon agent = AgentDaemon.create(config).start();
+    awaitReporting(hub, hostname);
+    return new SecondNode(dockerd, config, agent);
   }
 
   @Override

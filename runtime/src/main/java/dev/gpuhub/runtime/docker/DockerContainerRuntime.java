@@ -70,6 +70,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private volatile boolean networkReady;
   private final DockerClient client;
   private final DockerClient lifecycle;
+  private final DockerVolumes volumes;
 
   private DockerContainerRuntime(String dockerHost, DockerClient client, DockerClient lifecycle,
                                  WorkloadConfinement confinement, WorkloadNetwork network, HomeRoot homeRoot) {
@@ -79,6 +80,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     this.dockerHost = dockerHost;
     this.client = client;
     this.lifecycle = lifecycle;
+    this.volumes = new DockerVolumes(lifecycle, this::unavailable);
   }
 
   /**
@@ -195,7 +197,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     ensureNetwork();
     for (VolumeMount v : spec.volumes()) {
       if (v.hostPath()) homeRoot.prepare(v.volume(), confinement.uid(), confinement.gid());
-      else ensureVolume(v.volume());
+      else volumes.ensure(v.volume());
     }
     String id;
     try {
@@ -229,82 +231,22 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public List<StoredVolume> volumes() {
-    List<com.github.dockerjava.api.command.InspectVolumeResponse> found;
-    try {
-      var listed = lifecycle.listVolumesCmd().withFilter("label", List.of(DockerMapping.MANAGED_LABEL + "=true")).exec();
-      found = listed.getVolumes() == null ? List.of() : listed.getVolumes();
-    } catch (RuntimeException e) {
-      throw unavailable(e);
-    }
-    return found.stream().map(v -> measure(v.getName(), v.getMountpoint())).toList();
-  }
-
-  /** Bytes and newest change under a volume's directory, when this process can read it (the agent runs on the node). */
-  private static StoredVolume measure(String name, String mountpoint) {
-    if (mountpoint == null) return new StoredVolume(name, -1, null);
-    long[] bytes = {0};
-    java.time.Instant[] newest = {null};
-    try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(mountpoint))) {
-      files.forEach(p -> {
-        try {
-          var a = java.nio.file.Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
-              java.nio.file.LinkOption.NOFOLLOW_LINKS);
-          if (a.isRegularFile()) bytes[0] += a.size();
-          java.time.Instant m = a.lastModifiedTime().toInstant();
-          if (newest[0] == null || m.isAfter(newest[0])) newest[0] = m;
-        } catch (java.io.IOException ignored) {
-          // a file removed while walking
-        }
-      });
-      return new StoredVolume(name, bytes[0], newest[0]);
-    } catch (java.io.IOException | java.io.UncheckedIOException | SecurityException e) {
-      return new StoredVolume(name, -1, null);
-    }
+    return volumes.list();
   }
 
   @Override
   public boolean removeVolume(String name) {
-    try {
-      var v = lifecycle.inspectVolumeCmd(name).exec();
-      if (v.getLabels() == null || !"true".equals(v.getLabels().get(DockerMapping.MANAGED_LABEL))) return false; // not gpuhub's
-    } catch (NotFoundException e) {
-      return false;
-    } catch (RuntimeException e) {
-      throw unavailable(e);
-    }
-    try {
-      lifecycle.removeVolumeCmd(name).exec();
-      LOG.warn("removed volume {} (an administrator's confirmed request)", name);
-      return true;
-    } catch (NotFoundException e) {
-      return false;
-    } catch (ConflictException e) {
-      throw new IllegalStateException("volume " + name + " is in use by a container: " + DockerMapping.daemonMessage(e), e);
-    } catch (RuntimeException e) {
-      throw unavailable(e);
-    }
+    return volumes.remove(name);
   }
 
-  /**
-   * Creates the named volume, labelled as gpuhub's, unless the daemon has it. A volume is never
-   * removed here, nor with a container: a user's home outlives every server.
-   */
-  private void ensureVolume(String name) {
-    try {
-      lifecycle.inspectVolumeCmd(name).exec();
-    } catch (NotFoundException missing) {
-      try {
-        lifecycle.createVolumeCmd().withName(name).withLabels(DockerMapping.managedLabels()).exec();
-        LOG.info("created volume {}", name);
-      } catch (DockerException e) {
-        throw new ContainerStartException(ContainerStartException.Reason.FAILED, "docker refused to create volume '"
-            + name + "': " + DockerMapping.daemonMessage(e), e);
-      }
-    } catch (ContainerStartException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw unavailable(e);
-    }
+  @Override
+  public java.io.InputStream exportVolume(String name) {
+    return volumes.export(name);
+  }
+
+  @Override
+  public void importVolume(String name, java.io.InputStream tar) {
+    volumes.importInto(name, tar);
   }
 
   /**

@@ -43,4 +43,34 @@ public interface AgentClient {
   default boolean removeVolume(AgentEndpoint node, String name) {
     return false;
   }
+
+  /**
+   * The files of gpuhub's volume {@code name} on the node as a tar stream (the caller closes it),
+   * or empty when the node has no such volume.
+   *
+   * @throws AgentCallException when the node cannot be asked
+   */
+  default Optional<java.io.InputStream> exportVolume(AgentEndpoint node, String name) {
+    return Optional.empty();
+  }
+
+  /**
+   * Writes {@code tar} (as {@link #exportVolume} reads it from another node) into gpuhub's volume
+   * {@code name} on the node, creating it when missing.
+   *
+   * @throws AgentCallException when the node cannot be asked, the stream breaks or the node refuses
+   */
+  default void importVolume(AgentEndpoint node, String name, java.io.InputStream tar) {
+    throw new AgentCallException("this agent client cannot write volumes to " + node.hostname());
+  }
+
+  /**
+   * What gpuhub's volume {@code name} on the node holds, file by file with checksums, or empty when
+   * the node has no such volume.
+   *
+   * @throws AgentCallException when the node cannot be asked
+   */
+  default Optional<dev.gpuhub.wire.node.VolumeManifest> volumeManifest(AgentEndpoint node, String name) {
+    return Optional.empty();
+  }
 }

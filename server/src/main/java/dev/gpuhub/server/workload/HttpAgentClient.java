@@ -32,6 +32,8 @@ import java.util.Optional;
 public final class HttpAgentClient implements AgentClient {
   private static final ObjectMapper MAPPER = WireJson.mapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  /** Longest wait for a volume's archive to be written, or its manifest computed (a large home). */
+  private static final Duration TRANSFER_TIMEOUT = Duration.ofHours(2);
 
   private final String token;
   private final boolean tls;
@@ -100,6 +102,52 @@ public final class HttpAgentClient implements AgentClient {
   }
 
   @Override
+  public Optional<java.io.InputStream> exportVolume(AgentEndpoint node, String name) {
+    HttpResponse<java.io.InputStream> r = exchange(node, request(node, "GET", "/volumes/" + encode(name) + "/archive",
+        HttpRequest.BodyPublishers.noBody(), TIMEOUT), HttpResponse.BodyHandlers.ofInputStream());
+    if (r.statusCode() == 200) return Optional.of(r.body());
+    String error = drain(r.body());
+    if (r.statusCode() == 404) return Optional.empty();
+    throw new AgentCallException("the agent at " + node.url() + " answered " + r.statusCode() + ": " + errorOf(error));
+  }
+
+  @Override
+  public void importVolume(AgentEndpoint node, String name, java.io.InputStream tar) {
+    HttpResponse<String> r = exchange(node, request(node, "PUT", "/volumes/" + encode(name) + "/archive",
+        HttpRequest.BodyPublishers.ofInputStream(() -> tar), TRANSFER_TIMEOUT), HttpResponse.BodyHandlers.ofString());
+    parse(node, r, 200);
+  }
+
+  @Override
+  public Optional<dev.gpuhub.wire.node.VolumeManifest> volumeManifest(AgentEndpoint node, String name) {
+    HttpResponse<String> r = exchange(node, request(node, "GET", "/volumes/" + encode(name) + "/manifest",
+        HttpRequest.BodyPublishers.noBody(), TRANSFER_TIMEOUT), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 404) return Optional.empty();
+    JsonNode json = parse(node, r, 200);
+    try {
+      return Optional.of(MAPPER.treeToValue(json, dev.gpuhub.wire.node.VolumeManifest.class));
+    } catch (IOException | IllegalArgumentException e) {
+      throw new AgentCallException("the agent at " + node.url() + " sent a volume manifest gpuhub cannot read: " + e.getMessage());
+    }
+  }
+
+  private static String drain(java.io.InputStream in) {
+    try (in) {
+      return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String errorOf(String body) {
+    try {
+      return MAPPER.readTree(body).path("error").asText(body);
+    } catch (IOException e) {
+      return body;
+    }
+  }
+
+  @Override
   public String logs(AgentEndpoint node, String idOrName, int lines) {
     try {
       HttpResponse<String> r = send(node, "GET", "/containers/" + encode(idOrName) + "/logs?lines=" + lines, null);
@@ -123,13 +171,23 @@ public final class HttpAgentClient implements AgentClient {
   }
 
   private HttpResponse<String> send(AgentEndpoint node, String method, String path, String body) {
+    return exchange(node, request(node, method, path, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body), TIMEOUT), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpRequest request(AgentEndpoint node, String method, String path, HttpRequest.BodyPublisher body,
+                              Duration timeout) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(node) + path))
-        .timeout(TIMEOUT)
+        .timeout(timeout)
         .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        .method(method, body);
     if (!tls) b.header("Authorization", "Bearer " + token);
+    return b.build();
+  }
+
+  private <T> HttpResponse<T> exchange(AgentEndpoint node, HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     try {
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<T> r = http.send(request, handler);
       if (tls) requireNode(node, r);
       return r;
     } catch (IOException e) {
@@ -149,7 +207,7 @@ public final class HttpAgentClient implements AgentClient {
    * TLS proved a node certificate of the cluster CA for the address called; it must also be the
    * certificate of the node expected there.
    */
-  private static void requireNode(AgentEndpoint node, HttpResponse<String> r) {
+  private static void requireNode(AgentEndpoint node, HttpResponse<?> r) {
     X509Certificate peer = r.sslSession().map(s -> {
       try {
         return s.getPeerCertificates()[0] instanceof X509Certificate c ? c : null;

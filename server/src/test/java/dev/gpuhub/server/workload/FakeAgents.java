@@ -14,13 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Stand-in agents for orchestration tests: containers live in memory per node, and a readiness
  * probe answers for a running container whose node address and {@code GPUHUB_PORT} are those of the probed URL. Failure
- * modes are switched on by name, after JupyterHub's test spawners:
+ * modes are switched on by name, after JupyterHub's test spawners. Volumes are manifests per node
+ * ({@link #volume}); an exported archive is a token naming its node and volume, and an import
+ * copies that volume's manifest. 
  * <ul>
  *   <li>{@link #startFailsOn}: the agent refuses to start containers on that node (image missing, say);</li>
  *   <li>{@link #neverReady}: containers whose name starts with the prefix run but never answer;</li>
  *   <li>{@link #exitsAtOnce}: containers whose name starts with the prefix exit right after starting;</li>
  *   <li>{@link #vanishOnStart}: the node stops answering once a container was started on it
- *       (a node lost mid-start).</li>
+ *       (a node lost mid-start);</li>
+ *   <li>{@link #importFailsOn}: writing a volume on that node breaks off (a move that fails midway).</li>
  * </ul>
  */
 public final class FakeAgents implements AgentClient, ReadinessProbe {
@@ -32,6 +35,8 @@ public final class FakeAgents implements AgentClient, ReadinessProbe {
   private final List<String> neverReady = new ArrayList<>();
   private final List<String> exitsAtOnce = new ArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
+  private final Map<String, Map<String, dev.gpuhub.wire.node.VolumeManifest>> volumes = new LinkedHashMap<>();
+  private final Set<String> importFails = new HashSet<>();
   /** Every start ever asked for, by container name. */
   public final List<String> startsAsked = new ArrayList<>();
 
@@ -176,5 +181,53 @@ public final class FakeAgents implements AgentClient, ReadinessProbe {
     if (unreachable.contains(node.hostname())) {
       throw new AgentCallException("the agent at " + node.url() + " is not reachable: connection refused");
     }
+  }
+
+  /** Puts volume {@code name} holding {@code manifest} on the node. */
+  public synchronized FakeAgents volume(String hostname, String name, dev.gpuhub.wire.node.VolumeManifest manifest) {
+    volumes.computeIfAbsent(hostname, h -> new LinkedHashMap<>()).put(name, manifest);
+    return this;
+  }
+
+  /** The volumes on the node by name. */
+  public synchronized Map<String, dev.gpuhub.wire.node.VolumeManifest> volumesOn(String hostname) {
+    return Map.copyOf(volumes.getOrDefault(hostname, Map.of()));
+  }
+
+  public synchronized FakeAgents importFailsOn(String hostname) {
+    importFails.add(hostname);
+    return this;
+  }
+
+  @Override
+  public synchronized Optional<dev.gpuhub.wire.node.VolumeManifest> volumeManifest(AgentEndpoint node, String name) {
+    return Optional.ofNullable(volumes.getOrDefault(node.hostname(), Map.of()).get(name));
+  }
+
+  @Override
+  public synchronized Optional<java.io.InputStream> exportVolume(AgentEndpoint node, String name) {
+    if (volumeManifest(node, name).isEmpty()) return Optional.empty();
+    return Optional.of(new java.io.ByteArrayInputStream((node.hostname() + "/" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public void importVolume(AgentEndpoint node, String name, java.io.InputStream tar) {
+    String[] from;
+    try {
+      from = new String(tar.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("/", 2);
+    } catch (java.io.IOException e) {
+      throw new AgentCallException("the archive broke: " + e);
+    }
+    synchronized (this) {
+      if (importFails.contains(node.hostname())) {
+        throw new AgentCallException("the agent at " + node.url() + " answered 503: docker daemon stopped mid-archive");
+      }
+      volume(node.hostname(), name, volumes.get(from[0]).get(from[1]));
+    }
+  }
+
+  @Override
+  public synchronized boolean removeVolume(AgentEndpoint node, String name) {
+    return volumes.getOrDefault(node.hostname(), new LinkedHashMap<>()).remove(name) != null;
   }
 }

@@ -1,6 +1,6 @@
 package dev.gpuhub.server.hub.spawn;
 
-import dev.gpuhub.server.workload.Homes;
+import dev.gpuhub.server.workload.HomeMover;
 import dev.gpuhub.server.workload.WorkloadTls;
 import dev.gpuhub.core.allocation.NodeAllocation;
 import dev.gpuhub.core.allocation.Placement;
@@ -50,11 +50,16 @@ public final class Spawner implements AutoCloseable {
    * What a user asked for; nulls take the profile's defaults. {@code preferredNodes} (primary first)
    * are used when they are all still eligible and as many as needed; otherwise nodes are chosen anew.
    */
-  public record SpawnOptions(String profile, String image, Integer nodeCount, List<String> preferredNodes) {
+  public record SpawnOptions(String profile, String image, Integer nodeCount, List<String> preferredNodes, String home) {
     public SpawnOptions(String profile, String image, Integer nodeCount) {
-      this(profile, image, nodeCount, List.of());
+      this(profile, image, nodeCount, List.of(), null);
     }
 
+    public SpawnOptions(String profile, String image, Integer nodeCount, List<String> preferredNodes) {
+      this(profile, image, nodeCount, preferredNodes, null);
+    }
+
+    /** {@code home}: what to do when the node holding the user's home is not reporting: null (ask), "wait" or "scratch". */
     public SpawnOptions {
       preferredNodes = preferredNodes == null ? List.of() : List.copyOf(preferredNodes);
     }
@@ -76,6 +81,7 @@ public final class Spawner implements AutoCloseable {
     return t;
   });
   private final WorkloadTls tls;
+  private final HomePlacement homes;
   private final SecureRandom random = new SecureRandom();
   /** The hub's own URL as nodes reach it (the kernel gateway of multi-node servers lives there). */
   private volatile Supplier<String> hubUrl = () -> null;
@@ -101,6 +107,7 @@ public final class Spawner implements AutoCloseable {
     this.routes = routes;
     this.ledger = ledger;
     this.clock = clock;
+    this.homes = new HomePlacement(config.homes(), ledger, cluster, new HomeMover(launcher.agents()));
   }
 
   /** How the hub speaks to its servers and kernel hosts: HTTPS with the cluster's trust, or plain HTTP. */
@@ -124,6 +131,7 @@ public final class Spawner implements AutoCloseable {
     Profile profile = cluster.profiles().apply(options.profile() == null ? "single-cpu" : options.profile())
         .orElseThrow(() -> new NotFoundException("profile '" + options.profile() + "' does not exist"));
     String image = chooseImage(profile, options.image());
+    HomePlacement.HomeChoice homeChoice = HomePlacement.HomeChoice.parse(options.home());
     int count = options.nodeCount() == null ? profile.minNodes() : options.nodeCount();
     if (count < profile.minNodes() || count > profile.maxNodes()) {
       throw new IllegalArgumentException("profile " + profile.name() + " allows " + profile.minNodes() + " to "
@@ -151,7 +159,7 @@ public final class Spawner implements AutoCloseable {
     }
     List<String> chosen = preferred;
     boolean home = toHome;
-    workers.execute(() -> run(server, profile, count, chosen, home));
+    workers.execute(() -> run(server, profile, count, chosen, home, homeChoice));
     return server;
   }
 
@@ -165,42 +173,30 @@ public final class Spawner implements AutoCloseable {
 
   /**
    * The nodes a server of {@code count} nodes for {@code user} should go back to, a soft
-   * preference: with volume homes (one copy per node) the nodes of the user's last server, when it
-   * had as many; otherwise none.
+   * preference: with volume homes (one copy per node) the nodes holding the user's home, when
+   * there are as many; otherwise none.
    */
   public List<String> homePreference(String user, int count) {
-    if (config.homes().backend() != Homes.Backend.VOLUME) return List.of();
-    try {
-      List<String> last = ledger.lastNodes(user);
-      return last.size() == count ? last : List.of();
-    } catch (RuntimeException e) {
-      LOG.warn("could not read where {}'s home is", user, e);
-      return List.of();
-    }
+    return homes.preference(user, count);
   }
 
-  /** Why preferred nodes were not taken: some are not reporting (down, or their agent is), or they are full. */
-  private String whyNot(List<String> preferred) {
-    var live = cluster.liveNodes().get().stream().map(NodeReport::hostname).collect(java.util.stream.Collectors.toSet());
-    List<String> down = preferred.stream().filter(h -> !live.contains(h)).toList();
-    return down.isEmpty() ? "had no room" : "cannot be reached now (" + String.join(", ", down)
-        + " is not reporting: down, or its agent is)";
-  }
-
-  private void run(ActiveServer server, Profile profile, int count, List<String> preferred, boolean toHome) {
+  private void run(ActiveServer server, Profile profile, int count, List<String> preferred, boolean toHome,
+                   HomePlacement.HomeChoice homeChoice) {
     String user = server.snapshot().user();
     try {
+      boolean scratch = homes.beforePlacement(server, homeChoice);
+      if (scratch) preferred = List.of();
       server.progress().append(ProgressEvent.step(10, "Choosing " + count + " node(s) for " + profile.name()));
       Placement placed = placement.place(server, profile, count, preferred);
       if (!preferred.isEmpty() && !placed.hostnames().equals(preferred)) {
         server.progress().append(ProgressEvent.step(15, toHome
-            ? "The node(s) holding your home (" + String.join(", ", preferred) + ") " + whyNot(preferred) + "; placed on "
-                + String.join(", ", placed.hostnames()) + " instead, where your home is that node's copy (empty the "
-                + "first time): your files on " + String.join(", ", preferred) + " are kept there"
+            ? "The node(s) holding your home (" + String.join(", ", preferred) + ") " + homes.whyNot(preferred)
+                + "; placed on " + String.join(", ", placed.hostnames()) + " instead: your home moves there first"
             : "The nodes chosen on the form had no room left; placed on " + String.join(", ", placed.hostnames())
                 + " instead"));
       }
-      Workload workload = layOut(server, profile, placed);
+      if (!scratch) homes.follow(server, endpoint(placed.primary().hostname()), this::endpoint);
+      Workload workload = layOut(server, profile, placed, scratch);
       launcher.launch(workload, new SpawnProgress(server));
       if (!server.transition(ServerState.RUNNING, null)) throw new LaunchException("the server was stopped while starting");
       ActiveServer.Snapshot s = server.snapshot();
@@ -209,6 +205,10 @@ public final class Spawner implements AutoCloseable {
       server.progress().append(ProgressEvent.ready(s.url()));
       LOG.atInfo().addKeyValue("user", user).addKeyValue("node", s.primaryHostname()).addKeyValue("port", s.port())
           .log("server ready");
+    } catch (HomePlacement.HomeUnavailableException e) {
+      fail(server, e.getMessage(), e.node);
+    } catch (InterruptedException e) {
+      fail(server, "the hub is shutting down");
     } catch (Throwable e) { // whatever happens, the user learns why and nothing is left behind
       fail(server, e instanceof LaunchException || e instanceof NotEnoughNodesException ? e.getMessage() : e.toString());
       if (e instanceof VirtualMachineError vm) throw vm;
@@ -216,7 +216,7 @@ public final class Spawner implements AutoCloseable {
   }
 
   /** The server's containers on its placed nodes, their ports claimed; see {@link ServerLayout}. */
-  private Workload layOut(ActiveServer server, Profile profile, Placement placed) {
+  private Workload layOut(ActiveServer server, Profile profile, Placement placed, boolean scratchHome) {
     String user = server.snapshot().user();
     String owner = owner(user);
     WorkerMode workerMode = config.workerModes().get(profile.name());
@@ -250,6 +250,10 @@ public final class Spawner implements AutoCloseable {
             server.workerPort(), r.gpuUuids()), Readiness.stillRunning(), "the worker on " + node.hostname()));
       }
     }
+    if (scratchHome) { // the container's own layer: nothing of the home is mounted
+      units = units.stream().map(u -> new Workload.Unit(u.owner(), u.node(), u.container().withVolumes(List.of()),
+          u.readiness(), u.what())).toList();
+    }
     return new Workload(user + "'s server", units, config.startTimeout());
   }
 
@@ -279,7 +283,7 @@ public final class Spawner implements AutoCloseable {
   /** As {@link #preview(Profile, int)} for {@code user}: the request a start would make, their home's nodes preferred. */
   public PlacementPreview preview(String user, Profile profile, int nodeCount) {
     return engine().preview(placement.request(Labels.SERVER_OWNER + "preview", profile, nodeCount,
-        homePreference(user, nodeCount)));
+        homes.preference(user, nodeCount)));
   }
 
   /** What a server of {@code profile} would run on each of {@code nodes} (primary first). */
@@ -339,6 +343,11 @@ public final class Spawner implements AutoCloseable {
   }
 
   private void fail(ActiveServer server, String reason) {
+    fail(server, reason, null);
+  }
+
+  /** As the other; {@code homeNode}, when not null, is the node holding the home that was not reporting. */
+  private void fail(ActiveServer server, String reason, String homeNode) {
     ActiveServer.Snapshot s = server.snapshot();
     LOG.atWarn().addKeyValue("user", s.user()).log("spawn failed: {}", reason);
     routes.remove(s.user());
@@ -353,7 +362,7 @@ public final class Spawner implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("could not record the failure of {}'s server", s.user(), e);
     }
-    server.progress().append(ProgressEvent.failure(reason));
+    server.progress().append(homeNode == null ? ProgressEvent.failure(reason) : ProgressEvent.homeUnavailable(reason, homeNode));
   }
 
   /**

@@ -144,12 +144,21 @@ public final class SpawnRoutes {
         + "document.getElementById('msg').textContent=d.message;const li=document.createElement('li');li.textContent=d.message;"
         + "document.getElementById('log').appendChild(li);"
         + "if(d.ready){es.close();window.location=d.url;}if(d.failed){es.close();document.getElementById('msg').className='error';}"
+        + "if(d.home_unavailable){const h=document.getElementById('home-choice');h.hidden=false;"
+        + "document.getElementById('home-node').textContent=d.home_unavailable.node;}"
         + "const q=document.getElementById('queue');q.textContent=d.queue?('Position '+d.queue.position+' of '+d.queue.queue_length"
         + "+(d.queue.estimated_wait_seconds==null?'':', about '+d.queue.estimated_wait_seconds+' s')+'. Why: '"
         + "+Object.entries(d.queue.why_pending).map(([k,v])=>k+': '+v).join('; ')):'';};"
         + "async function cancelSpawn(){const r=await fetch('/hub/api/users/" + esc(owner) + "/server',{method:'DELETE',"
         + "headers:{'X-XSRFToken':'" + esc(identity.xsrfToken(ctx)) + "'}});if(r.ok)window.location='/hub/home';}"
-        + "</script><p id=\"queue\" class=\"muted\"></p><p><button id=\"cancel\" onclick=\"cancelSpawn()\">Cancel</button> "
+        + "async function startAgain(home){const r=await fetch('/hub/api/users/" + esc(owner) + "/server',{method:'POST',"
+        + "headers:{'X-XSRFToken':'" + esc(identity.xsrfToken(ctx)) + "','Content-Type':'application/json'},"
+        + "body:JSON.stringify({profile:'" + esc(server.map(x -> x.snapshot().profile()).orElse("")) + "',home:home})});"
+        + "if(r.ok)window.location.reload();else document.getElementById('msg').textContent=(await r.json()).error;}"
+        + "</script><div id=\"home-choice\" hidden><p>Your files are on <b id=\"home-node\"></b>.</p>"
+        + "<button id=\"home-wait\" onclick=\"startAgain('wait')\">Wait for that node</button> "
+        + "<button id=\"home-scratch\" onclick=\"startAgain('scratch')\">Start with an empty scratch home</button></div>"
+        + "<p id=\"queue\" class=\"muted\"></p><p><button id=\"cancel\" onclick=\"cancelSpawn()\">Cancel</button> "
         + "<a href=\"/hub/home\">Back to home</a></p>";
     ctx.html(Html.page("Starting", user.name(), user.admin(), body));
   }
@@ -251,12 +260,17 @@ public final class SpawnRoutes {
     String profile = f.optionalText("profile", 63, null);
     String image = f.optionalText("image", 255, null);
     Integer count = f.has("node_count") ? (int) f.requireLong("node_count", 1, 1000) : null;
+    String home = f.optionalText("home", 16, null);
+    if (home != null && !home.equals("wait") && !home.equals("scratch")) {
+      throw new dev.gpuhub.wire.InvalidPayloadException("home", "home must be \"wait\" (for the node holding your home) or "
+          + "\"scratch\" (an empty home, lost when the server stops), was '" + home + "'");
+    }
     Optional<ActiveServer> existing = spawner.server(owner).filter(s -> s.snapshot().state().isActive());
     if (existing.isPresent()) {
       ctx.status(existing.get().snapshot().state() == ServerState.RUNNING ? 201 : 202).json(status(existing.get()));
       return;
     }
-    ActiveServer server = spawner.spawn(owner, new Spawner.SpawnOptions(profile, image, count));
+    ActiveServer server = spawner.spawn(owner, new Spawner.SpawnOptions(profile, image, count, List.of(), home));
     ctx.status(202).json(status(server));
   }
 
@@ -352,6 +366,10 @@ public final class SpawnRoutes {
     if (e.failed()) n.put("failed", true);
     if (e.url() != null) n.put("url", e.url());
     if (e.queue() != null) n.set("queue", dev.gpuhub.server.discovery.ReservationViews.queueEntry(e.queue()));
+    if (e.homeUnavailable() != null) {
+      ObjectNode h = n.putObject("home_unavailable").put("node", e.homeUnavailable());
+      h.putArray("choices").add("wait").add("scratch");
+    }
     return n.toString();
   }
 

@@ -178,19 +178,79 @@ class SpawnerTest {
     assertThat(jay.snapshot().state()).isEqualTo(ServerState.RUNNING);
     assertThat(jay.snapshot().nodes()).doesNotContain("home");
     assertThat(jay.progress().events().toString()).contains("holding your home (home) had no room")
-        .contains("your files on home are kept there");
-
-    // The home node is down: the user is told that, not that it was full.
-    ServerLedger elsewhere = lastServerOn("gone");
-    Spawner t = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), three::liveNodes,
-        PlacementConfig.defaults(), false), three.launcher, new PortClaims(), routes, elsewhere, Clock.systemUTC());
-    ActiveServer kim = t.spawn("kim", new Spawner.SpawnOptions("single-cpu", null, null));
-    deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (kim.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
-    assertThat(kim.snapshot().state()).isEqualTo(ServerState.RUNNING);
-    assertThat(kim.progress().events().toString()).contains("gone is not reporting").contains("your files on gone are kept there");
-    t.close();
+        .contains("your home moves there first");
     s.close();
+  }
+
+  private static ActiveServer awaitSettled(ActiveServer server) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (server.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+    return server;
+  }
+
+  private static final dev.gpuhub.wire.node.VolumeManifest IVYS_FILES = new dev.gpuhub.wire.node.VolumeManifest(
+      List.of(new dev.gpuhub.wire.node.VolumeManifest.Entry("thesis.ipynb", 1234, "ab12")), 1234);
+
+  @Test
+  void aHomeMovesToTheNodeTheServerMustUseAndAFailedMoveKeepsTheOriginalAndSaysSo() {
+    TestCluster three = new TestCluster().node("home", 8, 0, 60.0).node("spare", 8, 0, 40.0);
+    three.agents.volume("home", "gpuhub-home-ivy", IVYS_FILES).volume("home", "gpuhub-home-jay", IVYS_FILES);
+    three.engine.placeNow(new dev.gpuhub.core.allocation.PlacementRequest("held", "p", 8, 1, 0, 1,
+        new dev.gpuhub.core.placement.Thresholds(100, 100, null), dev.gpuhub.core.allocation.PlacementPolicy.SPREAD,
+        List.of("home"), true));
+    Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), three::liveNodes,
+        PlacementConfig.defaults(), false), three.launcher, new PortClaims(), routes, lastServerOn("home"), Clock.systemUTC());
+
+    ActiveServer ivy = awaitSettled(s.spawn("ivy", new Spawner.SpawnOptions("single-cpu", null, null)));
+    assertThat(ivy.snapshot().state()).as(ivy.progress().events().toString()).isEqualTo(ServerState.RUNNING);
+    assertThat(ivy.snapshot().nodes()).containsExactly("spare");
+    assertThat(three.agents.volumesOn("spare")).containsEntry("gpuhub-home-ivy", IVYS_FILES);
+    assertThat(three.agents.volumesOn("home")).as("the verified original is removed").doesNotContainKey("gpuhub-home-ivy");
+    assertThat(ivy.progress().events().toString()).contains("Moving your home from home to spare: 1 files")
+        .contains("Moved your home from home to spare").contains("checksums equal");
+
+    three.agents.importFailsOn("spare");
+    ActiveServer jay = awaitSettled(s.spawn("jay", new Spawner.SpawnOptions("single-cpu", null, null)));
+    assertThat(jay.snapshot().state()).isEqualTo(ServerState.FAILED);
+    assertThat(jay.snapshot().failureReason()).contains("moving your home failed").contains("docker daemon stopped mid-archive")
+        .contains("Your files on home are intact");
+    assertThat(three.agents.volumesOn("home")).containsEntry("gpuhub-home-jay", IVYS_FILES);
+    assertThat(three.agents.everywhere()).as("no container was started").noneMatch(n -> n.contains("jay"));
+    s.close();
+  }
+
+  @Test
+  void aHomeOnANodeThatIsDownStopsTheSpawnWithTheChoicesAndEachChoiceWorks() throws Exception {
+    TestCluster cluster2 = new TestCluster().node("spare", 8, 0, 40.0);
+    Spawner t = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), cluster2::liveNodes,
+        PlacementConfig.defaults(), false), cluster2.launcher, new PortClaims(), routes, lastServerOn("gone"), Clock.systemUTC());
+    ActiveServer kim = awaitSettled(t.spawn("kim", new Spawner.SpawnOptions("single-cpu", null, null)));
+    assertThat(kim.snapshot().state()).isEqualTo(ServerState.FAILED);
+    assertThat(kim.snapshot().failureReason()).contains("your home is on gone, which is not reporting")
+        .contains("Wait for gone").contains("empty scratch home");
+    ProgressEvent last = kim.progress().events().get(kim.progress().events().size() - 1);
+    assertThat(last.homeUnavailable()).isEqualTo("gone");
+    assertThat(cluster2.agents.everywhere()).as("nothing started").isEmpty();
+
+    // Scratch: runs now on another node, with nothing of the home mounted.
+    kim = awaitSettled(t.spawn("kim", new Spawner.SpawnOptions("single-cpu", null, null, List.of(), "scratch")));
+    assertThat(kim.snapshot().state()).isEqualTo(ServerState.RUNNING);
+    assertThat(cluster2.agents.request("spare", Spawner.containerName("kim")).volumes()).isEmpty();
+    assertThat(kim.progress().events().toString()).contains("empty scratch home").contains("Your home stays on gone");
+    assertThat(t.homePreference("kim", 1)).as("the home is still where it was").containsExactly("gone");
+    assertThat(t.stop("kim", "done")).isTrue();
+
+    // Wait: pending until the node reports again, then placed there.
+    ActiveServer waiting = t.spawn("kim", new Spawner.SpawnOptions("single-cpu", null, null, List.of(), "wait"));
+    Thread.sleep(1500);
+    assertThat(waiting.snapshot().state()).isEqualTo(ServerState.PENDING);
+    assertThat(waiting.progress().events().toString()).contains("Waiting for gone, which holds your home");
+    cluster2.node("gone", 8, 0, 10.0);
+    awaitSettled(waiting);
+    assertThat(waiting.snapshot().state()).as(waiting.progress().events().toString()).isEqualTo(ServerState.RUNNING);
+    assertThat(waiting.snapshot().nodes()).containsExactly("gone");
+    assertThat(cluster2.agents.request("gone", Spawner.containerName("kim")).volumes()).as("the home is mounted").isNotEmpty();
+    t.close();
   }
 
   @Test
