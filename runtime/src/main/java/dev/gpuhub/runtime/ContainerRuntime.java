@@ -121,6 +121,11 @@ public interface ContainerRuntime extends AutoCloseable {
     return List.of();
   }
 
+  /** gpuhub's named volume {@code name} with its size, or empty when the node has none of that name. */
+  default java.util.Optional<StoredVolume> volume(String name) {
+    return volumes().stream().filter(v -> v.name().equals(name)).findFirst();
+  }
+
   /** The directory under which {@link #exportVolume} puts a volume's files in its archive. */
   String VOLUME_ARCHIVE_ROOT = "data";
 

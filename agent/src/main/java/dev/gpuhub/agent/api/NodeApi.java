@@ -24,6 +24,7 @@ import java.time.Duration;
  *                                    container gpuhub does not manage
  * GET    /containers/ID/logs?lines=N text/plain, the last N (default 50, 1..10000) lines of stdout+stderr
  * GET    /volumes                    200 {"volumes": [{"name", "size_bytes", "modified"}]}: gpuhub's named volumes
+ * GET    /volumes/NAME               200 {"name", "size_bytes", "modified"} | 404
  * DELETE /volumes/NAME               200 {"removed"} | 409 in use
  * GET    /volumes/NAME/archive       200 application/x-tar, the files under data/ with owners and modes | 404
  * PUT    /volumes/NAME/archive       body such a tar: its files written into the volume (created when

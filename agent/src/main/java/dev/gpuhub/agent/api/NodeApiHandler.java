@@ -122,7 +122,8 @@ final class NodeApiHandler implements HttpHandler {
   }
 
   /**
-   * {@code GET /volumes}: gpuhub's volumes with sizes; {@code DELETE /volumes/<name>}: removes one
+   * {@code GET /volumes}: gpuhub's volumes with sizes; {@code GET /volumes/<name>}: one of them;
+   * {@code DELETE /volumes/<name>}: removes one
    * (409 while in use); {@code GET|PUT /volumes/<name>/archive}: its files as a tar stream;
    * {@code GET /volumes/<name>/manifest}: its files with sizes and SHA-256.
    */
@@ -133,13 +134,7 @@ final class NodeApiHandler implements HttpHandler {
         return;
       }
       List<Map<String, Object>> out = new java.util.ArrayList<>();
-      for (var v : runtime.volumes()) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", v.name());
-        m.put("size_bytes", v.sizeBytes());
-        m.put("modified", v.modified() == null ? null : v.modified().toString());
-        out.add(m);
-      }
+      for (var v : runtime.volumes()) out.add(volumeJson(v));
       Exchanges.sendJson(exchange, 200, Map.of("volumes", out));
       return;
     }
@@ -159,6 +154,11 @@ final class NodeApiHandler implements HttpHandler {
       }
       return;
     }
+    if (method.equals("GET")) {
+      Exchanges.sendJson(exchange, 200, volumeJson(runtime.volume(name)
+          .orElseThrow(() -> ApiException.notFound("no gpuhub volume '" + name + "' on this node"))));
+      return;
+    }
     if (!method.equals("DELETE")) throw ApiException.notFound("no such endpoint: " + method + " " + path);
     boolean removed;
     try {
@@ -168,6 +168,14 @@ final class NodeApiHandler implements HttpHandler {
     }
     LOG.warn("volume {} {} at the control plane's request", name, removed ? "removed" : "was not there to remove");
     Exchanges.sendJson(exchange, 200, Map.of("removed", removed, "name", name));
+  }
+
+  private static Map<String, Object> volumeJson(dev.gpuhub.runtime.StoredVolume v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", v.name());
+    m.put("size_bytes", v.sizeBytes());
+    m.put("modified", v.modified() == null ? null : v.modified().toString());
+    return m;
   }
 
   private java.io.InputStream exportOf(String name) {

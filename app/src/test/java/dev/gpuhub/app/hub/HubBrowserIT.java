@@ -243,6 +243,9 @@ class HubBrowserIT {
     assertThat(node).as("a row for %s in #nodes; %s", HubFixture.NODE, b.describe()).isNotNull();
     assertThat(cells(node)).as(b.describe()).contains("live");
     assertThat(b.maybe(By.id("stop-" + STUDENT))).as(b.describe()).isNotNull();
+    WebElement home = b.await("the student's home in #homes", PAGE, () -> rowOf(b, "homes", STUDENT));
+    assertThat(cells(home)).as(b.describe()).contains(HubFixture.NODE, "Delete");
+    assertThat(cells(home).get(2)).as("size; %s", b.describe()).matches("\\d+\\.\\d MB");
     b.screenshot(step + "-" + b.name + "-admin-page");
     b.drainConsole();
   }
@@ -256,6 +259,11 @@ class HubBrowserIT {
     student.go("/hub/home");
     WebElement running = student.await(By.cssSelector("main p.ok"), PAGE);
     assertThat(running.getText()).as(student.describe()).contains("Running on " + HubFixture.NODE, "single-cpu");
+    WebElement usage = student.await("the home's usage", PAGE, () -> {
+      WebElement p = student.maybe(By.id("home-usage"));
+      return p != null && p.getText().startsWith("Your home: ") ? p : null;
+    });
+    assertThat(usage.getText()).as(student.describe()).matches("Your home: \\d+\\.\\d MB on " + HubFixture.NODE);
     student.screenshot(step + "-" + student.name + "-home-running");
     student.driver.findElement(By.id("stop")).click();
     student.await("the home page offering to start again after Stop", Duration.ofSeconds(60), () ->

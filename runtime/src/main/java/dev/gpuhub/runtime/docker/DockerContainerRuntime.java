@@ -235,6 +235,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public Optional<StoredVolume> volume(String name) {
+    return volumes.one(name);
+  }
+
+  @Override
   public boolean removeVolume(String name) {
     return volumes.remove(name);
   }

@@ -65,6 +65,19 @@ final class DockerVolumes {
     return found.stream().map(v -> measure(v.getName(), v.getMountpoint())).toList();
   }
 
+  /** One of gpuhub's volumes with its size; empty when there is none of that name (or it is not gpuhub's). */
+  java.util.Optional<StoredVolume> one(String name) {
+    try {
+      var v = docker.inspectVolumeCmd(name).exec();
+      if (v.getLabels() == null || !"true".equals(v.getLabels().get(DockerMapping.MANAGED_LABEL))) return java.util.Optional.empty();
+      return java.util.Optional.of(measure(v.getName(), v.getMountpoint()));
+    } catch (NotFoundException e) {
+      return java.util.Optional.empty();
+    } catch (RuntimeException e) {
+      throw unavailable.apply(e);
+    }
+  }
+
   /** Bytes and newest change under a volume's directory, when this process can read it (the agent runs on the node). */
   private static StoredVolume measure(String name, String mountpoint) {
     if (mountpoint == null) return new StoredVolume(name, -1, null);

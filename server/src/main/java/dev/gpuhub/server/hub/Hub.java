@@ -121,7 +121,8 @@ public final class Hub implements AutoCloseable {
     AuthRoutes authRoutes = new AuthRoutes(auth);
     SpawnRoutes spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
     dev.gpuhub.server.hub.web.HomesRoutes homes =
-        new dev.gpuhub.server.hub.web.HomesRoutes(identity, spawner, agents, discovery::liveNodes);
+        new dev.gpuhub.server.hub.web.HomesRoutes(identity, spawner, agents, discovery::liveNodes,
+            spawnerConfig.homes().quota());
     HomeAdminRoutes pages = new HomeAdminRoutes(identity, spawner, routes, discovery, engine, stores.repository(), stores.hub());
     this.app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;

@@ -35,6 +35,15 @@ public interface AgentClient {
   }
 
   /**
+   * gpuhub's volume {@code name} on the node with its size, or empty when it has none.
+   *
+   * @throws AgentCallException when the node cannot be asked
+   */
+  default Optional<StoredVolume> volume(AgentEndpoint node, String name) {
+    return volumes(node).stream().filter(v -> v.name().equals(name)).findFirst();
+  }
+
+  /**
    * Removes gpuhub's named volume {@code name} on the node: a user's files, for an administrator's
    * confirmed request only. Returns false when there was none.
    *

@@ -19,14 +19,20 @@ import java.util.Map;
  *                     user containers run as (default {@value #DEFAULT_DIRECTORY})
  * @param pathTemplate {@code GPUHUB_HOME_PATH}, for {@code path}: an absolute directory with
  *                     {@code {user}} as its last part, e.g. {@code /srv/gpuhub/home/{user}}
+ * @param quota        the soft limit on a volume home's size ({@link HomeQuota#NONE} for none)
  */
-public record Homes(Backend backend, String directory, String pathTemplate) {
+public record Homes(Backend backend, String directory, String pathTemplate, HomeQuota quota) {
   /** How homes are kept. */
   public enum Backend { VOLUME, PATH, NONE }
 
   /** Homes of {@code backend} at {@code directory}, without a path template. */
   public Homes(Backend backend, String directory) {
-    this(backend, directory, null);
+    this(backend, directory, null, HomeQuota.NONE);
+  }
+
+  /** Homes without a quota. */
+  public Homes(Backend backend, String directory, String pathTemplate) {
+    this(backend, directory, pathTemplate, HomeQuota.NONE);
   }
 
   /** The default image's workload user's home ({@code jovyan}, uid 1000). */
@@ -38,6 +44,7 @@ public record Homes(Backend backend, String directory, String pathTemplate) {
 
   public Homes {
     if (backend == null) backend = Backend.VOLUME;
+    if (quota == null) quota = HomeQuota.NONE;
     if (directory == null || !directory.matches("(/[A-Za-z0-9_.@+-]+)+") || directory.contains("/..")) {
       throw new IllegalArgumentException("GPUHUB_HOME_DIR must be an absolute path such as " + DEFAULT_DIRECTORY
           + ", was '" + directory + "'");
@@ -52,7 +59,7 @@ public record Homes(Backend backend, String directory, String pathTemplate) {
   public static Homes fromEnv(Map<String, String> env) {
     EnvReader r = new EnvReader(env);
     return new Homes(r.choice("GPUHUB_HOMES", Backend.class, Backend.VOLUME), r.string("GPUHUB_HOME_DIR", DEFAULT_DIRECTORY),
-        env.get("GPUHUB_HOME_PATH"));
+        env.get("GPUHUB_HOME_PATH"), HomeQuota.fromEnv(env));
   }
 
   /** The volume holding {@code user}'s home on a node. */

@@ -88,12 +88,21 @@ public final class HttpAgentClient implements AgentClient {
   public List<StoredVolume> volumes(AgentEndpoint node) {
     JsonNode answer = call(node, "GET", "/volumes", null, 200);
     List<StoredVolume> out = new java.util.ArrayList<>();
-    for (JsonNode v : answer.path("volumes")) {
-      String modified = v.path("modified").asText(null);
-      out.add(new StoredVolume(v.path("name").asText(), v.path("size_bytes").asLong(-1),
-          modified == null ? null : java.time.Instant.parse(modified)));
-    }
+    for (JsonNode v : answer.path("volumes")) out.add(storedVolume(v));
     return out;
+  }
+
+  @Override
+  public Optional<StoredVolume> volume(AgentEndpoint node, String name) {
+    HttpResponse<String> r = send(node, "GET", "/volumes/" + encode(name), null);
+    if (r.statusCode() == 404) return Optional.empty();
+    return Optional.of(storedVolume(parse(node, r, 200)));
+  }
+
+  private static StoredVolume storedVolume(JsonNode v) {
+    String modified = v.path("modified").asText(null);
+    return new StoredVolume(v.path("name").asText(), v.path("size_bytes").asLong(-1),
+        modified == null ? null : java.time.Instant.parse(modified));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.gpuhub.server.hub.spawn;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.server.workload.AgentEndpoint;
 import dev.gpuhub.server.workload.HomeMover;
+import dev.gpuhub.server.workload.HomeQuota;
 import dev.gpuhub.server.workload.Homes;
 import dev.gpuhub.server.workload.LaunchException;
 import java.time.Duration;
@@ -63,14 +64,50 @@ final class HomePlacement {
   private final ServerLedger ledger;
   private final ClusterView cluster;
   private final HomeMover mover;
+  private final dev.gpuhub.server.workload.AgentClient agents;
   /** Users whose last server ran with a scratch home: where their real home is (in memory only). */
   private final Map<String, List<String>> homeWhileScratch = new ConcurrentHashMap<>();
 
-  HomePlacement(Homes homes, ServerLedger ledger, ClusterView cluster, HomeMover mover) {
+  HomePlacement(Homes homes, ServerLedger ledger, ClusterView cluster, dev.gpuhub.server.workload.AgentClient agents) {
     this.homes = homes;
     this.ledger = ledger;
     this.cluster = cluster;
-    this.mover = mover;
+    this.agents = agents;
+    this.mover = new HomeMover(agents);
+  }
+
+  /**
+   * The size of the user's home on the node holding it, when it is known (a volume home, a live
+   * node that answers); empty otherwise.
+   */
+  Optional<Long> usedBytes(String user) {
+    List<String> home = nodes(user);
+    if (home.isEmpty()) return Optional.empty();
+    Optional<AgentEndpoint> node = cluster.liveNodes().get().stream().filter(n -> n.hostname().equals(home.get(0)))
+        .findFirst().flatMap(AgentEndpoint::of);
+    if (node.isEmpty()) return Optional.empty();
+    try {
+      return agents.volume(node.get(), Homes.volumeOf(user)).map(v -> v.sizeBytes()).filter(b -> b >= 0);
+    } catch (dev.gpuhub.server.workload.AgentCallException e) {
+      LOG.warn("could not measure {}'s home on {}: {}", user, home.get(0), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Holds the home to its quota before a server starts: warns at {@value HomeQuota#WARN_PERCENT} %
+   * and over the limit, refuses past the grace.
+   *
+   * @throws LaunchException saying how much the home holds when it is past the quota and its grace
+   */
+  void checkQuota(ActiveServer server) {
+    HomeQuota quota = homes.quota();
+    if (!quota.limited() || homes.backend() != Homes.Backend.VOLUME) return;
+    Optional<Long> used = usedBytes(server.snapshot().user());
+    if (used.isEmpty()) return;
+    String message = quota.message(used.get());
+    if (quota.state(used.get()) == HomeQuota.State.REFUSED) throw new LaunchException(message);
+    if (message != null) server.progress().append(ProgressEvent.step(7, message));
   }
 
   /** The nodes holding the user's home, primary first; empty when unknown or not per node. */

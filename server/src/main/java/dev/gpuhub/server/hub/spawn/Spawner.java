@@ -1,6 +1,5 @@
 package dev.gpuhub.server.hub.spawn;
 
-import dev.gpuhub.server.workload.HomeMover;
 import dev.gpuhub.server.workload.WorkloadTls;
 import dev.gpuhub.core.allocation.NodeAllocation;
 import dev.gpuhub.core.allocation.Placement;
@@ -107,7 +106,7 @@ public final class Spawner implements AutoCloseable {
     this.routes = routes;
     this.ledger = ledger;
     this.clock = clock;
-    this.homes = new HomePlacement(config.homes(), ledger, cluster, new HomeMover(launcher.agents()));
+    this.homes = new HomePlacement(config.homes(), ledger, cluster, launcher.agents());
   }
 
   /** How the hub speaks to its servers and kernel hosts: HTTPS with the cluster's trust, or plain HTTP. */
@@ -180,12 +179,18 @@ public final class Spawner implements AutoCloseable {
     return homes.preference(user, count);
   }
 
+  /** The size of the user's home where it is, when a node holding it answers; see {@link SpawnerConfig#homes()} for the quota. */
+  public Optional<Long> homeUsedBytes(String user) {
+    return homes.usedBytes(user);
+  }
+
   private void run(ActiveServer server, Profile profile, int count, List<String> preferred, boolean toHome,
                    HomePlacement.HomeChoice homeChoice) {
     String user = server.snapshot().user();
     try {
       boolean scratch = homes.beforePlacement(server, homeChoice);
       if (scratch) preferred = List.of();
+      else homes.checkQuota(server);
       server.progress().append(ProgressEvent.step(10, "Choosing " + count + " node(s) for " + profile.name()));
       Placement placed = placement.place(server, profile, count, preferred);
       if (!preferred.isEmpty() && !placed.hostnames().equals(preferred)) {

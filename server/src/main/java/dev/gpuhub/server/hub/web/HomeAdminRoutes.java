@@ -74,6 +74,7 @@ public final class HomeAdminRoutes {
       }
       b.append("<p>No server running. <a id=\"start\" href=\"/hub/spawn\">Start my server</a></p>");
     }
+    b.append(HomesPage.userSection(user.name()));
     ctx.html(Html.page("Home", user.name(), user.admin(), b.toString()));
   }
 
@@ -113,6 +114,7 @@ public final class HomeAdminRoutes {
           .append("</td><td>").append(sparkline(cluster.recentMetrics(n.hostname(), 60))).append("</td></tr>");
     }
     b.append("</table>");
+    b.append(HomesPage.adminSection(xsrf));
     appendPlacement(b);
     b.append("<script>async function act(url,method,xsrf){const r=await fetch(url,{method,headers:{'X-XSRFToken':xsrf}});"
         + "if(!r.ok)alert('failed: '+r.status);location.reload();}</script>");

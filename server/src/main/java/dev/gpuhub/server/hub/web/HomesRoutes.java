@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /hub/api/homes}, admins: every copy, {@code {user, node, size_bytes, modified}}, and
  *       the nodes that could not be asked;</li>
- *   <li>{@code GET /hub/api/users/<name>/home}, the user or an admin: that user's copies;</li>
+ *   <li>{@code GET /hub/api/users/<name>/home}, the user or an admin: that user's copies, and the
+ *       home's size where it is against the quota ({@code used_bytes}, {@code quota_bytes},
+ *       {@code refused_above_bytes}, {@code quota_state}, {@code quota_message});</li>
  *   <li>{@code DELETE /hub/api/homes/<name>} with {@code {"confirm": "<name>"}}, admins: removes the
  *       user's home on every node that answers, the one way gpuhub ever deletes a user's files. 400
  *       without the confirmation, 409 while the user has a server; logged with who asked.</li>
@@ -39,8 +41,11 @@ public final class HomesRoutes {
   private final Spawner spawner;
   private final AgentClient agents;
   private final Supplier<List<NodeReport>> liveNodes;
+  private final dev.gpuhub.server.workload.HomeQuota quota;
 
-  public HomesRoutes(HubIdentity identity, Spawner spawner, AgentClient agents, Supplier<List<NodeReport>> liveNodes) {
+  public HomesRoutes(HubIdentity identity, Spawner spawner, AgentClient agents, Supplier<List<NodeReport>> liveNodes,
+                     dev.gpuhub.server.workload.HomeQuota quota) {
+    this.quota = quota;
     this.identity = identity;
     this.spawner = spawner;
     this.agents = agents;
@@ -55,7 +60,14 @@ public final class HomesRoutes {
     c.routes.get("/hub/api/users/{name}/home", ctx -> {
       String user = ctx.pathParam("name");
       identity.requireOwnerOrAdmin(ctx, user);
-      ctx.json(copies(user).put("user", user));
+      ObjectNode body = copies(user).put("user", user);
+      var used = spawner.homeUsedBytes(user);
+      body.put("used_bytes", used.orElse(null));
+      body.put("quota_bytes", quota.limited() ? quota.limitBytes() : null);
+      body.put("refused_above_bytes", quota.limited() ? quota.refusedAbove() : null);
+      body.put("quota_state", used.map(u -> quota.state(u).name().toLowerCase(java.util.Locale.ROOT)).orElse(null));
+      body.put("quota_message", used.map(quota::message).orElse(null));
+      ctx.json(body);
     });
     c.routes.delete("/hub/api/homes/{name}", this::delete);
   }

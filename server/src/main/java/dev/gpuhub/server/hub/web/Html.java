@@ -25,6 +25,6 @@ public final class Html {
       + "header a{color:#cfe3ff;margin-right:.8em}header .who{color:#fff;margin-right:.8em}main{padding:1em 1.5em;max-width:1100px}"
       + "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.92em}"
       + ".cards{display:flex;flex-wrap:wrap;gap:.8em}.card{border:1px solid #bbb;border-radius:6px;padding:.6em .9em;min-width:200px}"
-      + ".card input{margin-right:.4em}.muted{color:#666}.error{color:#a00}.ok{color:#070}"
+      + ".card input{margin-right:.4em}.muted{color:#666}.error{color:#a00}.warning{color:#a60}.ok{color:#070}"
       + "button,input[type=submit]{padding:.4em 1em}progress{width:100%;height:1.2em}";
 }
