@@ -122,13 +122,21 @@ public final class AgentDaemon implements AutoCloseable {
    * {@link IdentityStore}) so a restart needs no new join token; null keeps nothing.
    */
   public static AgentDaemon create(AgentConfig config, IdentityStore store) {
+    return create(config, store, dev.gpuhub.runtime.HostRoots.fromEnv(System.getenv()));
+  }
+
+  /**
+   * Like {@link #create(AgentConfig, IdentityStore)}, mounting host directories only under
+   * {@code roots} (by default {@code GPUHUB_HOME_ROOT} and {@code GPUHUB_DATA_ROOT} of the environment).
+   */
+  public static AgentDaemon create(AgentConfig config, IdentityStore store, dev.gpuhub.runtime.HostRoots roots) {
     String reportedIp = config.ip();
     if (config.apiEnabled() && reportedIp == null) reportedIp = LocalHost.ipv4();
     // Workloads publish their ports where the report points, as the node API does.
     DockerContainerRuntime runtime = DockerContainerRuntime.connect(config.dockerHost(),
         WorkloadConfinement.fromEnv(System.getenv()),
         WorkloadNetwork.fromEnv(System.getenv(), reportedIp != null ? reportedIp : LocalHost.LOOPBACK_IPV4),
-        dev.gpuhub.runtime.HomeRoot.fromEnv(System.getenv()));
+        roots);
     NodeApiServer api = null;
     if (config.apiEnabled()) {
       String bind = config.apiBind() != null ? config.apiBind() : reportedIp;

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
  * Storage mounted into a container, kept on the node when the container goes: a Docker named
  * volume (removing a container never removes one; the runtime creates a missing one, labelled as
  * gpuhub's, and Docker fills a new volume with what the image has at {@code target}, its owner
- * included), or, with {@code hostPath}, a directory of the node under its {@link HomeRoot}.
+ * included), or, with {@code hostPath}, a directory of the node under its {@link HostRoots}.
  *
  * @param volume   the volume's name ({@value #PREFIX} and then letters, digits, '.', '_', '-'), or
  *                 with {@code hostPath} the node's directory (absolute, without {@code .} or {@code ..})

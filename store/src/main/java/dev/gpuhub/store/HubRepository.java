@@ -114,4 +114,21 @@ public interface HubRepository {
 
   /** Deletes the server record; false when there is no such server. */
   boolean deleteServer(long id);
+
+  // ---- shared data (table data_mounts)
+
+  /** @throws DuplicateNameException when a data mount of this name exists; nothing is written then */
+  default dev.gpuhub.core.data.DataMount createDataMount(dev.gpuhub.core.data.DataMount mount) {
+    throw new UnsupportedOperationException("this store keeps no data mounts");
+  }
+
+  /** False when there is no such data mount. The data itself is never touched. */
+  default boolean deleteDataMount(String name) {
+    return false;
+  }
+
+  /** Every declared data mount, by name. */
+  default List<dev.gpuhub.core.data.DataMount> dataMounts() {
+    return List.of();
+  }
 }

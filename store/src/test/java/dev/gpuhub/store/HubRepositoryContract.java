@@ -44,6 +44,22 @@ public abstract class HubRepositoryContract {
   // ---- users
 
   @Test
+  void dataMountsAreStoredListedByNameRefusedTwiceAndDeclaredAwayWithoutTouchingData() {
+    var imagenet = new dev.gpuhub.core.data.DataMount("imagenet", "/srv/gpuhub/data/imagenet", "/data/imagenet", true,
+        List.of("gpu-small", "gpu-large"), List.of());
+    var project = new dev.gpuhub.core.data.DataMount("ai-lab", "/srv/gpuhub/data/projects/ai", "/project", false,
+        List.of(), List.of("ai-lab"));
+    hub.createDataMount(imagenet);
+    hub.createDataMount(project);
+    assertThat(hub.dataMounts()).containsExactly(project, imagenet);
+    assertThatThrownBy(() -> hub.createDataMount(imagenet)).isInstanceOf(DuplicateNameException.class)
+        .hasMessageContaining("imagenet");
+    assertThat(hub.deleteDataMount("imagenet")).isTrue();
+    assertThat(hub.deleteDataMount("imagenet")).isFalse();
+    assertThat(hub.dataMounts()).containsExactly(project);
+  }
+
+  @Test
   void usersAreCreatedFoundAndListedByName() {
     HubUserRecord bob = hub.createUser("bob", HASH, false);
     HubUserRecord alice = hub.createUser("alice", null, true);

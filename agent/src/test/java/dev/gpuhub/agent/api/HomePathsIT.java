@@ -3,7 +3,7 @@ package dev.gpuhub.agent.api;
 import static dev.gpuhub.agent.api.NodeApiClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gpuhub.runtime.HomeRoot;
+import dev.gpuhub.runtime.HostRoots;
 import dev.gpuhub.runtime.WorkloadConfinement;
 import dev.gpuhub.runtime.docker.DockerContainerRuntime;
 import dev.gpuhub.testkit.LocalDockerd;
@@ -36,7 +36,7 @@ class HomePathsIT {
     Path root = Files.createDirectory(dir.resolve("home"));
     String suffix = UUID.randomUUID().toString().substring(0, 6);
     try (DockerContainerRuntime runtime = DockerContainerRuntime.connect(dockerd.dockerHost(), WorkloadConfinement.DEFAULT,
-        DockerContainerRuntime.LOOPBACK_NETWORK, HomeRoot.of(root));
+        DockerContainerRuntime.LOOPBACK_NETWORK, HostRoots.of(root));
         NodeApiServer server = new NodeApiServer(runtime, token, "127.0.0.1", 0).start()) {
       NodeApiClient api = new NodeApiClient(server.port(), token);
       String alice = "home-alice-" + suffix;

@@ -82,6 +82,9 @@ class HubAuthorizationIT {
         new Case("GET", "/hub/api/users/alice/home", false, 403, 403, 200, 200),
         // only an administrator may delete a home, and only with the confirmation (none here: 400, nothing removed)
         new Case("DELETE", "/hub/api/homes/alice", false, 403, 403, 403, 400),
+        new Case("GET", "/hub/api/data-mounts", false, 403, 403, 403, 200),
+        new Case("POST", "/hub/api/data-mounts", false, 403, 403, 403, 400),
+        new Case("DELETE", "/hub/api/data-mounts/none", false, 403, 403, 403, 404),
         new Case("DELETE", "/hub/api/users/alice/server", false, 403, 403, -1, -1));
     List<String> wrong = new ArrayList<>();
     for (Case k : cases) {

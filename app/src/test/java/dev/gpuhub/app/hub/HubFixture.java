@@ -87,7 +87,8 @@ final class HubFixture implements AutoCloseable {
     agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), token).withHostname(NODE).withIp(nodeIp).withCaFingerprint(plane.authority().fingerprint())
         .withDockerHost(dockerd.dockerHost()).withApiPort(agentApiPort).withInterval(Duration.ofSeconds(2))
         .withCpuSample(Duration.ofMillis(200)).withMaxContainers(40)
-        .withNvidiaSmiPath(nvidiaSmi == null ? null : nvidiaSmi.toString())).start();
+        .withNvidiaSmiPath(nvidiaSmi == null ? null : nvidiaSmi.toString()), null,
+        dev.gpuhub.runtime.HostRoots.fromEnv(env)).start();
     agentApiPort = agent.apiPort().orElseThrow();
   }
 

@@ -15,7 +15,7 @@ import dev.gpuhub.runtime.ContainerInfo;
 import dev.gpuhub.runtime.ContainerRuntime;
 import dev.gpuhub.runtime.ContainerSpec;
 import dev.gpuhub.runtime.VolumeMount;
-import dev.gpuhub.runtime.HomeRoot;
+import dev.gpuhub.runtime.HostRoots;
 import dev.gpuhub.runtime.StoredVolume;
 import dev.gpuhub.runtime.ContainerStartException;
 import dev.gpuhub.runtime.ContainerSummary;
@@ -64,7 +64,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   private final String dockerHost;
   private final WorkloadConfinement confinement;
-  private final HomeRoot homeRoot;
+  private final HostRoots hostRoots;
   private final WorkloadNetwork network;
   /** Set once the workload network is known to exist on the daemon. */
   private volatile boolean networkReady;
@@ -73,8 +73,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private final DockerVolumes volumes;
 
   private DockerContainerRuntime(String dockerHost, DockerClient client, DockerClient lifecycle,
-                                 WorkloadConfinement confinement, WorkloadNetwork network, HomeRoot homeRoot) {
-    this.homeRoot = homeRoot;
+                                 WorkloadConfinement confinement, WorkloadNetwork network, HostRoots hostRoots) {
+    this.hostRoots = hostRoots;
     this.confinement = confinement;
     this.network = network;
     this.dockerHost = dockerHost;
@@ -103,18 +103,18 @@ public final class DockerContainerRuntime implements ContainerRuntime {
    */
   public static DockerContainerRuntime connect(String explicitHost, WorkloadConfinement confinement,
                                                WorkloadNetwork network) {
-    return connect(explicitHost, confinement, network, HomeRoot.NONE);
+    return connect(explicitHost, confinement, network, HostRoots.NONE);
   }
 
-  /** As the other, mounting host directories (homes) only under {@code homeRoot}. */
+  /** As the other, mounting host directories (homes) only under {@code hostRoots}. */
   public static DockerContainerRuntime connect(String explicitHost, WorkloadConfinement confinement,
-                                               WorkloadNetwork network, HomeRoot homeRoot) {
+                                               WorkloadNetwork network, HostRoots hostRoots) {
     String host = resolveDockerHost(explicitHost, System.getenv());
     DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(host)
         .build();
     return new DockerContainerRuntime(host, client(config, RESPONSE_TIMEOUT), client(config, LIFECYCLE_RESPONSE_TIMEOUT),
-        confinement, network, homeRoot);
+        confinement, network, hostRoots);
   }
 
   private static DockerClient client(DockerClientConfig config, Duration responseTimeout) {
@@ -196,7 +196,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   public String start(ContainerSpec spec) {
     ensureNetwork();
     for (VolumeMount v : spec.volumes()) {
-      if (v.hostPath()) homeRoot.prepare(v.volume(), confinement.uid(), confinement.gid());
+      if (v.hostPath()) hostRoots.prepare(v.volume(), confinement.uid(), confinement.gid());
       else volumes.ensure(v.volume());
     }
     String id;

@@ -118,11 +118,14 @@ public final class Hub implements AutoCloseable {
     dev.gpuhub.server.hub.proxy.KernelGatewayServlet gateway =
         new dev.gpuhub.server.hub.proxy.KernelGatewayServlet(this::kernelGateway, identity, routes, serversTls);
     spawner.hubUrl(this::url);
+    spawner.dataMounts(stores.hub()::dataMounts);
     AuthRoutes authRoutes = new AuthRoutes(auth);
     SpawnRoutes spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
     dev.gpuhub.server.hub.web.HomesRoutes homes =
         new dev.gpuhub.server.hub.web.HomesRoutes(identity, spawner, agents, discovery::liveNodes,
             spawnerConfig.homes().quota());
+    dev.gpuhub.server.hub.web.DataMountRoutes dataMounts = new dev.gpuhub.server.hub.web.DataMountRoutes(identity,
+        stores.hub(), stores.repository(), spawnerConfig.homes().dataRoot());
     HomeAdminRoutes pages = new HomeAdminRoutes(identity, spawner, routes, discovery, engine, stores.repository(), stores.hub());
     this.app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
@@ -144,6 +147,7 @@ public final class Hub implements AutoCloseable {
       spawnRoutes.install(c);
       pages.install(c);
       homes.install(c);
+      dataMounts.install(c);
       jobs.install(c, identity);
       serviceRoutes.install(c);
       c.routes.get("/", ctx -> ctx.redirect("/hub/"));

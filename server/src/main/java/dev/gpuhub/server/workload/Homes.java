@@ -20,19 +20,21 @@ import java.util.Map;
  * @param pathTemplate {@code GPUHUB_HOME_PATH}, for {@code path}: an absolute directory with
  *                     {@code {user}} as its last part, e.g. {@code /srv/gpuhub/home/{user}}
  * @param quota        the soft limit on a volume home's size ({@link HomeQuota#NONE} for none)
+ * @param dataRoot     {@code GPUHUB_DATA_ROOT}: the directory under which every node holds shared
+ *                     data (data mounts must lie under it); null when the hub has none
  */
-public record Homes(Backend backend, String directory, String pathTemplate, HomeQuota quota) {
+public record Homes(Backend backend, String directory, String pathTemplate, HomeQuota quota, String dataRoot) {
   /** How homes are kept. */
   public enum Backend { VOLUME, PATH, NONE }
 
   /** Homes of {@code backend} at {@code directory}, without a path template. */
   public Homes(Backend backend, String directory) {
-    this(backend, directory, null, HomeQuota.NONE);
+    this(backend, directory, null, HomeQuota.NONE, null);
   }
 
-  /** Homes without a quota. */
+  /** Homes without a quota and without shared data. */
   public Homes(Backend backend, String directory, String pathTemplate) {
-    this(backend, directory, pathTemplate, HomeQuota.NONE);
+    this(backend, directory, pathTemplate, HomeQuota.NONE, null);
   }
 
   /** The default image's workload user's home ({@code jovyan}, uid 1000). */
@@ -45,6 +47,10 @@ public record Homes(Backend backend, String directory, String pathTemplate, Home
   public Homes {
     if (backend == null) backend = Backend.VOLUME;
     if (quota == null) quota = HomeQuota.NONE;
+    if (dataRoot != null && (dataRoot.isBlank() || !dataRoot.matches("(/[A-Za-z0-9_.@+-]+)+") || dataRoot.contains("/.."))) {
+      throw new IllegalArgumentException("GPUHUB_DATA_ROOT must be an absolute directory such as /srv/gpuhub/data, was '"
+          + dataRoot + "'");
+    }
     if (directory == null || !directory.matches("(/[A-Za-z0-9_.@+-]+)+") || directory.contains("/..")) {
       throw new IllegalArgumentException("GPUHUB_HOME_DIR must be an absolute path such as " + DEFAULT_DIRECTORY
           + ", was '" + directory + "'");
@@ -59,7 +65,8 @@ public record Homes(Backend backend, String directory, String pathTemplate, Home
   public static Homes fromEnv(Map<String, String> env) {
     EnvReader r = new EnvReader(env);
     return new Homes(r.choice("GPUHUB_HOMES", Backend.class, Backend.VOLUME), r.string("GPUHUB_HOME_DIR", DEFAULT_DIRECTORY),
-        env.get("GPUHUB_HOME_PATH"), HomeQuota.fromEnv(env));
+        env.get("GPUHUB_HOME_PATH"), HomeQuota.fromEnv(env),
+        env.get("GPUHUB_DATA_ROOT") == null || env.get("GPUHUB_DATA_ROOT").isBlank() ? null : env.get("GPUHUB_DATA_ROOT").strip());
   }
 
   /** The volume holding {@code user}'s home on a node. */

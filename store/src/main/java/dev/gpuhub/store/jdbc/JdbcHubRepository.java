@@ -23,12 +23,29 @@ public final class JdbcHubRepository implements HubRepository {
   private final HubUserTable users;
   private final HubTokenTable tokens;
   private final HubServerTable servers;
+  private final DataMountTable dataMounts;
 
   JdbcHubRepository(DataSource dataSource, SqlDialect dialect, Clock clock, SecretBox box) {
     Jdbc jdbc = new Jdbc(dataSource);
     this.users = new HubUserTable(jdbc, clock);
     this.tokens = new HubTokenTable(jdbc, clock);
     this.servers = new HubServerTable(jdbc, dialect, box);
+    this.dataMounts = new DataMountTable(jdbc, dialect);
+  }
+
+  @Override
+  public dev.gpuhub.core.data.DataMount createDataMount(dev.gpuhub.core.data.DataMount mount) {
+    return dataMounts.create(Objects.requireNonNull(mount, "mount"));
+  }
+
+  @Override
+  public boolean deleteDataMount(String name) {
+    return dataMounts.delete(name);
+  }
+
+  @Override
+  public List<dev.gpuhub.core.data.DataMount> dataMounts() {
+    return dataMounts.all();
   }
 
   @Override

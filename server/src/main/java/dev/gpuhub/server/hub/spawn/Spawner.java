@@ -20,6 +20,7 @@ import dev.gpuhub.server.workload.PortClaims;
 import dev.gpuhub.server.workload.Readiness;
 import dev.gpuhub.server.workload.Workload;
 import dev.gpuhub.server.workload.WorkloadLauncher;
+import dev.gpuhub.wire.node.ContainerRequest;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -112,6 +113,14 @@ public final class Spawner implements AutoCloseable {
   /** How the hub speaks to its servers and kernel hosts: HTTPS with the cluster's trust, or plain HTTP. */
   public WorkloadTls tls() {
     return tls;
+  }
+
+  /** The declared shared data; none until set. */
+  private volatile Supplier<List<dev.gpuhub.core.data.DataMount>> dataMounts = List::of;
+
+  /** Where the declared shared data comes from (read at each start). */
+  public void dataMounts(Supplier<List<dev.gpuhub.core.data.DataMount>> mounts) {
+    this.dataMounts = mounts;
   }
 
   /** Where users' servers reach the hub's kernel gateway; set once the hub listens. */
@@ -255,11 +264,35 @@ public final class Spawner implements AutoCloseable {
             server.workerPort(), r.gpuUuids()), Readiness.stillRunning(), "the worker on " + node.hostname()));
       }
     }
-    if (scratchHome) { // the container's own layer: nothing of the home is mounted
-      units = units.stream().map(u -> new Workload.Unit(u.owner(), u.node(), u.container().withVolumes(List.of()),
-          u.readiness(), u.what())).toList();
+    List<ContainerRequest.Volume> data = dataFor(server, profile);
+    if (scratchHome || !data.isEmpty()) { // a scratch home is the container's own layer: nothing of the home is mounted
+      units = units.stream().map(u -> {
+        List<ContainerRequest.Volume> volumes = new ArrayList<>(scratchHome ? List.of() : u.container().volumes());
+        volumes.addAll(data);
+        return new Workload.Unit(u.owner(), u.node(), u.container().withVolumes(volumes), u.readiness(), u.what());
+      }).toList();
     }
     return new Workload(user + "'s server", units, config.startTimeout());
+  }
+
+  /** The shared data a server of {@code profile} gets; none (and a note in the progress) when the store cannot say. */
+  private List<ContainerRequest.Volume> dataFor(ActiveServer server, Profile profile) {
+    List<dev.gpuhub.core.data.DataMount> declared;
+    try {
+      declared = dataMounts.get();
+    } catch (RuntimeException e) {
+      LOG.warn("could not read the data mounts; {}'s server starts without them", server.snapshot().user(), e);
+      server.progress().append(ProgressEvent.step(18, "Shared data could not be read now; the server starts without it"));
+      return List.of();
+    }
+    List<ContainerRequest.Volume> out = new ArrayList<>();
+    for (var m : declared) {
+      if (!m.appliesTo(profile.name(), List.of())) continue;
+      out.add(new ContainerRequest.Volume(null, m.path(), m.target(), m.readOnly()));
+      server.progress().append(ProgressEvent.step(18, "Shared data " + m.name() + " at " + m.target()
+          + (m.readOnly() ? " (read-only)" : "")));
+    }
+    return out;
   }
 
   private AgentEndpoint endpoint(String hostname) {
