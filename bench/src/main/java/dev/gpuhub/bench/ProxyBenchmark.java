@@ -1,5 +1,6 @@
 package dev.gpuhub.bench;
 
+import dev.gpuhub.server.hub.spawn.SpawnOptions;
 import dev.gpuhub.agent.AgentConfig;
 import dev.gpuhub.agent.AgentDaemon;
 import dev.gpuhub.core.profile.Profile;
@@ -116,7 +117,7 @@ public final class ProxyBenchmark {
     String apiToken = plane.hub().auth().accounts().createToken(user, "bench", null).token();
     Spawner spawner = plane.hub().spawner();
     long spawnStart = System.nanoTime();
-    spawner.spawn(USER, new Spawner.SpawnOptions(profile, null, null));
+    spawner.spawn(USER, new SpawnOptions(profile, null, null));
     try {
       ActiveServer.Snapshot server = awaitRunning(spawner, Duration.ofSeconds(150));
       double spawnSeconds = (System.nanoTime() - spawnStart) / 1e9;

@@ -1,5 +1,6 @@
 package dev.gpuhub.app.hub;
 
+import dev.gpuhub.server.hub.spawn.SpawnOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gpuhub.server.hub.spawn.ServerState;
@@ -28,7 +29,7 @@ class HubLifecycleIT {
   private String startServerFor(String user) {
     var account = hub.plane.hub().auth().accounts().create(user, "password-" + user, false);
     String token = hub.plane.hub().auth().accounts().createToken(account, "test", null).token();
-    hub.plane.hub().spawner().spawn(user, new Spawner.SpawnOptions("single-cpu", null, null));
+    hub.plane.hub().spawner().spawn(user, new SpawnOptions("single-cpu", null, null));
     awaitState(user, ServerState.RUNNING, Duration.ofSeconds(120));
     return token;
   }

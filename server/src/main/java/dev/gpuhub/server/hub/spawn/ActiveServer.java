@@ -111,4 +111,23 @@ public final class ActiveServer {
     snapshot = new Snapshot(s.user(), s.profile(), s.image(), s.nodes(), s.primaryHostname(), s.nodeIp(),
         s.agentPort(), containerId, s.port(), s.token(), s.state(), s.startedAt(), s.failureReason());
   }
+
+  /** Every container the server has or had started, by id or, before its id is known, by name. */
+  public List<dev.gpuhub.server.workload.Workload.ContainerRef> containerRefs() {
+    Snapshot s = snapshot();
+    List<dev.gpuhub.server.workload.Workload.ContainerRef> out = new java.util.ArrayList<>();
+    if (s.agent() != null) {
+      out.add(new dev.gpuhub.server.workload.Workload.ContainerRef(s.agent(), s.containerId() != null ? s.containerId()
+          : Spawner.containerName(s.user())));
+    }
+    for (KernelHost h : kernelHosts()) {
+      out.add(new dev.gpuhub.server.workload.Workload.ContainerRef(h.agent(), h.containerId() != null ? h.containerId()
+          : KernelHost.containerName(s.user(), h.hostname())));
+    }
+    for (Worker w : workers()) {
+      out.add(new dev.gpuhub.server.workload.Workload.ContainerRef(w.agent(), w.containerId() != null ? w.containerId()
+          : WorkerMode.containerName(s.user(), w.hostname())));
+    }
+    return out;
+  }
 }

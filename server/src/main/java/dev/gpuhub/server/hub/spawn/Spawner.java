@@ -46,25 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class Spawner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
 
-  /**
-   * What a user asked for; nulls take the profile's defaults. {@code preferredNodes} (primary first)
-   * are used when they are all still eligible and as many as needed; otherwise nodes are chosen anew.
-   */
-  public record SpawnOptions(String profile, String image, Integer nodeCount, List<String> preferredNodes, String home) {
-    public SpawnOptions(String profile, String image, Integer nodeCount) {
-      this(profile, image, nodeCount, List.of(), null);
-    }
-
-    public SpawnOptions(String profile, String image, Integer nodeCount, List<String> preferredNodes) {
-      this(profile, image, nodeCount, preferredNodes, null);
-    }
-
-    /** {@code home}: what to do when the node holding the user's home is not reporting: null (ask), "wait" or "scratch". */
-    public SpawnOptions {
-      preferredNodes = preferredNodes == null ? List.of() : List.copyOf(preferredNodes);
-    }
-  }
-
   private final SpawnerConfig config;
   private final ClusterView cluster;
   private final WorkloadLauncher launcher;
@@ -115,12 +96,11 @@ public final class Spawner implements AutoCloseable {
     return tls;
   }
 
-  /** The declared shared data; none until set. */
-  private volatile Supplier<List<dev.gpuhub.core.data.DataMount>> dataMounts = List::of;
+  private final SharedData sharedData = new SharedData();
 
   /** Where the declared shared data comes from (read at each start). */
   public void dataMounts(Supplier<List<dev.gpuhub.core.data.DataMount>> mounts) {
-    this.dataMounts = mounts;
+    sharedData.source(mounts);
   }
 
   /** Where users' servers reach the hub's kernel gateway; set once the hub listens. */
@@ -264,7 +244,7 @@ public final class Spawner implements AutoCloseable {
             server.workerPort(), r.gpuUuids()), Readiness.stillRunning(), "the worker on " + node.hostname()));
       }
     }
-    List<ContainerRequest.Volume> data = dataFor(server, profile);
+    List<ContainerRequest.Volume> data = sharedData.volumesFor(server, profile);
     if (scratchHome || !data.isEmpty()) { // a scratch home is the container's own layer: nothing of the home is mounted
       units = units.stream().map(u -> {
         List<ContainerRequest.Volume> volumes = new ArrayList<>(scratchHome ? List.of() : u.container().volumes());
@@ -273,26 +253,6 @@ public final class Spawner implements AutoCloseable {
       }).toList();
     }
     return new Workload(user + "'s server", units, config.startTimeout());
-  }
-
-  /** The shared data a server of {@code profile} gets; none (and a note in the progress) when the store cannot say. */
-  private List<ContainerRequest.Volume> dataFor(ActiveServer server, Profile profile) {
-    List<dev.gpuhub.core.data.DataMount> declared;
-    try {
-      declared = dataMounts.get();
-    } catch (RuntimeException e) {
-      LOG.warn("could not read the data mounts; {}'s server starts without them", server.snapshot().user(), e);
-      server.progress().append(ProgressEvent.step(18, "Shared data could not be read now; the server starts without it"));
-      return List.of();
-    }
-    List<ContainerRequest.Volume> out = new ArrayList<>();
-    for (var m : declared) {
-      if (!m.appliesTo(profile.name(), List.of())) continue;
-      out.add(new ContainerRequest.Volume(null, m.path(), m.target(), m.readOnly()));
-      server.progress().append(ProgressEvent.step(18, "Shared data " + m.name() + " at " + m.target()
-          + (m.readOnly() ? " (read-only)" : "")));
-    }
-    return out;
   }
 
   private AgentEndpoint endpoint(String hostname) {
@@ -353,24 +313,6 @@ public final class Spawner implements AutoCloseable {
     return launcher.engine();
   }
 
-  /** Every container the server has or had started, by id or by name. */
-  private static List<Workload.ContainerRef> containersOf(ActiveServer server) {
-    ActiveServer.Snapshot s = server.snapshot();
-    List<Workload.ContainerRef> out = new ArrayList<>();
-    if (s.agent() != null) {
-      out.add(new Workload.ContainerRef(s.agent(), s.containerId() != null ? s.containerId() : containerName(s.user())));
-    }
-    for (KernelHost h : server.kernelHosts()) {
-      out.add(new Workload.ContainerRef(h.agent(), h.containerId() != null ? h.containerId()
-          : KernelHost.containerName(s.user(), h.hostname())));
-    }
-    for (ActiveServer.Worker w : server.workers()) {
-      out.add(new Workload.ContainerRef(w.agent(), w.containerId() != null ? w.containerId()
-          : WorkerMode.containerName(s.user(), w.hostname())));
-    }
-    return out;
-  }
-
   /** Gives back every port the server claimed. */
   private void releasePorts(ActiveServer server) {
     ActiveServer.Snapshot s = server.snapshot();
@@ -389,7 +331,7 @@ public final class Spawner implements AutoCloseable {
     ActiveServer.Snapshot s = server.snapshot();
     LOG.atWarn().addKeyValue("user", s.user()).log("spawn failed: {}", reason);
     routes.remove(s.user());
-    launcher.stop(containersOf(server), List.of(owner(s.user()))); // a failed launch rolled back already; a died one not
+    launcher.stop(server.containerRefs(), List.of(owner(s.user()))); // a failed launch rolled back already; a died one not
     releasePorts(server);
     if (server.snapshot().state() != ServerState.PENDING && server.snapshot().state() != ServerState.RUNNING) {
       return; // being stopped: stop() records the end
@@ -412,7 +354,7 @@ public final class Spawner implements AutoCloseable {
     if (server == null || !server.transition(ServerState.STOPPING, reason)) return false;
     routes.remove(user);
     try {
-      launcher.stop(containersOf(server), List.of(owner(user)));
+      launcher.stop(server.containerRefs(), List.of(owner(user)));
       releasePorts(server);
       server.transition(ServerState.STOPPED, reason);
     } catch (RuntimeException e) {

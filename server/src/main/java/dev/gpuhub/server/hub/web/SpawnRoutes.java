@@ -1,5 +1,6 @@
 package dev.gpuhub.server.hub.web;
 
+import dev.gpuhub.server.hub.spawn.SpawnOptions;
 import static dev.gpuhub.server.hub.web.Html.esc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -90,7 +91,7 @@ public final class SpawnRoutes {
     String count = first(ctx.formParam("node_count"), ctx.formParam("node_count_final"), null);
     try {
       Integer nodeCount = count == null || count.isBlank() ? null : Integer.parseInt(count.strip());
-      spawner.spawn(user.name(), new Spawner.SpawnOptions(profile, image, nodeCount,
+      spawner.spawn(user.name(), new SpawnOptions(profile, image, nodeCount,
           preferredNodes(ctx.formParam("selected_nodes"), ctx.formParam("primary_node"))));
     } catch (NumberFormatException e) {
       ctx.redirect("/hub/spawn?error=" + java.net.URLEncoder.encode("node count must be a whole number", java.nio.charset.StandardCharsets.UTF_8));
@@ -270,7 +271,7 @@ public final class SpawnRoutes {
       ctx.status(existing.get().snapshot().state() == ServerState.RUNNING ? 201 : 202).json(status(existing.get()));
       return;
     }
-    ActiveServer server = spawner.spawn(owner, new Spawner.SpawnOptions(profile, image, count, List.of(), home));
+    ActiveServer server = spawner.spawn(owner, new SpawnOptions(profile, image, count, List.of(), home));
     ctx.status(202).json(status(server));
   }
 

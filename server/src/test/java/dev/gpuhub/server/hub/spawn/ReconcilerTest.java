@@ -72,7 +72,7 @@ class ReconcilerTest {
   }
 
   private ActiveServer run(Spawner spawner, String user) {
-    ActiveServer s = spawner.spawn(user, new Spawner.SpawnOptions("single-cpu", null, null));
+    ActiveServer s = spawner.spawn(user, new SpawnOptions("single-cpu", null, null));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     // running and recorded (the record follows the state change by a moment)
     while ((s.snapshot().state() == ServerState.PENDING || ledger.runningServers().stream().noneMatch(r -> r.user().equals(user)))

@@ -42,7 +42,7 @@ class SpawnerTest {
 
   private ActiveServer spawnAndWait(String user, String profile) {
     spawner.hubUrl(() -> "http://10.0.0.100:8000");
-    ActiveServer s = spawner.spawn(user, new Spawner.SpawnOptions(profile, null, null));
+    ActiveServer s = spawner.spawn(user, new SpawnOptions(profile, null, null));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (s.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
     return s;
@@ -161,7 +161,7 @@ class SpawnerTest {
         PlacementConfig.defaults(), false), three.launcher, new PortClaims(), routes, remembers, Clock.systemUTC());
     assertThat(s.preview(SINGLE, 1).chosen()).as("a new user's plan").doesNotContain("home");
     assertThat(s.preview("ivy", SINGLE, 1).chosen()).as("ivy's plan: back to her home").containsExactly("home");
-    ActiveServer ivy = s.spawn("ivy", new Spawner.SpawnOptions("single-cpu", null, null));
+    ActiveServer ivy = s.spawn("ivy", new SpawnOptions("single-cpu", null, null));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (ivy.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
     assertThat(ivy.snapshot().nodes()).containsExactly("home");
@@ -172,7 +172,7 @@ class SpawnerTest {
     three.engine.placeNow(new dev.gpuhub.core.allocation.PlacementRequest("held", "p", 7, 1, 0, 1,
         new dev.gpuhub.core.placement.Thresholds(100, 100, null), dev.gpuhub.core.allocation.PlacementPolicy.SPREAD,
         List.of("home"), true));
-    ActiveServer jay = s.spawn("jay", new Spawner.SpawnOptions("single-cpu", null, null));
+    ActiveServer jay = s.spawn("jay", new SpawnOptions("single-cpu", null, null));
     deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (jay.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
     assertThat(jay.snapshot().state()).isEqualTo(ServerState.RUNNING);
@@ -201,7 +201,7 @@ class SpawnerTest {
     Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), three::liveNodes,
         PlacementConfig.defaults(), false), three.launcher, new PortClaims(), routes, lastServerOn("home"), Clock.systemUTC());
 
-    ActiveServer ivy = awaitSettled(s.spawn("ivy", new Spawner.SpawnOptions("single-cpu", null, null)));
+    ActiveServer ivy = awaitSettled(s.spawn("ivy", new SpawnOptions("single-cpu", null, null)));
     assertThat(ivy.snapshot().state()).as(ivy.progress().events().toString()).isEqualTo(ServerState.RUNNING);
     assertThat(ivy.snapshot().nodes()).containsExactly("spare");
     assertThat(three.agents.volumesOn("spare")).containsEntry("gpuhub-home-ivy", IVYS_FILES);
@@ -210,7 +210,7 @@ class SpawnerTest {
         .contains("Moved your home from home to spare").contains("checksums equal");
 
     three.agents.importFailsOn("spare");
-    ActiveServer jay = awaitSettled(s.spawn("jay", new Spawner.SpawnOptions("single-cpu", null, null)));
+    ActiveServer jay = awaitSettled(s.spawn("jay", new SpawnOptions("single-cpu", null, null)));
     assertThat(jay.snapshot().state()).isEqualTo(ServerState.FAILED);
     assertThat(jay.snapshot().failureReason()).contains("moving your home failed").contains("docker daemon stopped mid-archive")
         .contains("Your files on home are intact");
@@ -224,7 +224,7 @@ class SpawnerTest {
     TestCluster cluster2 = new TestCluster().node("spare", 8, 0, 40.0);
     Spawner t = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), cluster2::liveNodes,
         PlacementConfig.defaults(), false), cluster2.launcher, new PortClaims(), routes, lastServerOn("gone"), Clock.systemUTC());
-    ActiveServer kim = awaitSettled(t.spawn("kim", new Spawner.SpawnOptions("single-cpu", null, null)));
+    ActiveServer kim = awaitSettled(t.spawn("kim", new SpawnOptions("single-cpu", null, null)));
     assertThat(kim.snapshot().state()).isEqualTo(ServerState.FAILED);
     assertThat(kim.snapshot().failureReason()).contains("your home is on gone, which is not reporting")
         .contains("Wait for gone").contains("empty scratch home");
@@ -233,7 +233,7 @@ class SpawnerTest {
     assertThat(cluster2.agents.everywhere()).as("nothing started").isEmpty();
 
     // Scratch: runs now on another node, with nothing of the home mounted.
-    kim = awaitSettled(t.spawn("kim", new Spawner.SpawnOptions("single-cpu", null, null, List.of(), "scratch")));
+    kim = awaitSettled(t.spawn("kim", new SpawnOptions("single-cpu", null, null, List.of(), "scratch")));
     assertThat(kim.snapshot().state()).isEqualTo(ServerState.RUNNING);
     assertThat(cluster2.agents.request("spare", Spawner.containerName("kim")).volumes()).isEmpty();
     assertThat(kim.progress().events().toString()).contains("empty scratch home").contains("Your home stays on gone");
@@ -241,7 +241,7 @@ class SpawnerTest {
     assertThat(t.stop("kim", "done")).isTrue();
 
     // Wait: pending until the node reports again, then placed there.
-    ActiveServer waiting = t.spawn("kim", new Spawner.SpawnOptions("single-cpu", null, null, List.of(), "wait"));
+    ActiveServer waiting = t.spawn("kim", new SpawnOptions("single-cpu", null, null, List.of(), "wait"));
     Thread.sleep(1500);
     assertThat(waiting.snapshot().state()).isEqualTo(ServerState.PENDING);
     assertThat(waiting.progress().events().toString()).contains("Waiting for gone, which holds your home");
@@ -269,7 +269,7 @@ class SpawnerTest {
       Profile profile = profiles.get(step[1]);
       var preview = s.preview(profile, profile.minNodes());
       List<ServerLayout.NodeParts> plan = s.layout(profile, preview.chosen());
-      ActiveServer server = s.spawn(step[0], new Spawner.SpawnOptions(step[1], null, null));
+      ActiveServer server = s.spawn(step[0], new SpawnOptions(step[1], null, null));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (server.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
       assertThat(server.snapshot().state()).as(step[0]).isEqualTo(ServerState.RUNNING);
