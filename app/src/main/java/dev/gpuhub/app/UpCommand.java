@@ -47,11 +47,13 @@ final class UpCommand implements Runnable {
     System.out.println("gpuhub is up");
     if (plane.hub() != null) {
       System.out.println("  open:          " + plane.hub().url() + "/hub/  (sign up, then start a server)");
+      java.nio.file.Path setup = plane.hub().auth().accounts().adminSetup().pendingFile();
       System.out.println("  admins:        " + (config.hubAuth().adminUsers().isEmpty()
           ? "none yet: restart with GPUHUB_ADMIN_USERS=<your user name> to become admin"
-          : String.join(", ", config.hubAuth().adminUsers()) + " (sign up with that name to be admin)"));
+          : String.join(", ", config.hubAuth().adminUsers()) + (setup == null ? ""
+              : " (sign up with that name and the setup secret in " + setup + ")")));
     }
-    System.out.println("  discovery API: " + plane.discoveryUrl() + "  (try " + plane.discoveryUrl() + "/available-nodes)");
+    System.out.println("  discovery API: " + plane.discoveryUrl() + "  (try " + plane.discoveryUrl() + "/health-check)");
     System.out.println("  stores:        " + storeConfig.describe());
     System.out.println("  local agent:   reporting every " + AgentConfig.DEFAULT_INTERVAL.toSeconds() + " s");
     // The shared secret is never printed: other nodes join with a short-lived token instead.

@@ -132,6 +132,8 @@ public final class ControlPlane implements AutoCloseable {
                 plane.authority.controlPlane().sslContext()), config.hubTls() == null ? null : config.hubTls().context(),
             stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15), config.jobs(),
             config.services());
+        plane.hub.auth().accounts().adminSetup(dev.gpuhub.server.hub.auth.AdminSetup.open(storeConfig.dataDir(),
+            config.hubAuth().adminUsers(), name -> stores.hub().findUser(name).isPresent()));
       }
       LOG.atInfo().addKeyValue("url", plane.discoveryUrl()).addKeyValue("stores", storeConfig.describe())
           .addKeyValue("cluster_port", plane.clusterPort()).addKeyValue("ca_fingerprint", plane.authority.fingerprint())

@@ -10,6 +10,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.DeviceRequest;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import dev.gpuhub.runtime.ContainerInfo;
@@ -50,6 +51,12 @@ final class DockerMapping {
   private static final Pattern DAEMON_MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   private DockerMapping() {}
+
+  /**
+   * Container logs: Docker's json-file driver, rotated at 10 MB and kept in 3 files, so a workload
+   * that prints without end fills at most 30 MB of the node's disk.
+   */
+  static final LogConfig LOGS = new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m", "max-file", "3"));
 
   /** No-new-privileges: a setuid binary in the image gains nothing. */
   static final String NO_NEW_PRIVILEGES = "no-new-privileges";
@@ -93,7 +100,8 @@ final class DockerMapping {
    * same number), init process, the confinement (every capability dropped, no-new-privileges,
    * pids limit; Docker's default seccomp profile stays on), CPU and memory limits (swap = memory, so
    * no extra swap), the spec's named volumes and home directories (the runtime checked the latter
-   * against its home root), GPU device request for exactly the spec's GPUs and no other device.
+   * against its home root), GPU device request for exactly the spec's GPUs and no other device,
+   * rotated logs ({@link #LOGS}).
    */
   static HostConfig hostConfig(ContainerSpec spec, WorkloadConfinement confinement, WorkloadNetwork network) {
     Ports published = new Ports();
@@ -104,6 +112,7 @@ final class DockerMapping {
         .withCapDrop(Capability.ALL)
         .withSecurityOpts(List.of(NO_NEW_PRIVILEGES))
         .withPidsLimit(confinement.pidsLimit())
+        .withLogConfig(LOGS)
         .withPrivileged(false);
     if (spec.cpus() > 0) host.withNanoCPUs(Math.round(spec.cpus() * NANOS_PER_CPU));
     if (spec.memoryBytes() > 0) host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());

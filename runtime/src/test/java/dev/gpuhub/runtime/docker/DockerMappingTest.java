@@ -135,6 +135,13 @@ class DockerMappingTest {
   }
 
   @Test
+  void containerLogsRotateSoAChattyWorkloadCannotFillTheNodesDisk() {
+    HostConfig host = build(ContainerSpec.of("jupyter-dave", "cpu-env:1", List.of())).getHostConfig();
+    assertThat(host.getLogConfig().getType()).isEqualTo(com.github.dockerjava.api.model.LogConfig.LoggingType.JSON_FILE);
+    assertThat(host.getLogConfig().getConfig()).containsEntry("max-size", "10m").containsEntry("max-file", "3");
+  }
+
+  @Test
   void theWorkloadUserIsConfiguredOnTheNodeAndNeverRoot() {
     assertThat(WorkloadConfinement.fromEnv(Map.of())).isEqualTo(WorkloadConfinement.DEFAULT);
     assertThat(WorkloadConfinement.fromEnv(Map.of("GPUHUB_WORKLOAD_USER", "1500:100", "GPUHUB_WORKLOAD_PIDS_LIMIT", "512")))

@@ -141,6 +141,7 @@ public final class Hub implements AutoCloseable {
         h.addServlet(new ServletHolder(serviceProxy), "/svc/*");
       });
       c.http.maxRequestSize = dev.gpuhub.server.http.JsonBodies.MAX_BODY_BYTES;
+      dev.gpuhub.server.hub.web.PageHeaders.install(c);
       dev.gpuhub.server.http.ApiErrors.install(c, java.util.stream.Stream.concat(
           dev.gpuhub.server.discovery.DiscoveryRoutes.ERRORS.stream(), SpawnRoutes.ERRORS.stream()).toList());
       authRoutes.install(c);

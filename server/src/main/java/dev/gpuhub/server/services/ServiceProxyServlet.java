@@ -11,8 +11,10 @@ import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 
 /**
  * {@code /svc/<name>/...}: Jetty's reverse proxy to one ready replica of the service, chosen by the
- * service's strategy; the path is forwarded unchanged. Every request is counted for the
- * controller's rates. Open to any client (services are what the cluster serves); 404 for an unknown
+ * service's strategy; the path is forwarded unchanged, without the client's {@code Authorization}
+ * header and the hub's session cookie, and a replica's {@code Set-Cookie} passes only within
+ * {@code /svc/<name>/} ({@link dev.gpuhub.server.hub.proxy.HubCredentials}). Every request is
+ * counted for the controller's rates. Open to any client (services are what the cluster serves); 404 for an unknown
  * service, 503 when it has no ready replica, 502 when the replica fails (Jetty's proxy).
  */
 public final class ServiceProxyServlet extends ProxyServlet {
@@ -56,6 +58,20 @@ public final class ServiceProxyServlet extends ProxyServlet {
     String query = request.getQueryString();
     return dev.gpuhub.server.hub.proxy.ProxyRoute.origin("http", r.ip(), r.port()) + request.getRequestURI()
         + (query == null ? "" : "?" + query);
+  }
+
+  @Override
+  protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+    super.copyRequestHeaders(clientRequest, proxyRequest);
+    dev.gpuhub.server.hub.proxy.HubCredentials.strip(proxyRequest);
+  }
+
+  @Override
+  protected org.eclipse.jetty.http.HttpField filterServerResponseHeader(HttpServletRequest clientRequest,
+      Response serverResponse, org.eclipse.jetty.http.HttpField field) {
+    return dev.gpuhub.server.hub.proxy.HubCredentials.filterResponse(
+        super.filterServerResponseHeader(clientRequest, serverResponse, field),
+        "/svc/" + serviceOf(clientRequest.getRequestURI()));
   }
 
   @Override

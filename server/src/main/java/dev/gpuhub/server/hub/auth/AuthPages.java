@@ -30,8 +30,11 @@ final class AuthPages {
         + "<button type=\"submit\">Log in</button></form>" + signupLink);
   }
 
-  /** The sign-up form; {@code username} refills the name after an error. */
-  static String signup(String xsrf, String next, String username, String error) {
+  /**
+   * The sign-up form; {@code username} refills the name after an error. With {@code adminSetup},
+   * it also asks for the administrator setup secret (only those claiming an admin name fill it in).
+   */
+  static String signup(String xsrf, String next, String username, String error, boolean adminSetup) {
     return Html.page("Sign up", "<h1>Create an account</h1>" + Html.error(error)
         + "<form method=\"post\" action=\"/hub/signup" + nextQuery(next) + "\">"
         + Html.hidden(Xsrf.FIELD, xsrf)
@@ -47,8 +50,22 @@ final class AuthPages {
         + "<input type=\"password\" id=\"password_confirmation\" name=\"password_confirmation\""
         + " autocomplete=\"new-password\" minlength=\"" + Credentials.MIN_PASSWORD_LENGTH + "\" required>"
         + "<p class=\"hint\">At least " + Credentials.MIN_PASSWORD_LENGTH + " characters.</p>"
+        + (adminSetup ? "<label for=\"" + AdminSetup.FIELD + "\">Administrator setup secret</label>"
+            + "<input type=\"password\" id=\"" + AdminSetup.FIELD + "\" name=\"" + AdminSetup.FIELD
+            + "\" autocomplete=\"off\"><p class=\"hint\">Only when you create an administrator's account: the"
+            + " text of the file " + AdminSetup.FILE + " in the hub's data directory. Leave it empty"
+            + " otherwise.</p>" : "")
         + "<button type=\"submit\">Sign up</button></form>"
         + "<p class=\"hint\">Have an account? <a href=\"/hub/login" + nextQuery(next) + "\">Log in</a></p>");
+  }
+
+  /** The page of {@code GET /hub/logout}: a button that logs out (a POST), so no link can do it. */
+  static String logout(String xsrf, String user, boolean stopsServer) {
+    return Html.page("Log out", "<h1>Log out</h1><p>Log out " + escape(user) + "?"
+        + (stopsServer ? " Your server stops; your files stay in your home." : "") + "</p>"
+        + "<form method=\"post\" action=\"/hub/logout\">" + Html.hidden(Xsrf.FIELD, xsrf)
+        + "<button type=\"submit\">Log out</button></form>"
+        + "<p><a href=\"/hub/home\">Back to your home page</a></p>");
   }
 
   /** A page that only says something, with a link onwards. */

@@ -42,7 +42,7 @@ public final class AuthRoutes {
     r.post(LOGIN, this::login);
     r.get("/hub/signup", this::signupPage);
     r.post("/hub/signup", this::signup);
-    r.get("/hub/logout", this::logout);
+    r.get("/hub/logout", this::logoutPage);
     r.post("/hub/logout", this::logout);
     new UserApiRoutes(auth).install(config);
   }
@@ -79,7 +79,7 @@ public final class AuthRoutes {
     } catch (TooManyAttemptsException e) {
       ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
       ctx.status(HttpStatus.TOO_MANY_REQUESTS).html(AuthPages.login(auth.xsrfToken(ctx), next,
-          username, "Too many failed logins: " + e.getMessage(), auth.config().openSignup()));
+          username, "Too many logins: " + e.getMessage(), auth.config().openSignup()));
       return;
     }
     if (user.isEmpty()) {
@@ -96,7 +96,7 @@ public final class AuthRoutes {
       signupClosed(ctx);
       return;
     }
-    ctx.html(AuthPages.signup(auth.xsrfToken(ctx), next(ctx), null, null));
+    ctx.html(AuthPages.signup(auth.xsrfToken(ctx), next(ctx), null, null, adminSetupOpen()));
   }
 
   private void signup(Context ctx) {
@@ -109,10 +109,19 @@ public final class AuthRoutes {
     HubUser user;
     try {
       user = auth.accounts().signUp(username, ctx.formParam("password"),
-          ctx.formParam("password_confirmation"));
+          ctx.formParam("password_confirmation"), ctx.ip(), ctx.formParam(AdminSetup.FIELD));
     } catch (InvalidCredentialsException e) {
       ctx.status(HttpStatus.BAD_REQUEST).html(AuthPages.signup(auth.xsrfToken(ctx), next, username,
-          e.getMessage()));
+          e.getMessage(), adminSetupOpen()));
+      return;
+    } catch (ForbiddenException e) {
+      ctx.status(HttpStatus.FORBIDDEN).html(AuthPages.signup(auth.xsrfToken(ctx), next, username,
+          e.getMessage(), adminSetupOpen()));
+      return;
+    } catch (TooManyAttemptsException e) {
+      ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+      ctx.status(HttpStatus.TOO_MANY_REQUESTS).html(AuthPages.signup(auth.xsrfToken(ctx), next, username,
+          "Too many sign-ups: " + e.getMessage(), adminSetupOpen()));
       return;
     }
     auth.startSession(ctx, user);
@@ -123,6 +132,20 @@ public final class AuthRoutes {
     ctx.status(HttpStatus.FORBIDDEN).html(AuthPages.message("Sign-up is closed",
         "This hub does not allow sign-up (GPUHUB_OPEN_SIGNUP=false): ask an admin to create your"
             + " account.", LOGIN, "Log in"));
+  }
+
+  private boolean adminSetupOpen() {
+    return auth.accounts().adminSetup().pendingFile() != null;
+  }
+
+  /** GET only asks (a cross-site link or image must not log anyone out, nor stop their server). */
+  private void logoutPage(Context ctx) {
+    Optional<HubUser> user = auth.currentUser(ctx);
+    if (user.isEmpty()) {
+      ctx.redirect(LOGIN, HttpStatus.FOUND);
+      return;
+    }
+    ctx.html(AuthPages.logout(auth.xsrfToken(ctx), user.get().name(), auth.config().logoutStopsServer()));
   }
 
   private void logout(Context ctx) {

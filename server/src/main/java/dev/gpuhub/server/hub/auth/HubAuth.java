@@ -114,16 +114,23 @@ public final class HubAuth {
   }
 
   /**
-   * The current user when they are user {@code name} (normalised) or an admin.
+   * The current user when they are user {@code name} or an admin. {@code name} must be a user name
+   * as the hub writes it (lower case, valid): routes act on it as given, so a variant such as
+   * {@code ALICE} would otherwise name a second server of alice's.
    *
    * @throws LoginRequiredException when the request is anonymous
+   * @throws io.javalin.http.NotFoundResponse when {@code name} is not a canonical user name
    * @throws ForbiddenException for another non-admin user
    */
   public HubUser requireUserOrAdmin(Context ctx, String name) {
     HubUser user = requireUser(ctx);
-    if (!user.admin() && !user.name().equals(Credentials.normalize(name))) {
-      throw new ForbiddenException("user '" + user.name() + "' may not act for user '"
-          + Credentials.normalize(name) + "': only that user or an admin may");
+    if (name == null || !Credentials.isValidUsername(name) || !name.equals(Credentials.normalize(name))) {
+      throw new io.javalin.http.NotFoundResponse("no user '" + name + "': user names are lower case"
+          + " (a-z, 0-9, '.', '_', '-')");
+    }
+    if (!user.admin() && !user.name().equals(name)) {
+      throw new ForbiddenException("user '" + user.name() + "' may not act for user '" + name
+          + "': only that user or an admin may");
     }
     return user;
   }

@@ -14,15 +14,17 @@ import java.util.TreeSet;
  *
  * @param openSignup         GPUHUB_OPEN_SIGNUP: whether anyone may create an account at
  *                           {@code /hub/signup}
- * @param adminUsers         GPUHUB_ADMIN_USERS: normalised names that are admins whenever they are
- *                           created or log in (they still sign up or are created with a password)
+ * @param adminUsers         GPUHUB_ADMIN_USERS: normalised names that are admins when they are
+ *                           created, or sign up with the setup secret ({@link AdminSetup})
  * @param cookieSecure       GPUHUB_COOKIE_SECURE: mark cookies {@code Secure} (set it behind HTTPS)
  * @param sessionIdleTimeout GPUHUB_SESSION_HOURS: a session unused this long ends
  * @param logoutStopsServer  GPUHUB_LOGOUT_STOPS_SERVER: whether logging out stops the user's server
  *                           (read by the logout hook the hub installs)
+ * @param signupsPerAddress  GPUHUB_SIGNUPS_PER_ADDRESS: sign-up attempts one client address may
+ *                           make per hour
  */
 public record HubAuthConfig(boolean openSignup, Set<String> adminUsers, boolean cookieSecure,
-                            Duration sessionIdleTimeout, boolean logoutStopsServer) {
+                            Duration sessionIdleTimeout, boolean logoutStopsServer, int signupsPerAddress) {
 
   /** Default: anyone may sign up (NativeAuthenticator's open sign-up). */
   public static final boolean DEFAULT_OPEN_SIGNUP = true;
@@ -34,11 +36,16 @@ public record HubAuthConfig(boolean openSignup, Set<String> adminUsers, boolean 
   public static final int MAX_SESSION_HOURS = 8_760;
   /** Default: logging out stops the user's server (SPEC §4). */
   public static final boolean DEFAULT_LOGOUT_STOPS_SERVER = true;
+  /** Default sign-up attempts per client address per hour. */
+  public static final int DEFAULT_SIGNUPS_PER_ADDRESS = 10;
 
   public HubAuthConfig {
     Objects.requireNonNull(sessionIdleTimeout, "sessionIdleTimeout");
     if (sessionIdleTimeout.isNegative() || sessionIdleTimeout.isZero()) {
       throw new IllegalArgumentException("session idle timeout must be positive, was " + sessionIdleTimeout);
+    }
+    if (signupsPerAddress < 1) {
+      throw new IllegalArgumentException("sign-ups per address must be at least 1, was " + signupsPerAddress);
     }
     adminUsers = Set.copyOf(adminUsers);
   }
@@ -46,7 +53,7 @@ public record HubAuthConfig(boolean openSignup, Set<String> adminUsers, boolean 
   /** The defaults, with these admins. */
   public static HubAuthConfig defaults(Set<String> adminUsers) {
     return new HubAuthConfig(DEFAULT_OPEN_SIGNUP, adminUsers, DEFAULT_COOKIE_SECURE,
-        Duration.ofHours(DEFAULT_SESSION_HOURS), DEFAULT_LOGOUT_STOPS_SERVER);
+        Duration.ofHours(DEFAULT_SESSION_HOURS), DEFAULT_LOGOUT_STOPS_SERVER, DEFAULT_SIGNUPS_PER_ADDRESS);
   }
 
   /**
@@ -60,7 +67,8 @@ public record HubAuthConfig(boolean openSignup, Set<String> adminUsers, boolean 
         adminUsers(r.raw("GPUHUB_ADMIN_USERS")),
         r.bool("GPUHUB_COOKIE_SECURE", DEFAULT_COOKIE_SECURE),
         Duration.ofHours(r.integer("GPUHUB_SESSION_HOURS", DEFAULT_SESSION_HOURS, 1, MAX_SESSION_HOURS)),
-        r.bool("GPUHUB_LOGOUT_STOPS_SERVER", DEFAULT_LOGOUT_STOPS_SERVER));
+        r.bool("GPUHUB_LOGOUT_STOPS_SERVER", DEFAULT_LOGOUT_STOPS_SERVER),
+        r.integer("GPUHUB_SIGNUPS_PER_ADDRESS", DEFAULT_SIGNUPS_PER_ADDRESS, 1, 1_000_000));
   }
 
   /** Whether the user with this normalised name is an admin by configuration. */

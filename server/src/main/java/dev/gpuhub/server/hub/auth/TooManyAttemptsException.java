@@ -2,13 +2,20 @@ package dev.gpuhub.server.hub.auth;
 
 import java.time.Duration;
 
-/** Too many failed logins for this user name or address: HTTP 429 until {@link #retryAfter()} passes. */
+/**
+ * Too many login or sign-up attempts, or too many at once: HTTP 429 until {@link #retryAfter()}
+ * passes. The message says which and when to try again.
+ */
 public class TooManyAttemptsException extends RuntimeException {
   private final Duration retryAfter;
 
   public TooManyAttemptsException(Duration retryAfter) {
-    super("too many failed logins for this user name or from this address; try again in "
-        + seconds(retryAfter) + " s");
+    this("too many failed logins for this user name from this address, or from this address", retryAfter);
+  }
+
+  /** @param what what there were too many of, without the wait (added here) */
+  public TooManyAttemptsException(String what, Duration retryAfter) {
+    super(what + "; try again in " + seconds(retryAfter) + " s");
     this.retryAfter = retryAfter;
   }
 

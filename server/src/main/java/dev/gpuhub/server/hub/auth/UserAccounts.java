@@ -25,6 +25,8 @@ public final class UserAccounts {
   private final SessionStore sessions;
   private final LoginThrottle throttle;
   private final Clock clock;
+  private final SignUpLimit signUps;
+  private volatile AdminSetup adminSetup = AdminSetup.none();
   private volatile Consumer<HubUser> onDelete = user -> { };
 
   public UserAccounts(HubRepository repository, HubAuthConfig config, PasswordHasher hasher,
@@ -35,6 +37,17 @@ public final class UserAccounts {
     this.sessions = Objects.requireNonNull(sessions, "sessions");
     this.throttle = Objects.requireNonNull(throttle, "throttle");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.signUps = new SignUpLimit(config.signupsPerAddress(), clock);
+  }
+
+  /** Sets who may sign up as a configured admin name (by default: nobody). */
+  public void adminSetup(AdminSetup setup) {
+    this.adminSetup = Objects.requireNonNull(setup, "setup");
+  }
+
+  /** Who may sign up as a configured admin name. */
+  public AdminSetup adminSetup() {
+    return adminSetup;
   }
 
   /**
@@ -46,16 +59,24 @@ public final class UserAccounts {
   }
 
   /**
-   * Self-service sign-up: a new user, admin when named in GPUHUB_ADMIN_USERS.
+   * Self-service sign-up from address {@code ip}: a new ordinary user, or an admin for a name in
+   * GPUHUB_ADMIN_USERS given with the setup secret ({@link AdminSetup}).
    *
    * @param confirmation the repeated password, or null when the form did not ask for it
+   * @param adminSecret  the setup secret, or null
+   * @throws TooManyAttemptsException when the address made too many sign-ups; nothing was checked
    * @throws InvalidCredentialsException for a bad name or password, or a name already taken
+   * @throws ForbiddenException for an admin name without the setup secret; nothing is stored
    */
-  public HubUser signUp(String username, String password, String confirmation) {
+  public HubUser signUp(String username, String password, String confirmation, String ip, String adminSecret) {
+    signUps.begin(ip);
     String name = Credentials.username(username);
     Credentials.checkNewPassword(password, confirmation);
+    adminSetup.checkSignUp(name, adminSecret);
     try {
-      return HubUser.of(repository.createUser(name, hasher.hash(password), config.isConfiguredAdmin(name)));
+      HubUser user = HubUser.of(repository.createUser(name, hasher.hash(password), config.isConfiguredAdmin(name)));
+      adminSetup.signedUp();
+      return user;
     } catch (DuplicateNameException e) {
       throw new InvalidCredentialsException("user name '" + name + "' is already taken: choose"
           + " another, or log in if it is yours");
@@ -77,30 +98,24 @@ public final class UserAccounts {
   }
 
   /**
-   * Checks a password login from address {@code ip}. On success records the login, makes a user
-   * named in GPUHUB_ADMIN_USERS admin, and clears the name's failures; a wrong name or password
-   * (indistinguishable, in answer and in time) counts a failure.
+   * Checks a password login from address {@code ip}. The attempt counts against the
+   * {@link LoginThrottle} before the password is checked and is taken back when it succeeds; a
+   * wrong name or password is indistinguishable, in answer and in time. A login never changes who
+   * is admin.
    *
    * @return the user, or empty for a wrong name or password
-   * @throws TooManyAttemptsException while the name or the address is locked out; nothing was checked
+   * @throws TooManyAttemptsException while the name from this address, or the address, must wait,
+   *     or when the hub is checking too many passwords at once; nothing was checked then
    */
   public Optional<HubUser> authenticate(String username, String password, String ip) {
-    throttle.check(username, ip);
+    throttle.begin(username, ip);
     String name = Credentials.normalize(username);
     Optional<HubUserRecord> found = Credentials.isValidUsername(name) ? repository.findUser(name) : Optional.empty();
     boolean ok = found.isPresent() ? hasher.verify(password, found.get().passwordHash()) : burn(password);
-    if (!ok) {
-      throttle.recordFailure(username, ip);
-      return Optional.empty();
-    }
-    throttle.recordSuccess(username);
-    HubUserRecord user = found.get();
+    if (!ok) return Optional.empty();
+    throttle.succeeded(username, ip);
     repository.recordLogin(name, clock.instant());
-    if (!user.admin() && config.isConfiguredAdmin(name)) {
-      repository.setAdmin(name, true);
-      return Optional.of(new HubUser(user.id(), name, true));
-    }
-    return Optional.of(HubUser.of(user));
+    return Optional.of(HubUser.of(found.get()));
   }
 
   private boolean burn(String password) {

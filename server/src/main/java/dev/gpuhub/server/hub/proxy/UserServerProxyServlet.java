@@ -17,7 +17,8 @@ import dev.gpuhub.server.workload.WorkloadTls;
  * {@code /user/<name>/...}: Jetty's reverse proxy to that user's server, for that user or an admin
  * only. HTTP goes through {@link ProxyServlet}; WebSocket upgrades through {@link WebSocketBridge}.
  * Every forwarded request carries {@code Authorization: token <server token>} instead of whatever
- * the client sent, and never the hub's session cookie. Traffic is recorded for the idle culler.
+ * the client sent, and never the hub's session cookie; the server's {@code Set-Cookie} passes only
+ * within {@code /user/<name>/} ({@link HubCredentials}). Traffic is recorded for the idle culler.
  *
  * <p>Answers: anonymous browser GET → 302 to {@code /hub/login?next=...}; anonymous otherwise or
  * another user → 403; no running server → 302 to {@code /hub/home} for a browser GET, else 404;
@@ -25,7 +26,7 @@ import dev.gpuhub.server.workload.WorkloadTls;
  */
 public final class UserServerProxyServlet extends ProxyServlet {
   /** The hub's session cookie, which must never reach a user's server. */
-  public static final String SESSION_COOKIE = "gpuhub-session";
+  public static final String SESSION_COOKIE = HubCredentials.SESSION_COOKIE;
   private static final String ROUTE = UserServerProxyServlet.class.getName() + ".route";
 
   private final RouteTable routes;
@@ -108,14 +109,16 @@ public final class UserServerProxyServlet extends ProxyServlet {
   protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
     super.copyRequestHeaders(clientRequest, proxyRequest);
     ProxyRoute route = (ProxyRoute) clientRequest.getAttribute(ROUTE);
-    proxyRequest.headers(h -> {
-      h.remove(HttpHeader.AUTHORIZATION);
-      h.put(HttpHeader.AUTHORIZATION, "token " + route.serverToken());
-      String cookies = h.get(HttpHeader.COOKIE);
-      h.remove(HttpHeader.COOKIE);
-      String kept = withoutSessionCookie(cookies);
-      if (kept != null) h.put(HttpHeader.COOKIE, kept);
-    });
+    HubCredentials.strip(proxyRequest);
+    proxyRequest.headers(h -> h.put(HttpHeader.AUTHORIZATION, "token " + route.serverToken()));
+  }
+
+  @Override
+  protected org.eclipse.jetty.http.HttpField filterServerResponseHeader(HttpServletRequest clientRequest,
+      org.eclipse.jetty.client.Response serverResponse, org.eclipse.jetty.http.HttpField field) {
+    String owner = ownerOf(clientRequest.getRequestURI());
+    return HubCredentials.filterResponse(super.filterServerResponseHeader(clientRequest, serverResponse, field),
+        "/user/" + owner);
   }
 
   @Override
@@ -130,19 +133,6 @@ public final class UserServerProxyServlet extends ProxyServlet {
     int end = path.indexOf('/', 6);
     String name = end < 0 ? path.substring(6) : path.substring(6, end);
     return name.isEmpty() ? null : name;
-  }
-
-  /** The Cookie header without the hub's session cookie; null when nothing is left. */
-  static String withoutSessionCookie(String header) {
-    if (header == null) return null;
-    StringBuilder kept = new StringBuilder();
-    for (String part : header.split(";")) {
-      String p = part.strip();
-      if (p.isEmpty() || p.startsWith(SESSION_COOKIE + "=")) continue;
-      if (kept.length() > 0) kept.append("; ");
-      kept.append(p);
-    }
-    return kept.length() == 0 ? null : kept.toString();
   }
 
   private static boolean isBrowserGet(HttpServletRequest request) {

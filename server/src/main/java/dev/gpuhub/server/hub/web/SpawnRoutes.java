@@ -79,8 +79,13 @@ public final class SpawnRoutes {
       ctx.redirect(existing.get().snapshot().state() == ServerState.RUNNING ? "/user/" + user.name() + "/" : "/hub/spawn-pending/" + user.name());
       return;
     }
-    ctx.html(Html.page("Start a server", user.name(), user.admin(), SpawnForm.render(repository.profiles(), config,
-        identity.xsrfToken(ctx), ctx.queryParam("error"))));
+    ctx.html(formPage(ctx, user, null));
+  }
+
+  /** The form page; {@code error} is the hub's own message (never text from the request's address). */
+  private String formPage(Context ctx, HubIdentity.User user, String error) {
+    return Html.page("Start a server", user.name(), user.admin(), SpawnForm.render(repository.profiles(), config,
+        identity.xsrfToken(ctx), error));
   }
 
   private void formPost(Context ctx) {
@@ -94,10 +99,10 @@ public final class SpawnRoutes {
       spawner.spawn(user.name(), new SpawnOptions(profile, image, nodeCount,
           preferredNodes(ctx.formParam("selected_nodes"), ctx.formParam("primary_node"))));
     } catch (NumberFormatException e) {
-      ctx.redirect("/hub/spawn?error=" + java.net.URLEncoder.encode("node count must be a whole number", java.nio.charset.StandardCharsets.UTF_8));
+      ctx.status(400).html(formPage(ctx, user, "node count must be a whole number"));
       return;
     } catch (IllegalArgumentException | IllegalStateException | dev.gpuhub.server.discovery.NotFoundException e) {
-      ctx.redirect("/hub/spawn?error=" + java.net.URLEncoder.encode(e.getMessage(), java.nio.charset.StandardCharsets.UTF_8));
+      ctx.status(400).html(formPage(ctx, user, e.getMessage()));
       return;
     }
     ctx.redirect("/hub/spawn-pending/" + user.name());

@@ -37,6 +37,7 @@ final class AuthApp implements AutoCloseable {
   private AuthApp(Path dataDir, HubAuthConfig config) {
     stores = Stores.open(StoreConfig.embedded(dataDir));
     auth = new HubAuth(stores.hub(), config, clock);
+    auth.accounts().adminSetup(AdminSetup.open(dataDir, config.adminUsers(), n -> stores.hub().findUser(n).isPresent()));
     auth.onLogout(user -> loggedOut.add(user.name()));
     auth.onDelete(user -> deleted.add(user.name() + (stores.hub().findUser(user.name()).isPresent() ? " (still stored)" : "")));
     app = Javalin.create(c -> {

@@ -68,7 +68,7 @@ class AuthFlowTest {
   }
 
   @Test
-  void loginRedirectsToALocalNextOnlyAndGetLogoutWorks() {
+  void loginRedirectsToALocalNextOnlyAndLogoutIsAPost() {
     hub.browser().signUp("alice", "correct horse");
     Browser browser = hub.browser();
     HttpResponse<String> page = browser.get("/hub/login?next=%2Fhub%2Fspawn%3Fprofile%3Dsingle-cpu");
@@ -87,7 +87,12 @@ class AuthFlowTest {
 
     assertThat(browser.get("/hub/login").headers().firstValue("Location")).as("already logged in")
         .contains("/hub/home");
-    HttpResponse<String> out = browser.get("/hub/logout");
+    HttpResponse<String> asked = browser.get("/hub/logout");
+    assertThat(asked.statusCode()).as("a GET only asks: a cross-site link logs no one out").isEqualTo(200);
+    assertThat(asked.body()).contains("method=\"post\" action=\"/hub/logout\"");
+    assertThat(hub.loggedOut).isEmpty();
+    assertThat(browser.get("/hub/home").statusCode()).isEqualTo(200);
+    HttpResponse<String> out = browser.submit("/hub/logout", Map.of());
     assertThat(out.statusCode()).isEqualTo(302);
     assertThat(out.headers().firstValue("Location")).contains("/hub/login");
     assertThat(browser.get("/hub/home").statusCode()).isEqualTo(302);
@@ -194,16 +199,36 @@ class AuthFlowTest {
   }
 
   @Test
-  void configuredAdminsAreAdminsWhenTheySignUpOrLogIn() {
+  void aConfiguredAdminNameNeedsTheSetupSecretAndALoginNeverPromotes() throws IOException {
+    Path secretFile = dataDir.resolve(AdminSetup.FILE);
+    assertThat(java.nio.file.Files.getPosixFilePermissions(secretFile))
+        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    Browser stranger = hub.browser();
+    assertThat(stranger.get("/hub/signup").body()).contains("name=\"admin_secret\"");
+    for (String wrong : new String[] {null, "", "not-the-secret"}) {
+      Map<String, String> fields = new java.util.HashMap<>(Map.of("username", "Boss", "password", "boss password",
+          "password_confirmation", "boss password"));
+      if (wrong != null) fields.put(AdminSetup.FIELD, wrong);
+      HttpResponse<String> refused = stranger.submit("/hub/signup", fields);
+      assertThat(refused.statusCode()).as("secret %s", wrong).isEqualTo(403);
+      assertThat(refused.body()).contains("administrator").contains(AdminSetup.FILE);
+    }
+    assertThat(hub.stores.hub().findUser("boss")).as("nothing stored").isEmpty();
+
     Browser boss = hub.browser();
-    boss.signUp("Boss", "boss password");
+    boss.get("/hub/signup");
+    HttpResponse<String> claimed = boss.submit("/hub/signup", Map.of("username", "Boss", "password", "boss password",
+        "password_confirmation", "boss password", AdminSetup.FIELD, java.nio.file.Files.readString(secretFile).strip()));
+    assertThat(claimed.statusCode()).isEqualTo(302);
     assertThat(json(boss.json("GET", "/hub/api/user", null, false)).get("admin").asBoolean()).isTrue();
+    assertThat(secretFile).as("used up: every admin name has an account").doesNotExist();
+    assertThat(hub.browser().get("/hub/signup").body()).doesNotContain("admin_secret");
 
     hub.stores.hub().setAdmin("boss", false);
     Browser again = hub.browser();
     assertThat(again.logIn("boss", "boss password").statusCode()).isEqualTo(302);
-    assertThat(hub.stores.hub().findUser("boss").orElseThrow().admin()).isTrue();
-    assertThat(json(again.json("GET", "/hub/api/user", null, false)).get("admin").asBoolean()).isTrue();
+    assertThat(hub.stores.hub().findUser("boss").orElseThrow().admin()).as("a login never promotes").isFalse();
   }
 
   @Test
@@ -219,7 +244,7 @@ class AuthFlowTest {
     String session = setCookie(in, HubAuth.SESSION_COOKIE);
     assertThat(session).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax")
         .contains("Path=/").doesNotContainIgnoringCase("Secure");
-    assertThat(setCookie(browser.get("/hub/logout"), HubAuth.SESSION_COOKIE)).as("deleted")
+    assertThat(setCookie(browser.submit("/hub/logout", Map.of()), HubAuth.SESSION_COOKIE)).as("deleted")
         .startsWith(HubAuth.SESSION_COOKIE + "=;").contains("Expires=Thu, 01 Jan 1970");
   }
 

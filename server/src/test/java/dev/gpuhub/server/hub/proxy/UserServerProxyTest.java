@@ -39,6 +39,15 @@ class UserServerProxyTest {
           "cookie", String.valueOf(ctx.header("Cookie")),
           "query", String.valueOf(ctx.queryString()))));
       c.routes.post("/user/alice/api/echo", ctx -> ctx.result("posted:" + ctx.body()));
+      c.routes.get("/user/alice/cookies", ctx -> {
+        for (String cookie : new String[] {"own=1; Path=/user/alice/", "bare=2", "exact=3; Path=/user/alice",
+            "gpuhub-session=stolen; Path=/user/alice/", "hubxsrf=4; Path=/hub/", "root=5; Path=/",
+            "sibling=6; Path=/user/alice2/", "wide=7; Path=/user/alice/; Domain=example.org",
+            "dots=8; Path=/user/alice/../../hub/"}) {
+          ctx.res().addHeader("Set-Cookie", cookie);
+        }
+        ctx.result("cookies");
+      });
       c.routes.ws("/user/alice/api/kernels/k1/channels", ws -> {
         ws.onConnect(ctx -> {
           if (!("token " + TOKEN).equals(ctx.header("Authorization"))) ctx.closeSession(4401, "no token");
@@ -85,6 +94,14 @@ class UserServerProxyTest {
     HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/user/alice/api/echo"))
         .header("X-Test-User", "alice").POST(HttpRequest.BodyPublishers.ofString("body")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(post.body()).isEqualTo("posted:body");
+  }
+
+  @Test
+  void aServerMaySetCookiesOnlyWithinItsOwnPathAndNeverTheHubsSession() throws Exception {
+    HttpResponse<String> r = get("/user/alice/cookies", "alice", null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().allValues("Set-Cookie")).extracting(c -> c.substring(0, c.indexOf('=')))
+        .containsExactlyInAnyOrder("own", "bare", "exact");
   }
 
   @Test
@@ -137,7 +154,7 @@ class UserServerProxyTest {
     assertThat(UserServerProxyServlet.ownerOf("/user/alice/api")).isEqualTo("alice");
     assertThat(UserServerProxyServlet.ownerOf("/user/alice")).isEqualTo("alice");
     assertThat(UserServerProxyServlet.ownerOf("/user/")).isNull();
-    assertThat(UserServerProxyServlet.withoutSessionCookie("gpuhub-session=x")).isNull();
-    assertThat(UserServerProxyServlet.withoutSessionCookie("a=1; gpuhub-session=x; b=2")).isEqualTo("a=1; b=2");
+    assertThat(HubCredentials.withoutSessionCookie("gpuhub-session=x")).isNull();
+    assertThat(HubCredentials.withoutSessionCookie("a=1; gpuhub-session=x; b=2")).isEqualTo("a=1; b=2");
   }
 }
