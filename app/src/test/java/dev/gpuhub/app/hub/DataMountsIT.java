@@ -33,7 +33,7 @@ class DataMountsIT {
     try (HubFixture hub = new HubFixture(dir, Map.of("GPUHUB_DATA_ROOT", dataRoot.toString()))) {
       try {
         HubClient admin = new HubClient(hub.hubUrl);
-        assertThat(admin.signUpAndLogIn("admin", "admin-password-1").statusCode()).isEqualTo(302);
+        assertThat(admin.signUpAndLogIn("admin", "admin-password-1", hub.adminSecret()).statusCode()).isEqualTo(302);
         String dataset = "{\"name\": \"imagenet\", \"path\": \"" + imagenet + "\", \"target\": \"/data/imagenet\", "
             + "\"read_only\": true, \"profiles\": [\"single-cpu\"]}";
         String[][] bad = {

@@ -68,7 +68,7 @@ class HostileWorkloadsIT {
     HubClient mallory = new HubClient(hub.hubUrl);
     assertThat(mallory.signUpAndLogIn("mallory", "mallory-password-1").statusCode()).isEqualTo(302);
     HubClient admin = new HubClient(hub.hubUrl);
-    assertThat(admin.signUpAndLogIn("admin", "admin-password-1").statusCode()).isEqualTo(302);
+    assertThat(admin.signUpAndLogIn("admin", "admin-password-1", hub.adminSecret()).statusCode()).isEqualTo(302);
     long job = -1;
     boolean service = false;
     String cancelled = null;

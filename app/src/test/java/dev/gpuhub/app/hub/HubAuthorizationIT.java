@@ -41,7 +41,7 @@ class HubAuthorizationIT {
     bob = new HubClient(hub.hubUrl);
     assertThat(bob.signUpAndLogIn("bob", "bob-password").statusCode()).isEqualTo(302);
     admin = new HubClient(hub.hubUrl);
-    assertThat(admin.signUpAndLogIn("admin", "admin-password").statusCode()).isEqualTo(302);
+    assertThat(admin.signUpAndLogIn("admin", "admin-password", hub.adminSecret()).statusCode()).isEqualTo(302);
     assertThat(alice.api("POST", "/hub/api/users/alice/server", "{\"profile\":\"single-cpu\"}").statusCode()).isEqualTo(202);
     assertThat(HubEndToEndIT.followProgress(alice, "alice").path("ready").asBoolean()).isTrue();
     HttpResponse<String> k = alice.api("POST", "/user/alice/api/kernels", "{\"name\":\"python3\"}");

@@ -71,7 +71,7 @@ class HubBrowserIT {
       runCodeInANewNotebook(student, "06");
 
       BrowserSession admin = browser("admin");
-      signUp(admin, "admin", "08");
+      signUp(admin, "admin", "08", hub.adminSecret());
       adminSeesTheServer(admin, "09");
 
       stopFromHome(student, admin, "10");
@@ -105,10 +105,16 @@ class HubBrowserIT {
 
   /** Sign-up form, filled and sent; logs in by the login form when the sign-up did not log in. Ends on /hub/home. */
   private static void signUp(BrowserSession b, String user, String step) {
+    signUp(b, user, step, null);
+  }
+
+  /** The same, with the administrator setup secret typed in when not null. */
+  private static void signUp(BrowserSession b, String user, String step, String adminSecret) {
     b.go("/hub/signup");
     b.type("username", user);
     b.type("password", PASSWORD);
     b.type("password_confirmation", PASSWORD);
+    if (adminSecret != null) b.type("admin_secret", adminSecret);
     b.screenshot(step + "-" + b.name + "-signup-form");
     b.driver.findElement(By.cssSelector("form button[type=submit]")).click();
     String after = b.await("to leave the sign-up page", PAGE, () -> b.path().equals("/hub/signup") ? null : b.path());
@@ -127,9 +133,10 @@ class HubBrowserIT {
     b.driver.findElement(By.cssSelector("form button[type=submit]")).click();
   }
 
-  /** Logout (nav link) lands on the login page; the login form leads back to /hub/home. */
+  /** Logout (nav link, then the confirmation's button) lands on the login page; the login form leads back to /hub/home. */
   private static void logOutAndIn(BrowserSession b, String step) {
     b.driver.findElement(By.cssSelector("header a[href='/hub/logout']")).click();
+    b.await(By.cssSelector("form[action='/hub/logout'] button"), PAGE).click();
     b.await("the login page after logging out", PAGE, () -> b.path().equals("/hub/login"));
     logIn(b, STUDENT, step);
     b.await("/hub/home after logging in", PAGE, () -> b.path().equals("/hub/home"));

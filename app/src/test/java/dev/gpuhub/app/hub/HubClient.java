@@ -54,6 +54,12 @@ final class HubClient {
     return send(b);
   }
 
+  /** Logs out as a browser does: the confirmation page, then its POST. */
+  HttpResponse<String> logOut() {
+    get("/hub/logout");
+    return form("/hub/logout", Map.of());
+  }
+
   String xsrf() {
     for (HttpCookie c : cookies.getCookieStore().getCookies()) {
       if (c.getName().equals("_xsrf")) return c.getValue();
@@ -68,8 +74,16 @@ final class HubClient {
 
   /** Signs up and logs in; returns the login response (302 expected). */
   HttpResponse<String> signUpAndLogIn(String user, String password) {
+    return signUpAndLogIn(user, password, null);
+  }
+
+  /** Signs up (with the administrator setup secret when not null) and logs in; returns the login response. */
+  HttpResponse<String> signUpAndLogIn(String user, String password, String adminSecret) {
     get("/hub/signup");
-    HttpResponse<String> signup = form("/hub/signup", Map.of("username", user, "password", password, "password_confirmation", password));
+    Map<String, String> fields = new java.util.HashMap<>(Map.of("username", user, "password", password,
+        "password_confirmation", password));
+    if (adminSecret != null) fields.put("admin_secret", adminSecret);
+    HttpResponse<String> signup = form("/hub/signup", fields);
     if (signup.statusCode() >= 400) throw new AssertionError("signup failed: " + signup.statusCode() + " " + signup.body());
     get("/hub/login");
     return form("/hub/login", Map.of("username", user, "password", password));

@@ -96,7 +96,7 @@ class HubEndToEndIT {
     assertThat(hub.plane.hub().spawner().server("bob").get().snapshot().primaryHostname()).isEqualTo(HubFixture.NODE);
     assertThat(bob.getJson("/user/bob/api/status").statusCode()).isEqualTo(200);
 
-    assertThat(bob.get("/hub/logout").statusCode()).isEqualTo(302);
+    assertThat(bob.logOut().statusCode()).isEqualTo(302);
     assertThat(hub.serverContainers()).doesNotContain("gpuhub-bob");
     assertThat(hub.plane.hub().spawner().server("bob").get().snapshot().failureReason()).isEqualTo("logged out");
   }

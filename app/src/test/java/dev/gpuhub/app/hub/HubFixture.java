@@ -68,6 +68,8 @@ final class HubFixture implements AutoCloseable {
     env.put("GPUHUB_BIND", nodeIp);
     env.put("GPUHUB_DATA_DIR", dataDir.toString());
     env.put("GPUHUB_ADMIN_USERS", "admin");
+    // the tests sign many users up from this one address
+    env.put("GPUHUB_SIGNUPS_PER_ADDRESS", "100000");
     env.put("GPUHUB_CPU_IMAGE", image);
     env.put("GPUHUB_GPU_IMAGE", image);
     env.put("GPUHUB_START_TIMEOUT_SECONDS", "120");
@@ -81,6 +83,16 @@ final class HubFixture implements AutoCloseable {
     }
     startAgent();
     awaitNode();
+  }
+
+  /** The one-time secret that lets "admin" sign up as an administrator (until someone has). */
+  String adminSecret() {
+    try {
+      return java.nio.file.Files.readString(Path.of(env.get("GPUHUB_DATA_DIR"))
+          .resolve(dev.gpuhub.server.hub.auth.AdminSetup.FILE)).strip();
+    } catch (IOException e) {
+      throw new IllegalStateException("no admin setup secret (has admin signed up already?)", e);
+    }
   }
 
   private void startAgent() {

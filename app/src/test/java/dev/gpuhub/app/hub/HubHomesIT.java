@@ -57,7 +57,7 @@ class HubHomesIT {
         assertKept(ida, user, expected, "after a stop and a start");
 
         // 2. logout (which stops the server) and login
-        ida.get("/hub/logout");
+        ida.logOut();
         awaitState(hub, user, ServerState.STOPPED, Duration.ofSeconds(30));
         ida.get("/hub/login");
         assertThat(ida.form("/hub/login", Map.of("username", user, "password", user + "-password-1")).statusCode()).isEqualTo(302);
@@ -129,7 +129,7 @@ class HubHomesIT {
 
           // An administrator sees the home and its size; deleting it needs the confirmation and a stopped server.
           HubClient admin = new HubClient(hub.hubUrl);
-          assertThat(admin.signUpAndLogIn("admin", "admin-password-1").statusCode()).isEqualTo(302);
+          assertThat(admin.signUpAndLogIn("admin", "admin-password-1", hub.adminSecret()).statusCode()).isEqualTo(302);
           JsonNode homes = WireJson.mapper().readTree(admin.getJson("/hub/api/homes").body());
           JsonNode idas = null;
           for (JsonNode h : homes.path("homes")) if (h.path("user").asText().equals(user)) idas = h;

@@ -138,7 +138,7 @@ class HubMultiNodeIT {
     try {
       // the admin page lists every container of the multi-node server, per node
       HubClient admin = new HubClient(hub.hubUrl);
-      assertThat(admin.signUpAndLogIn("admin", "admin-password-1").statusCode()).isEqualTo(302);
+      assertThat(admin.signUpAndLogIn("admin", "admin-password-1", hub.adminSecret()).statusCode()).isEqualTo(302);
       String page = admin.get("/hub/admin").body();
       assertThat(page).contains(HubFixture.NODE + ": gpuhub-carol-kh-" + HubFixture.NODE + " (kernel host)")
           .contains(NODE_B + ": gpuhub-carol-kh-" + NODE_B + " (kernel host)").contains("gpuhub-carol (Jupyter UI)");

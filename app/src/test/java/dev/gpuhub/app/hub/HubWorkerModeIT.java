@@ -136,7 +136,7 @@ class HubWorkerModeIT {
     assertThat(frank.form("/hub/login", Map.of("username", "frank", "password", "frank-password-1")).statusCode())
         .isEqualTo(302);
     HubClient admin = new HubClient(hub.hubUrl);
-    assertThat(admin.signUpAndLogIn("admin", "admin-password-1").statusCode()).isEqualTo(302);
+    assertThat(admin.signUpAndLogIn("admin", "admin-password-1", hub.adminSecret()).statusCode()).isEqualTo(302);
     assertThat(admin.get("/hub/admin").body()).contains(NODE_B + ": gpuhub-frank-worker-" + NODE_B + " (worker)")
         .contains(HubFixture.NODE + ": gpuhub-frank (Jupyter UI, head on port " + port + ")");
 

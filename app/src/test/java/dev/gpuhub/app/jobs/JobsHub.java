@@ -52,6 +52,7 @@ final class JobsHub implements AutoCloseable {
     env.put("GPUHUB_BIND", "127.0.0.1");
     env.put("GPUHUB_DATA_DIR", dir.resolve("data").toString());
     env.put("GPUHUB_ADMIN_USERS", "admin");
+    env.put("GPUHUB_SIGNUPS_PER_ADDRESS", "100000");
     env.put("GPUHUB_PLACEMENT_TICK_MILLIS", "200");
     env.put("GPUHUB_JOB_INTERVAL_SECONDS", Integer.toString(intervalSeconds));
     env.put("GPUHUB_JOB_CHECKPOINT_ROOT", dir.resolve("checkpoints").toString());
@@ -69,7 +70,7 @@ final class JobsHub implements AutoCloseable {
       trainers.add(t);
     }
     await("all simulated nodes report", Duration.ofSeconds(30), () -> plane.discovery().liveNodes().size() == nodes);
-    tokens.put("admin", adminToken());
+    tokens.put("admin", adminToken(dir.resolve("data")));
   }
 
   String hubUrl() {
@@ -121,7 +122,7 @@ final class JobsHub implements AutoCloseable {
   }
 
   /** Signs "admin" up through the form (session + _xsrf) and creates the admin's API token. */
-  private String adminToken() {
+  private String adminToken(Path dataDir) {
     CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     HttpClient browser = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
     String pw = "admin-password-" + System.nanoTime();
@@ -129,8 +130,9 @@ final class JobsHub implements AutoCloseable {
       browser.send(HttpRequest.newBuilder(URI.create(hubUrl() + "/hub/signup")).GET().build(), HttpResponse.BodyHandlers.discarding());
       String xsrf = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("_xsrf"))
           .map(HttpCookie::getValue).findFirst().orElseThrow();
+      String secret = java.nio.file.Files.readString(dataDir.resolve(dev.gpuhub.server.hub.auth.AdminSetup.FILE)).strip();
       String form = "username=admin&password=" + pw + "&password_confirmation=" + pw + "&_xsrf="
-          + URLEncoder.encode(xsrf, StandardCharsets.UTF_8);
+          + URLEncoder.encode(xsrf, StandardCharsets.UTF_8) + "&admin_secret=" + secret;
       HttpResponse<String> signup = browser.send(HttpRequest.newBuilder(URI.create(hubUrl() + "/hub/signup"))
           .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
           HttpResponse.BodyHandlers.ofString());

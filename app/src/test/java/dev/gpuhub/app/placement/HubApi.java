@@ -26,11 +26,20 @@ final class HubApi {
         .connectTimeout(Duration.ofSeconds(10)).build();
   }
 
-  /** Signs up "admin" (named admin in the hub's configuration) and logs in. */
-  static HubApi signUpAdmin(String base, String pw) {
+  /**
+   * Signs up "admin" (named admin in the hub's configuration) with the setup secret the hub wrote
+   * into {@code dataDir}, and logs in.
+   */
+  static HubApi signUpAdmin(String base, java.nio.file.Path dataDir, String pw) {
     HubApi api = new HubApi(base);
+    String secret;
+    try {
+      secret = java.nio.file.Files.readString(dataDir.resolve(dev.gpuhub.server.hub.auth.AdminSetup.FILE)).strip();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
     api.send(HttpRequest.newBuilder(URI.create(base + "/hub/signup")).GET());
-    api.form("/hub/signup", "username=admin&password=" + pw + "&password_confirmation=" + pw);
+    api.form("/hub/signup", "username=admin&password=" + pw + "&password_confirmation=" + pw + "&admin_secret=" + secret);
     return logIn(api, pw);
   }
 

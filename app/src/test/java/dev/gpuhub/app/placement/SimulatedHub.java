@@ -51,6 +51,7 @@ final class SimulatedHub implements AutoCloseable {
     env.put("GPUHUB_BIND", "127.0.0.1");
     env.put("GPUHUB_DATA_DIR", dataDir.toString());
     env.put("GPUHUB_ADMIN_USERS", "admin");
+    env.put("GPUHUB_SIGNUPS_PER_ADDRESS", "100000");
     env.put("GPUHUB_CPU_IMAGE", "sim-notebook:latest");
     env.put("GPUHUB_GPU_IMAGE", "sim-notebook:latest");
     env.put("GPUHUB_START_TIMEOUT_SECONDS", "60");
@@ -59,7 +60,7 @@ final class SimulatedHub implements AutoCloseable {
     plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
     cluster = SimulatedCluster.start(plane.discoveryUrl(), token, nodes, SimulatedNodeSpec.parse(spec), Duration.ofSeconds(1));
     await("all simulated nodes report", Duration.ofSeconds(30), () -> plane.discovery().liveNodes().size() == nodes);
-    admin = HubApi.signUpAdmin(plane.hub().url(), adminPassword);
+    admin = HubApi.signUpAdmin(plane.hub().url(), dataDir, adminPassword);
   }
 
   /**

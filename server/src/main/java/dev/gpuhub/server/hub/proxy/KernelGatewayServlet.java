@@ -141,7 +141,7 @@ public final class KernelGatewayServlet extends HttpServlet {
         send(response, 403, error("cross-origin WebSocket refused"));
         return;
       }
-      webSockets.upgrade(request, response, new ProxyRoute(user, h.ip(), h.port(), h.token(), tls.on()), hostPath,
+      webSockets.bridge(request, response, new ProxyRoute(user, h.ip(), h.port(), h.token(), tls.on()), hostPath,
           () -> routes.touch(user));
       return;
     }

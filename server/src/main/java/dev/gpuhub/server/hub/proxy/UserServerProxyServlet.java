@@ -86,12 +86,16 @@ public final class UserServerProxyServlet extends ProxyServlet {
       return;
     }
     routes.touch(user);
-    if ("websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
-      if (!sameOrigin(request)) {
-        sendJson(response, 403, "cross-origin WebSocket refused");
-        return;
-      }
-      webSockets.upgrade(request, response, route.get(), () -> routes.touch(user));
+    boolean webSocket = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+    if ((webSocket || !isSafe(request.getMethod())) && !sameOrigin(request)) {
+      // the hub adds the server's token, so Jupyter's own XSRF and Origin checks never see the
+      // browser: a page of another site must not write to a user's server nor open its kernels
+      sendJson(response, 403, "cross-site " + (webSocket ? "WebSocket" : request.getMethod() + " request")
+          + " refused: only pages of this hub may change a user's server");
+      return;
+    }
+    if (webSocket) {
+      webSockets.bridge(request, response, route.get(), request.getRequestURI(), () -> routes.touch(user));
       return;
     }
     request.setAttribute(ROUTE, route.get());
@@ -140,8 +144,18 @@ public final class UserServerProxyServlet extends ProxyServlet {
     return "GET".equals(request.getMethod()) && accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
   }
 
-  // A browser's WebSocket carries Origin; it must name this server (cross-site WebSocket hijacking).
-  private static boolean sameOrigin(HttpServletRequest request) {
+  private static boolean isSafe(String method) {
+    return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+  }
+
+  /**
+   * Whether a request comes from a page of this hub, or from no page at all (a script or a
+   * notebook client, which carries neither header): browsers send {@code Sec-Fetch-Site} and, on
+   * writes and WebSockets, {@code Origin}, which must then name this host.
+   */
+  static boolean sameOrigin(HttpServletRequest request) {
+    String site = request.getHeader("Sec-Fetch-Site");
+    if (site != null && !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none")) return false;
     String origin = request.getHeader("Origin");
     if (origin == null) return true;
     String host = request.getHeader("Host");

@@ -29,12 +29,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebSocketBridge implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebSocketBridge.class);
-  /** Largest relayed message; Jupyter outputs (images) can be large. */
-  static final long MAX_MESSAGE_BYTES = 128L << 20;
+  /** Largest relayed message; Jupyter outputs (images) can be large, but each is held whole while relayed. */
+  static final long MAX_MESSAGE_BYTES = 16L << 20;
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
   static final Duration IDLE_TIMEOUT = Duration.ofHours(1);
 
+  /** WebSockets one user's server may have open through the hub at once. */
+  public static final int PER_USER = 64;
+  /** WebSockets one client address may have open through the hub at once. */
+  public static final int PER_ADDRESS = 256;
+
   private final WebSocketClient client;
+  private final dev.gpuhub.server.http.ConnectionLimits limits =
+      new dev.gpuhub.server.http.ConnectionLimits("WebSockets", PER_USER, PER_ADDRESS);
   private volatile boolean containerConfigured;
 
   /** A bridge dialling servers with {@code tls} (wss to routes that say so). */
@@ -51,19 +58,36 @@ public final class WebSocketBridge implements AutoCloseable {
   }
 
   /**
-   * Upgrades {@code request} and bridges it to {@code route}'s server; {@code onTraffic} runs for
-   * every relayed message. When the server cannot be reached the browser gets a 502.
+   * Bridges {@code request} to {@code route}'s server when the user ({@code route.user()}) and the
+   * client's address are under their WebSocket caps ({@link #PER_USER}, {@link #PER_ADDRESS});
+   * otherwise answers 429 with a JSON {@code error}.
    */
-  void upgrade(HttpServletRequest request, HttpServletResponse response, ProxyRoute route, Runnable onTraffic)
-      throws IOException {
-    upgrade(request, response, route, request.getRequestURI(), onTraffic);
+  void bridge(HttpServletRequest request, HttpServletResponse response, ProxyRoute route, String targetPath,
+              Runnable onTraffic) throws IOException {
+    var lease = limits.tryAcquire(route.user(), request.getRemoteAddr());
+    if (lease.isEmpty()) {
+      response.setStatus(429);
+      response.setContentType("application/json");
+      response.getWriter().write(dev.gpuhub.server.http.ApiErrors.error(limits.refusal()).toString());
+      return;
+    }
+    upgrade(request, response, route, targetPath, onTraffic, lease.get()::close);
   }
 
-  /** As {@link #upgrade(HttpServletRequest, HttpServletResponse, ProxyRoute, Runnable)}, to {@code targetPath} on the server. */
-  void upgrade(HttpServletRequest request, HttpServletResponse response, ProxyRoute route, String targetPath,
-               Runnable onTraffic) throws IOException {
+  /**
+   * Upgrades {@code request} and bridges it to {@code targetPath} on {@code route}'s server;
+   * {@code onTraffic} runs for every relayed message, {@code onEnd} once when the bridge ends or
+   * cannot be made. When the server cannot be reached the browser gets a 502.
+   */
+  private void upgrade(HttpServletRequest request, HttpServletResponse response, ProxyRoute route, String targetPath,
+                       Runnable onTraffic, Runnable onEnd) throws IOException {
+    java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable endOnce = () -> {
+      if (ended.compareAndSet(false, true)) onEnd.run();
+    };
     JettyWebSocketServerContainer container = JettyWebSocketServerContainer.getContainer(request.getServletContext());
     if (container == null) {
+      endOnce.run();
       response.sendError(500, "WebSocket support is not configured on this server");
       return;
     }
@@ -75,9 +99,9 @@ public final class WebSocketBridge implements AutoCloseable {
     }
     String query = request.getQueryString();
     URI target = URI.create(route.wsOrigin() + targetPath + (query == null ? "" : "?" + query));
-    container.upgrade((upgradeRequest, upgradeResponse) -> {
-      Relay browserSide = new Relay(onTraffic);
-      Relay serverSide = new Relay(onTraffic);
+    boolean upgraded = container.upgrade((upgradeRequest, upgradeResponse) -> {
+      Relay browserSide = new Relay(onTraffic, endOnce);
+      Relay serverSide = new Relay(onTraffic, endOnce);
       ClientUpgradeRequest upstream = new ClientUpgradeRequest();
       upstream.setHeader("Authorization", "token " + route.serverToken());
       upstream.setHeader("Origin", route.httpOrigin());
@@ -93,10 +117,12 @@ public final class WebSocketBridge implements AutoCloseable {
       } catch (Exception e) {
         LOG.atWarn().addKeyValue("user", route.user()).addKeyValue("target", target)
             .log("WebSocket to the user's server failed: {}", e.toString());
+        endOnce.run();
         upgradeResponse.sendError(502, "cannot open a WebSocket to the server of " + route.user());
         return null;
       }
     }, request, response);
+    if (!upgraded) endOnce.run();
   }
 
   @Override
@@ -109,19 +135,23 @@ public final class WebSocketBridge implements AutoCloseable {
   }
 
   /**
-   * One side of a bridge: forwards what it receives to its peer. The browser side's peer is the
+   * One side of a bridge: forwards what it receives to its peer, and asks its own side for the next
+   * message only once the peer has taken the last one (explicit demand), so a reader that does not
+   * read slows its writer down instead of filling the hub's memory. The browser side's peer is the
    * server's session, known at creation; the server side's peer is the browser side, whose session
-   * opens a little later, so until then messages are held.
+   * opens a little later, so until then messages are held (at most one, as nothing more is demanded).
    */
-  public static final class Relay implements Session.Listener.AutoDemanding {
+  public static final class Relay implements Session.Listener {
     private final Runnable onTraffic;
+    private final Runnable onEnd;
     private Session peer;            // where received messages go
     private Relay peerRelay;         // set on the server side: the browser relay
     private Session session;         // this side's own session
     private final List<Consumer<Session>> pending = new ArrayList<>();
 
-    Relay(Runnable onTraffic) {
+    Relay(Runnable onTraffic, Runnable onEnd) {
       this.onTraffic = onTraffic;
+      this.onEnd = onEnd;
     }
 
     synchronized void pairWith(Session peerSession) {
@@ -141,24 +171,27 @@ public final class WebSocketBridge implements AutoCloseable {
         pending.clear();
       }
       held.forEach(action -> action.accept(s));
+      s.demand();
     }
 
     @Override
     public void onWebSocketText(String message) {
       onTraffic.run();
-      forward(target -> target.sendText(message, Callback.NOOP));
+      Callback next = next(null);
+      forward(target -> target.sendText(message, next));
     }
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
       onTraffic.run();
-      ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload).flip();
-      callback.succeed();
-      forward(target -> target.sendBinary(copy, Callback.NOOP));
+      // the payload stays valid until callback completes: after the peer has sent it
+      Callback next = next(callback);
+      forward(target -> target.sendBinary(payload, next));
     }
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
+      onEnd.run();
       forward(target -> {
         if (target.isOpen()) target.close(statusCode, reason, Callback.NOOP);
       });
@@ -166,8 +199,27 @@ public final class WebSocketBridge implements AutoCloseable {
 
     @Override
     public void onWebSocketError(Throwable cause) {
+      onEnd.run();
       forward(target -> {
         if (target.isOpen()) target.close(1011, "peer failed", Callback.NOOP);
+      });
+    }
+
+    /**
+     * What runs when the peer has sent a message: completes the frame's own {@code callback} (may
+     * be null), then demands the next message on this side; a failed send closes this side.
+     */
+    private Callback next(Callback callback) {
+      Session self;
+      synchronized (this) {
+        self = session;
+      }
+      return Callback.from(() -> {
+        if (callback != null) callback.succeed();
+        self.demand();
+      }, failure -> {
+        if (callback != null) callback.fail(failure);
+        if (self.isOpen()) self.close(1011, "peer failed", Callback.NOOP);
       });
     }
 

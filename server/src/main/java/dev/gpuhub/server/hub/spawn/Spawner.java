@@ -367,6 +367,8 @@ public final class Spawner implements AutoCloseable {
         LOG.warn("could not record the stop of {}'s server", user, e);
       }
     }
+    // a spawn stopped before it was ready ends its progress streams (a no-op once ready)
+    server.progress().append(ProgressEvent.failure("Stopped before it was ready: " + reason));
     LOG.atInfo().addKeyValue("user", user).addKeyValue("reason", reason).log("server stopped");
     return true;
   }

@@ -42,6 +42,12 @@ public final class SpawnRoutes {
       List.of(new dev.gpuhub.server.http.ErrorMapping(dev.gpuhub.server.hub.spawn.ServerAlreadyActiveException.class, 409));
 
   private static final ObjectMapper MAPPER = WireJson.mapper();
+  /** Progress streams one user may hold open at once. */
+  public static final int STREAMS_PER_USER = 8;
+  /** Progress streams one client address may hold open at once. */
+  public static final int STREAMS_PER_ADDRESS = 32;
+  private final dev.gpuhub.server.http.ConnectionLimits streams =
+      new dev.gpuhub.server.http.ConnectionLimits("progress streams", STREAMS_PER_USER, STREAMS_PER_ADDRESS);
   /** Longest a progress stream stays open. */
   private static final long PROGRESS_STREAM_SECONDS = 600;
 
@@ -319,10 +325,23 @@ public final class SpawnRoutes {
   /**
    * The progress of the user's spawn as server-sent events ({@code data: {...}} per event): past
    * events first, then new ones, until the ready or failed event (or {@link #PROGRESS_STREAM_SECONDS}).
+   * Each stream holds a thread, so a user holds at most {@link #STREAMS_PER_USER} and an address
+   * {@link #STREAMS_PER_ADDRESS}; more get 429 with a JSON {@code error}.
    */
   private void progress(Context ctx) throws java.io.IOException {
     String owner = ctx.pathParam("name");
-    identity.requireOwnerOrAdmin(ctx, owner);
+    HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, owner);
+    Optional<dev.gpuhub.server.http.ConnectionLimits.Lease> lease = streams.tryAcquire(user.name(), ctx.ip());
+    if (lease.isEmpty()) {
+      ctx.status(429).json(dev.gpuhub.server.http.ApiErrors.error(streams.refusal()));
+      return;
+    }
+    try (var held = lease.get()) {
+      stream(ctx, owner);
+    }
+  }
+
+  private void stream(Context ctx, String owner) throws java.io.IOException {
     var res = ctx.res();
     res.setStatus(200);
     res.setContentType("text/event-stream");

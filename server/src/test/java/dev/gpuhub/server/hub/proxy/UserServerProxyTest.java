@@ -30,6 +30,18 @@ class UserServerProxyTest {
   private final RouteTable routes = new RouteTable(Clock.systemUTC());
   private final HttpClient http = HttpClient.newHttpClient();
 
+  private static final int FLOOD_MESSAGES = 300;
+  private final java.util.concurrent.atomic.AtomicInteger floodWritten = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Writes 1 MB messages one after the other, each once the last was written, as a polite server does. */
+  private void floodFrom(org.eclipse.jetty.websocket.api.Session session, int n) {
+    if (n >= FLOOD_MESSAGES || !session.isOpen()) return;
+    session.sendBinary(java.nio.ByteBuffer.allocate(1 << 20), org.eclipse.jetty.websocket.api.Callback.from(() -> {
+      floodWritten.incrementAndGet();
+      floodFrom(session, n + 1);
+    }, x -> { }));
+  }
+
   @BeforeEach
   void start() {
     upstream = Javalin.create(c -> {
@@ -48,6 +60,7 @@ class UserServerProxyTest {
         }
         ctx.result("cookies");
       });
+      c.routes.ws("/user/alice/api/flood", ws -> ws.onConnect(ctx -> floodFrom(ctx.session, 0)));
       c.routes.ws("/user/alice/api/kernels/k1/channels", ws -> {
         ws.onConnect(ctx -> {
           if (!("token " + TOKEN).equals(ctx.header("Authorization"))) ctx.closeSession(4401, "no token");
@@ -105,6 +118,34 @@ class UserServerProxyTest {
   }
 
   @Test
+  void anotherSiteCannotWriteToAUsersServerThroughTheHub() throws Exception {
+    String url = "http://127.0.0.1:" + hub.port() + "/user/alice/api/echo";
+    java.util.function.BiFunction<String, String, Integer> post = (header, value) -> {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("X-Test-User", "alice")
+          .POST(HttpRequest.BodyPublishers.ofString("rm -rf"));
+      if (header != null) b.header(header, value);
+      try {
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    assertThat(post.apply("Origin", "https://evil.example")).isEqualTo(403);
+    assertThat(post.apply("Origin", "null")).isEqualTo(403);
+    assertThat(post.apply("Sec-Fetch-Site", "cross-site")).isEqualTo(403);
+    assertThat(post.apply("Sec-Fetch-Site", "same-site")).isEqualTo(403);
+    assertThat(post.apply("Origin", "http://127.0.0.1:" + hub.port())).isEqualTo(200);
+    assertThat(post.apply("Sec-Fetch-Site", "same-origin")).isEqualTo(200);
+    assertThat(post.apply(null, null)).as("a script without a browser's headers").isEqualTo(200);
+    assertThatThrownBy(() -> http.newWebSocketBuilder().header("X-Test-User", "alice").header("Origin", "https://evil.example")
+        .buildAsync(URI.create("ws://127.0.0.1:" + hub.port() + "/user/alice/api/kernels/k1/channels"), new WebSocket.Listener() {})
+        .get(10, TimeUnit.SECONDS)).hasStackTraceContaining("403");
+    HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/user/alice/api/status"))
+        .header("X-Test-User", "alice").header("Sec-Fetch-Site", "cross-site").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(read.statusCode()).as("a cross-site GET (a link) still works").isEqualTo(200);
+  }
+
+  @Test
   void othersAndAnonymousAreKeptOut() throws Exception {
     assertThat(get("/user/alice/api/status", "bob", null).statusCode()).isEqualTo(403);
     assertThat(get("/user/alice/api/status", null, null).statusCode()).isEqualTo(403);
@@ -139,6 +180,72 @@ class UserServerProxyTest {
     assertThatThrownBy(() -> http.newWebSocketBuilder().header("X-Test-User", "bob")
         .buildAsync(URI.create("ws://127.0.0.1:" + hub.port() + "/user/alice/api/kernels/k1/channels"), new WebSocket.Listener() {})
         .get(10, TimeUnit.SECONDS)).hasStackTraceContaining("status code 403");
+  }
+
+  @Test
+  void aClientThatDoesNotReadSlowsTheServerDownInsteadOfFillingTheHub() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<WebSocket> socket = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+    WebSocket ws = http.newWebSocketBuilder().header("X-Test-User", "alice")
+        .buildAsync(URI.create("ws://127.0.0.1:" + hub.port() + "/user/alice/api/flood"), new WebSocket.Listener() {
+          @Override
+          public void onOpen(WebSocket webSocket) {
+            socket.set(webSocket); // asks for nothing: reads no message until the test does
+          }
+
+          @Override
+          public CompletionStage<?> onBinary(WebSocket webSocket, java.nio.ByteBuffer data, boolean last) {
+            if (last) received.incrementAndGet();
+            webSocket.request(1);
+            return null;
+          }
+        }).get(10, TimeUnit.SECONDS);
+    Thread.sleep(3_000);
+    int whileNotReading = floodWritten.get();
+    System.out.println("1-MB messages the server wrote in 3 s to a client that reads nothing: " + whileNotReading
+        + " of " + FLOOD_MESSAGES);
+    // without back-pressure the hub read all 300 into its own memory within the 3 s
+    assertThat(whileNotReading).isLessThan(40);
+    ws.request(1);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (received.get() < FLOOD_MESSAGES && System.nanoTime() < deadline) Thread.sleep(50);
+    assertThat(received.get()).as("every message arrives once the client reads").isEqualTo(FLOOD_MESSAGES);
+    socket.get().abort();
+  }
+
+  @Test
+  void oneUserCannotOpenMoreThanTheirShareOfWebSockets() throws Exception {
+    java.util.List<WebSocket> open = new java.util.ArrayList<>();
+    int refused = 0;
+    for (int i = 0; i < WebSocketBridge.PER_USER + 10; i++) {
+      try {
+        open.add(http.newWebSocketBuilder().header("X-Test-User", "alice")
+            .buildAsync(URI.create("ws://127.0.0.1:" + hub.port() + "/user/alice/api/kernels/k1/channels"), new WebSocket.Listener() {})
+            .get(10, TimeUnit.SECONDS));
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertThat(e).hasStackTraceContaining("429");
+        refused++;
+      }
+    }
+    assertThat(open).hasSize(WebSocketBridge.PER_USER);
+    assertThat(refused).isEqualTo(10);
+    HttpResponse<String> other = get("/user/alice/api/status", "alice", null);
+    assertThat(other.statusCode()).as("plain requests still pass").isEqualTo(200);
+    open.get(0).sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    WebSocket again = null;
+    while (again == null && System.nanoTime() < deadline) {
+      try {
+        again = http.newWebSocketBuilder().header("X-Test-User", "alice")
+            .buildAsync(URI.create("ws://127.0.0.1:" + hub.port() + "/user/alice/api/kernels/k1/channels"), new WebSocket.Listener() {})
+            .get(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException e) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(again).as("a closed WebSocket gives its place back").isNotNull();
+    open.forEach(WebSocket::abort);
+    again.abort();
   }
 
   @Test
