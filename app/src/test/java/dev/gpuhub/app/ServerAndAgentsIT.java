@@ -133,6 +133,7 @@ class ServerAndAgentsIT {
 
   /** Starts {@code gpuhub server} with {@code token} on loopback and returns its discovery URL once it answers. */
   private String startServer(String token) throws Exception {
+    clusterToken = token;
     int port = FreePorts.pick();
     ProcessBuilder server = java("server");
     server.environment().put("GPUHUB_AGENT_TOKEN", token);
@@ -220,8 +221,12 @@ class ServerAndAgentsIT {
     return get(url + "/available-nodes").get("all_available_nodes").findValuesAsText("hostname");
   }
 
+  /** The shared token of the server started last: discovery reads need it. */
+  private String clusterToken;
+
   private JsonNode get(String url) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + clusterToken)
+        .timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return WireJson.mapper().readTree(r.body());

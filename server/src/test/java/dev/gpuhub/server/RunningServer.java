@@ -42,7 +42,13 @@ final class RunningServer implements AutoCloseable {
     return new RunningServer(env);
   }
 
+  /** A GET with the cluster's token, as an agent or an operator's script reads. */
   HttpResponse<String> get(String path) {
+    return send(authed(path).GET());
+  }
+
+  /** A GET without any credential, as anyone on the network could send. */
+  HttpResponse<String> getAnonymous(String path) {
     return send(HttpRequest.newBuilder(URI.create(url + path)).GET());
   }
 

@@ -96,7 +96,8 @@ final class SimulatedHub implements AutoCloseable {
   /** GET on the discovery API. */
   JsonNode discovery(String path) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(plane.discoveryUrl() + path)).build(),
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(plane.discoveryUrl() + path))
+              .header("Authorization", "Bearer " + token).build(),
           HttpResponse.BodyHandlers.ofString());
       return WireJson.mapper().readTree(r.body());
     } catch (Exception e) {

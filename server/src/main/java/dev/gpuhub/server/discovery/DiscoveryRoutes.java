@@ -17,6 +17,7 @@ import dev.gpuhub.store.StoreHealth;
 import dev.gpuhub.wire.NodeReportParser;
 import dev.gpuhub.wire.WireJson;
 import dev.gpuhub.server.http.ApiErrors;
+import java.util.List;
 import io.javalin.config.JavalinConfig;
 import dev.gpuhub.server.trust.TrustRoutes;
 import io.javalin.http.Context;
@@ -50,8 +51,17 @@ public final class DiscoveryRoutes {
     this.metrics = metrics;
   }
 
+  /**
+   * Reads that need the cluster's credentials (a node's certificate, or the shared token over TLS
+   * or from this machine): they name users' reservations, node addresses and agent ports.
+   * {@code /livez} and {@code /health-check} (status only) stay open to anyone.
+   */
+  static final List<String> READS = List.of("/metrics", "/available-nodes", "/all-nodes", "/jupyterhub-nodes",
+      "/profiles", "/profiles/{id}", "/reservations");
+
   public void install(JavalinConfig config) {
     var r = config.routes;
+    for (String read : READS) r.before(read, this::requireReader);
     r.get("/livez", ctx -> ctx.result("ok"));
     r.get("/health-check", this::health);
     r.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
@@ -110,14 +120,31 @@ public final class DiscoveryRoutes {
     json(ctx, 200, MAPPER.createObjectNode().put("status", "released").put("owner", owner).put("count", released.size()));
   }
 
+  /** Lets only holders of the cluster's credentials read ({@link #READS}); 401 or 403 otherwise. */
+  private void requireReader(Context ctx) {
+    if (ctx.method() != io.javalin.http.HandlerType.GET && ctx.method() != io.javalin.http.HandlerType.HEAD) return;
+    if (trust != null && TrustRoutes.hasClientCertificate(ctx)) return;
+    guard.require(ctx);
+  }
+
+  /** The stores' health: ok or degraded for anyone, with the stores' details for the cluster's credential holders. */
   private void health(Context ctx) {
     StoreHealth durable = repository.health();
     StoreHealth liveHealth = live.health();
     boolean ok = durable.ok() && liveHealth.ok();
     ObjectNode body = MAPPER.createObjectNode();
     body.put("status", ok ? "ok" : "degraded");
-    body.set("database", MAPPER.valueToTree(durable));
-    body.set("live_state", MAPPER.valueToTree(liveHealth));
+    boolean reader;
+    try {
+      requireReader(ctx);
+      reader = true;
+    } catch (RuntimeException anonymous) {
+      reader = false;
+    }
+    if (reader) {
+      body.set("database", MAPPER.valueToTree(durable));
+      body.set("live_state", MAPPER.valueToTree(liveHealth));
+    }
     json(ctx, ok ? 200 : 503, body);
   }
 

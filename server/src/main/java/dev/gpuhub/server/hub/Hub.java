@@ -143,7 +143,8 @@ public final class Hub implements AutoCloseable {
       c.http.maxRequestSize = dev.gpuhub.server.http.JsonBodies.MAX_BODY_BYTES;
       dev.gpuhub.server.hub.web.PageHeaders.install(c);
       dev.gpuhub.server.http.ApiErrors.install(c, java.util.stream.Stream.concat(
-          dev.gpuhub.server.discovery.DiscoveryRoutes.ERRORS.stream(), SpawnRoutes.ERRORS.stream()).toList());
+          java.util.stream.Stream.concat(dev.gpuhub.server.discovery.DiscoveryRoutes.ERRORS.stream(),
+              dev.gpuhub.server.hub.jobs.JobRoutes.ERRORS.stream()), SpawnRoutes.ERRORS.stream()).toList());
       authRoutes.install(c);
       spawnRoutes.install(c);
       pages.install(c);

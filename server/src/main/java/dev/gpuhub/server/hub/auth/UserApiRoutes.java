@@ -57,10 +57,14 @@ final class UserApiRoutes {
     });
   }
 
+  /** Every user by name, a page at a time ({@link dev.gpuhub.server.http.Paging}: offset, limit, X-Total-Count). */
   private void listUsers(Context ctx) {
     auth.requireAdmin(ctx);
+    dev.gpuhub.server.http.Paging page = dev.gpuhub.server.http.Paging.of(ctx);
+    java.util.List<HubUserRecord> all = accounts.list();
     ArrayNode users = WireJson.mapper().createArrayNode();
-    for (HubUserRecord u : accounts.list()) users.add(model(u));
+    for (HubUserRecord u : page.of(all)) users.add(model(u));
+    page.total(ctx, all.size());
     json(ctx, 200, users);
   }
 

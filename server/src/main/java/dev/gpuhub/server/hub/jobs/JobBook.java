@@ -25,10 +25,40 @@ final class JobBook {
     for (TrainingJobRecord j : store.all()) jobs.put(j.id(), j);
   }
 
-  synchronized TrainingJobRecord create(TrainingJobRecord job) {
+  /**
+   * Stores a new job unless its owner already has {@code maxActive} active ones.
+   *
+   * @throws TooManyJobsException then; nothing is stored
+   */
+  synchronized TrainingJobRecord create(TrainingJobRecord job, int maxActive) {
+    if (activeOf(job.owner()) >= maxActive) {
+      throw new TooManyJobsException("you have " + maxActive + " queued or running jobs, the most one user may have"
+          + " (GPUHUB_JOB_MAX_ACTIVE_PER_USER): wait for one to end or cancel one");
+    }
     TrainingJobRecord created = store.create(job);
     jobs.put(created.id(), created);
     return created;
+  }
+
+  /**
+   * Forgets jobs that ended before {@code cutoff}: deleted from the store and from memory.
+   *
+   * @return how many were forgotten
+   */
+  synchronized int forgetEndedBefore(java.time.Instant cutoff) {
+    int n = 0;
+    for (TrainingJobRecord j : List.copyOf(jobs.values())) {
+      if (j.state().isActive() || j.finishedAt() == null || !j.finishedAt().isBefore(cutoff)) continue;
+      store.delete(j.id());
+      jobs.remove(j.id());
+      n++;
+    }
+    return n;
+  }
+
+  /** How many of {@code owner}'s jobs are queued or running. */
+  long activeOf(String owner) {
+    return jobs.values().stream().filter(j -> j.owner().equals(owner) && j.state().isActive()).count();
   }
 
   Optional<TrainingJobRecord> get(long id) {

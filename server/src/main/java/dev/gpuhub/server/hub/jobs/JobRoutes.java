@@ -59,12 +59,23 @@ public final class JobRoutes {
     ApiErrors.send(ctx, 201, json(job));
   }
 
+  /** Errors of the jobs API and their statuses. */
+  public static final java.util.List<dev.gpuhub.server.http.ErrorMapping> ERRORS =
+      java.util.List.of(new dev.gpuhub.server.http.ErrorMapping(TooManyJobsException.class, 429));
+
+  /**
+   * The caller's jobs (every job for an admin), oldest first, a page at a time: query {@code offset}
+   * (default 0) and {@code limit} (default and most {@link dev.gpuhub.server.http.Paging#MAX_LIMIT});
+   * header {@code X-Total-Count} says how many there are in all.
+   */
   private void list(Context ctx) {
     HubIdentity.User user = identity.requireUser(ctx);
+    dev.gpuhub.server.http.Paging page = dev.gpuhub.server.http.Paging.of(ctx);
+    java.util.List<TrainingJobRecord> visible = scheduler.jobs().stream()
+        .filter(job -> user.admin() || job.owner().equals(user.name())).toList();
     ArrayNode out = WireJson.mapper().createArrayNode();
-    for (TrainingJobRecord job : scheduler.jobs()) {
-      if (user.admin() || job.owner().equals(user.name())) out.add(json(job));
-    }
+    for (TrainingJobRecord job : page.of(visible)) out.add(json(job));
+    page.total(ctx, visible.size());
     ApiErrors.send(ctx, 200, out);
   }
 

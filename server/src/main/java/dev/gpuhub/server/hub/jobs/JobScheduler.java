@@ -97,7 +97,7 @@ public final class JobScheduler implements AutoCloseable {
   TrainingJobRecord submit(String owner, JobSubmission s) {
     config.requireAllowedImage(s.image());
     TrainingJobRecord job = book.create(TrainingJobRecord.queued(owner, s.image(), s.command(), s.minGpus(), s.maxGpus(),
-        s.initialBatchSize(), s.metric().wireName(), clock.instant()));
+        s.initialBatchSize(), s.metric().wireName(), clock.instant()), config.maxActivePerUser());
     LOG.atInfo().addKeyValue("job", job.id()).addKeyValue("owner", owner).log("training job submitted");
     return job.withState(TrainingJobState.QUEUED, "waiting for the next scheduling round (every "
         + config.interval().toSeconds() + " s)");
@@ -170,6 +170,8 @@ public final class JobScheduler implements AutoCloseable {
 
   void round() {
     Instant now = clock.instant();
+    int forgotten = book.forgetEndedBefore(now.minus(config.retention()));
+    if (forgotten > 0) LOG.atInfo().addKeyValue("jobs", forgotten).log("forgot training jobs that ended over the retention ago");
     accrue(now);
     monitor(now);
     janitor.sweepOrphans(liveNodes.get());

@@ -29,6 +29,8 @@ public record JobSubmission(String image, List<String> command, int minGpus, int
   public static final int MAX_BATCH_SIZE = 10_000_000;
   static final int MAX_ARGS = 256;
   static final int MAX_ARG_CHARS = 4096;
+  /** Most characters of all arguments together: a command line, not a data channel. */
+  static final int MAX_COMMAND_CHARS = 16_384;
   static final Set<String> FIELDS = Set.of("image", "command", "min_gpus", "max_gpus", "initial_batch_size", "metric");
   private static final Pattern IMAGE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/:@-]*");
 
@@ -92,6 +94,11 @@ public record JobSubmission(String image, List<String> command, int minGpus, int
       throw new InvalidPayloadException("command", "must not be empty: give the program to run, e.g. [\"python3\", \"train.py\"]");
     }
     if (args.size() > MAX_ARGS) throw new InvalidPayloadException("command", "has more than " + MAX_ARGS + " arguments");
+    int total = args.stream().mapToInt(String::length).sum();
+    if (total > MAX_COMMAND_CHARS) {
+      throw new InvalidPayloadException("command", "has " + total + " characters in all, more than " + MAX_COMMAND_CHARS
+          + ": put long inputs into a file in your home and pass its path");
+    }
     return List.copyOf(args);
   }
 }

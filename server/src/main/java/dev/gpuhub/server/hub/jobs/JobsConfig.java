@@ -30,10 +30,19 @@ import java.util.TreeSet;
  * @param refitInterval   once a job has a model, its reports change it at most this often
  *                        ({@code GPUHUB_JOB_REFIT_SECONDS}), so one job's reports move GPUs at most
  *                        once per interval however it reports
+ * @param maxActivePerUser queued or running jobs one user may have at once
+ *                        ({@code GPUHUB_JOB_MAX_ACTIVE_PER_USER}); more are refused with 429
+ * @param retention       how long a finished, failed or cancelled job is kept, then forgotten
+ *                        ({@code GPUHUB_JOB_RETENTION_HOURS})
  */
 public record JobsConfig(Duration interval, double replicaCpu, double replicaMemoryGb, String hubUrl,
                          String checkpointRoot, int masterPortBase, double restartDelaySeconds, Set<String> images,
-                         Duration refitInterval) {
+                         Duration refitInterval, int maxActivePerUser, Duration retention) {
+
+  /** Default queued or running jobs one user may have at once. */
+  public static final int DEFAULT_MAX_ACTIVE_PER_USER = 10;
+  /** Default hours a finished, failed or cancelled job is kept. */
+  public static final int DEFAULT_RETENTION_HOURS = 720;
 
   /** Seed 002's scheduling interval: 60 s. */
   public static final int DEFAULT_INTERVAL_SECONDS = 60;
@@ -89,7 +98,9 @@ public record JobsConfig(Duration interval, double replicaCpu, double replicaMem
           r.integer("GPUHUB_JOB_MASTER_PORT_BASE", DEFAULT_MASTER_PORT_BASE, 1024, 64_535),
           r.decimal("GPUHUB_JOB_RESTART_DELAY_SECONDS", DEFAULT_RESTART_DELAY_SECONDS, 0, 86_400),
           images(env),
-          Duration.ofSeconds(r.integer("GPUHUB_JOB_REFIT_SECONDS", DEFAULT_REFIT_SECONDS, 0, 86_400)));
+          Duration.ofSeconds(r.integer("GPUHUB_JOB_REFIT_SECONDS", DEFAULT_REFIT_SECONDS, 0, 86_400)),
+          r.integer("GPUHUB_JOB_MAX_ACTIVE_PER_USER", DEFAULT_MAX_ACTIVE_PER_USER, 1, 10_000),
+          Duration.ofHours(r.integer("GPUHUB_JOB_RETENTION_HOURS", DEFAULT_RETENTION_HOURS, 1, 87_600)));
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("GPUHUB_")) throw e;
       throw new IllegalArgumentException("GPUHUB_HUB_URL: " + e.getMessage(), e);

@@ -17,6 +17,9 @@ import java.util.TreeMap;
 
 /** {@code /hub/jobs}: the caller's training jobs (every job for admins) with state, allocation, goodput, restarts. */
 final class JobsPage {
+  /** Most jobs the page lists (the newest); the API pages through all. */
+  static final int MAX_ROWS = 100;
+
   private JobsPage() {}
 
   static String render(HubIdentity.User user, String xsrf, JobScheduler scheduler) {
@@ -32,10 +35,10 @@ final class JobsPage {
             + "<th>Progress</th><th>Submitted</th><th>Image / command</th><th>Note</th><th></th></tr>");
     List<TrainingJobRecord> jobs = new ArrayList<>(scheduler.jobs());
     java.util.Collections.reverse(jobs); // newest first
+    jobs.removeIf(job -> !user.admin() && !job.owner().equals(user.name()));
     int shown = 0;
     for (TrainingJobRecord job : jobs) {
-      if (!user.admin() && !job.owner().equals(user.name())) continue;
-      shown++;
+      if (++shown > MAX_ROWS) break;
       Optional<JobJson.Estimate> estimate = JobJson.Estimate.of(job, scheduler.latestModel(job.id()));
       b.append("<tr id=\"job-").append(job.id()).append("\"><td>").append(job.id()).append("</td>");
       if (user.admin()) b.append("<td>").append(esc(job.owner())).append("</td>");
@@ -56,6 +59,10 @@ final class JobsPage {
       b.append("</td></tr>");
     }
     if (shown == 0) b.append("<tr><td colspan=\"12\">no jobs yet</td></tr>");
+    if (jobs.size() > MAX_ROWS) {
+      b.append("<tr><td colspan=\"12\" id=\"more-jobs\">the newest ").append(MAX_ROWS).append(" of ").append(jobs.size())
+          .append(" jobs; page through all of them with GET /hub/api/jobs?offset=...&amp;limit=...</td></tr>");
+    }
     b.append("</table><script>async function cancelJob(id){const r=await fetch('/hub/api/jobs/'+id,{method:'DELETE',"
         + "headers:{'X-XSRFToken':'").append(esc(xsrf)).append("'}});if(!r.ok)alert('failed: '+r.status);location.reload();}"
         + "</script>");

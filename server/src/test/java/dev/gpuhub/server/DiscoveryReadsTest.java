@@ -1,0 +1,36 @@
+package dev.gpuhub.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The discovery API tells anonymous callers nothing about the cluster but whether it is healthy. */
+class DiscoveryReadsTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void readsNeedTheClustersCredentialAndHealthTellsAnyoneOnlyItsStatus() throws Exception {
+    try (RunningServer s = RunningServer.embedded(dataDir, Map.of())) {
+      assertThat(s.post("/register-node", Payloads.heartbeat("node-1", 10, 20, 1, 0)).statusCode()).isEqualTo(200);
+      for (String read : new String[] {"/available-nodes", "/all-nodes", "/jupyterhub-nodes", "/profiles",
+          "/profiles/single-cpu", "/reservations", "/metrics"}) {
+        HttpResponse<String> anonymous = s.getAnonymous(read);
+        assertThat(anonymous.statusCode()).as("anonymous GET %s: %s", read, anonymous.body()).isEqualTo(401);
+        assertThat(anonymous.body()).as(read).doesNotContain("node-1", "127.0.0.1", "single-cpu\"");
+        assertThat(s.get(read).statusCode()).as("GET %s with the cluster's token", read).isEqualTo(200);
+      }
+      assertThat(s.get("/all-nodes").body()).contains("node-1");
+
+      HttpResponse<String> health = s.getAnonymous("/health-check");
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(RunningServer.json(health).fieldNames()).toIterable().containsExactly("status");
+      assertThat(health.body()).doesNotContain(dataDir.toString());
+      assertThat(RunningServer.json(s.get("/health-check")).has("database")).as("the operator sees the stores").isTrue();
+      assertThat(s.getAnonymous("/livez").statusCode()).isEqualTo(200);
+    }
+  }
+}
