@@ -100,8 +100,9 @@ public final class WebSocketBridge implements AutoCloseable {
     String query = request.getQueryString();
     URI target = URI.create(route.wsOrigin() + targetPath + (query == null ? "" : "?" + query));
     boolean upgraded = container.upgrade((upgradeRequest, upgradeResponse) -> {
-      Relay browserSide = new Relay(onTraffic, endOnce);
-      Relay serverSide = new Relay(onTraffic, endOnce);
+      Relay browserSide = new Relay(onTraffic, endOnce, null);
+      // knows the browser side from the start: the server may speak before connect() returns
+      Relay serverSide = new Relay(onTraffic, endOnce, browserSide);
       ClientUpgradeRequest upstream = new ClientUpgradeRequest();
       upstream.setHeader("Authorization", "token " + route.serverToken());
       upstream.setHeader("Origin", route.httpOrigin());
@@ -112,7 +113,6 @@ public final class WebSocketBridge implements AutoCloseable {
         String protocol = server.getUpgradeResponse().getAcceptedSubProtocol();
         if (protocol != null) upgradeResponse.setAcceptedSubProtocol(protocol);
         browserSide.pairWith(server);
-        serverSide.pairWith(browserSide);
         return browserSide;
       } catch (Exception e) {
         LOG.atWarn().addKeyValue("user", route.user()).addKeyValue("target", target)
@@ -145,21 +145,18 @@ public final class WebSocketBridge implements AutoCloseable {
     private final Runnable onTraffic;
     private final Runnable onEnd;
     private Session peer;            // where received messages go
-    private Relay peerRelay;         // set on the server side: the browser relay
+    private final Relay peerRelay;   // on the server side: the browser relay; null on the browser side
     private Session session;         // this side's own session
     private final List<Consumer<Session>> pending = new ArrayList<>();
 
-    Relay(Runnable onTraffic, Runnable onEnd) {
+    Relay(Runnable onTraffic, Runnable onEnd, Relay browserRelay) {
       this.onTraffic = onTraffic;
       this.onEnd = onEnd;
+      this.peerRelay = browserRelay;
     }
 
     synchronized void pairWith(Session peerSession) {
       this.peer = peerSession;
-    }
-
-    synchronized void pairWith(Relay browserRelay) {
-      this.peerRelay = browserRelay;
     }
 
     @Override
@@ -189,6 +186,28 @@ public final class WebSocketBridge implements AutoCloseable {
       forward(target -> target.sendBinary(payload, next));
     }
 
+    /**
+     * A ping from this side: answered here (pings test the hop, not the far end), and then, as after
+     * any frame this listener handles, the next frame is demanded; without that demand a Jupyter
+     * server's keep-alive ping would stall the bridge.
+     */
+    @Override
+    public void onWebSocketPing(ByteBuffer payload) {
+      Session self = own();
+      self.sendPong(payload, Callback.from(self::demand, failure -> {
+        if (self.isOpen()) self.close(1011, "pong failed", Callback.NOOP);
+      }));
+    }
+
+    @Override
+    public void onWebSocketPong(ByteBuffer payload) {
+      own().demand();
+    }
+
+    private synchronized Session own() {
+      return session;
+    }
+
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
       onEnd.run();
@@ -210,10 +229,7 @@ public final class WebSocketBridge implements AutoCloseable {
      * be null), then demands the next message on this side; a failed send closes this side.
      */
     private Callback next(Callback callback) {
-      Session self;
-      synchronized (this) {
-        self = session;
-      }
+      Session self = own();
       return Callback.from(() -> {
         if (callback != null) callback.succeed();
         self.demand();
@@ -232,11 +248,7 @@ public final class WebSocketBridge implements AutoCloseable {
         action.accept(target);
         return;
       }
-      Relay browser;
-      synchronized (this) {
-        browser = peerRelay;
-      }
-      if (browser != null) browser.deliver(action);
+      if (peerRelay != null) peerRelay.deliver(action);
     }
 
     /** Runs {@code action} on this relay's own session now, or once it opens. */

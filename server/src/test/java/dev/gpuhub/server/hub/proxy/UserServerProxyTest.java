@@ -65,7 +65,10 @@ class UserServerProxyTest {
         ws.onConnect(ctx -> {
           if (!("token " + TOKEN).equals(ctx.header("Authorization"))) ctx.closeSession(4401, "no token");
         });
-        ws.onMessage(ctx -> ctx.send("echo:" + ctx.message()));
+        ws.onMessage(ctx -> {
+          if (ctx.message().equals("ping me")) ctx.sendPing(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+          ctx.send("echo:" + ctx.message());
+        });
       });
     }).start("127.0.0.1", 0);
     ProxyAccess access = (request, owner) -> {
@@ -175,6 +178,11 @@ class UserServerProxyTest {
         }).get(10, TimeUnit.SECONDS);
     ws.sendText("hello", true).get(5, TimeUnit.SECONDS);
     assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("echo:hello");
+    // a server's keep-alive ping must not stall the bridge (Jupyter pings every 30 s)
+    for (int i = 0; i < 3; i++) {
+      ws.sendText("ping me", true).get(5, TimeUnit.SECONDS);
+      assertThat(received.poll(10, TimeUnit.SECONDS)).as("after %d pings", i).isEqualTo("echo:ping me");
+    }
     ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
 
     assertThatThrownBy(() -> http.newWebSocketBuilder().header("X-Test-User", "bob")
