@@ -75,6 +75,16 @@ public final class JsonBodies {
     }
   }
 
+  /**
+   * The answer to a body whose declared length is over {@link #MAX_BODY_BYTES}, for readers that do
+   * not go through {@link #read}: reads and discards the rest first (up to
+   * {@link #DISCARD_LIMIT_BYTES}), so that a client still sending it gets the 413 instead of a broken pipe.
+   */
+  public static BodyTooLargeException tooLarge(Context ctx, long declared) {
+    if (declared <= DISCARD_LIMIT_BYTES) discardRest(ctx);
+    return new BodyTooLargeException(declared);
+  }
+
   private static void discardRest(Context ctx) {
     try {
       var in = ctx.req().getInputStream();

@@ -41,7 +41,9 @@ final class ServiceBodies {
     if (!ServiceSpec.STRATEGIES.contains(strategy)) {
       throw new InvalidPayloadException("strategy", "must be one of " + ServiceSpec.STRATEGIES + ", got '" + strategy + "'");
     }
-    return new ServiceSpec(s.name(), f.optionalText("image", 255, s.image()), command(f, s.command()),
+    String image = f.optionalText("image", 255, s.image());
+    if (image.isBlank()) throw new InvalidPayloadException("image", "must not be blank: give a container image such as nginx:1.27");
+    return new ServiceSpec(s.name(), image, command(f, s.command()),
         (int) f.optionalLong("cpu_millicores", 1, 1_000_000, s.cpuMillicores()),
         (int) f.optionalLong("memory_mb", 1, 10_000_000, s.memoryMb()),
         f.optionalDouble("request_threshold", 0.001, 1e9, s.requestThreshold()), min, max, strategy);

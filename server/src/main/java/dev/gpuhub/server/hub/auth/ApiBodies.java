@@ -30,7 +30,7 @@ final class ApiBodies {
    */
   static JsonNode object(Context ctx, boolean required) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > JsonBodies.MAX_BODY_BYTES) throw new JsonBodies.BodyTooLargeException(declared);
+    if (declared > JsonBodies.MAX_BODY_BYTES) throw JsonBodies.tooLarge(ctx, declared);
     byte[] bytes = ctx.bodyAsBytes(); // cached by Javalin: a form check may have read it already
     if (bytes.length > JsonBodies.MAX_BODY_BYTES) throw new JsonBodies.BodyTooLargeException(-1);
     if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
@@ -70,7 +70,7 @@ final class ApiBodies {
   static Long positiveLong(JsonNode body, String name, long max) {
     JsonNode v = body.get(name);
     if (v == null || v.isNull()) return null;
-    if (!v.canConvertToExactIntegral() || v.asLong() < 1 || v.asLong() > max) {
+    if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || v.asLong() < 1 || v.asLong() > max) {
       throw new InvalidPayloadException(name, "must be a whole number of seconds from 1 to " + max
           + ", was " + v);
     }

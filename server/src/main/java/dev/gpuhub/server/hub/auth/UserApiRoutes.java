@@ -23,6 +23,8 @@ import java.util.Optional;
 final class UserApiRoutes {
   /** Longest token lifetime accepted in {@code expires_in}: ten years, in seconds. */
   static final long MAX_EXPIRES_IN_S = 10L * 365 * 24 * 3600;
+  /** Longest token note accepted (the store keeps 1,000 characters). */
+  static final int MAX_NOTE_CHARS = 1000;
 
   private final HubAuth auth;
   private final UserAccounts accounts;
@@ -68,7 +70,10 @@ final class UserApiRoutes {
     json(ctx, 200, users);
   }
 
-  /** JupyterHub's bulk create: {@code {"usernames": [...], "admin": bool}}; existing names are skipped. */
+  /**
+   * JupyterHub's bulk create: {@code {"usernames": [...], "admin": bool}}; existing names are skipped.
+   * Every name is checked before any user is created, so a bad one stores nothing.
+   */
   private void createUsers(Context ctx) {
     auth.requireAdmin(ctx);
     JsonNode body = ApiBodies.object(ctx, true);
@@ -77,11 +82,19 @@ final class UserApiRoutes {
     if (names == null || !names.isArray() || names.isEmpty()) {
       throw new InvalidPayloadException("usernames", "must be a non-empty list of user names");
     }
-    ArrayNode created = WireJson.mapper().createArrayNode();
+    java.util.List<String> wanted = new java.util.ArrayList<>();
     for (JsonNode name : names) {
       if (!name.isTextual()) throw new InvalidPayloadException("usernames", "must hold only strings");
-      if (accounts.record(name.asText()).isPresent()) continue;
-      created.add(model(accounts.record(accounts.create(name.asText(), null, admin).name()).orElseThrow()));
+      try {
+        wanted.add(Credentials.username(name.textValue()));
+      } catch (InvalidCredentialsException e) {
+        throw new InvalidPayloadException("usernames", e.getMessage());
+      }
+    }
+    ArrayNode created = WireJson.mapper().createArrayNode();
+    for (String name : wanted) {
+      if (accounts.record(name).isPresent()) continue;
+      created.add(model(accounts.record(accounts.create(name, null, admin).name()).orElseThrow()));
     }
     if (created.isEmpty()) throw new DuplicateNameException("all of these users already exist: " + names);
     json(ctx, 201, created);
@@ -91,6 +104,13 @@ final class UserApiRoutes {
     auth.requireAdmin(ctx);
     JsonNode body = ApiBodies.object(ctx, false);
     String password = ApiBodies.text(body, "password");
+    if (password != null) {
+      try {
+        Credentials.checkNewPassword(password, null);
+      } catch (InvalidCredentialsException e) {
+        throw new InvalidPayloadException("password", e.getMessage());
+      }
+    }
     HubUser user = accounts.create(ctx.pathParam("name"), password, ApiBodies.bool(body, "admin", false));
     json(ctx, 201, model(record(user.name())));
   }
@@ -102,7 +122,7 @@ final class UserApiRoutes {
     if (body.has("name") && !Credentials.normalize(body.get("name").asText()).equals(Credentials.normalize(name))) {
       throw new InvalidPayloadException("name", "cannot change: renaming users is not supported");
     }
-    if (!body.has("admin")) throw new InvalidPayloadException("admin", "is required: send true or false");
+    if (!body.hasNonNull("admin")) throw new InvalidPayloadException("admin", "is required: send true or false");
     accounts.setAdmin(name, ApiBodies.bool(body, "admin", false)).orElseThrow(() -> noSuchUser(name));
     json(ctx, 200, model(record(name)));
   }
@@ -128,6 +148,10 @@ final class UserApiRoutes {
     HubUser owner = tokenOwner(ctx);
     JsonNode body = ApiBodies.object(ctx, false);
     String note = ApiBodies.text(body, "note");
+    if (note != null && note.length() > MAX_NOTE_CHARS) {
+      throw new InvalidPayloadException("note", "is " + note.length() + " characters long; at most " + MAX_NOTE_CHARS
+          + " are allowed");
+    }
     Long expiresIn = ApiBodies.positiveLong(body, "expires_in", MAX_EXPIRES_IN_S);
     UserAccounts.IssuedToken issued = accounts.createToken(owner,
         note == null ? "Requested via api by user " + auth.requireUser(ctx).name() : note,

@@ -128,7 +128,7 @@ public final class JobRoutes {
   /** The body as one JSON object, through Javalin's cache (the XSRF check may have read it). */
   private static JsonNode body(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared > JsonBodies.MAX_BODY_BYTES) throw new JsonBodies.BodyTooLargeException(declared);
+    if (declared > JsonBodies.MAX_BODY_BYTES) throw JsonBodies.tooLarge(ctx, declared);
     byte[] bytes = ctx.bodyAsBytes();
     if (bytes.length > JsonBodies.MAX_BODY_BYTES) throw new JsonBodies.BodyTooLargeException(-1);
     if (bytes.length == 0) throw new InvalidPayloadException(null, "body is empty; send a JSON object");
