@@ -17,6 +17,7 @@ public final class Bench {
         placement   spawn-decision bursts: the seed's selector vs the placement engine
         proxy       hub proxy vs direct to a real Jupyter server (needs root: starts its own dockerd)
         cluster-tls heartbeat ingest over the cluster's mutual TLS vs plain HTTP with the token
+        login-flood 200 logins + 200 sign-ups at once against a 384 MB hub; another user's latency
       """;
 
   private Bench() {}
@@ -33,6 +34,7 @@ public final class Bench {
       case "placement" -> PlacementBurstBenchmark.main(rest);
       case "proxy" -> ProxyBenchmark.main(rest);
       case "cluster-tls" -> HeartbeatTlsBenchmark.main(rest);
+      case "login-flood" -> LoginFloodBenchmark.main(rest);
       default -> {
         System.err.print("unknown benchmark '" + args[0] + "'\n" + USAGE);
         System.exit(2);

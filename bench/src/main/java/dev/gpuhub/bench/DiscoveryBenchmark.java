@@ -169,14 +169,7 @@ public final class DiscoveryBenchmark {
   }
 
   private static Map<String, String> parse(String[] args) {
-    Map<String, String> opts = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: DiscoveryBenchmark [--store embedded|postgres] [--nodes 1000] "
+    return Options.parse(args, "DiscoveryBenchmark [--store embedded|postgres] [--nodes 1000] "
             + "[--seconds 10] [--connections 32] [--threads 1] [--metrics-resolution-ms 1000]");
-      }
-      opts.put(args[i].substring(2), args[++i]);
-    }
-    return opts;
   }
 }

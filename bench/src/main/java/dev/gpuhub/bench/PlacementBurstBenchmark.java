@@ -135,14 +135,7 @@ public final class PlacementBurstBenchmark {
   }
 
   private static Map<String, String> parse(String[] args) {
-    Map<String, String> opts = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: PlacementBurstBenchmark [--bursts 200,1000] [--nodes 4,16,64] "
+    return Options.parse(args, "PlacementBurstBenchmark [--bursts 200,1000] [--nodes 4,16,64] "
             + "[--threads 16] [--seed 42] [--journal h2|none]");
-      }
-      opts.put(args[i].substring(2), args[++i]);
-    }
-    return opts;
   }
 }

@@ -389,14 +389,7 @@ public final class ProxyBenchmark {
   }
 
   private static Map<String, String> parse(String[] args) {
-    Map<String, String> opts = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        throw new IllegalArgumentException("usage: ProxyBenchmark [--seconds 10] [--warmup 20] [--connections 16] "
+    return Options.parse(args, "ProxyBenchmark [--seconds 10] [--warmup 20] [--connections 16] "
             + "[--threads 1] [--profile single-cpu] [--sequential 10000] [--verbose false] [--servers https|http]");
-      }
-      opts.put(args[i].substring(2), args[++i]);
-    }
-    return opts;
   }
 }

@@ -16,6 +16,7 @@ class DiscoveryReadsTest {
   void readsNeedTheClustersCredentialAndHealthTellsAnyoneOnlyItsStatus() throws Exception {
     try (RunningServer s = RunningServer.embedded(dataDir, Map.of())) {
       assertThat(s.post("/register-node", Payloads.heartbeat("node-1", 10, 20, 1, 0)).statusCode()).isEqualTo(200);
+      s.flushWrites();
       for (String read : new String[] {"/available-nodes", "/all-nodes", "/jupyterhub-nodes", "/profiles",
           "/profiles/single-cpu", "/reservations", "/metrics"}) {
         HttpResponse<String> anonymous = s.getAnonymous(read);

@@ -155,7 +155,8 @@ class HubHardeningTest {
   @Test
   void jobsAreBoundedPerUserInSizeAndPagedWhenListed() throws Exception {
     String carol = tokenOf("carol");
-    String job = "{\"image\":\"trainer:1\",\"command\":[\"python3\",\"train.py\"],\"min_gpus\":1,\"max_gpus\":1}";
+    String job = "{\"image\":\"trainer:1\",\"command\":[\"python3\",\"train.py\"],\"min_gpus\":1,\"max_gpus\":1,"
+        + "\"initial_batch_size\":256}";
     for (int i = 0; i < 3; i++) assertThat(call(carol, "POST", "/hub/api/jobs", job).statusCode()).isEqualTo(201);
     HttpResponse<String> fourth = call(carol, "POST", "/hub/api/jobs", job);
     assertThat(fourth.statusCode()).isEqualTo(429);
@@ -165,7 +166,7 @@ class HubHardeningTest {
     StringBuilder args = new StringBuilder("[\"python3\"");
     for (int i = 0; i < 5; i++) args.append(",\"").append("x".repeat(4000)).append('"');
     HttpResponse<String> tooLong = call(dave, "POST", "/hub/api/jobs",
-        "{\"image\":\"trainer:1\",\"command\":" + args + "],\"min_gpus\":1,\"max_gpus\":1}");
+        "{\"image\":\"trainer:1\",\"command\":" + args + "],\"min_gpus\":1,\"max_gpus\":1,\"initial_batch_size\":256}");
     assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);
     assertThat(tooLong.body()).contains("command", "16384");
 

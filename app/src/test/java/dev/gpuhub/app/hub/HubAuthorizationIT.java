@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Who may do what: every hub route and the proxy, for anonymous / another user / the owner /
  * an admin, with alice's server running. User B never reaches user A's server, by HTTP or WebSocket.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class HubAuthorizationIT {
   @TempDir static Path dir;
   static HubFixture hub;
@@ -64,6 +65,7 @@ class HubAuthorizationIT {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1) // before any admin opens alice's server
   void everyRouteAnswersEachKindOfCallerAsItShould() {
     List<Case> cases = List.of(
         new Case("GET", "/hub/home", true, 302, 200, 200, 200),
@@ -75,9 +77,11 @@ class HubAuthorizationIT {
         new Case("GET", "/hub/api/users/alice/server", false, 403, 403, 200, 200),
         new Case("POST", "/hub/api/users/alice/server", false, 403, 403, 201, 201),
         new Case("GET", "/hub/api/nodes", false, 403, 200, 200, 200),
-        new Case("GET", "/user/alice/api/status", false, 403, 403, 200, 200),
-        new Case("GET", "/user/alice/tree", true, 302, 403, 200, 200),
-        new Case("POST", "/user/alice/api/contents", false, 403, 403, 201, 201),
+        // an admin uses another user's server only after opening it explicitly (logged)
+        new Case("GET", "/user/alice/api/status", false, 403, 403, 200, 403),
+        new Case("GET", "/user/alice/tree", true, 302, 403, 200, 302),
+        new Case("POST", "/user/alice/api/contents", false, 403, 403, 201, 403),
+        new Case("GET", "/hub/admin/access/alice", true, 302, 403, 403, 200),
         new Case("GET", "/hub/api/homes", false, 403, 403, 403, 200),
         new Case("GET", "/hub/api/users/alice/home", false, 403, 403, 200, 200),
         // only an administrator may delete a home, and only with the confirmation (none here: 400, nothing removed)
@@ -97,14 +101,28 @@ class HubAuthorizationIT {
     assertThat(hub.serverContainers()).containsExactly("gpuhub-alice"); // nobody else could stop it
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(2)
+  void anAdminOpensAUsersServerOnlyByAnExplicitStep() {
+    assertThat(admin.get("/user/alice/tree").headers().firstValue("Location"))
+        .contains("/hub/admin/access/alice?next=%2Fuser%2Falice%2Ftree");
+    assertThat(bob.api("POST", "/hub/admin/access/alice", null).statusCode()).isEqualTo(403);
+    HttpResponse<String> opened = admin.api("POST", "/hub/admin/access/alice", null);
+    assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
+    assertThat(opened.body()).contains("\"until\"");
+    assertThat(admin.getJson("/user/alice/api/status").statusCode()).isEqualTo(200);
+  }
+
   private static void check(List<String> wrong, Case k, String who, int got, int expected) {
     if (got != expected) wrong.add(k.method() + " " + k.path() + " as " + who + ": " + got + ", expected " + expected);
   }
 
   @Test
+  @org.junit.jupiter.api.Order(3)
   void anotherUserCannotOpenTheOwnersKernelWebSocket() throws Exception {
     String ws = hub.hubUrl.replace("http://", "ws://") + "/user/alice/api/kernels/" + kernel + "/channels";
     assertThat(Kernels.execute(alice, ws, "print('mine')")).isEqualTo("mine\n");
+    assertThat(admin.api("POST", "/hub/admin/access/alice", null).statusCode()).isEqualTo(200);
     assertThat(Kernels.execute(admin, ws, "print('admin')")).isEqualTo("admin\n");
     for (HubClient intruder : List.of(bob, anonymous)) {
       assertThatThrownBy(() -> intruder.http.newWebSocketBuilder().header("Cookie", intruder.cookieHeader())

@@ -112,7 +112,8 @@ public final class Hub implements AutoCloseable {
       spawner.stop(u.name(), "user deleted");
       jobs.cancelAllOf(u.name(), "user deleted");
     });
-    HubAuthIdentity identity = new HubAuthIdentity(auth);
+    AdminAccess adminAccess = new AdminAccess(clock);
+    HubAuthIdentity identity = new HubAuthIdentity(auth, adminAccess);
     ServicesRoutes serviceRoutes = new ServicesRoutes(identity, stores.services(), services, serviceRouter, meter);
     UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity, serversTls);
     dev.gpuhub.server.hub.proxy.KernelGatewayServlet gateway =
@@ -148,6 +149,7 @@ public final class Hub implements AutoCloseable {
       authRoutes.install(c);
       spawnRoutes.install(c);
       pages.install(c);
+      new dev.gpuhub.server.hub.web.AdminAccessRoutes(identity, adminAccess).install(c);
       homes.install(c);
       dataMounts.install(c);
       jobs.install(c, identity);

@@ -10,13 +10,16 @@ import java.util.Optional;
 
 /**
  * The hub's identity rules over {@link HubAuth}: for Javalin routes ({@link HubIdentity}) and for
- * the proxy servlet ({@link ProxyAccess}), which sees the raw servlet request.
+ * the proxy servlet ({@link ProxyAccess}), which sees the raw servlet request. An admin reaches
+ * another user's server only after opening it explicitly ({@link AdminAccess}).
  */
 public final class HubAuthIdentity implements HubIdentity, ProxyAccess {
   private final HubAuth auth;
+  private final AdminAccess adminAccess;
 
-  public HubAuthIdentity(HubAuth auth) {
+  public HubAuthIdentity(HubAuth auth, AdminAccess adminAccess) {
     this.auth = auth;
+    this.adminAccess = adminAccess;
   }
 
   @Override
@@ -53,7 +56,9 @@ public final class HubAuthIdentity implements HubIdentity, ProxyAccess {
   public Decision check(HttpServletRequest request, String owner) {
     Optional<HubUser> user = auth.identify(request.getHeader("Authorization"), sessionId(request));
     if (user.isEmpty()) return Decision.ANONYMOUS;
-    return user.get().admin() || user.get().name().equals(owner) ? Decision.ALLOW : Decision.FORBIDDEN;
+    if (user.get().name().equals(owner)) return Decision.ALLOW;
+    if (!user.get().admin()) return Decision.FORBIDDEN;
+    return adminAccess.isOpen(user.get().name(), owner) ? Decision.ALLOW : Decision.ADMIN_MUST_CONFIRM;
   }
 
   private static String sessionId(HttpServletRequest request) {

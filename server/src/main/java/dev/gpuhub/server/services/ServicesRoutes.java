@@ -126,24 +126,28 @@ public final class ServicesRoutes {
           .append(esc(s.image())).append("</td><td>").append(s.cpuMillicores()).append(" m, ").append(s.memoryMb())
           .append(" MB</td><td>").append(s.requestThreshold()).append("</td><td>").append(controller.current(s.name()).size())
           .append(" (").append(s.minReplicas()).append('-').append(s.maxReplicas()).append(")</td><td>").append(esc(s.strategy()))
-          .append("</td><td>").append(placement).append("</td><td><form onsubmit=\"return bounds(this,'").append(esc(s.name()))
-          .append("')\">min <input name=\"min\" size=\"3\" value=\"").append(s.minReplicas()).append("\"> max <input name=\"max\" size=\"3\" value=\"")
-          .append(s.maxReplicas()).append("\"> <button>Set bounds</button></form><button onclick=\"del('").append(esc(s.name()))
-          .append("')\">Delete</button></td></tr>");
+          .append("</td><td>").append(placement).append("</td><td><form class=\"bounds\" data-service=\"").append(esc(s.name()))
+          .append("\">min <input name=\"min\" size=\"3\" value=\"").append(s.minReplicas()).append("\"> max <input name=\"max\" size=\"3\" value=\"")
+          .append(s.maxReplicas()).append("\"> <button>Set bounds</button></form>")
+          .append(dev.gpuhub.server.hub.web.PageActions.button(null, "Delete", "DELETE", "/hub/api/services/" + s.name(),
+              "Delete " + s.name() + "?")).append("</td></tr>");
     }
-    b.append("</table><h2>Declare a service</h2><form id=\"declare\" onsubmit=\"return declare(this)\">")
+    b.append("</table><h2>Declare a service</h2><form id=\"declare\">")
         .append("name <input name=\"name\" required> image <input name=\"image\" required> command <input name=\"command\" placeholder=\"uses {port}\"> ")
         .append("cpu millicores <input name=\"cpu_millicores\" value=\"100\" size=\"5\"> memory MB <input name=\"memory_mb\" value=\"128\" size=\"5\"> ")
         .append("target req/s per replica <input name=\"request_threshold\" value=\"100\" size=\"5\"> min <input name=\"min_replicas\" value=\"1\" size=\"3\"> ")
         .append("max <input name=\"max_replicas\" value=\"4\" size=\"3\"> <select name=\"strategy\"><option>round_robin</option>")
         .append("<option>least_connections</option></select> <button>Declare</button></form><p id=\"err\" class=\"error\"></p>")
-        .append("<script>const X='").append(esc(xsrf)).append("';async function call(m,u,b){const r=await fetch(u,{method:m,")
+        .append(dev.gpuhub.server.hub.web.PageActions.script(xsrf))
+        .append("<script>const X=document.getElementById('page-actions').dataset.xsrf;async function call(m,u,b){const r=await fetch(u,{method:m,")
         .append("headers:{'Content-Type':'application/json','X-XSRFToken':X},body:b?JSON.stringify(b):undefined});")
         .append("if(!r.ok){document.getElementById('err').textContent=(await r.json()).error;return false;}location.reload();return false;}")
-        .append("function declare(f){const d=Object.fromEntries(new FormData(f));for(const k of ['cpu_millicores','memory_mb','request_threshold','min_replicas','max_replicas'])d[k]=Number(d[k]);")
-        .append("call('POST','/hub/api/services',d);return false;}")
-        .append("function bounds(f,n){call('PATCH','/hub/api/services/'+n,{min_replicas:Number(f.min.value),max_replicas:Number(f.max.value)});return false;}")
-        .append("function del(n){if(confirm('Delete '+n+'?'))call('DELETE','/hub/api/services/'+n);}</script>");
+        .append("document.getElementById('declare').addEventListener('submit',e=>{e.preventDefault();const d=Object.fromEntries(new FormData(e.target));")
+        .append("for(const k of ['cpu_millicores','memory_mb','request_threshold','min_replicas','max_replicas'])d[k]=Number(d[k]);")
+        .append("call('POST','/hub/api/services',d);});")
+        .append("for(const f of document.querySelectorAll('form.bounds'))f.addEventListener('submit',e=>{e.preventDefault();")
+        .append("call('PATCH','/hub/api/services/'+encodeURIComponent(f.dataset.service),{min_replicas:Number(f.min.value),max_replicas:Number(f.max.value)});});")
+        .append("</script>");
     ctx.html(Html.page("Services", user.name(), true, b.toString()));
   }
 }

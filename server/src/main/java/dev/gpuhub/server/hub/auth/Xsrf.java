@@ -103,7 +103,13 @@ public final class Xsrf {
     return t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/form-data");
   }
 
+  /**
+   * Whether a cookie's value can serve as the token: of a token's length and made only of the
+   * characters the hub's tokens use (base64url), since pages repeat it. Any page of the hub's origin
+   * (a user's server too) can set this cookie, so anything else is replaced by a fresh token.
+   */
   private static boolean usable(String token) {
-    return token != null && token.length() >= MIN_TOKEN_CHARS && token.length() <= MAX_TOKEN_CHARS;
+    return token != null && token.length() >= MIN_TOKEN_CHARS && token.length() <= MAX_TOKEN_CHARS
+        && token.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_');
   }
 }

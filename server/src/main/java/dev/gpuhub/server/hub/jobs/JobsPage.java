@@ -54,7 +54,7 @@ final class JobsPage {
           .append("</code> ").append(esc(String.join(" ", job.command()))).append("</td><td>")
           .append(esc(job.message() == null ? "" : job.message())).append("</td><td>");
       if (job.state().isActive()) {
-        b.append("<button onclick=\"cancelJob(").append(job.id()).append(")\">Cancel</button>");
+        b.append(dev.gpuhub.server.hub.web.PageActions.button(null, "Cancel", "DELETE", "/hub/api/jobs/" + job.id(), null));
       }
       b.append("</td></tr>");
     }
@@ -63,9 +63,7 @@ final class JobsPage {
       b.append("<tr><td colspan=\"12\" id=\"more-jobs\">the newest ").append(MAX_ROWS).append(" of ").append(jobs.size())
           .append(" jobs; page through all of them with GET /hub/api/jobs?offset=...&amp;limit=...</td></tr>");
     }
-    b.append("</table><script>async function cancelJob(id){const r=await fetch('/hub/api/jobs/'+id,{method:'DELETE',"
-        + "headers:{'X-XSRFToken':'").append(esc(xsrf)).append("'}});if(!r.ok)alert('failed: '+r.status);location.reload();}"
-        + "</script>");
+    b.append("</table>").append(dev.gpuhub.server.hub.web.PageActions.script(xsrf));
     return Html.page("Jobs", user.name(), user.admin(), b.toString());
   }
 

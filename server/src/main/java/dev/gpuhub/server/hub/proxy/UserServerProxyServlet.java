@@ -73,6 +73,16 @@ public final class UserServerProxyServlet extends ProxyServlet {
         sendJson(response, 403, "this server belongs to " + user + "; you may not use it");
         return;
       }
+      case ADMIN_MUST_CONFIRM -> {
+        String confirm = ProxyAccess.ADMIN_ACCESS_PATH + user;
+        if (isBrowserGet(request)) {
+          response.sendRedirect(confirm + "?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8));
+        } else {
+          sendJson(response, 403, "this server belongs to " + user + ": as an admin, open it explicitly first"
+              + " (POST " + confirm + ", logged) and then use it for an hour");
+        }
+        return;
+      }
       case ALLOW -> { }
     }
     if (path.equals("/user/" + user)) {

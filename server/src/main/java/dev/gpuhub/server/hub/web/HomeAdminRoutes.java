@@ -60,14 +60,14 @@ public final class HomeAdminRoutes {
       b.append("<p class=\"ok\">Running on ").append(esc(s.get().primaryHostname())).append(" (profile ")
           .append(esc(s.get().profile())).append(", since ").append(esc(time(s.get().startedAt()))).append(")</p>")
           .append("<p><a id=\"open\" href=\"").append(esc(s.get().url())).append("\">Open my server</a></p>")
-          .append(stopButton(user.name(), xsrf, "stop"));
+          .append(stopButton(user.name(), xsrf, "stop", "Stop server"));
     } else if (s.isPresent() && s.get().state() == ServerState.PENDING) {
       Optional<QueueEntry> queued = spawner.queued(user.name());
       b.append("<p>Starting... <a href=\"/hub/spawn-pending/").append(esc(user.name())).append("\">follow progress</a></p>");
       queued.ifPresent(q -> b.append("<p id=\"queue\">Waiting for room: position ").append(q.position()).append(" of ")
           .append(q.queueLength()).append(q.estimatedSeconds() == null ? "" : ", about " + q.estimatedSeconds() + " s")
           .append("</p>"));
-      b.append(stopButton(user.name(), xsrf, "stop").replace("Stop server", "Cancel"));
+      b.append(stopButton(user.name(), xsrf, "stop", "Cancel"));
     } else {
       if (s.isPresent() && s.get().state() == ServerState.FAILED) {
         b.append("<p class=\"error\">Last start failed: ").append(esc(s.get().failureReason())).append("</p>");
@@ -89,7 +89,7 @@ public final class HomeAdminRoutes {
       String state = server == null ? "-" : server.snapshot().state().name().toLowerCase(Locale.ROOT);
       b.append("<tr><td>").append(esc(u.name())).append("</td><td>").append(u.admin() ? "yes" : "")
           .append("</td><td>").append(esc(state)).append("</td><td>").append(esc(u.lastLogin() == null ? "-" : time(u.lastLogin())))
-          .append("</td><td>").append(u.name().equals(user.name()) ? "" : deleteUserButton(u.name(), xsrf)).append("</td></tr>");
+          .append("</td><td>").append(u.name().equals(user.name()) ? "" : deleteUserButton(u.name())).append("</td></tr>");
     }
     b.append("</table><h2>Running servers</h2><table id=\"servers\"><tr><th>User</th><th>State</th><th>Node</th>"
         + "<th>Profile</th><th>Since</th><th>Last activity</th><th>Containers</th><th></th></tr>");
@@ -100,7 +100,7 @@ public final class HomeAdminRoutes {
           .append("</td><td>").append(esc(s.primaryHostname())).append("</td><td>").append(esc(s.profile()))
           .append("</td><td>").append(esc(time(s.startedAt()))).append("</td><td>")
           .append(esc(routes.lastActivity(s.user()).map(HomeAdminRoutes::time).orElse("-")))
-          .append("</td><td>").append(containers(server)).append("</td><td>").append(stopButton(s.user(), xsrf, "stop-" + s.user())).append("</td></tr>");
+          .append("</td><td>").append(containers(server)).append("</td><td>").append(stopButton(s.user(), xsrf, "stop-" + s.user(), "Stop server")).append("</td></tr>");
     }
     b.append("</table><h2>Nodes</h2><table id=\"nodes\"><tr><th>Hostname</th><th>Status</th><th>IP</th><th>CPU %</th>"
         + "<th>Mem %</th><th>Containers</th><th>GPUs</th><th>Load (last metric rows)</th></tr>");
@@ -116,8 +116,7 @@ public final class HomeAdminRoutes {
     b.append("</table>");
     b.append(HomesPage.adminSection(xsrf));
     appendPlacement(b);
-    b.append("<script>async function act(url,method,xsrf){const r=await fetch(url,{method,headers:{'X-XSRFToken':xsrf}});"
-        + "if(!r.ok)alert('failed: '+r.status);location.reload();}</script>");
+    b.append(PageActions.script(xsrf));
     ctx.html(Html.page("Admin", user.name(), true, b.toString()));
   }
 
@@ -188,15 +187,14 @@ public final class HomeAdminRoutes {
     return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
   }
 
-  private static String stopButton(String owner, String xsrf, String id) {
-    return "<button id=\"" + esc(id) + "\" onclick=\"act('/hub/api/users/" + esc(owner) + "/server','DELETE','" + esc(xsrf)
-        + "')\">Stop server</button>" + (id.equals("stop") ? "<script>async function act(url,method,xsrf){const r=await fetch(url,"
-        + "{method,headers:{'X-XSRFToken':xsrf}});if(!r.ok)alert('failed: '+r.status);location.reload();}</script>" : "");
+  /** The stop button; on the home page ({@code id} "stop") with the page's click handler. */
+  private static String stopButton(String owner, String xsrf, String id, String label) {
+    return PageActions.button(id, label, "DELETE", "/hub/api/users/" + owner + "/server", null)
+        + (id.equals("stop") ? PageActions.script(xsrf) : "");
   }
 
-  private static String deleteUserButton(String name, String xsrf) {
-    return "<button onclick=\"if(confirm('Delete " + esc(name) + "?'))act('/hub/api/users/" + esc(name) + "','DELETE','"
-        + esc(xsrf) + "')\">Delete user</button>";
+  private static String deleteUserButton(String name) {
+    return PageActions.button(null, "Delete user", "DELETE", "/hub/api/users/" + name, "Delete " + name + "?");
   }
 
   /** A time to the second, UTC, e.g. 2026-11-22 21:25:37 UTC. */

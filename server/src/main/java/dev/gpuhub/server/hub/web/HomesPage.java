@@ -13,8 +13,9 @@ final class HomesPage {
 
   /** "Your files": where the home is, how much it holds, and the quota's warning. */
   static String userSection(String user) {
-    return "<h2>Your files</h2><p id=\"home-usage\" class=\"muted\">Measuring your home...</p>"
-        + "<p id=\"home-quota\"></p><script>(async()=>{const r=await fetch('/hub/api/users/" + esc(user) + "/home');"
+    return "<h2>Your files</h2><p id=\"home-usage\" class=\"muted\" data-user=\"" + esc(user) + "\">Measuring your home...</p>"
+        + "<p id=\"home-quota\"></p><script>(async()=>{const r=await fetch('/hub/api/users/'"
+        + "+encodeURIComponent(document.getElementById('home-usage').dataset.user)+'/home');"
         + "const u=document.getElementById('home-usage');if(!r.ok){u.textContent='Your home could not be measured now.';return;}"
         + "const h=await r.json();const mb=b=>b==null||b<0?'?':(b/1e6).toFixed(1)+' MB';"
         + "const where=h.homes.map(c=>c.node).join(', ');"
@@ -27,7 +28,7 @@ final class HomesPage {
 
   /** "Homes": every copy with node, size and last change; Delete asks for the user's name. */
   static String adminSection(String xsrf) {
-    return "<h2>Homes</h2><p id=\"homes-note\" class=\"muted\">Asking the nodes...</p><table id=\"homes\"><tr><th>User</th>"
+    return "<h2>Homes</h2><p id=\"homes-note\" class=\"muted\" data-xsrf=\"" + esc(xsrf) + "\">Asking the nodes...</p><table id=\"homes\"><tr><th>User</th>"
         + "<th>Node</th><th>Size</th><th>Last change</th><th></th></tr></table><script>(async()=>{"
         + "const r=await fetch('/hub/api/homes');const note=document.getElementById('homes-note');"
         + "if(!r.ok){note.textContent='Homes could not be listed: '+r.status;return;}const h=await r.json();"
@@ -38,7 +39,7 @@ final class HomesPage {
         + "b.onclick=()=>deleteHome(c.user);tr.insertCell().appendChild(b);}})();"
         + "async function deleteHome(user){const typed=prompt('This deletes every file of '+user+' on every node, for good. "
         + "Type the user name to confirm:');if(typed===null)return;const r=await fetch('/hub/api/homes/'+encodeURIComponent(user),"
-        + "{method:'DELETE',headers:{'X-XSRFToken':'" + esc(xsrf) + "','Content-Type':'application/json'},"
+        + "{method:'DELETE',headers:{'X-XSRFToken':document.getElementById('homes-note').dataset.xsrf,'Content-Type':'application/json'},"
         + "body:JSON.stringify({confirm:typed})});const a=await r.json();alert(r.ok?'Removed on: '+a.removed_on.join(', ')"
         + ":a.error);location.reload();}</script>";
   }

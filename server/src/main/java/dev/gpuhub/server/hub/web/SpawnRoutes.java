@@ -148,10 +148,18 @@ public final class SpawnRoutes {
       ctx.redirect("/user/" + owner + "/");
       return;
     }
+    // values reach the script through data attributes (HTML-escaped), never inside JavaScript text
     String body = "<h1>Starting the server of " + esc(owner) + "</h1>"
+        + "<div id=\"spawn\" data-owner=\"" + esc(owner) + "\" data-xsrf=\"" + esc(identity.xsrfToken(ctx))
+        + "\" data-profile=\"" + esc(server.map(x -> x.snapshot().profile()).orElse("")) + "\"></div>"
         + "<progress id=\"bar\" max=\"100\" value=\"0\"></progress><p id=\"msg\" class=\"muted\">Waiting for progress...</p>"
-        + "<ul id=\"log\"></ul><script>"
-        + "const es=new EventSource('/hub/api/users/" + esc(owner) + "/server/progress');"
+        + "<ul id=\"log\"></ul><div id=\"home-choice\" hidden><p>Your files are on <b id=\"home-node\"></b>.</p>"
+        + "<button id=\"home-wait\">Wait for that node</button> "
+        + "<button id=\"home-scratch\">Start with an empty scratch home</button></div>"
+        + "<p id=\"queue\" class=\"muted\"></p><p><button id=\"cancel\">Cancel</button> "
+        + "<a href=\"/hub/home\">Back to home</a></p><script>"
+        + "const S=document.getElementById('spawn').dataset;const U='/hub/api/users/'+encodeURIComponent(S.owner)+'/server';"
+        + "const es=new EventSource(U+'/progress');"
         + "es.onmessage=e=>{const d=JSON.parse(e.data);document.getElementById('bar').value=d.progress;"
         + "document.getElementById('msg').textContent=d.message;const li=document.createElement('li');li.textContent=d.message;"
         + "document.getElementById('log').appendChild(li);"
@@ -161,17 +169,14 @@ public final class SpawnRoutes {
         + "const q=document.getElementById('queue');q.textContent=d.queue?('Position '+d.queue.position+' of '+d.queue.queue_length"
         + "+(d.queue.estimated_wait_seconds==null?'':', about '+d.queue.estimated_wait_seconds+' s')+'. Why: '"
         + "+Object.entries(d.queue.why_pending).map(([k,v])=>k+': '+v).join('; ')):'';};"
-        + "async function cancelSpawn(){const r=await fetch('/hub/api/users/" + esc(owner) + "/server',{method:'DELETE',"
-        + "headers:{'X-XSRFToken':'" + esc(identity.xsrfToken(ctx)) + "'}});if(r.ok)window.location='/hub/home';}"
-        + "async function startAgain(home){const r=await fetch('/hub/api/users/" + esc(owner) + "/server',{method:'POST',"
-        + "headers:{'X-XSRFToken':'" + esc(identity.xsrfToken(ctx)) + "','Content-Type':'application/json'},"
-        + "body:JSON.stringify({profile:'" + esc(server.map(x -> x.snapshot().profile()).orElse("")) + "',home:home})});"
+        + "document.getElementById('cancel').addEventListener('click',async()=>{const r=await fetch(U,{method:'DELETE',"
+        + "headers:{'X-XSRFToken':S.xsrf}});if(r.ok)window.location='/hub/home';});"
+        + "async function startAgain(home){const r=await fetch(U,{method:'POST',"
+        + "headers:{'X-XSRFToken':S.xsrf,'Content-Type':'application/json'},body:JSON.stringify({profile:S.profile,home:home})});"
         + "if(r.ok)window.location.reload();else document.getElementById('msg').textContent=(await r.json()).error;}"
-        + "</script><div id=\"home-choice\" hidden><p>Your files are on <b id=\"home-node\"></b>.</p>"
-        + "<button id=\"home-wait\" onclick=\"startAgain('wait')\">Wait for that node</button> "
-        + "<button id=\"home-scratch\" onclick=\"startAgain('scratch')\">Start with an empty scratch home</button></div>"
-        + "<p id=\"queue\" class=\"muted\"></p><p><button id=\"cancel\" onclick=\"cancelSpawn()\">Cancel</button> "
-        + "<a href=\"/hub/home\">Back to home</a></p>";
+        + "document.getElementById('home-wait').addEventListener('click',()=>startAgain('wait'));"
+        + "document.getElementById('home-scratch').addEventListener('click',()=>startAgain('scratch'));"
+        + "</script>";
     ctx.html(Html.page("Starting", user.name(), user.admin(), body));
   }
 

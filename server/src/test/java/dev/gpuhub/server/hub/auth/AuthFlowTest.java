@@ -232,6 +232,17 @@ class AuthFlowTest {
   }
 
   @Test
+  void anXsrfCookieThatAnotherPageOfTheOriginPlantedIsReplacedNotRepeated() throws Exception {
+    // a user's server shares the hub's origin: its page can set '_xsrf' for /hub/ to any text
+    String planted = "';alert(document.cookie)//" + "a".repeat(40);
+    HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(hub.url + "/hub/login")).header("Cookie", "_xsrf=" + planted).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.body()).doesNotContain("alert(document.cookie)");
+    assertThat(setCookie(page, Xsrf.COOKIE)).as("a fresh token replaces it").isNotNull().doesNotContain("alert");
+  }
+
+  @Test
   void cookiesAreHttpOnlyAndSameSiteAndTheXsrfCookieIsReadable() {
     Browser browser = hub.browser();
     HttpResponse<String> page = browser.get("/hub/login");
