@@ -96,6 +96,7 @@ class HubHardeningTest {
         .POST(HttpRequest.BodyPublishers.ofString("username=mallory&password=password-mallory&_xsrf=" + xsrf)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(in.statusCode()).isEqualTo(302);
+    String session = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("_xsrf")).findFirst().orElseThrow().getValue();
     String lure = "Your session expired: call the help desk at 555-0100";
     HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(hub + "/hub/spawn?error="
         + URLEncoder.encode(lure, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
@@ -103,7 +104,7 @@ class HubHardeningTest {
     assertThat(page.body()).doesNotContain("555-0100");
     HttpResponse<String> bad = browser.send(HttpRequest.newBuilder(URI.create(hub + "/hub/spawn"))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("profile=single-cpu&node_count=many&_xsrf=" + xsrf)).build(),
+        .POST(HttpRequest.BodyPublishers.ofString("profile=single-cpu&node_count=many&_xsrf=" + session)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.body()).contains("node count must be a whole number");

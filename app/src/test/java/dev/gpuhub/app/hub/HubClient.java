@@ -60,11 +60,15 @@ final class HubClient {
     return form("/hub/logout", Map.of());
   }
 
+  /** The hub's _xsrf cookie (path /hub/; a user's Jupyter server sets its own under /user/). */
   String xsrf() {
+    String any = null;
     for (HttpCookie c : cookies.getCookieStore().getCookies()) {
-      if (c.getName().equals("_xsrf")) return c.getValue();
+      if (!c.getName().equals("_xsrf")) continue;
+      if ("/hub/".equals(c.getPath())) return c.getValue();
+      if (any == null) any = c.getValue();
     }
-    return null;
+    return any;
   }
 
   String cookieHeader() {

@@ -137,6 +137,9 @@ final class JobsHub implements AutoCloseable {
           .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
           HttpResponse.BodyHandlers.ofString());
       if (signup.statusCode() != 302) throw new AssertionError("admin sign-up: " + signup.statusCode() + " " + signup.body());
+      // the sign-up started a session, with an _xsrf token of its own
+      xsrf = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("_xsrf"))
+          .map(HttpCookie::getValue).findFirst().orElseThrow();
       HttpResponse<String> token = browser.send(HttpRequest.newBuilder(URI.create(hubUrl() + "/hub/api/users/admin/tokens"))
           .header("Content-Type", "application/json").header("X-XSRFToken", xsrf)
           .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());

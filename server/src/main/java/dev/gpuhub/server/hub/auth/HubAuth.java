@@ -29,6 +29,7 @@ public final class HubAuth {
   /** Path prefix of the REST API, where errors are JSON and anonymous requests get 403. */
   public static final String API_PREFIX = "/hub/api/";
   private static final String ATTRIBUTE = "gpuhub.auth";
+  private static final String STARTED_SESSION = "gpuhub.session.started";
   private static final Logger LOG = LoggerFactory.getLogger(HubAuth.class);
 
   /** How a request authenticated. */
@@ -141,19 +142,36 @@ public final class HubAuth {
    * @throws XsrfException when the {@code _xsrf} cookie and field or header are missing or differ
    */
   public void checkXsrf(Context ctx) {
-    if (via(ctx) != Via.TOKEN) xsrf.check(ctx);
+    if (via(ctx) != Via.TOKEN) xsrf.check(ctx, liveSessionId(ctx));
   }
 
   /** The {@code _xsrf} value to put into forms, setting the cookie when the request had none. */
   public String xsrfToken(Context ctx) {
-    return xsrf.token(ctx);
+    return xsrf.token(ctx, liveSessionId(ctx));
   }
 
-  /** Starts a new session of {@code user}, ending the request's old one, and sets the cookie. */
+  /**
+   * Starts a new session of {@code user}, ending the request's old one, and sets the cookie, and an
+   * {@code _xsrf} token of the new session.
+   */
   public void startSession(Context ctx, HubUser user) {
     sessions.remove(ctx.cookie(SESSION_COOKIE)); // a fresh id at every login: no session fixation
-    ctx.cookie(sessionCookie(sessions.create(user), -1));
+    String id = sessions.create(user);
+    ctx.cookie(sessionCookie(id, -1));
     ctx.attribute(ATTRIBUTE, new Resolved(Optional.of(user), Via.COOKIE));
+    ctx.attribute(STARTED_SESSION, id);
+    xsrf.token(ctx, id);
+  }
+
+  /**
+   * The id of the session this request belongs to, for XSRF tokens: one started by this request,
+   * else the session cookie's when it names a live session, else null (logged out).
+   */
+  private String liveSessionId(Context ctx) {
+    String started = ctx.attribute(STARTED_SESSION);
+    if (started != null) return started;
+    String cookie = ctx.cookie(SESSION_COOKIE);
+    return cookie != null && sessions.lookup(cookie).isPresent() ? cookie : null;
   }
 
   /**

@@ -232,6 +232,27 @@ class AuthFlowTest {
   }
 
   @Test
+  void withinASessionAnOverwrittenXsrfCookieGainsNothing() throws Exception {
+    Browser victim = hub.browser();
+    victim.signUp("alice", "correct horse");
+    String session = victim.cookie(HubAuth.SESSION_COOKIE);
+    // the attacker's own, genuine token (from the login page), planted as the victim's cookie by a
+    // page of the same site, and sent along as the form field: the double submit matches
+    Browser attacker = hub.browser();
+    attacker.get("/hub/login");
+    String planted = attacker.cookie(Xsrf.COOKIE);
+    HttpResponse<String> forged = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(hub.url + "/hub/logout")).header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Cookie", HubAuth.SESSION_COOKIE + "=" + session + "; " + Xsrf.COOKIE + "=" + planted)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("_xsrf=" + planted)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
+    assertThat(forged.body()).contains("not one this hub gave your session");
+    assertThat(hub.loggedOut).isEmpty();
+    assertThat(victim.get("/hub/home").statusCode()).isEqualTo(200);
+    assertThat(victim.submit("/hub/logout", Map.of()).statusCode()).as("her own token works").isEqualTo(302);
+  }
+
+  @Test
   void anXsrfCookieThatAnotherPageOfTheOriginPlantedIsReplacedNotRepeated() throws Exception {
     // a user's server shares the hub's origin: its page can set '_xsrf' for /hub/ to any text
     String planted = "';alert(document.cookie)//" + "a".repeat(40);

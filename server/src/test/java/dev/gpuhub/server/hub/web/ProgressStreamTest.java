@@ -53,6 +53,8 @@ class ProgressStreamTest {
           .POST(HttpRequest.BodyPublishers.ofString("username=dave&password=password-123&password_confirmation=password-123&_xsrf=" + xsrf))
           .build(), HttpResponse.BodyHandlers.ofString());
       assertThat(signup.statusCode()).as(signup.body()).isEqualTo(302);
+      // the sign-up started a session, with an _xsrf token of its own
+      xsrf = cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("_xsrf")).findFirst().orElseThrow().getValue();
       HttpResponse<String> spawn = browser.send(HttpRequest.newBuilder(URI.create(plane.hub().url() + "/hub/spawn"))
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString("profile=single-cpu&_xsrf=" + xsrf)).build(), HttpResponse.BodyHandlers.ofString());
