@@ -155,7 +155,33 @@ final class BadBodies {
     ((ObjectNode) root.get(array).get(index)).remove(path.substring(dot + 2));
   }
 
-  private static String abbreviate(String s) {
+  /**
+   * What is wrong with the answer {@code status}/{@code body} to case {@code c}, or null when it is
+   * right: the expected status, a JSON body with a non-blank {@code error}, and a {@code field}
+   * that {@code fieldMatches} accepts for the case's expected field (when it has one).
+   *
+   * @param where names the request in the message
+   */
+  static String problem(String where, Case c, int status, String body,
+                        java.util.function.BiPredicate<String, String> fieldMatches) {
+    String said = where + " [" + c.description() + "] -> " + status + " " + abbreviate(body);
+    if (status != c.expectedStatus()) return said + " (expected " + c.expectedStatus() + ")";
+    JsonNode json;
+    try {
+      json = dev.gpuhub.wire.WireJson.mapper().readTree(body);
+    } catch (Exception e) {
+      return said + " (body is not JSON)";
+    }
+    if (json == null || !json.path("error").isTextual() || json.path("error").asText().isBlank()) {
+      return said + " (no error message)";
+    }
+    if (c.expectedField() != null && !fieldMatches.test(json.path("field").asText(), c.expectedField())) {
+      return said + " (expected field " + c.expectedField() + ")";
+    }
+    return null;
+  }
+
+  static String abbreviate(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 }

@@ -127,29 +127,11 @@ class BadInputTest {
     List<String> failures = new ArrayList<>();
     for (Case c : cases) {
       HttpResponse<String> r = send.apply(c.body());
-      String where = endpoint + " [" + c.description() + "] -> " + r.statusCode() + " " + abbreviate(r.body());
-      if (r.statusCode() != c.expectedStatus()) {
-        failures.add(where + " (expected " + c.expectedStatus() + ")");
-        continue;
-      }
-      JsonNode body;
-      try {
-        body = WireJson.mapper().readTree(r.body());
-      } catch (Exception e) {
-        failures.add(where + " (body is not JSON)");
-        continue;
-      }
-      if (body == null || !body.path("error").isTextual() || body.path("error").asText().isBlank()) {
-        failures.add(where + " (no error message)");
-      } else if (c.expectedField() != null && !c.expectedField().equals(body.path("field").asText())) {
-        failures.add(where + " (expected field " + c.expectedField() + ")");
-      }
+      String problem = BadBodies.problem(endpoint, c, r.statusCode(), r.body(), String::equals);
+      if (problem != null) failures.add(problem);
     }
     assertThat(failures).as(endpoint + ": %d of %d cases", failures.size(), cases.size()).isEmpty();
     return cases.size();
   }
 
-  private static String abbreviate(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-  }
 }

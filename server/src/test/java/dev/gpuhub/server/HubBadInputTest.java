@@ -211,23 +211,8 @@ class HubBadInputTest {
   private int check(String method, String path, List<Case> cases) {
     for (Case c : cases) {
       HttpResponse<String> r = send(method, path, c.body());
-      String where = method + " " + path + " [" + c.description() + "] -> " + r.statusCode() + " " + abbreviate(r.body());
-      if (r.statusCode() != c.expectedStatus()) {
-        failures.add(where + " (expected " + c.expectedStatus() + ")");
-        continue;
-      }
-      JsonNode body;
-      try {
-        body = WireJson.mapper().readTree(r.body());
-      } catch (IOException e) {
-        failures.add(where + " (body is not JSON)");
-        continue;
-      }
-      if (body == null || !body.path("error").isTextual() || body.path("error").asText().isBlank()) {
-        failures.add(where + " (no error message)");
-      } else if (c.expectedField() != null && !names(body.path("field").asText(), c.expectedField())) {
-        failures.add(where + " (expected field " + c.expectedField() + ")");
-      }
+      String problem = BadBodies.problem(method + " " + path, c, r.statusCode(), r.body(), HubBadInputTest::names);
+      if (problem != null) failures.add(problem);
     }
     return cases.size();
   }
@@ -240,7 +225,7 @@ class HubBadInputTest {
   /** {@code valid} with {@code field} set to {@code json}: a case whose error must name {@code expected}. */
   private static Case field(ObjectNode valid, String field, String json, String expected) throws IOException {
     ObjectNode copy = field(valid, field, json);
-    return new Case(field + " = " + abbreviate(json), copy.toString().getBytes(StandardCharsets.UTF_8), expected, 400);
+    return new Case(field + " = " + BadBodies.abbreviate(json), copy.toString().getBytes(StandardCharsets.UTF_8), expected, 400);
   }
 
   private static ObjectNode field(ObjectNode valid, String field, String json) throws IOException {
@@ -306,7 +291,4 @@ class HubBadInputTest {
     }
   }
 
-  private static String abbreviate(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-  }
 }

@@ -59,6 +59,7 @@ public final class Hub implements AutoCloseable {
   private final HubAuth auth;
   private final Jobs jobs;
   private final ServiceController services;
+  private final SpawnRoutes spawnRoutes;
   private final String bindHost;
   /** True when the hub's port speaks HTTPS. */
   private final boolean https;
@@ -121,7 +122,7 @@ public final class Hub implements AutoCloseable {
     spawner.hubUrl(this::url);
     spawner.dataMounts(stores.hub()::dataMounts);
     AuthRoutes authRoutes = new AuthRoutes(auth);
-    SpawnRoutes spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
+    this.spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
     dev.gpuhub.server.hub.web.HomesRoutes homes =
         new dev.gpuhub.server.hub.web.HomesRoutes(identity, spawner, agents, discovery::liveNodes,
             spawnerConfig.homes().quota());
@@ -242,6 +243,7 @@ public final class Hub implements AutoCloseable {
     culler.close();
     kernelCuller.close();
     app.stop();
+    spawnRoutes.close();
     spawner.close();
   }
 }

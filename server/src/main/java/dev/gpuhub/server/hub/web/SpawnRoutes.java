@@ -36,20 +36,13 @@ import java.util.function.Consumer;
  * its POST, the pending page, the REST server endpoints and the progress event stream, plus the
  * node table the form polls ({@code GET /hub/api/nodes}).
  */
-public final class SpawnRoutes {
+public final class SpawnRoutes implements AutoCloseable {
   /** Starting servers' own errors and their statuses. */
   public static final List<dev.gpuhub.server.http.ErrorMapping> ERRORS =
       List.of(new dev.gpuhub.server.http.ErrorMapping(dev.gpuhub.server.hub.spawn.ServerAlreadyActiveException.class, 409));
 
   private static final ObjectMapper MAPPER = WireJson.mapper();
-  /** Progress streams one user may hold open at once. */
-  public static final int STREAMS_PER_USER = 8;
-  /** Progress streams one client address may hold open at once. */
-  public static final int STREAMS_PER_ADDRESS = 32;
-  private final dev.gpuhub.server.http.ConnectionLimits streams =
-      new dev.gpuhub.server.http.ConnectionLimits("progress streams", STREAMS_PER_USER, STREAMS_PER_ADDRESS);
-  /** Longest a progress stream stays open. */
-  private static final long PROGRESS_STREAM_SECONDS = 600;
+  private final ProgressStreams streams = new ProgressStreams();
 
   private final HubIdentity identity;
   private final Spawner spawner;
@@ -327,80 +320,17 @@ public final class SpawnRoutes {
     return n;
   }
 
-  /**
-   * The progress of the user's spawn as server-sent events ({@code data: {...}} per event): past
-   * events first, then new ones, until the ready or failed event (or {@link #PROGRESS_STREAM_SECONDS}).
-   * Each stream holds a thread, so a user holds at most {@link #STREAMS_PER_USER} and an address
-   * {@link #STREAMS_PER_ADDRESS}; more get 429 with a JSON {@code error}.
-   */
-  private void progress(Context ctx) throws java.io.IOException {
+  /** Stops the progress streams' writers. */
+  @Override
+  public void close() {
+    streams.close();
+  }
+
+  /** The progress of the owner's spawn as server-sent events, for the owner or an admin ({@link ProgressStreams}). */
+  private void progress(Context ctx) {
     String owner = ctx.pathParam("name");
     HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, owner);
-    Optional<dev.gpuhub.server.http.ConnectionLimits.Lease> lease = streams.tryAcquire(user.name(), ctx.ip());
-    if (lease.isEmpty()) {
-      ctx.status(429).json(dev.gpuhub.server.http.ApiErrors.error(streams.refusal()));
-      return;
-    }
-    try (var held = lease.get()) {
-      stream(ctx, owner);
-    }
-  }
-
-  private void stream(Context ctx, String owner) throws java.io.IOException {
-    var res = ctx.res();
-    res.setStatus(200);
-    res.setContentType("text/event-stream");
-    res.setCharacterEncoding("UTF-8");
-    res.setHeader("Cache-Control", "no-cache");
-    res.setHeader("X-Accel-Buffering", "no");
-    var out = res.getOutputStream();
-    Optional<ActiveServer> server = spawner.server(owner);
-    if (server.isEmpty()) {
-      write(out, ProgressEvent.failure(owner + " has no server; start one first"));
-      return;
-    }
-    java.util.concurrent.LinkedBlockingQueue<ProgressEvent> queue = new java.util.concurrent.LinkedBlockingQueue<>();
-    Consumer<ProgressEvent> follower = queue::add;
-    server.get().progress().follow(follower);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROGRESS_STREAM_SECONDS);
-    try {
-      while (System.nanoTime() < deadline) {
-        ProgressEvent e = queue.poll(15, TimeUnit.SECONDS);
-        if (e == null) {
-          out.write(": keep-alive\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-          out.flush();
-          continue;
-        }
-        write(out, e);
-        if (e.isFinal()) break;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.io.IOException clientLeft) {
-      // the reader went away
-    } finally {
-      server.get().progress().unfollow(follower);
-    }
-  }
-
-  private static void write(jakarta.servlet.ServletOutputStream out, ProgressEvent e) throws java.io.IOException {
-    out.write(("data: " + event(e) + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    out.flush();
-  }
-
-  private static String event(ProgressEvent e) {
-    ObjectNode n = MAPPER.createObjectNode();
-    n.put("progress", e.progress());
-    n.put("message", e.message());
-    n.put("ready", e.ready());
-    if (e.failed()) n.put("failed", true);
-    if (e.url() != null) n.put("url", e.url());
-    if (e.queue() != null) n.set("queue", dev.gpuhub.server.discovery.ReservationViews.queueEntry(e.queue()));
-    if (e.homeUnavailable() != null) {
-      ObjectNode h = n.putObject("home_unavailable").put("node", e.homeUnavailable());
-      h.putArray("choices").add("wait").add("scratch");
-    }
-    return n.toString();
+    streams.serve(ctx, user.name(), owner, spawner.server(owner));
   }
 
   private static String first(String a, String b, String c) {
