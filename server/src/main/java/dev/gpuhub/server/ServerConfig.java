@@ -40,6 +40,7 @@ import java.util.Map;
  * @param services         replicated services: loop period, replica ports, ready and drain timeouts
  *                         ({@code GPUHUB_JOB_INTERVAL_SECONDS}, ...)
  * @param hubTls           the hub's HTTPS certificate and key files, or null for plain HTTP
+ * @param subdomains       per-user subdomains for users' servers ({@code GPUHUB_SUBDOMAIN_HOST}), or off
  */
 public record ServerConfig(
     String bindHost,
@@ -59,7 +60,8 @@ public record ServerConfig(
     PlacementConfig placement,
     JobsConfig jobs,
     dev.gpuhub.server.services.ServiceControllerConfig services,
-    dev.gpuhub.server.hub.HubTls hubTls) {
+    dev.gpuhub.server.hub.HubTls hubTls,
+    dev.gpuhub.server.hub.proxy.Subdomains subdomains) {
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
@@ -113,6 +115,7 @@ public record ServerConfig(
         PlacementConfig.fromEnv(env),
         JobsConfig.fromEnv(env),
         dev.gpuhub.server.services.ServiceControllerConfig.fromEnv(env),
-        dev.gpuhub.server.hub.HubTls.fromEnv(env));
+        dev.gpuhub.server.hub.HubTls.fromEnv(env),
+        dev.gpuhub.server.hub.proxy.Subdomains.fromEnv(env));
   }
 }

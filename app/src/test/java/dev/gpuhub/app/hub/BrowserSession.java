@@ -66,6 +66,14 @@ final class BrowserSession implements AutoCloseable {
 
   /** Starts a browser with a new profile under {@code profileParent}; screenshots and logs go to {@code artifacts}. */
   static BrowserSession open(String name, String baseUrl, Path artifacts, Path profileParent) {
+    return open(name, baseUrl, artifacts, profileParent, null, null);
+  }
+
+  /**
+   * The same, resolving {@code domain} and every name below it (a hub with per-user subdomains) to
+   * {@code ip}; null for none. Every other name still resolves to nothing.
+   */
+  static BrowserSession open(String name, String baseUrl, Path artifacts, Path profileParent, String domain, String ip) {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
       throw new AssertionError("this test needs Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
           + "): scripts/test.sh installs them, or apt-get install chromium chromium-driver");
@@ -86,7 +94,8 @@ final class BrowserSession implements AutoCloseable {
           "--disable-quic", "--no-default-browser-check", "--disable-default-apps", "--disable-extensions",
           "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--metrics-recording-only",
           "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication",
-          "--password-store=basic", "--no-proxy-server", "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE " + hubHost,
+          "--password-store=basic", "--no-proxy-server", "--host-resolver-rules=" + (domain == null ? "" : "MAP " + domain + " " + ip + " , MAP *." + domain + " " + ip + " , ")
+              + "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE " + hubHost,
           "--window-size=1280,1000", "--user-data-dir=" + profile);
       options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
       ChromeDriver driver = new ChromeDriver(service, options);

@@ -80,7 +80,7 @@ public final class Hub implements AutoCloseable {
   public Hub(String bindHost, int port, HubAuthConfig authConfig, SpawnerConfig spawnerConfig,
              dev.gpuhub.wire.tls.TlsIdentity controlPlane, WorkloadTls workloadTls, javax.net.ssl.SSLContext https,
              Stores stores, DiscoveryService discovery, Duration adoptionPatience, JobsConfig jobsConfig,
-             ServiceControllerConfig servicesConfig) {
+             ServiceControllerConfig servicesConfig, dev.gpuhub.server.hub.proxy.Subdomains subdomains) {
     Clock clock = Clock.systemUTC();
     this.bindHost = bindHost;
     this.https = https != null;
@@ -108,15 +108,21 @@ public final class Hub implements AutoCloseable {
     this.services = new ServiceController(stores.services(), launcher, discovery::liveNodes, ports, serviceRouter, meter,
         new EnsgaServicePlanner(new EpsilonNsga2Planner(), 1), servicesConfig);
     ServiceProxyServlet serviceProxy = new ServiceProxyServlet(serviceRouter, meter, n -> stores.services().find(n).isPresent());
-    if (authConfig.logoutStopsServer()) auth.onLogout(u -> spawner.stop(u.name(), "logged out"));
+    AdminAccess adminAccess = new AdminAccess(clock);
+    dev.gpuhub.server.hub.proxy.ServerSessions serverSessions =
+        new dev.gpuhub.server.hub.proxy.ServerSessions(authConfig.sessionIdleTimeout(), clock);
+    auth.onLogout(u -> {
+      serverSessions.endAllOf(u.name());
+      if (authConfig.logoutStopsServer()) spawner.stop(u.name(), "logged out");
+    });
     auth.onDelete(u -> {
+      serverSessions.endAllOf(u.name());
       spawner.stop(u.name(), "user deleted");
       jobs.cancelAllOf(u.name(), "user deleted");
     });
-    AdminAccess adminAccess = new AdminAccess(clock);
-    HubAuthIdentity identity = new HubAuthIdentity(auth, adminAccess);
+    HubAuthIdentity identity = new HubAuthIdentity(auth, adminAccess, serverSessions);
     ServicesRoutes serviceRoutes = new ServicesRoutes(identity, stores.services(), services, serviceRouter, meter);
-    UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity, serversTls);
+    UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity, serversTls, subdomains);
     dev.gpuhub.server.hub.proxy.KernelGatewayServlet gateway =
         new dev.gpuhub.server.hub.proxy.KernelGatewayServlet(this::kernelGateway, identity, routes, serversTls);
     spawner.hubUrl(this::url);
@@ -144,6 +150,9 @@ public final class Hub implements AutoCloseable {
       });
       c.http.maxRequestSize = dev.gpuhub.server.http.JsonBodies.MAX_BODY_BYTES;
       dev.gpuhub.server.hub.web.PageHeaders.install(c);
+      // first: on a user's subdomain, none of the hub's own routes exist
+      new dev.gpuhub.server.hub.web.SubdomainRoutes(identity, subdomains, serverSessions, adminAccess,
+          authConfig.cookieSecure()).install(c);
       dev.gpuhub.server.http.ApiErrors.install(c, java.util.stream.Stream.concat(
           java.util.stream.Stream.concat(dev.gpuhub.server.discovery.DiscoveryRoutes.ERRORS.stream(),
               dev.gpuhub.server.hub.jobs.JobRoutes.ERRORS.stream()), SpawnRoutes.ERRORS.stream()).toList());

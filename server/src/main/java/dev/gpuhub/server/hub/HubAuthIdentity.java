@@ -11,15 +11,19 @@ import java.util.Optional;
 /**
  * The hub's identity rules over {@link HubAuth}: for Javalin routes ({@link HubIdentity}) and for
  * the proxy servlet ({@link ProxyAccess}), which sees the raw servlet request. An admin reaches
- * another user's server only after opening it explicitly ({@link AdminAccess}).
+ * another user's server only after opening it explicitly ({@link AdminAccess}). On a user's
+ * subdomain the caller is known by the subdomain's own session
+ * ({@link dev.gpuhub.server.hub.proxy.ServerSessions}), good for that server only.
  */
 public final class HubAuthIdentity implements HubIdentity, ProxyAccess {
   private final HubAuth auth;
   private final AdminAccess adminAccess;
+  private final dev.gpuhub.server.hub.proxy.ServerSessions serverSessions;
 
-  public HubAuthIdentity(HubAuth auth, AdminAccess adminAccess) {
+  public HubAuthIdentity(HubAuth auth, AdminAccess adminAccess, dev.gpuhub.server.hub.proxy.ServerSessions serverSessions) {
     this.auth = auth;
     this.adminAccess = adminAccess;
+    this.serverSessions = serverSessions;
   }
 
   @Override
@@ -54,18 +58,29 @@ public final class HubAuthIdentity implements HubIdentity, ProxyAccess {
 
   @Override
   public Decision check(HttpServletRequest request, String owner) {
-    Optional<HubUser> user = auth.identify(request.getHeader("Authorization"), sessionId(request));
+    Optional<HubUser> user = auth.identify(request.getHeader("Authorization"), cookie(request, HubAuth.SESSION_COOKIE))
+        .or(() -> serverSessionUser(request, owner));
     if (user.isEmpty()) return Decision.ANONYMOUS;
     if (user.get().name().equals(owner)) return Decision.ALLOW;
     if (!user.get().admin()) return Decision.FORBIDDEN;
     return adminAccess.isOpen(user.get().name(), owner) ? Decision.ALLOW : Decision.ADMIN_MUST_CONFIRM;
   }
 
-  private static String sessionId(HttpServletRequest request) {
+  /**
+   * The caller of a subdomain's session for {@code owner}'s server, as the account is now (a deleted
+   * user, or an admin no longer, gets nothing more than the account allows).
+   */
+  private Optional<HubUser> serverSessionUser(HttpServletRequest request, String owner) {
+    return serverSessions.lookup(cookie(request, dev.gpuhub.server.hub.proxy.ServerSessions.COOKIE))
+        .filter(g -> g.owner().equals(owner))
+        .flatMap(g -> auth.accounts().find(g.caller()));
+  }
+
+  private static String cookie(HttpServletRequest request, String name) {
     Cookie[] cookies = request.getCookies();
     if (cookies == null) return null;
     for (Cookie c : cookies) {
-      if (HubAuth.SESSION_COOKIE.equals(c.getName())) return c.getValue();
+      if (name.equals(c.getName())) return c.getValue();
     }
     return null;
   }

@@ -30,13 +30,13 @@ public final class HubCredentials {
     });
   }
 
-  /** The Cookie header without the hub's session cookie; null when nothing is left. */
+  /** The Cookie header without the hub's session cookies (the hub's and a subdomain's); null when nothing is left. */
   public static String withoutSessionCookie(String header) {
     if (header == null) return null;
     StringBuilder kept = new StringBuilder();
     for (String part : header.split(";")) {
       String p = part.strip();
-      if (p.isEmpty() || p.startsWith(SESSION_COOKIE + "=")) continue;
+      if (p.isEmpty() || p.startsWith(SESSION_COOKIE + "=") || p.startsWith(ServerSessions.COOKIE + "=")) continue;
       if (kept.length() > 0) kept.append("; ");
       kept.append(p);
     }
@@ -63,7 +63,7 @@ public final class HubCredentials {
       return false; // what the JDK cannot read, a browser might read as anything
     }
     for (HttpCookie c : cookies) {
-      if (c.getName().equalsIgnoreCase(SESSION_COOKIE)) return false;
+      if (c.getName().equalsIgnoreCase(SESSION_COOKIE) || c.getName().equalsIgnoreCase(ServerSessions.COOKIE)) return false;
       if (c.getDomain() != null) return false; // a Domain widens the cookie to other hosts
       String path = c.getPath();
       if (path == null) continue;

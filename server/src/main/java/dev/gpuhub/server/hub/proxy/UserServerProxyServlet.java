@@ -33,17 +33,24 @@ public final class UserServerProxyServlet extends ProxyServlet {
   private final ProxyAccess access;
   private final WebSocketBridge webSockets;
   private final WorkloadTls tls;
+  private final Subdomains subdomains;
 
   /** A proxy to servers serving plain HTTP. */
   public UserServerProxyServlet(RouteTable routes, ProxyAccess access) {
     this(routes, access, WorkloadTls.off());
   }
 
-  /** A proxy dialling servers with {@code tls} (HTTPS to routes that say so). */
+  /** A proxy dialling servers with {@code tls} (HTTPS to routes that say so), on the hub's origin. */
   public UserServerProxyServlet(RouteTable routes, ProxyAccess access, WorkloadTls tls) {
+    this(routes, access, tls, Subdomains.off());
+  }
+
+  /** The same, serving each user's server on its own subdomain when {@code subdomains} is on. */
+  public UserServerProxyServlet(RouteTable routes, ProxyAccess access, WorkloadTls tls, Subdomains subdomains) {
     this.routes = routes;
     this.access = access;
     this.tls = tls;
+    this.subdomains = subdomains;
     this.webSockets = new WebSocketBridge(tls);
   }
 
@@ -60,9 +67,14 @@ public final class UserServerProxyServlet extends ProxyServlet {
       sendJson(response, 404, "no such path: " + path);
       return;
     }
+    if (subdomains.on() && !onOwnSubdomain(request, response, user, path)) return;
     switch (access.check(request, user)) {
       case ANONYMOUS -> {
-        if (isBrowserGet(request)) {
+        if (isBrowserGet(request) && subdomains.on()) {
+          // the hub's session cookie never comes here: the hub hands this browser a session of this server
+          response.sendRedirect(subdomains.hubOrigin() + SERVER_LOGIN + "?user=" + user + "&next="
+              + URLEncoder.encode(pathAndQuery(request), StandardCharsets.UTF_8));
+        } else if (isBrowserGet(request)) {
           response.sendRedirect("/hub/login?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8));
         } else {
           sendJson(response, 403, "log in first: this server belongs to " + user);
@@ -76,7 +88,8 @@ public final class UserServerProxyServlet extends ProxyServlet {
       case ADMIN_MUST_CONFIRM -> {
         String confirm = ProxyAccess.ADMIN_ACCESS_PATH + user;
         if (isBrowserGet(request)) {
-          response.sendRedirect(confirm + "?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8));
+          response.sendRedirect((subdomains.on() ? subdomains.hubOrigin() : "") + confirm + "?next="
+              + URLEncoder.encode(path, StandardCharsets.UTF_8));
         } else {
           sendJson(response, 403, "this server belongs to " + user + ": as an admin, open it explicitly first"
               + " (POST " + confirm + ", logged) and then use it for an hour");
@@ -110,6 +123,44 @@ public final class UserServerProxyServlet extends ProxyServlet {
     }
     request.setAttribute(ROUTE, route.get());
     super.service(request, response);
+  }
+
+  /** Where the hub hands a logged-in browser a session of a user's subdomain. */
+  public static final String SERVER_LOGIN = "/hub/server-login";
+
+  /**
+   * With subdomains, a user's server answers only on its own subdomain: on the hub's host a browser
+   * is sent there (anything else gets 404), and another user's subdomain does not serve it.
+   * False when the request was answered here.
+   */
+  private boolean onOwnSubdomain(HttpServletRequest request, HttpServletResponse response, String user, String path)
+      throws IOException {
+    var hostOwner = subdomains.ownerOf(request.getHeader("Host"));
+    if (hostOwner.isPresent() && hostOwner.get().equals(user)) return true;
+    String there = subdomains.origin(user) + pathAndQuery(request);
+    if (hostOwner.isEmpty() && isBrowserGet(request)) {
+      response.sendRedirect(there);
+    } else {
+      sendJson(response, 404, "the server of " + user + " is served at " + subdomains.origin(user) + "/user/" + user + "/");
+    }
+    return false;
+  }
+
+  /**
+   * {@code next} when it is a path within {@code owner}'s server ({@code /user/<owner>/...}, no
+   * {@code ..}, no control characters), else the server's root: where a hub page may send a browser on.
+   */
+  public static String withinServer(String next, String owner) {
+    String root = "/user/" + owner + "/";
+    if (next == null || !next.startsWith(root) || next.contains("..") || next.chars().anyMatch(Character::isISOControl)) {
+      return root;
+    }
+    return next;
+  }
+
+  private static String pathAndQuery(HttpServletRequest request) {
+    String query = request.getQueryString();
+    return request.getRequestURI() + (query == null ? "" : "?" + query);
   }
 
   @Override

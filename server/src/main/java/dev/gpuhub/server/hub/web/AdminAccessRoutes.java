@@ -61,14 +61,9 @@ public final class AdminAccessRoutes {
     return name;
   }
 
-  /** The {@code next} path when it stays within the owner's server, else the server's root. */
+  /** The {@code next} path (form field or query) when it stays within the owner's server, else the server's root. */
   private static String next(Context ctx, String owner) {
-    String root = "/user/" + owner + "/";
     String next = ctx.formParam("next");
-    if (next == null) next = ctx.queryParam("next");
-    if (next == null || !next.startsWith(root) || next.contains("..") || next.chars().anyMatch(Character::isISOControl)) {
-      return root;
-    }
-    return next;
+    return dev.gpuhub.server.hub.proxy.UserServerProxyServlet.withinServer(next != null ? next : ctx.queryParam("next"), owner);
   }
 }
