@@ -71,6 +71,10 @@ class SubdomainsTest {
     assertThat(onHub.header("Location")).isEqualTo("http://" + alice + "/user/alice/api/status");
     assertThat(send(hubHost, "POST", "/user/alice/api/contents", Map.of()).status).isEqualTo(404);
 
+    // the hub's forms may lead to users' subdomains (a login with next=/user/..., an admin's confirmation)
+    assertThat(send(hubHost, "GET", "/hub/login", Map.of()).header("Content-Security-Policy"))
+        .contains("form-action 'self' http://*.hub.test:" + port);
+
     // the hub's session cookie is host-only: a browser never sends it to a subdomain
     String hubSession = logIn("alice");
     // ... so the subdomain sends the browser to the hub, which hands it a one-time code

@@ -95,7 +95,7 @@ final class BrowserSession implements AutoCloseable {
           "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--metrics-recording-only",
           "--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication",
           "--password-store=basic", "--no-proxy-server", "--host-resolver-rules=" + (domain == null ? "" : "MAP " + domain + " " + ip + " , MAP *." + domain + " " + ip + " , ")
-              + "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE " + hubHost,
+              + "MAP * ~NOTFOUND , EXCLUDE 127.0.0.1" + (domain == null ? " , EXCLUDE " + hubHost : ""),
           "--window-size=1280,1000", "--user-data-dir=" + profile);
       options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
       ChromeDriver driver = new ChromeDriver(service, options);

@@ -149,7 +149,7 @@ public final class Hub implements AutoCloseable {
         h.addServlet(new ServletHolder(serviceProxy), "/svc/*");
       });
       c.http.maxRequestSize = dev.gpuhub.server.http.JsonBodies.MAX_BODY_BYTES;
-      dev.gpuhub.server.hub.web.PageHeaders.install(c);
+      dev.gpuhub.server.hub.web.PageHeaders.install(c, subdomains);
       // first: on a user's subdomain, none of the hub's own routes exist
       new dev.gpuhub.server.hub.web.SubdomainRoutes(identity, subdomains, serverSessions, adminAccess,
           authConfig.cookieSecure()).install(c);

@@ -68,6 +68,11 @@ public record Subdomains(String scheme, String host, int port) {
     return scheme + "://" + user + "." + host + (port < 0 ? "" : ":" + port);
   }
 
+  /** Every user's origin as a CSP source, e.g. {@code https://*.hub.example.org}. */
+  public String wildcardOrigin() {
+    return origin("*");
+  }
+
   /** The hub's own origin, e.g. {@code https://hub.example.org}. */
   public String hubOrigin() {
     return scheme + "://" + host + (port < 0 ? "" : ":" + port);

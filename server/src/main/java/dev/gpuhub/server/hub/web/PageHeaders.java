@@ -20,11 +20,20 @@ public final class PageHeaders {
 
   /** Sets the headers before every route of the app. */
   public static void install(JavalinConfig config) {
-    config.routes.before(PageHeaders::apply);
+    install(config, dev.gpuhub.server.hub.proxy.Subdomains.off());
   }
 
-  static void apply(Context ctx) {
-    ctx.header("Content-Security-Policy", CSP);
+  /**
+   * The same, with per-user subdomains: a form of the hub may then lead (through redirects) to a
+   * user's subdomain, which browsers check against {@code form-action}.
+   */
+  public static void install(JavalinConfig config, dev.gpuhub.server.hub.proxy.Subdomains subdomains) {
+    String csp = subdomains.on() ? CSP.replace("form-action 'self'", "form-action 'self' " + subdomains.wildcardOrigin()) : CSP;
+    config.routes.before(ctx -> apply(ctx, csp));
+  }
+
+  static void apply(Context ctx, String csp) {
+    ctx.header("Content-Security-Policy", csp);
     ctx.header("X-Frame-Options", "DENY");
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("Referrer-Policy", "same-origin");
