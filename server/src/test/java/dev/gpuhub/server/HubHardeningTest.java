@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class HubHardeningTest {
         open.add(http.sendAsync(HttpRequest.newBuilder(URI.create(hub + "/hub/api/users/alice/server/progress"))
             .header("Authorization", "token " + alice).build(), HttpResponse.BodyHandlers.ofInputStream()));
       }
-      for (var f : open) assertThat(f.get().statusCode()).isEqualTo(200);
+      for (var f : open) assertThat(f.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       // the rest of 1,000 streams, all at once: each is refused at once, and another user logs in meanwhile
       List<CompletableFuture<HttpResponse<String>>> more = new ArrayList<>();
       for (int i = ProgressStreams.PER_USER; i < 1_000; i++) {
@@ -148,7 +149,7 @@ class HubHardeningTest {
       long loginMs = (System.nanoTime() - t0) / 1_000_000;
       int refused = 0;
       for (var f : more) {
-        HttpResponse<String> r = f.get();
+        HttpResponse<String> r = f.get(30, TimeUnit.SECONDS); // an uncapped stream would stay open
         assertThat(r.statusCode()).isEqualTo(429);
         assertThat(r.body()).contains("\"error\"", "too many open progress streams");
         refused++;
@@ -160,7 +161,14 @@ class HubHardeningTest {
       // stopping the pending server ends every stream with a final event
       assertThat(call(alice, "DELETE", "/hub/api/users/alice/server", null).statusCode()).isIn(202, 204);
       for (var f : open) {
-        String body = new String(f.get().body().readAllBytes(), StandardCharsets.UTF_8);
+        java.io.InputStream stream = f.get().body();
+        String body = CompletableFuture.supplyAsync(() -> {
+          try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }).get(30, TimeUnit.SECONDS); // without a final event the stream would stay open
         assertThat(body).contains("\"failed\":true");
       }
       assertThat(call(alice, "GET", "/hub/api/users/alice/server/progress", null).statusCode())
