@@ -25,7 +25,19 @@ public interface HubRepository {
    * @param passwordHash the slow salted hash, or null for a user who cannot log in with a password
    * @throws DuplicateNameException when a user with this name exists; nothing is written then
    */
-  HubUserRecord createUser(String name, String passwordHash, boolean admin);
+  default HubUserRecord createUser(String name, String passwordHash, boolean admin) {
+    return createUser(name, passwordHash, admin, true);
+  }
+
+  /**
+   * Stores a new user created now, approved or waiting for an administrator's approval.
+   *
+   * @throws DuplicateNameException when a user with this name exists; nothing is written then
+   */
+  HubUserRecord createUser(String name, String passwordHash, boolean admin, boolean approved);
+
+  /** Sets whether the user is approved; false when there is no such user. */
+  boolean setApproved(String name, boolean approved);
 
   /** The user with exactly this name. */
   Optional<HubUserRecord> findUser(String name);

@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param admin        whether the user may administer the hub
  * @param createdAt    when the user was created
  * @param lastLogin    the latest successful password login; null before the first
+ * @param approved     false while the user, signed up under approval, waits for an administrator
  */
 public record HubUserRecord(long id, String name, String passwordHash, boolean admin,
-                            Instant createdAt, Instant lastLogin) {
+                            Instant createdAt, Instant lastLogin, boolean approved) {
 
   public HubUserRecord {
     Objects.requireNonNull(name, "name");
@@ -26,6 +27,6 @@ public record HubUserRecord(long id, String name, String passwordHash, boolean a
   public String toString() {
     return "HubUserRecord[id=" + id + ", name=" + name + ", admin=" + admin
         + ", passwordHash=" + (passwordHash == null ? "none" : "set") + ", createdAt=" + createdAt
-        + ", lastLogin=" + lastLogin + "]";
+        + ", lastLogin=" + lastLogin + ", approved=" + approved + "]";
   }
 }

@@ -75,6 +75,17 @@ public abstract class HubRepositoryContract {
   }
 
   @Test
+  void aUserSignedUpUnderApprovalWaitsUntilApproved() {
+    assertThat(hub.createUser("bob", HASH, false).approved()).as("approved by default").isTrue();
+    HubUserRecord carol = hub.createUser("carol", HASH, false, false);
+    assertThat(carol.approved()).isFalse();
+    assertThat(hub.findUser("carol")).contains(carol);
+    assertThat(hub.setApproved("carol", true)).isTrue();
+    assertThat(hub.findUser("carol").orElseThrow().approved()).isTrue();
+    assertThat(hub.setApproved("nobody", true)).isFalse();
+  }
+
+  @Test
   void aTakenNameIsADuplicateAndWritesNothing() {
     HubUserRecord first = hub.createUser("alice", HASH, false);
     assertThatThrownBy(() -> hub.createUser("alice", "other", true))

@@ -15,7 +15,7 @@ import java.util.Optional;
 /** Table {@code hub_users}; a clash on the unique name becomes a DuplicateNameException. */
 final class HubUserTable {
   /** Columns of a user, qualified by alias {@code u} so joins can reuse them. */
-  static final String COLUMNS = "u.id, u.name, u.password_hash, u.admin, u.created_at, u.last_login";
+  static final String COLUMNS = "u.id, u.name, u.password_hash, u.admin, u.created_at, u.last_login, u.approved";
 
   private final Jdbc jdbc;
   private final Clock clock;
@@ -25,21 +25,22 @@ final class HubUserTable {
     this.clock = clock;
   }
 
-  HubUserRecord create(String name, String passwordHash, boolean admin) {
+  HubUserRecord create(String name, String passwordHash, boolean admin, boolean approved) {
     // both databases keep microseconds: truncate so the returned record equals what is stored
     Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
     return UniqueClash.orDuplicate("user name '" + name + "' is already taken",
         () -> jdbc.write("create hub user '" + name + "'", c -> {
-          String sql = "INSERT INTO hub_users (name, password_hash, admin, created_at) VALUES (?, ?, ?, ?)";
+          String sql = "INSERT INTO hub_users (name, password_hash, admin, created_at, approved) VALUES (?, ?, ?, ?, ?)";
           try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, name);
             ps.setString(2, passwordHash);
             ps.setBoolean(3, admin);
             ps.setObject(4, Jdbc.utc(createdAt));
+            ps.setBoolean(5, approved);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
               if (!keys.next()) throw new SQLException("the database returned no id for the new user");
-              return new HubUserRecord(keys.getLong("id"), name, passwordHash, admin, createdAt, null);
+              return new HubUserRecord(keys.getLong("id"), name, passwordHash, admin, createdAt, null, approved);
             }
           }
         }));
@@ -74,6 +75,16 @@ final class HubUserTable {
     });
   }
 
+  boolean setApproved(String name, boolean approved) {
+    return jdbc.write("set approval of hub user '" + name + "'", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE hub_users SET approved = ? WHERE name = ?")) {
+        ps.setBoolean(1, approved);
+        ps.setString(2, name);
+        return ps.executeUpdate() > 0;
+      }
+    });
+  }
+
   boolean delete(String name) {
     return jdbc.write("delete hub user '" + name + "'", c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub_users WHERE name = ?")) {
@@ -96,7 +107,7 @@ final class HubUserTable {
   /** Reads the user columns of the current row ({@link #COLUMNS}, unqualified labels). */
   static HubUserRecord user(ResultSet rs) throws SQLException {
     return new HubUserRecord(rs.getLong("id"), rs.getString("name"), rs.getString("password_hash"),
-        rs.getBoolean("admin"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "last_login"));
+        rs.getBoolean("admin"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "last_login"), rs.getBoolean("approved"));
   }
 
   private static List<HubUserRecord> query(PreparedStatement ps) throws SQLException {

@@ -49,8 +49,13 @@ public final class JdbcHubRepository implements HubRepository {
   }
 
   @Override
-  public HubUserRecord createUser(String name, String passwordHash, boolean admin) {
-    return users.create(Objects.requireNonNull(name, "name"), passwordHash, admin);
+  public HubUserRecord createUser(String name, String passwordHash, boolean admin, boolean approved) {
+    return users.create(Objects.requireNonNull(name, "name"), passwordHash, admin, approved);
+  }
+
+  @Override
+  public boolean setApproved(String name, boolean approved) {
+    return users.setApproved(name, approved);
   }
 
   @Override

@@ -81,6 +81,10 @@ public final class AuthRoutes {
       ctx.status(HttpStatus.TOO_MANY_REQUESTS).html(AuthPages.login(auth.xsrfToken(ctx), next,
           username, "Too many logins: " + e.getMessage(), auth.config().openSignup()));
       return;
+    } catch (ForbiddenException e) {
+      ctx.status(HttpStatus.FORBIDDEN).html(AuthPages.login(auth.xsrfToken(ctx), next, username, e.getMessage(),
+          auth.config().openSignup()));
+      return;
     }
     if (user.isEmpty()) {
       ctx.status(HttpStatus.UNAUTHORIZED).html(AuthPages.login(auth.xsrfToken(ctx), next, username,
@@ -122,6 +126,11 @@ public final class AuthRoutes {
       ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
       ctx.status(HttpStatus.TOO_MANY_REQUESTS).html(AuthPages.signup(auth.xsrfToken(ctx), next, username,
           "Too many sign-ups: " + e.getMessage(), adminSetupOpen()));
+      return;
+    }
+    if (!auth.accounts().isApproved(user.name())) {
+      ctx.html(AuthPages.message("Account created", "Your account '" + user.name() + "' is created and waits for"
+          + " an administrator's approval. You can log in once it is approved.", LOGIN, "Log in"));
       return;
     }
     auth.startSession(ctx, user);

@@ -22,9 +22,12 @@ import java.util.TreeSet;
  *                           (read by the logout hook the hub installs)
  * @param signupsPerAddress  GPUHUB_SIGNUPS_PER_ADDRESS: sign-up attempts one client address may
  *                           make per hour
+ * @param signupApproval     GPUHUB_SIGNUP_APPROVAL: whoever signs up waits for an admin's approval
+ *                           before logging in (NativeAuthenticator's open_signup=False)
  */
 public record HubAuthConfig(boolean openSignup, Set<String> adminUsers, boolean cookieSecure,
-                            Duration sessionIdleTimeout, boolean logoutStopsServer, int signupsPerAddress) {
+                            Duration sessionIdleTimeout, boolean logoutStopsServer, int signupsPerAddress,
+                            boolean signupApproval) {
 
   /** Default: anyone may sign up (NativeAuthenticator's open sign-up). */
   public static final boolean DEFAULT_OPEN_SIGNUP = true;
@@ -53,7 +56,7 @@ public record HubAuthConfig(boolean openSignup, Set<String> adminUsers, boolean 
   /** The defaults, with these admins. */
   public static HubAuthConfig defaults(Set<String> adminUsers) {
     return new HubAuthConfig(DEFAULT_OPEN_SIGNUP, adminUsers, DEFAULT_COOKIE_SECURE,
-        Duration.ofHours(DEFAULT_SESSION_HOURS), DEFAULT_LOGOUT_STOPS_SERVER, DEFAULT_SIGNUPS_PER_ADDRESS);
+        Duration.ofHours(DEFAULT_SESSION_HOURS), DEFAULT_LOGOUT_STOPS_SERVER, DEFAULT_SIGNUPS_PER_ADDRESS, false);
   }
 
   /**
@@ -68,7 +71,8 @@ public record HubAuthConfig(boolean openSignup, Set<String> adminUsers, boolean 
         r.bool("GPUHUB_COOKIE_SECURE", DEFAULT_COOKIE_SECURE),
         Duration.ofHours(r.integer("GPUHUB_SESSION_HOURS", DEFAULT_SESSION_HOURS, 1, MAX_SESSION_HOURS)),
         r.bool("GPUHUB_LOGOUT_STOPS_SERVER", DEFAULT_LOGOUT_STOPS_SERVER),
-        r.integer("GPUHUB_SIGNUPS_PER_ADDRESS", DEFAULT_SIGNUPS_PER_ADDRESS, 1, 1_000_000));
+        r.integer("GPUHUB_SIGNUPS_PER_ADDRESS", DEFAULT_SIGNUPS_PER_ADDRESS, 1, 1_000_000),
+        r.bool("GPUHUB_SIGNUP_APPROVAL", false));
   }
 
   /** Whether the user with this normalised name is an admin by configuration. */

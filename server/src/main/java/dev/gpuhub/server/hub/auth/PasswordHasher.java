@@ -40,6 +40,7 @@ public final class PasswordHasher {
   public static final Duration BUSY_WAIT = Duration.ofSeconds(60);
 
   private final Semaphore turns;
+  private final java.util.concurrent.atomic.AtomicLong checks = new java.util.concurrent.atomic.AtomicLong();
   private final int concurrency;
   private final Argon2Function function =
       Argon2Function.getInstance(MEMORY_KIB, ITERATIONS, PARALLELISM, HASH_BYTES, Argon2.ID);
@@ -69,6 +70,11 @@ public final class PasswordHasher {
     return (int) Math.max(1, Math.min(byHeap, 2L * Math.max(1, processors)));
   }
 
+  /** How many passwords this hasher has checked ({@link #verify} and {@link #burn}), e.g. for a throttle's test. */
+  public long checks() {
+    return checks.get();
+  }
+
   /** How many hashes may run at once. */
   public int concurrency() {
     return concurrency;
@@ -91,6 +97,7 @@ public final class PasswordHasher {
    */
   public boolean verify(String password, String hash) {
     String given = password == null ? "" : password;
+    if (hash != null && hash.startsWith(PREFIX)) checks.incrementAndGet();
     if (hash == null || !hash.startsWith(PREFIX)) {
       burn(given);
       return false;
@@ -110,6 +117,7 @@ public final class PasswordHasher {
    * @throws TooManyAttemptsException when no turn came within {@link #BUSY_WAIT}
    */
   public void burn(String password) {
+    checks.incrementAndGet();
     inTurn(() -> function.check(password == null ? "" : password, decoy));
   }
 

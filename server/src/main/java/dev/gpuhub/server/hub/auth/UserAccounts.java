@@ -40,6 +40,11 @@ public final class UserAccounts {
     this.signUps = new SignUpLimit(config.signupsPerAddress(), clock);
   }
 
+  /** The password hasher (its count of checks shows what a throttle let through). */
+  PasswordHasher hasher() {
+    return hasher;
+  }
+
   /** Sets who may sign up as a configured admin name (by default: nobody). */
   public void adminSetup(AdminSetup setup) {
     this.adminSetup = Objects.requireNonNull(setup, "setup");
@@ -60,7 +65,8 @@ public final class UserAccounts {
 
   /**
    * Self-service sign-up from address {@code ip}: a new ordinary user, or an admin for a name in
-   * GPUHUB_ADMIN_USERS given with the setup secret ({@link AdminSetup}).
+   * GPUHUB_ADMIN_USERS given with the setup secret ({@link AdminSetup}). With GPUHUB_SIGNUP_APPROVAL
+   * an ordinary user waits for an admin's approval ({@link #approve}) before logging in.
    *
    * @param confirmation the repeated password, or null when the form did not ask for it
    * @param adminSecret  the setup secret, or null
@@ -74,7 +80,8 @@ public final class UserAccounts {
     Credentials.checkNewPassword(password, confirmation);
     adminSetup.checkSignUp(name, adminSecret);
     try {
-      HubUser user = HubUser.of(repository.createUser(name, hasher.hash(password), config.isConfiguredAdmin(name)));
+      boolean admin = config.isConfiguredAdmin(name);
+      HubUser user = HubUser.of(repository.createUser(name, hasher.hash(password), admin, admin || !config.signupApproval()));
       adminSetup.signedUp();
       return user;
     } catch (DuplicateNameException e) {
@@ -106,6 +113,7 @@ public final class UserAccounts {
    * @return the user, or empty for a wrong name or password
    * @throws TooManyAttemptsException while the name from this address, or the address, must wait,
    *     or when the hub is checking too many passwords at once; nothing was checked then
+   * @throws ForbiddenException for the right password of a user still waiting for approval
    */
   public Optional<HubUser> authenticate(String username, String password, String ip) {
     throttle.begin(username, ip);
@@ -114,6 +122,10 @@ public final class UserAccounts {
     boolean ok = found.isPresent() ? hasher.verify(password, found.get().passwordHash()) : burn(password);
     if (!ok) return Optional.empty();
     throttle.succeeded(username, ip);
+    if (!found.get().approved()) {
+      throw new ForbiddenException("your account '" + name + "' waits for an administrator's approval;"
+          + " you can log in once it is approved");
+    }
     repository.recordLogin(name, clock.instant());
     return Optional.of(HubUser.of(found.get()));
   }
@@ -150,6 +162,17 @@ public final class UserAccounts {
     boolean deleted = repository.deleteUser(user.get().name());
     sessions.removeUser(user.get().name());
     return deleted;
+  }
+
+  /** Whether the user may log in: approved (always, unless signed up under GPUHUB_SIGNUP_APPROVAL and waiting). */
+  public boolean isApproved(String username) {
+    return record(username).map(HubUserRecord::approved).orElse(false);
+  }
+
+  /** Approves a user who signed up under approval; false when there is no such user. */
+  public boolean approve(String username) {
+    Optional<HubUser> user = find(username);
+    return user.isPresent() && repository.setApproved(user.get().name(), true);
   }
 
   /** Sets the admin flag, in the store and in live sessions; empty when there is no such user. */

@@ -45,6 +45,7 @@ final class UserApiRoutes {
     });
     r.post("/hub/api/users/{name}", this::createUser);
     r.patch("/hub/api/users/{name}", this::patchUser);
+    r.post("/hub/api/users/{name}/approve", this::approve);
     r.delete("/hub/api/users/{name}", this::deleteUser);
     r.get("/hub/api/users/{name}/tokens", this::listTokens);
     r.post("/hub/api/users/{name}/tokens", this::createToken);
@@ -57,6 +58,16 @@ final class UserApiRoutes {
       accounts.deleteToken(owner, token(ctx, owner).id());
       ctx.status(204);
     });
+  }
+
+  /** An admin approves a user who signed up under GPUHUB_SIGNUP_APPROVAL: 200 with the user, 404 without one. */
+  private void approve(Context ctx) {
+    HubUser admin = auth.requireAdmin(ctx);
+    String name = ctx.pathParam("name");
+    if (!accounts.approve(name)) throw new io.javalin.http.NotFoundResponse("no user '" + name + "'");
+    org.slf4j.LoggerFactory.getLogger(UserApiRoutes.class).atInfo().addKeyValue("admin", admin.name())
+        .addKeyValue("user", name).log("user approved");
+    json(ctx, 200, model(record(name)));
   }
 
   /** Every user by name, a page at a time ({@link dev.gpuhub.server.http.Paging}: offset, limit, X-Total-Count). */

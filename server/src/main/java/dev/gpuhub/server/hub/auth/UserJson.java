@@ -15,7 +15,7 @@ final class UserJson {
 
   /**
    * JupyterHub's user model: {@code kind, name, admin, groups, created, last_activity, server,
-   * pending, servers}. {@code server} is the URL of the running default server, {@code pending}
+   * pending, servers}, and {@code approved} (false while the user waits for an admin's approval). {@code server} is the URL of the running default server, {@code pending}
    * {@code "spawn"} or {@code "stop"} while it changes, else null.
    */
   static ObjectNode user(HubUserRecord user, List<HubServerRecord> servers) {
@@ -23,6 +23,7 @@ final class UserJson {
     n.put("kind", "user");
     n.put("name", user.name());
     n.put("admin", user.admin());
+    n.put("approved", user.approved());
     n.putArray("groups");
     n.put("created", text(user.createdAt()));
     Instant lastActivity = user.lastLogin();

@@ -84,12 +84,21 @@ public final class HomeAdminRoutes {
     Map<String, ActiveServer> servers = spawner.servers();
     StringBuilder b = new StringBuilder("<h1>Admin</h1><h2>Users</h2><table id=\"users\"><tr><th>Name</th><th>Admin</th>"
         + "<th>Server</th><th>Last login</th><th></th></tr>");
-    for (HubUserRecord u : hub.users()) {
+    List<HubUserRecord> users = new java.util.ArrayList<>(hub.users());
+    users.sort(java.util.Comparator.comparing(HubUserRecord::approved)); // those waiting for approval first
+    for (HubUserRecord u : users.subList(0, Math.min(users.size(), MAX_USER_ROWS))) {
       ActiveServer server = servers.get(u.name());
-      String state = server == null ? "-" : server.snapshot().state().name().toLowerCase(Locale.ROOT);
+      String state = !u.approved() ? "waiting for approval"
+          : server == null ? "-" : server.snapshot().state().name().toLowerCase(Locale.ROOT);
       b.append("<tr><td>").append(esc(u.name())).append("</td><td>").append(u.admin() ? "yes" : "")
           .append("</td><td>").append(esc(state)).append("</td><td>").append(esc(u.lastLogin() == null ? "-" : time(u.lastLogin())))
-          .append("</td><td>").append(u.name().equals(user.name()) ? "" : deleteUserButton(u.name())).append("</td></tr>");
+          .append("</td><td>").append(u.approved() ? "" : PageActions.button("approve-" + u.name(), "Approve", "POST",
+              "/hub/api/users/" + u.name() + "/approve", null) + " ")
+          .append(u.name().equals(user.name()) ? "" : deleteUserButton(u.name())).append("</td></tr>");
+    }
+    if (users.size() > MAX_USER_ROWS) {
+      b.append("<tr><td colspan=\"5\" id=\"more-users\">").append(MAX_USER_ROWS).append(" of ").append(users.size())
+          .append(" users; page through all of them with GET /hub/api/users?offset=...&amp;limit=...</td></tr>");
     }
     b.append("</table><h2>Running servers</h2><table id=\"servers\"><tr><th>User</th><th>State</th><th>Node</th>"
         + "<th>Profile</th><th>Since</th><th>Last activity</th><th>Containers</th><th></th></tr>");
@@ -182,6 +191,9 @@ public final class HomeAdminRoutes {
   static String holder(String owner) {
     return owner.startsWith("server:") ? owner.substring("server:".length()) : owner;
   }
+
+  /** Most users the admin page lists (those waiting for approval first); the API pages through all. */
+  static final int MAX_USER_ROWS = 200;
 
   private static String num(double v) {
     return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);

@@ -232,6 +232,32 @@ class AuthFlowTest {
   }
 
   @Test
+  void underApprovalANewUserWaitsForAnAdminBeforeLoggingIn() throws Exception {
+    try (AuthApp approving = AuthApp.start(java.nio.file.Files.createDirectories(dataDir.resolve("approval")),
+        HubAuthConfig.fromEnv(Map.of("GPUHUB_SIGNUP_APPROVAL", "true")))) {
+      Browser carol = approving.browser();
+      HttpResponse<String> signedUp = carol.signUp("carol", "correct horse");
+      assertThat(signedUp.statusCode()).isEqualTo(200);
+      assertThat(signedUp.body()).contains("waits for").contains("approval");
+      assertThat(carol.cookie(HubAuth.SESSION_COOKIE)).as("no session while waiting").isNull();
+      assertThat(carol.logIn("carol", "wrong horse").statusCode()).as("a wrong password says nothing more").isEqualTo(401);
+      HttpResponse<String> waiting = carol.logIn("carol", "correct horse");
+      assertThat(waiting.statusCode()).isEqualTo(403);
+      assertThat(waiting.body()).contains("approval");
+      assertThat(carol.cookie(HubAuth.SESSION_COOKIE)).isNull();
+
+      HubUser boss = approving.auth.accounts().create("boss", "boss password", true);
+      String token = approving.auth.accounts().createToken(boss, "test", null).token();
+      HttpResponse<String> approved = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(approving.url + "/hub/api/users/carol/approve")).header("Authorization", "token " + token)
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+      assertThat(json(approved).get("approved").asBoolean()).isTrue();
+      assertThat(carol.logIn("carol", "correct horse").statusCode()).isEqualTo(302);
+    }
+  }
+
+  @Test
   void withinASessionAnOverwrittenXsrfCookieGainsNothing() throws Exception {
     Browser victim = hub.browser();
     victim.signUp("alice", "correct horse");
@@ -255,7 +281,7 @@ class AuthFlowTest {
   @Test
   void anXsrfCookieThatAnotherPageOfTheOriginPlantedIsReplacedNotRepeated() throws Exception {
     // a user's server shares the hub's origin: its page can set '_xsrf' for /hub/ to any text
-    String planted = "';alert(document.cookie)//" + "a".repeat(40);
+    String planted = "x'+alert(document.cookie)+'" + "a".repeat(40); // no ';', which would end the cookie
     HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
         java.net.URI.create(hub.url + "/hub/login")).header("Cookie", "_xsrf=" + planted).build(),
         HttpResponse.BodyHandlers.ofString());
