@@ -66,19 +66,18 @@ final class HubUserTable {
   }
 
   boolean setAdmin(String name, boolean admin) {
-    return jdbc.write("set admin flag of hub user '" + name + "'", c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE hub_users SET admin = ? WHERE name = ?")) {
-        ps.setBoolean(1, admin);
-        ps.setString(2, name);
-        return ps.executeUpdate() > 0;
-      }
-    });
+    return setFlag("admin", name, admin);
   }
 
   boolean setApproved(String name, boolean approved) {
-    return jdbc.write("set approval of hub user '" + name + "'", c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE hub_users SET approved = ? WHERE name = ?")) {
-        ps.setBoolean(1, approved);
+    return setFlag("approved", name, approved);
+  }
+
+  /** Sets one of the user's boolean columns ({@code admin} or {@code approved}: never a caller's text). */
+  private boolean setFlag(String column, String name, boolean value) {
+    return jdbc.write("set " + column + " of hub user '" + name + "'", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE hub_users SET " + column + " = ? WHERE name = ?")) {
+        ps.setBoolean(1, value);
         ps.setString(2, name);
         return ps.executeUpdate() > 0;
       }
