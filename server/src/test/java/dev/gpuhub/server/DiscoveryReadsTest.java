@@ -32,6 +32,18 @@ class DiscoveryReadsTest {
       assertThat(health.body()).doesNotContain(dataDir.toString());
       assertThat(RunningServer.json(s.get("/health-check")).has("database")).as("the operator sees the stores").isTrue();
       assertThat(s.getAnonymous("/livez").statusCode()).isEqualTo(200);
+
+      // a hub admin's API token reads too (metrics for a monitoring system); an ordinary user's does not
+      var accounts = s.plane.hub().auth().accounts();
+      String admin = accounts.createToken(accounts.create("ops", "password-ops", true), "metrics", null).token();
+      String student = accounts.createToken(accounts.create("stu", "password-stu", false), "x", null).token();
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      for (String[] who : new String[][] {{admin, "200"}, {student, "401"}}) {
+        HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.url + "/metrics"))
+            .header("Authorization", "token " + who[0]).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET /metrics with %s's token", who[0] == admin ? "an admin" : "a student")
+            .isEqualTo(Integer.parseInt(who[1]));
+      }
     }
   }
 }

@@ -108,6 +108,21 @@ class HubHardeningTest {
   }
 
   @Test
+  void hubPagesCarryNoJavaScriptInAttributes() throws Exception {
+    var accounts = server.plane.hub().auth().accounts();
+    String admin = accounts.createToken(accounts.create("chief", "password-chief", true), "test", null).token();
+    tokenOf("dave");
+    call(admin, "POST", "/hub/api/jobs", "{\"image\":\"trainer:1\",\"command\":[\"python3\",\"t.py\"],\"min_gpus\":1,"
+        + "\"max_gpus\":1,\"initial_batch_size\":256}");
+    java.util.regex.Pattern handler = java.util.regex.Pattern.compile("\\son[a-z]+\\s*=", java.util.regex.Pattern.CASE_INSENSITIVE);
+    for (String page : new String[] {"/hub/admin", "/hub/jobs", "/hub/services", "/hub/home", "/hub/spawn"}) {
+      HttpResponse<String> r = call(admin, "GET", page, null);
+      assertThat(r.statusCode()).as(page).isEqualTo(200);
+      assertThat(handler.matcher(r.body()).find()).as("an on...= attribute in %s", page).isFalse();
+    }
+  }
+
+  @Test
   void theSpawnPageShowsNoTextFromItsAddress() throws Exception {
     Browser browser = new Browser();
     tokenOf("mallory");

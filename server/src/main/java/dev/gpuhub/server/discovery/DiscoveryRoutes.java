@@ -52,12 +52,20 @@ public final class DiscoveryRoutes {
   }
 
   /**
-   * Reads that need the cluster's credentials (a node's certificate, or the shared token over TLS
-   * or from this machine): they name users' reservations, node addresses and agent ports.
+   * Reads that need a credential: the cluster's (a node's certificate, or the shared token over TLS
+   * or from this machine) or a hub admin's API token ({@code Authorization: token <t>}, see
+   * {@link #readers}): they name users' reservations, node addresses and agent ports.
    * {@code /livez} and {@code /health-check} (status only) stay open to anyone.
    */
   static final List<String> READS = List.of("/metrics", "/available-nodes", "/all-nodes", "/jupyterhub-nodes",
       "/profiles", "/profiles/{id}", "/reservations");
+
+  private volatile java.util.function.Predicate<String> adminToken = token -> false;
+
+  /** Also lets through reads that carry an API token this predicate accepts (the hub's admins'). */
+  public void readers(java.util.function.Predicate<String> adminApiToken) {
+    this.adminToken = java.util.Objects.requireNonNull(adminApiToken, "adminApiToken");
+  }
 
   public void install(JavalinConfig config) {
     var r = config.routes;
@@ -124,6 +132,11 @@ public final class DiscoveryRoutes {
   private void requireReader(Context ctx) {
     if (ctx.method() != io.javalin.http.HandlerType.GET && ctx.method() != io.javalin.http.HandlerType.HEAD) return;
     if (trust != null && TrustRoutes.hasClientCertificate(ctx)) return;
+    String header = ctx.header("Authorization");
+    if (header != null && header.regionMatches(true, 0, "token ", 0, 6) && adminToken.test(header.substring(6).strip())) {
+      AgentTokenGuard.requireSecureTransport(ctx); // a token crosses no network in clear
+      return;
+    }
     guard.require(ctx);
   }
 
