@@ -145,6 +145,9 @@ class HubHardeningTest {
       assertThat(server.post("/register-node", report).statusCode()).isEqualTo(200);
       String alice = tokenOf("alice");
       tokenOf("bob");
+      long alone0 = System.nanoTime();
+      assertThat(new Browser().post("/hub/login", "username=bob&password=password-bob").statusCode()).isEqualTo(302);
+      long aloneMs = (System.nanoTime() - alone0) / 1_000_000;
       assertThat(call(alice, "POST", "/hub/api/users/alice/server", null).statusCode()).isEqualTo(202);
 
       List<CompletableFuture<HttpResponse<java.io.InputStream>>> open = new ArrayList<>();
@@ -170,7 +173,8 @@ class HubHardeningTest {
         refused++;
       }
       System.out.println("alice holds " + ProgressStreams.PER_USER + " progress streams and asked for " + refused
-          + " more (all 429); bob's login meanwhile took " + loginMs + " ms");
+          + " more at once (all 429); bob's login meanwhile took " + loginMs + " ms, " + aloneMs + " ms before the flood"
+          + " (delay " + (loginMs - aloneMs) + " ms)");
       assertThat(bobLogsIn.statusCode()).isEqualTo(302);
 
       // stopping the pending server ends every stream with a final event
