@@ -24,6 +24,14 @@ import org.slf4j.LoggerFactory;
 public final class HubAuth {
   /** Name of the session cookie: HttpOnly, SameSite=Lax, path /. */
   public static final String SESSION_COOKIE = "gpuhub-session";
+  /**
+   * A token's owner is remembered this long (a flood of requests with one token costs one lookup a
+   * second); deleting a token or a user, or changing a user, forgets every remembered token at once.
+   */
+  static final Duration TOKEN_CACHE = Duration.ofSeconds(1);
+  /** A remembered token's owner, good until {@code until} (at most the token's own expiry). */
+  private record CachedToken(HubUser user, Instant until) {}
+  private final java.util.Map<String, CachedToken> tokenCache = new java.util.concurrent.ConcurrentHashMap<>();
   /** A token's last use is written at most this often. */
   static final Duration TOKEN_TOUCH_INTERVAL = Duration.ofMinutes(1);
   /** Path prefix of the REST API, where errors are JSON and anonymous requests get 403. */
@@ -54,6 +62,7 @@ public final class HubAuth {
     this.throttle = new LoginThrottle(clock);
     this.xsrf = new Xsrf(config.cookieSecure());
     this.accounts = new UserAccounts(repository, config, new PasswordHasher(), sessions, throttle, clock);
+    accounts.onUserOrTokenChange(this::forgetTokens);
   }
 
   public HubAuthConfig config() {
@@ -221,15 +230,34 @@ public final class HubAuth {
   }
 
   private Optional<HubUser> tokenUser(String token) {
+    String hash = ApiTokens.sha256Hex(token);
     Instant now = clock.instant();
-    Optional<HubTokenOwner> owner = repository.findByTokenHash(ApiTokens.sha256Hex(token), now);
+    CachedToken cached = tokenCache.get(hash);
+    if (cached != null && now.isBefore(cached.until())) return Optional.of(cached.user());
+    Optional<HubTokenOwner> owner = lookUpToken(hash, now);
+    if (tokenCache.size() > 10_000) tokenCache.clear(); // bounded: a flood of distinct tokens finds nothing to keep
+    owner.ifPresentOrElse(o -> {
+      Instant until = now.plus(TOKEN_CACHE);
+      Instant expires = o.token().expiresAt();
+      tokenCache.put(hash, new CachedToken(HubUser.of(o.user()), expires != null && expires.isBefore(until) ? expires : until));
+    }, () -> tokenCache.remove(hash));
+    return owner.map(o -> HubUser.of(o.user()));
+  }
+
+  /** Forgets what was remembered of tokens (one was deleted, a user deleted or changed). */
+  void forgetTokens() {
+    tokenCache.clear();
+  }
+
+  private Optional<HubTokenOwner> lookUpToken(String hash, Instant now) {
+    Optional<HubTokenOwner> owner = repository.findByTokenHash(hash, now);
     owner.ifPresent(o -> {
       Instant last = o.token().lastUsed();
       if (last == null || !now.isBefore(last.plus(TOKEN_TOUCH_INTERVAL))) {
         repository.touchToken(o.token().id(), now);
       }
     });
-    return owner.map(o -> HubUser.of(o.user()));
+    return owner;
   }
 
   private Cookie sessionCookie(String value, int maxAge) {

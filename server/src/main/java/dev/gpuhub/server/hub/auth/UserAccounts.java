@@ -28,6 +28,7 @@ public final class UserAccounts {
   private final SignUpLimit signUps;
   private volatile AdminSetup adminSetup = AdminSetup.none();
   private volatile Consumer<HubUser> onDelete = user -> { };
+  private volatile Runnable onUserOrTokenChange = () -> { };
 
   public UserAccounts(HubRepository repository, HubAuthConfig config, PasswordHasher hasher,
       SessionStore sessions, LoginThrottle throttle, Clock clock) {
@@ -38,6 +39,11 @@ public final class UserAccounts {
     this.throttle = Objects.requireNonNull(throttle, "throttle");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.signUps = new SignUpLimit(config.signupsPerAddress(), clock);
+  }
+
+  /** Sets what runs after a user or a token is deleted or a user changed (e.g. forgetting remembered tokens). */
+  void onUserOrTokenChange(Runnable hook) {
+    this.onUserOrTokenChange = Objects.requireNonNull(hook, "hook");
   }
 
   /** The password hasher (its count of checks shows what a throttle let through). */
@@ -161,6 +167,7 @@ public final class UserAccounts {
     onDelete.accept(user.get());
     boolean deleted = repository.deleteUser(user.get().name());
     sessions.removeUser(user.get().name());
+    onUserOrTokenChange.run();
     return deleted;
   }
 
@@ -181,6 +188,7 @@ public final class UserAccounts {
     if (user.isEmpty() || !repository.setAdmin(user.get().name(), admin)) return Optional.empty();
     HubUser changed = new HubUser(user.get().id(), user.get().name(), admin);
     sessions.updateUser(changed);
+    onUserOrTokenChange.run();
     return Optional.of(changed);
   }
 
@@ -203,7 +211,9 @@ public final class UserAccounts {
 
   /** Deletes the owner's token {@code tokenId}; false when the owner has no such token. */
   public boolean deleteToken(HubUser owner, long tokenId) {
-    return repository.deleteToken(owner.id(), tokenId);
+    boolean deleted = repository.deleteToken(owner.id(), tokenId);
+    onUserOrTokenChange.run();
+    return deleted;
   }
 
   /** A token just made: its record and, this once, the token. */
