@@ -66,8 +66,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private final WorkloadConfinement confinement;
   private final HostRoots hostRoots;
   private final WorkloadNetwork network;
-  /** Set once the workload network is known to exist on the daemon. */
-  private volatile boolean networkReady;
+  private final DockerWorkloadNetwork workloadNetwork;
   private final DockerClient client;
   private final DockerClient lifecycle;
   private final DockerVolumes volumes;
@@ -81,6 +80,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     this.client = client;
     this.lifecycle = lifecycle;
     this.volumes = new DockerVolumes(lifecycle, this::unavailable);
+    this.workloadNetwork = new DockerWorkloadNetwork(network, client, lifecycle, this::describe, this::unavailable);
   }
 
   /**
@@ -194,7 +194,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public String start(ContainerSpec spec) {
-    ensureNetwork();
+    workloadNetwork.ensure();
     for (VolumeMount v : spec.volumes()) {
       if (v.hostPath()) hostRoots.prepare(v.volume(), confinement.uid(), confinement.gid());
       else volumes.ensure(v.volume());
@@ -262,51 +262,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
    * @throws IllegalStateException when the network has no IPv4 gateway
    */
   public String workloadGateway() {
-    ensureNetwork();
-    try {
-      var ipam = client.inspectNetworkCmd().withNetworkId(network.name()).exec().getIpam();
-      return ipam.getConfig().stream().map(c -> c.getGateway()).filter(g -> g != null && g.indexOf('.') > 0)
-          .findFirst().orElseThrow(() -> new IllegalStateException("workload network " + network.name()
-              + " on " + describe() + " has no IPv4 gateway"));
-    } catch (NotFoundException e) {
-      networkReady = false;
-      throw new RuntimeUnavailableException("workload network " + network.name() + " vanished from " + describe(), e);
-    } catch (IllegalStateException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw unavailable(e);
-    }
-  }
-
-  /**
-   * Creates the workload network when the daemon lacks it: a bridge with traffic between its
-   * containers off ({@link DockerMapping#networkOptions()}). An existing network of that name is
-   * used as it is, so an administrator may make it with other options.
-   */
-  private void ensureNetwork() {
-    if (networkReady) return;
-    synchronized (this) {
-      if (networkReady) return;
-      try {
-        client.inspectNetworkCmd().withNetworkId(network.name()).exec();
-      } catch (NotFoundException missing) {
-        try {
-          lifecycle.createNetworkCmd().withName(network.name()).withDriver(DockerMapping.NETWORK_DRIVER)
-              .withOptions(DockerMapping.networkOptions()).withLabels(DockerMapping.managedLabels()).exec();
-          LOG.info("created workload network {} on {}", network.name(), describe());
-        } catch (ConflictException raced) {
-          // made by another caller meanwhile: use it
-        } catch (DockerException e) {
-          throw new ContainerStartException(ContainerStartException.Reason.FAILED, "docker refused to create the "
-              + "workload network '" + network.name() + "': " + DockerMapping.daemonMessage(e), e);
-        } catch (RuntimeException e) {
-          throw unavailable(e);
-        }
-      } catch (RuntimeException e) {
-        throw unavailable(e);
-      }
-      networkReady = true;
-    }
+    return workloadNetwork.gateway();
   }
 
   private void removeAfterFailedStart(String id, String name) {
