@@ -12,5 +12,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-jar="$(scripts/build-bench-jar.sh)"
-exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -jar "$jar" broker "$@"
+exec scripts/run-bench.sh 1g broker "$@"

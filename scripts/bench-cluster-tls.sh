@@ -5,8 +5,4 @@
 # Usage: scripts/bench-cluster-tls.sh [--nodes 16] [--seconds 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar="$(scripts/build-bench-jar.sh)"
-copy="$(mktemp -d "${TMPDIR:-/tmp}/gpuhub-bench-cp.XXXXXX")"
-trap 'rm -rf "$copy"' EXIT
-cp "$jar" "$copy/gpuhub-bench.jar"
-java -Xmx2g ${BENCH_JAVA_OPTS:-} -jar "$copy/gpuhub-bench.jar" cluster-tls "$@"
+exec scripts/run-bench.sh 2g cluster-tls "$@"

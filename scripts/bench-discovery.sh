@@ -18,5 +18,4 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
-jar="$(scripts/build-bench-jar.sh)"
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -jar "$jar" discovery --store "$store" "$@"
+exec scripts/run-bench.sh 2g discovery --store "$store" "$@"

@@ -7,8 +7,4 @@
 # Usage: scripts/bench-login-flood.sh [--logins 200] [--signups 200] [--heap-mb 384]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jar="$(scripts/build-bench-jar.sh)"
-copy="$(mktemp -d "${TMPDIR:-/tmp}/gpuhub-bench-cp.XXXXXX")"
-trap 'rm -rf "$copy"' EXIT
-cp "$jar" "$copy/gpuhub-bench.jar"
-java -Xmx1g ${BENCH_JAVA_OPTS:-} -jar "$copy/gpuhub-bench.jar" login-flood "$@"
+exec scripts/run-bench.sh 1g login-flood "$@"

@@ -8,5 +8,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-jar="$(scripts/build-bench-jar.sh)"
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -jar "$jar" placement "$@"
+exec scripts/run-bench.sh 2g placement "$@"

@@ -24,10 +24,4 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
 fi
 
-jar="$(scripts/build-bench-jar.sh)"
-# Run from a private copy of the jar, so a build started in the tree meanwhile cannot replace it
-# under the running benchmark.
-copy="$(mktemp -d "${TMPDIR:-/tmp}/gpuhub-bench-cp.XXXXXX")"
-trap 'rm -rf "$copy"' EXIT
-cp "$jar" "$copy/gpuhub-bench.jar"
-java -Xmx2g ${BENCH_JAVA_OPTS:-} -jar "$copy/gpuhub-bench.jar" proxy "$@"
+exec scripts/run-bench.sh 2g proxy "$@"

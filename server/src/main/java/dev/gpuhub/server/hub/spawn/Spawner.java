@@ -17,14 +17,10 @@ import dev.gpuhub.server.workload.AgentEndpoint;
 import dev.gpuhub.server.workload.Labels;
 import dev.gpuhub.server.workload.LaunchException;
 import dev.gpuhub.server.workload.PortClaims;
-import dev.gpuhub.server.workload.Readiness;
 import dev.gpuhub.server.workload.Workload;
 import dev.gpuhub.server.workload.WorkloadLauncher;
-import dev.gpuhub.wire.node.ContainerRequest;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +59,9 @@ public final class Spawner implements AutoCloseable {
   });
   private final WorkloadTls tls;
   private final HomePlacement homes;
+  private final ServerWorkloads workloads;
   private final SecureRandom random = new SecureRandom();
+  private final SharedData sharedData = new SharedData();
   /** The hub's own URL as nodes reach it (the kernel gateway of multi-node servers lives there). */
   private volatile Supplier<String> hubUrl = () -> null;
 
@@ -89,14 +87,14 @@ public final class Spawner implements AutoCloseable {
     this.ledger = ledger;
     this.clock = clock;
     this.homes = new HomePlacement(config.homes(), ledger, cluster, launcher.agents());
+    this.workloads = new ServerWorkloads(config, containers, this.tls, sharedData, () -> hubUrl.get(), this::endpoint,
+        this::claimPort);
   }
 
   /** How the hub speaks to its servers and kernel hosts: HTTPS with the cluster's trust, or plain HTTP. */
   public WorkloadTls tls() {
     return tls;
   }
-
-  private final SharedData sharedData = new SharedData();
 
   /** Where the declared shared data comes from (read at each start). */
   public void dataMounts(Supplier<List<dev.gpuhub.core.data.DataMount>> mounts) {
@@ -190,7 +188,7 @@ public final class Spawner implements AutoCloseable {
                 + " instead"));
       }
       if (!scratch) homes.follow(server, endpoint(placed.primary().hostname()), this::endpoint);
-      Workload workload = layOut(server, profile, placed, scratch);
+      Workload workload = workloads.layOut(server, profile, placed, scratch);
       launcher.launch(workload, new SpawnProgress(server));
       if (!server.transition(ServerState.RUNNING, null)) throw new LaunchException("the server was stopped while starting");
       ActiveServer.Snapshot s = server.snapshot();
@@ -207,52 +205,6 @@ public final class Spawner implements AutoCloseable {
       fail(server, e instanceof LaunchException || e instanceof NotEnoughNodesException ? e.getMessage() : e.toString());
       if (e instanceof VirtualMachineError vm) throw vm;
     }
-  }
-
-  /** The server's containers on its placed nodes, their ports claimed; see {@link ServerLayout}. */
-  private Workload layOut(ActiveServer server, Profile profile, Placement placed, boolean scratchHome) {
-    String user = server.snapshot().user();
-    String owner = owner(user);
-    WorkerMode workerMode = config.workerModes().get(profile.name());
-    AgentEndpoint primary = endpoint(placed.primary().hostname());
-    server.placed(placed.hostnames(), primary.hostname(), primary.ip(), primary.port(), claimPort(primary.ip()));
-    boolean kernelHosts = ServerLayout.usesKernelHosts(placed.hostnames().size(), workerMode != null);
-    String gatewayUrl = null;
-    if (kernelHosts) {
-      gatewayUrl = hubUrl.get();
-      if (gatewayUrl == null) throw new LaunchException("the hub's URL is unknown; multi-node servers need the kernel gateway");
-      server.gatewayToken(ServerContainers.gatewayToken(server.snapshot().token()));
-    }
-    if (workerMode != null) server.workerPort(claimPort(primary.ip()));
-    ActiveServer.Snapshot s = server.snapshot();
-    List<Workload.Unit> units = new ArrayList<>();
-    units.add(new Workload.Unit(owner, primary, containers.server(s, profile, placed.primary().gpuUuids(), gatewayUrl,
-        server.gatewayToken(), workerMode, server.workerPort()),
-        Readiness.jupyter(URI.create(ProxyRoute.origin(tls.httpScheme(), s.nodeIp(), s.port()) + s.url() + "api")),
-        "the server on " + primary.hostname()));
-    for (Reservation r : placed.reservations()) {
-      AgentEndpoint node = endpoint(r.hostname());
-      if (kernelHosts) {
-        KernelHost host = new KernelHost(node.hostname(), node.ip(), node.port(), null, claimPort(node.ip()),
-            ServerContainers.kernelHostToken(s.token(), node.hostname()), KernelHost.basePathOf(user, node.hostname()));
-        server.addKernelHost(host); // before the start, so a failure releases its port and removes it by name
-        units.add(new Workload.Unit(owner, node, containers.kernelHost(s, profile, host, r.gpuUuids()),
-            Readiness.jupyter(host.apiUrl(tls.httpScheme())), "the kernel host on " + node.hostname()));
-      } else if (workerMode != null && !r.hostname().equals(primary.hostname())) {
-        server.addWorker(new ActiveServer.Worker(node.hostname(), node.ip(), node.port(), null));
-        units.add(new Workload.Unit(owner, node, containers.worker(s, profile, workerMode, node.hostname(),
-            server.workerPort(), r.gpuUuids()), Readiness.stillRunning(), "the worker on " + node.hostname()));
-      }
-    }
-    List<ContainerRequest.Volume> data = sharedData.volumesFor(server, profile);
-    if (scratchHome || !data.isEmpty()) { // a scratch home is the container's own layer: nothing of the home is mounted
-      units = units.stream().map(u -> {
-        List<ContainerRequest.Volume> volumes = new ArrayList<>(scratchHome ? List.of() : u.container().volumes());
-        volumes.addAll(data);
-        return new Workload.Unit(u.owner(), u.node(), u.container().withVolumes(volumes), u.readiness(), u.what());
-      }).toList();
-    }
-    return new Workload(user + "'s server", units, config.startTimeout());
   }
 
   private AgentEndpoint endpoint(String hostname) {
