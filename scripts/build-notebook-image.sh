@@ -3,6 +3,7 @@
 #
 #   1. debootstrap --variant=minbase bookworm from the Debian mirror in this machine's apt sources
 #   2. inside that chroot: apt-get install --no-install-recommends python3-notebook python3-ipykernel
+#      jupyterhub (for jupyterhub-singleuser, the server the hub starts by default)
 #   3. tar the root file system and `docker import` it as IMAGE (default gpuhub-notebook:latest)
 #
 # Steps 1-2 take a few minutes and need root; their result is cached as
@@ -13,12 +14,12 @@
 # Usage: scripts/build-notebook-image.sh [IMAGE]
 # Environment: DOCKER_HOST (which daemon gets the image), GPUHUB_CACHE_DIR (rootfs cache),
 #              GPUHUB_DEBIAN_MIRROR (overrides the mirror read from the apt sources).
-# Exit status 0 when IMAGE exists and runs `python3 -m notebook --version`; non-zero otherwise.
+# Exit status 0 when IMAGE exists and runs `jupyterhub-singleuser --version`; non-zero otherwise.
 set -euo pipefail
 
 IMAGE="${1:-gpuhub-notebook:latest}"
 SUITE="bookworm"
-PACKAGES=(python3-notebook python3-ipykernel)
+PACKAGES=(python3-notebook python3-ipykernel jupyterhub)
 DEFAULT_MIRROR="http://deb.debian.org/debian"
 KEYRING="/usr/share/keyrings/debian-archive-keyring.gpg"
 HASH_LABEL="dev.gpuhub.rootfs"
@@ -124,6 +125,7 @@ build_rootfs() {
     || { tail -n 30 "$WORK/apt.log" >&2; die "apt-get in the chroot failed (log above)"; }
   in_chroot apt-get clean
   in_chroot python3 -m notebook --version >/dev/null || die "python3 -m notebook does not run in the chroot"
+  in_chroot jupyterhub-singleuser --version >/dev/null || die "jupyterhub-singleuser does not run in the chroot"
   # Workloads run as uid/gid 1000 (the agent's default GPUHUB_WORKLOAD_USER), never as root: give
   # that user a name and a home, the image's working directory.
   in_chroot useradd --uid 1000 --user-group --create-home --shell /bin/bash jovyan \
@@ -162,13 +164,13 @@ main() {
       --change 'WORKDIR /home/jovyan' \
       --change 'USER 1000:1000' \
       --change "LABEL $HASH_LABEL=$SCRIPT_HASH" \
-      --change 'CMD ["python3", "-m", "notebook", "--ip", "127.0.0.1", "--no-browser"]' \
+      --change 'CMD ["jupyterhub-singleuser"]' \
       - "$IMAGE" <"$ROOTFS_TAR" >/dev/null
   fi
   local version
-  version="$(docker run --rm --network host "$IMAGE" python3 -m notebook --version)" \
-    || die "image $IMAGE does not run 'python3 -m notebook --version'"
-  log "image $IMAGE ready: notebook $version"
+  version="$(docker run --rm --network host "$IMAGE" jupyterhub-singleuser --version)" \
+    || die "image $IMAGE does not run 'jupyterhub-singleuser --version'"
+  log "image $IMAGE ready: jupyterhub-singleuser $version"
 }
 
 main

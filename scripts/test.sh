@@ -15,6 +15,8 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v file >/dev/null 2>&1 || need+=(file)
 # The reference trainer (training-job IT) and the seed's own broker programs are Python 3.
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# JupyterHubClientTest runs JupyterHub's own Python client (Debian's jupyterhub 3.0) against the hub.
+/usr/bin/python3 -c "import jupyterhub" >/dev/null 2>&1 || need+=(jupyterhub)
 # HubBrowserIT drives a real headless Chromium through chromedriver (Debian's packages).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)

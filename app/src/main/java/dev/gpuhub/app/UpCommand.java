@@ -28,12 +28,31 @@ final class UpCommand implements Runnable {
     return config.bindHost().startsWith("127.") ? "127.0.0.1" : null;
   }
 
+  /**
+   * The host's address on the local Docker daemon's workload network, where users' servers reach
+   * the hub's API (the hub itself listens on loopback only); null, with a warning, without Docker.
+   */
+  private static String workloadGateway() {
+    try (dev.gpuhub.runtime.docker.DockerContainerRuntime docker = dev.gpuhub.runtime.docker.DockerContainerRuntime.connect(
+        null, dev.gpuhub.runtime.WorkloadConfinement.DEFAULT,
+        dev.gpuhub.runtime.WorkloadNetwork.fromEnv(System.getenv(), "127.0.0.1"))) {
+      return docker.workloadGateway();
+    } catch (RuntimeException e) {
+      System.err.println("gpuhub up: no workload network (" + e.getMessage() + "): users' servers will not reach the hub's API");
+      return null;
+    }
+  }
+
   @Override
   public void run() {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putIfAbsent("GPUHUB_BIND", bind);
     boolean generated = env.get("GPUHUB_AGENT_TOKEN") == null || env.get("GPUHUB_AGENT_TOKEN").isBlank();
     if (generated) env.put("GPUHUB_AGENT_TOKEN", AgentAuth.generateToken());
+    if (bind.startsWith("127.") && (env.get("GPUHUB_HUB_WORKLOAD_BIND") == null || env.get("GPUHUB_HUB_WORKLOAD_BIND").isBlank())) {
+      String gateway = workloadGateway();
+      if (gateway != null) env.put("GPUHUB_HUB_WORKLOAD_BIND", gateway);
+    }
     ServerConfig config = ServerConfig.fromEnv(env);
     StoreConfig storeConfig = StoreConfig.fromEnv(env);
     ControlPlane plane = ControlPlane.start(config, storeConfig);

@@ -41,6 +41,9 @@ import java.util.Map;
  *                         ({@code GPUHUB_JOB_INTERVAL_SECONDS}, ...)
  * @param hubTls           the hub's HTTPS certificate and key files, or null for plain HTTP
  * @param subdomains       per-user subdomains for users' servers ({@code GPUHUB_SUBDOMAIN_HOST}), or off
+ * @param hubWorkloadBind  a second address the hub listens on, for workloads that cannot reach
+ *                         {@code bindHost} ({@code GPUHUB_HUB_WORKLOAD_BIND}: the workload network's
+ *                         gateway when the hub binds loopback, as {@code up} does), or null
  */
 public record ServerConfig(
     String bindHost,
@@ -61,7 +64,8 @@ public record ServerConfig(
     JobsConfig jobs,
     dev.gpuhub.server.services.ServiceControllerConfig services,
     dev.gpuhub.server.hub.HubTls hubTls,
-    dev.gpuhub.server.hub.proxy.Subdomains subdomains) {
+    dev.gpuhub.server.hub.proxy.Subdomains subdomains,
+    String hubWorkloadBind) {
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
@@ -116,6 +120,16 @@ public record ServerConfig(
         JobsConfig.fromEnv(env),
         dev.gpuhub.server.services.ServiceControllerConfig.fromEnv(env),
         dev.gpuhub.server.hub.HubTls.fromEnv(env),
-        dev.gpuhub.server.hub.proxy.Subdomains.fromEnv(env));
+        dev.gpuhub.server.hub.proxy.Subdomains.fromEnv(env),
+        workloadBind(r.raw("GPUHUB_HUB_WORKLOAD_BIND")));
+  }
+
+  private static String workloadBind(String raw) {
+    if (raw == null || raw.isBlank()) return null;
+    String address = raw.strip();
+    if (!address.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+      throw new IllegalArgumentException("GPUHUB_HUB_WORKLOAD_BIND must be an IP address of this machine, was '" + raw + "'");
+    }
+    return address;
   }
 }

@@ -64,7 +64,17 @@ public interface HubRepository {
    * @throws DuplicateNameException when a token with this hash exists
    * @throws StoreException when there is no user {@code userId}
    */
-  HubTokenRecord createToken(long userId, String tokenHash, String note, Instant expiresAt);
+  default HubTokenRecord createToken(long userId, String tokenHash, String note, Instant expiresAt) {
+    return createToken(userId, tokenHash, note, expiresAt, null);
+  }
+
+  /**
+   * Stores a token of user {@code userId} made now, limited to {@code scopes} (JupyterHub's scope
+   * names separated by spaces, at most 2,000 characters; null for every right of its owner).
+   *
+   * @throws DuplicateNameException when a token with this hash exists
+   */
+  HubTokenRecord createToken(long userId, String tokenHash, String note, Instant expiresAt, String scopes);
 
   /** The token with this hash and its owner; empty when none has it or it expired at or before {@code now}. */
   Optional<HubTokenOwner> findByTokenHash(String tokenHash, Instant now);

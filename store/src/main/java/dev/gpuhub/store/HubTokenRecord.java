@@ -12,7 +12,13 @@ import java.time.Instant;
  * @param createdAt when it was made
  * @param expiresAt when it stops working; null for never
  * @param lastUsed  the latest recorded use; null before the first
+ * @param scopes    what the token may do, JupyterHub's scope names separated by spaces; null for
+ *                  every right of its owner ({@code inherit})
  */
 public record HubTokenRecord(long id, long userId, String note, Instant createdAt,
-                             Instant expiresAt, Instant lastUsed) {
+                             Instant expiresAt, Instant lastUsed, String scopes) {
+  /** A token with every right of its owner. */
+  public HubTokenRecord(long id, long userId, String note, Instant createdAt, Instant expiresAt, Instant lastUsed) {
+    this(id, userId, note, createdAt, expiresAt, lastUsed, null);
+  }
 }

@@ -89,6 +89,13 @@ class HubAuthorizationIT {
         new Case("GET", "/hub/api/data-mounts", false, 403, 403, 403, 200),
         new Case("POST", "/hub/api/data-mounts", false, 403, 403, 403, 400),
         new Case("DELETE", "/hub/api/data-mounts/none", false, 403, 403, 403, 404),
+        // JupyterHub's protocol: the API's version to anyone; who am I; activity (needs users:activity
+        // for the user: bob 403, alice and admin reach the body check, 400); OAuth without parameters
+        new Case("GET", "/hub/api/", false, 200, 200, 200, 200),
+        new Case("GET", "/hub/api/user", false, 403, 200, 200, 200),
+        new Case("POST", "/hub/api/users/alice/activity", false, 403, 403, 400, 400),
+        new Case("GET", "/hub/api/oauth2/authorize", true, 302, 400, 400, 400),
+        new Case("POST", "/hub/api/oauth2/token", false, 400, 400, 400, 400),
         new Case("DELETE", "/hub/api/users/alice/server", false, 403, 403, -1, -1));
     List<String> wrong = new ArrayList<>();
     for (Case k : cases) {

@@ -54,6 +54,38 @@ final class HubClient {
     return send(b);
   }
 
+  /**
+   * Opens {@code path} as a browser does, following redirects (the hub's login, JupyterHub's OAuth
+   * authorize and the server's callback) within this hub; returns the last answer.
+   */
+  HttpResponse<String> browse(String path) {
+    String at = path;
+    for (int hop = 0; hop < 10; hop++) {
+      HttpResponse<String> r = get(at);
+      java.util.Optional<String> next = r.headers().firstValue("Location");
+      if (r.statusCode() / 100 != 3 || next.isEmpty()) return r;
+      URI target = URI.create(base + at).resolve(next.get());
+      if (!target.toString().startsWith(base)) throw new AssertionError("redirected off the hub to " + target);
+      at = target.toString().substring(base.length());
+    }
+    throw new AssertionError("more than 10 redirects from " + path);
+  }
+
+  /**
+   * A call to a JupyterHub single-user server's API with the browser's cookies, as its own pages
+   * make it: with the server's {@code _xsrf} cookie (path {@code /user/<owner>/}) in {@code X-XSRFToken}.
+   */
+  HttpResponse<String> serverApi(String owner, String method, String path, String json) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+    for (HttpCookie c : cookies.getCookieStore().getCookies()) {
+      if (c.getName().equals("_xsrf") && c.getPath() != null && c.getPath().startsWith("/user/" + owner)) {
+        b.header("X-XSRFToken", c.getValue());
+      }
+    }
+    return send(b);
+  }
+
   /** Logs out as a browser does: the confirmation page, then its POST. */
   HttpResponse<String> logOut() {
     get("/hub/logout");

@@ -75,6 +75,9 @@ final class HubFixture implements AutoCloseable {
     env.put("GPUHUB_START_TIMEOUT_SECONDS", "120");
     // 20 notebooks of 1 core share this 2-core machine in the load test: reserve cores 16 times over
     env.put("GPUHUB_CPU_OVERCOMMIT", "16");
+    // a command template, the proxy adding each server's token: the mode of images without JupyterHub.
+    // SingleUserServerIT and HubBrowserIT run the default (jupyterhub-singleuser, OAuth) instead.
+    env.put("GPUHUB_NOTEBOOK_COMMAND", dev.gpuhub.server.hub.spawn.SpawnerConfig.NOTEBOOK_COMMAND);
     env.putAll(extraEnv);
     startControlPlane();
     for (Profile p : plane.stores().repository().profiles()) {

@@ -63,6 +63,8 @@ public final class Hub implements AutoCloseable {
   private final String bindHost;
   /** True when the hub's port speaks HTTPS. */
   private final boolean https;
+  /** A second address the hub listens on, for workloads (see {@link #workloadUrl()}); null for none. */
+  private final String workloadBind;
   private final ScheduledExecutorService adoption = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "hub-adoption");
     t.setDaemon(true);
@@ -80,8 +82,10 @@ public final class Hub implements AutoCloseable {
   public Hub(String bindHost, int port, HubAuthConfig authConfig, SpawnerConfig spawnerConfig,
              dev.gpuhub.wire.tls.TlsIdentity controlPlane, WorkloadTls workloadTls, javax.net.ssl.SSLContext https,
              Stores stores, DiscoveryService discovery, Duration adoptionPatience, JobsConfig jobsConfig,
-             ServiceControllerConfig servicesConfig, dev.gpuhub.server.hub.proxy.Subdomains subdomains) {
+             ServiceControllerConfig servicesConfig, dev.gpuhub.server.hub.proxy.Subdomains subdomains,
+             String workloadBind) {
     Clock clock = Clock.systemUTC();
+    this.workloadBind = workloadBind;
     this.bindHost = bindHost;
     this.https = https != null;
     this.routes = new RouteTable(clock);
@@ -101,7 +105,7 @@ public final class Hub implements AutoCloseable {
     this.reconciler = new Reconciler(spawner, ledger, discovery::liveNodes, launcher, clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
     this.kernelCuller = new KernelCuller(spawner, spawnerConfig.kernelIdleTimeout(), clock);
-    this.jobs = new Jobs(jobsConfig, stores.jobs(), launcher, ports, discovery::liveNodes, this::url,
+    this.jobs = new Jobs(jobsConfig, stores.jobs(), launcher, ports, discovery::liveNodes, this::workloadUrl,
         clock, adoptionPatience, spawnerConfig.homes());
     ServiceRouter serviceRouter = new ServiceRouter();
     RequestMeter meter = new RequestMeter();
@@ -125,9 +129,22 @@ public final class Hub implements AutoCloseable {
     UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity, serversTls, subdomains);
     dev.gpuhub.server.hub.proxy.KernelGatewayServlet gateway =
         new dev.gpuhub.server.hub.proxy.KernelGatewayServlet(this::kernelGateway, identity, routes, serversTls);
-    spawner.hubUrl(this::url);
+    spawner.hubUrl(this::workloadUrl);
+    spawner.apiClients(new dev.gpuhub.server.hub.spawn.ServerApiClients() {
+      @Override
+      public void register(String user, String server, String apiToken, String oauthCallback) {
+        auth.serverTokens().register(user, server, apiToken, oauthCallback);
+      }
+
+      @Override
+      public void forget(String user, String server) {
+        auth.serverTokens().forget(user, server);
+      }
+    });
     spawner.dataMounts(stores.hub()::dataMounts);
-    AuthRoutes authRoutes = new AuthRoutes(auth);
+    AuthRoutes authRoutes = new AuthRoutes(auth, (user, server, at) -> {
+      if (server.isEmpty()) routes.reportActivity(user, at); // named servers are not served yet
+    });
     this.spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
     dev.gpuhub.server.hub.web.HomesRoutes homes =
         new dev.gpuhub.server.hub.web.HomesRoutes(identity, spawner, agents, discovery::liveNodes,
@@ -142,6 +159,13 @@ public final class Hub implements AutoCloseable {
       if (https != null) { // the only connector then: the hub's port speaks HTTPS only
         c.jetty.addConnector((server, http) -> dev.gpuhub.server.http.Connectors.tls(server, http, https, false,
             bindHost, port));
+      } else if (workloadBind != null) { // connectors are all explicit once one is added
+        c.jetty.addConnector((server, http) -> dev.gpuhub.server.http.Connectors.plain(server, http, bindHost, port));
+      }
+      if (workloadBind != null) { // the same hub, where workloads reach it (its servers' API calls, job reports)
+        c.jetty.addConnector((server, http) -> https != null
+            ? dev.gpuhub.server.http.Connectors.tls(server, http, https, false, workloadBind, port)
+            : dev.gpuhub.server.http.Connectors.plain(server, http, workloadBind, port));
       }
       c.jetty.modifyServletContextHandler(h -> {
         h.addServlet(new ServletHolder(proxy), "/user/*");
@@ -157,6 +181,7 @@ public final class Hub implements AutoCloseable {
           java.util.stream.Stream.concat(dev.gpuhub.server.discovery.DiscoveryRoutes.ERRORS.stream(),
               dev.gpuhub.server.hub.jobs.JobRoutes.ERRORS.stream()), SpawnRoutes.ERRORS.stream()).toList());
       authRoutes.install(c);
+      new dev.gpuhub.server.hub.auth.OAuthRoutes(auth, adminAccess::isOpen, clock).install(c);
       spawnRoutes.install(c);
       pages.install(c);
       new dev.gpuhub.server.hub.web.AdminAccessRoutes(identity, adminAccess).install(c);
@@ -212,6 +237,21 @@ public final class Hub implements AutoCloseable {
 
   public String url() {
     return (https ? "https://" : "http://") + (bindHost.equals("0.0.0.0") ? "127.0.0.1" : bindHost) + ":" + port();
+  }
+
+  /**
+   * Where workloads reach the hub (single-user servers' API calls, multi-node servers' kernel
+   * gateway): the second address when one is set, else {@link #url()}.
+   */
+  public String workloadUrl() {
+    if (workloadBind == null) return url();
+    for (org.eclipse.jetty.server.Connector c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof org.eclipse.jetty.server.ServerConnector sc && workloadBind.equals(sc.getHost())) {
+        return (https ? "https://" : "http://") + (workloadBind.contains(":") ? "[" + workloadBind + "]" : workloadBind)
+            + ":" + sc.getLocalPort();
+      }
+    }
+    return url();
   }
 
   public Spawner spawner() {

@@ -55,6 +55,8 @@ class ServiceProxyTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("\"authorization\":\"null\"", "\"cookie\":\"theme=dark\"")
         .doesNotContain("secret-session", "hub-api-token");
-    assertThat(r.headers().allValues("Set-Cookie")).hasSize(1).allSatisfy(c -> assertThat(c).startsWith("ballot=1;"));
+    // the hub's session cookie is dropped; one for the hub's path is re-scoped to the service's own
+    assertThat(r.headers().allValues("Set-Cookie")).hasSize(2).noneMatch(c -> c.startsWith("gpuhub-session"))
+        .allSatisfy(c -> assertThat(c).containsIgnoringCase("Path=/svc/vote/"));
   }
 }

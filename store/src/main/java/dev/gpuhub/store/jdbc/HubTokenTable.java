@@ -17,7 +17,7 @@ import java.util.Optional;
 final class HubTokenTable {
   /** Token columns under labels that do not clash with the user columns of a join. */
   private static final String COLUMNS = "t.id AS t_id, t.user_id AS t_user_id, t.note AS t_note,"
-      + " t.created_at AS t_created_at, t.expires_at AS t_expires_at, t.last_used AS t_last_used";
+      + " t.created_at AS t_created_at, t.expires_at AS t_expires_at, t.last_used AS t_last_used, t.scopes AS t_scopes";
 
   private final Jdbc jdbc;
   private final Clock clock;
@@ -27,23 +27,24 @@ final class HubTokenTable {
     this.clock = clock;
   }
 
-  HubTokenRecord create(long userId, String tokenHash, String note, Instant expiresAt) {
+  HubTokenRecord create(long userId, String tokenHash, String note, Instant expiresAt, String scopes) {
     Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
     Instant expires = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
     return UniqueClash.orDuplicate("a token with this hash already exists; make a new random token",
         () -> jdbc.write("create a token for hub user #" + userId, c -> {
-          String sql = "INSERT INTO hub_tokens (user_id, token_hash, note, created_at, expires_at)"
-              + " VALUES (?, ?, ?, ?, ?)";
+          String sql = "INSERT INTO hub_tokens (user_id, token_hash, note, created_at, expires_at, scopes)"
+              + " VALUES (?, ?, ?, ?, ?, ?)";
           try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
             ps.setLong(1, userId);
             ps.setString(2, tokenHash);
             ps.setString(3, note);
             ps.setObject(4, Jdbc.utc(createdAt));
             ps.setObject(5, Jdbc.utc(expires));
+            ps.setString(6, scopes);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
               if (!keys.next()) throw new SQLException("the database returned no id for the new token");
-              return new HubTokenRecord(keys.getLong("id"), userId, note, createdAt, expires, null);
+              return new HubTokenRecord(keys.getLong("id"), userId, note, createdAt, expires, null, scopes);
             }
           }
         }));
@@ -102,6 +103,6 @@ final class HubTokenTable {
   private static HubTokenRecord token(ResultSet rs) throws SQLException {
     return new HubTokenRecord(rs.getLong("t_id"), rs.getLong("t_user_id"), rs.getString("t_note"),
         Jdbc.instant(rs, "t_created_at"), Jdbc.instant(rs, "t_expires_at"),
-        Jdbc.instant(rs, "t_last_used"));
+        Jdbc.instant(rs, "t_last_used"), rs.getString("t_scopes"));
   }
 }

@@ -84,8 +84,8 @@ public final class JdbcHubRepository implements HubRepository {
   }
 
   @Override
-  public HubTokenRecord createToken(long userId, String tokenHash, String note, Instant expiresAt) {
-    return tokens.create(userId, Objects.requireNonNull(tokenHash, "tokenHash"), note, expiresAt);
+  public HubTokenRecord createToken(long userId, String tokenHash, String note, Instant expiresAt, String scopes) {
+    return tokens.create(userId, Objects.requireNonNull(tokenHash, "tokenHash"), note, expiresAt, scopes);
   }
 
   @Override

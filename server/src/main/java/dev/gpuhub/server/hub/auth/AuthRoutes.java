@@ -27,10 +27,32 @@ public final class AuthRoutes {
   /** The login page. */
   public static final String LOGIN = "/hub/login";
 
-  private final HubAuth auth;
+  /** The JupyterHub version whose REST API and single-user protocol this hub speaks ({@code X-JupyterHub-Version}). */
+  public static final String JUPYTERHUB_VERSION = "3.0.0";
 
+  /** The hub's logo: its name, as an image. */
+  static final String LOGO = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120\" height=\"28\" viewBox=\"0 0 120 28\">"
+      + "<text x=\"0\" y=\"21\" font-family=\"sans-serif\" font-size=\"22\" font-weight=\"bold\" fill=\"#333\">gpuhub</text></svg>";
+
+  private final HubAuth auth;
+  private final ActivityReports activity;
+
+  /** Routes without a place to send servers' activity reports (they are accepted and dropped). */
   public AuthRoutes(HubAuth auth) {
+    this(auth, (user, server, at) -> { });
+  }
+
+  /** Routes whose activity reports ({@code POST /hub/api/users/<name>/activity}) go to {@code activity}. */
+  public AuthRoutes(HubAuth auth, ActivityReports activity) {
     this.auth = auth;
+    this.activity = activity;
+  }
+
+  /** Where a server's reported activity goes (the idle culler's clock). */
+  @FunctionalInterface
+  public interface ActivityReports {
+    /** {@code user}'s server {@code server} ("" for the default) was active at {@code at}. */
+    void report(String user, String server, java.time.Instant at);
   }
 
   public void install(JavalinConfig config) {
@@ -43,11 +65,15 @@ public final class AuthRoutes {
     r.get("/hub/signup", this::signupPage);
     r.post("/hub/signup", this::signup);
     r.get("/hub/logout", this::logoutPage);
+    // JupyterHub's single-user pages show the hub's logo from here
+    r.get("/hub/logo", ctx -> ctx.contentType("image/svg+xml").header("Cache-Control", "max-age=86400").result(LOGO));
     r.post("/hub/logout", this::logout);
-    new UserApiRoutes(auth).install(config);
+    new UserApiRoutes(auth, activity).install(config);
   }
 
   private void guard(Context ctx) {
+    ctx.header("X-JupyterHub-Version", JUPYTERHUB_VERSION);
+    ScopeGuard.check(ctx, auth);
     HandlerType method = ctx.method();
     if (method == HandlerType.GET || method == HandlerType.HEAD) {
       if (!HubAuth.isApiPath(ctx.path())) auth.xsrfToken(ctx);

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,8 @@ public final class HubAuth {
    * second); deleting a token or a user, or changing a user, forgets every remembered token at once.
    */
   static final Duration TOKEN_CACHE = Duration.ofSeconds(1);
-  /** A remembered token's owner, good until {@code until} (at most the token's own expiry). */
-  private record CachedToken(HubUser user, Instant until) {}
+  /** A remembered token's caller, good until {@code until} (at most the token's own expiry). */
+  private record CachedToken(Caller caller, Instant until) {}
   private final java.util.Map<String, CachedToken> tokenCache = new java.util.concurrent.ConcurrentHashMap<>();
   /** A token's last use is written at most this often. */
   static final Duration TOKEN_TOUCH_INTERVAL = Duration.ofMinutes(1);
@@ -43,7 +44,25 @@ public final class HubAuth {
   /** How a request authenticated. */
   public enum Via { NONE, COOKIE, TOKEN }
 
-  private record Resolved(Optional<HubUser> user, Via via) {}
+  /**
+   * Who a request acts as, and with which rights.
+   *
+   * @param user       the user
+   * @param scopes     expanded scopes ({@link Scopes}): what the session or token may do
+   * @param restricted whether a token carries fewer rights than its owner (JupyterHub scopes other
+   *                   than {@code inherit}); such a token reaches only what its scopes name
+   */
+  public record Caller(HubUser user, Set<String> scopes, boolean restricted) {
+    static Caller of(HubUser user) {
+      return new Caller(user, Scopes.ofUser(user.name(), user.admin()), false);
+    }
+  }
+
+  private record Resolved(Optional<Caller> caller, Via via) {
+    Optional<HubUser> user() {
+      return caller.map(Caller::user);
+    }
+  }
 
   private final HubRepository repository;
   private final HubAuthConfig config;
@@ -52,6 +71,7 @@ public final class HubAuth {
   private final LoginThrottle throttle;
   private final Xsrf xsrf;
   private final UserAccounts accounts;
+  private final ServerApiTokens serverTokens = new ServerApiTokens();
   private volatile Consumer<HubUser> onLogout = user -> { };
 
   public HubAuth(HubRepository repository, HubAuthConfig config, Clock clock) {
@@ -81,6 +101,11 @@ public final class HubAuth {
     return sessions;
   }
 
+  /** The API tokens of running servers ({@code JUPYTERHUB_API_TOKEN}), known in memory only. */
+  public ServerApiTokens serverTokens() {
+    return serverTokens;
+  }
+
   /**
    * Sets what runs after a user logs out (their session already ended), e.g. stopping their server
    * when {@link HubAuthConfig#logoutStopsServer()}. A hook that throws is logged; the logout stands.
@@ -97,6 +122,11 @@ public final class HubAuth {
   /** The user this request authenticates as, by API token or session cookie. */
   public Optional<HubUser> currentUser(Context ctx) {
     return resolve(ctx).user();
+  }
+
+  /** Who this request acts as and with which rights; empty when anonymous. */
+  public Optional<Caller> caller(Context ctx) {
+    return resolve(ctx).caller();
   }
 
   /** How this request authenticated ({@link Via#NONE} when anonymous). */
@@ -167,7 +197,7 @@ public final class HubAuth {
     sessions.remove(ctx.cookie(SESSION_COOKIE)); // a fresh id at every login: no session fixation
     String id = sessions.create(user);
     ctx.cookie(sessionCookie(id, -1));
-    ctx.attribute(ATTRIBUTE, new Resolved(Optional.of(user), Via.COOKIE));
+    ctx.attribute(ATTRIBUTE, new Resolved(Optional.of(Caller.of(user)), Via.COOKIE));
     ctx.attribute(STARTED_SESSION, id);
     xsrf.token(ctx, id);
   }
@@ -212,36 +242,58 @@ public final class HubAuth {
    * {@value #SESSION_COOKIE} cookie's value); both may be null.
    */
   public Optional<HubUser> identify(String authorizationHeader, String sessionId) {
-    return ApiTokens.fromAuthorization(authorizationHeader).flatMap(this::tokenUser)
-        .or(() -> sessions.lookup(sessionId));
+    return identifyCaller(authorizationHeader, sessionId).map(Caller::user);
+  }
+
+  /** {@link #identify} with the caller's rights. */
+  public Optional<Caller> identifyCaller(String authorizationHeader, String sessionId) {
+    return ApiTokens.fromAuthorization(authorizationHeader).flatMap(this::tokenCaller)
+        .or(() -> sessions.lookup(sessionId).map(Caller::of));
+  }
+
+  /** The caller of an API token, as an {@code Authorization} header would make it; empty when it is not valid. */
+  public Optional<Caller> tokenCallerOf(String token) {
+    return token == null || token.isEmpty() || token.length() > ApiTokens.MAX_TOKEN_CHARS ? Optional.empty()
+        : tokenCaller(token);
   }
 
   private Resolved resolve(Context ctx) {
     Resolved cached = ctx.attribute(ATTRIBUTE);
     if (cached != null) return cached;
     Resolved resolved = ApiTokens.fromAuthorization(ctx.header("Authorization"))
-        .flatMap(this::tokenUser)
-        .map(u -> new Resolved(Optional.of(u), Via.TOKEN))
+        .flatMap(this::tokenCaller)
+        .map(c -> new Resolved(Optional.of(c), Via.TOKEN))
         .orElseGet(() -> sessions.lookup(ctx.cookie(SESSION_COOKIE))
-            .map(u -> new Resolved(Optional.of(u), Via.COOKIE))
+            .map(u -> new Resolved(Optional.of(Caller.of(u)), Via.COOKIE))
             .orElse(new Resolved(Optional.empty(), Via.NONE)));
     ctx.attribute(ATTRIBUTE, resolved);
     return resolved;
   }
 
-  private Optional<HubUser> tokenUser(String token) {
+  private Optional<Caller> tokenCaller(String token) {
     String hash = ApiTokens.sha256Hex(token);
     Instant now = clock.instant();
     CachedToken cached = tokenCache.get(hash);
-    if (cached != null && now.isBefore(cached.until())) return Optional.of(cached.user());
+    if (cached != null && now.isBefore(cached.until())) return Optional.of(cached.caller());
+    Optional<ServerApiTokens.ServerRef> server = serverTokens.find(hash);
+    if (server.isPresent()) {
+      return accounts.find(server.get().user()).map(u -> new Caller(u,
+          Scopes.forToken(Scopes.serverToken(u.name(), server.get().server()), u.name(), u.admin()), true));
+    }
     Optional<HubTokenOwner> owner = lookUpToken(hash, now);
     if (tokenCache.size() > 10_000) tokenCache.clear(); // bounded: a flood of distinct tokens finds nothing to keep
-    owner.ifPresentOrElse(o -> {
+    Optional<Caller> caller = owner.map(o -> {
+      HubUser user = HubUser.of(o.user());
+      java.util.List<String> scopes = Scopes.parse(o.token().scopes());
+      boolean restricted = scopes != null && !scopes.contains(Scopes.INHERIT);
+      return new Caller(user, Scopes.forToken(scopes, user.name(), user.admin()), restricted);
+    });
+    caller.ifPresentOrElse(c -> {
       Instant until = now.plus(TOKEN_CACHE);
-      Instant expires = o.token().expiresAt();
-      tokenCache.put(hash, new CachedToken(HubUser.of(o.user()), expires != null && expires.isBefore(until) ? expires : until));
+      Instant expires = owner.get().token().expiresAt();
+      tokenCache.put(hash, new CachedToken(c, expires != null && expires.isBefore(until) ? expires : until));
     }, () -> tokenCache.remove(hash));
-    return owner.map(o -> HubUser.of(o.user()));
+    return caller;
   }
 
   /** Forgets what was remembered of tokens (one was deleted, a user deleted or changed). */

@@ -198,9 +198,17 @@ public final class UserAccounts {
    * @param expiresIn how long it works, or null for ever
    */
   public IssuedToken createToken(HubUser owner, String note, Duration expiresIn) {
+    return createToken(owner, note, expiresIn, null);
+  }
+
+  /**
+   * Makes an API token for {@code owner} limited to {@code scopes} (JupyterHub's names separated by
+   * spaces, already checked; null for every right of the owner).
+   */
+  public IssuedToken createToken(HubUser owner, String note, Duration expiresIn, String scopes) {
     String token = ApiTokens.generate();
     Instant expiresAt = expiresIn == null ? null : clock.instant().plus(expiresIn);
-    HubTokenRecord record = repository.createToken(owner.id(), ApiTokens.sha256Hex(token), note, expiresAt);
+    HubTokenRecord record = repository.createToken(owner.id(), ApiTokens.sha256Hex(token), note, expiresAt, scopes);
     return new IssuedToken(record, token);
   }
 

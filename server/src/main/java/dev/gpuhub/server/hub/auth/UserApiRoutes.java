@@ -26,17 +26,25 @@ final class UserApiRoutes {
   /** Longest token note accepted (the store keeps 1,000 characters). */
   static final int MAX_NOTE_CHARS = 1000;
 
+  /** Longest scope list accepted for a token, in characters (what the store keeps). */
+  static final int MAX_SCOPES_CHARS = 2000;
+
   private final HubAuth auth;
   private final UserAccounts accounts;
+  private final AuthRoutes.ActivityReports activity;
 
-  UserApiRoutes(HubAuth auth) {
+  UserApiRoutes(HubAuth auth, AuthRoutes.ActivityReports activity) {
     this.auth = auth;
     this.accounts = auth.accounts();
+    this.activity = activity;
   }
 
   void install(JavalinConfig config) {
     var r = config.routes;
-    r.get("/hub/api/user", ctx -> json(ctx, 200, model(record(auth.requireUser(ctx).name()))));
+    r.get("/hub/api", this::version);
+    r.get("/hub/api/", this::version);
+    r.get("/hub/api/user", this::whoAmI);
+    r.post("/hub/api/users/{name}/activity", this::activity);
     r.get("/hub/api/users", this::listUsers);
     r.post("/hub/api/users", this::createUsers);
     r.get("/hub/api/users/{name}", ctx -> {
@@ -58,6 +66,79 @@ final class UserApiRoutes {
       accounts.deleteToken(owner, token(ctx, owner).id());
       ctx.status(204);
     });
+  }
+
+  /** JupyterHub's {@code GET /hub/api/}: the version of the API, anonymous. */
+  private void version(Context ctx) {
+    ObjectNode body = WireJson.mapper().createObjectNode();
+    body.put("version", AuthRoutes.JUPYTERHUB_VERSION);
+    json(ctx, 200, body);
+  }
+
+  /**
+   * The caller's own model with the rights of the token or session ({@code scopes}, expanded), as
+   * JupyterHub answers it: the whole user model when the caller may read it, else kind, name,
+   * admin and groups only (a server's token identifies, and does no more).
+   */
+  private void whoAmI(Context ctx) {
+    HubUser user = auth.requireUser(ctx);
+    HubAuth.Caller caller = auth.caller(ctx).orElseThrow();
+    ObjectNode body;
+    if (Scopes.allows(caller.scopes(), "read:users", user.name(), null)) {
+      body = model(record(user.name()));
+    } else {
+      body = WireJson.mapper().createObjectNode();
+      body.put("kind", "user");
+      body.put("name", user.name());
+      body.put("admin", user.admin());
+      body.putArray("groups");
+    }
+    ArrayNode scopes = body.putArray("scopes");
+    caller.scopes().forEach(scopes::add);
+    json(ctx, 200, body);
+  }
+
+  /**
+   * JupyterHub's activity report: {@code {"last_activity": iso, "servers": {"<server>": {"last_activity": iso}}}}.
+   * The caller must hold {@code users:activity} for the user (a server's own token does); times in
+   * the future count as now. 204 when taken; 400 naming the field otherwise.
+   */
+  private void activity(Context ctx) {
+    String name = ctx.pathParam("name");
+    HubUser caller = auth.requireUser(ctx);
+    if (!Scopes.allows(auth.caller(ctx).orElseThrow().scopes(), "users:activity", name, null)) {
+      throw new ForbiddenException("user '" + caller.name() + "' may not report activity of '" + name + "'");
+    }
+    HubUser user = accounts.find(name).orElseThrow(() -> noSuchUser(name));
+    JsonNode body = ApiBodies.object(ctx, true);
+    java.time.Instant now = java.time.Instant.now();
+    java.util.Map<String, java.time.Instant> servers = new java.util.LinkedHashMap<>();
+    JsonNode named = body.get("servers");
+    if (named != null && !named.isNull()) {
+      if (!named.isObject()) throw new InvalidPayloadException("servers", "must be an object of server name to {last_activity}");
+      var fields = named.fields();
+      while (fields.hasNext()) {
+        var e = fields.next();
+        servers.put(e.getKey(), instant(e.getValue().get("last_activity"), "servers." + e.getKey() + ".last_activity"));
+      }
+    }
+    if (body.has("last_activity")) instant(body.get("last_activity"), "last_activity");
+    else if (servers.isEmpty()) throw new InvalidPayloadException("last_activity", "is required (an ISO 8601 time)");
+    servers.forEach((server, at) -> activity.report(user.name(), server, at.isAfter(now) ? now : at));
+    ctx.status(204);
+  }
+
+  private static java.time.Instant instant(JsonNode value, String field) {
+    if (value == null || !value.isTextual()) throw new InvalidPayloadException(field, "must be an ISO 8601 time");
+    try {
+      return java.time.OffsetDateTime.parse(value.textValue()).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      try {
+        return java.time.LocalDateTime.parse(value.textValue()).toInstant(java.time.ZoneOffset.UTC); // JupyterHub sends naive UTC too
+      } catch (java.time.format.DateTimeParseException e2) {
+        throw new InvalidPayloadException(field, "is not an ISO 8601 time: '" + value.textValue() + "'");
+      }
+    }
   }
 
   /** An admin approves a user who signed up under GPUHUB_SIGNUP_APPROVAL: 200 with the user, 404 without one. */
@@ -164,12 +245,59 @@ final class UserApiRoutes {
           + " are allowed");
     }
     Long expiresIn = ApiBodies.positiveLong(body, "expires_in", MAX_EXPIRES_IN_S);
+    String scopes = scopes(body, owner, auth.caller(ctx).orElseThrow());
     UserAccounts.IssuedToken issued = accounts.createToken(owner,
         note == null ? "Requested via api by user " + auth.requireUser(ctx).name() : note,
-        expiresIn == null ? null : Duration.ofSeconds(expiresIn));
+        expiresIn == null ? null : Duration.ofSeconds(expiresIn), scopes);
     ObjectNode model = UserJson.token(issued.record(), owner.name());
     model.put("token", issued.token());
     json(ctx, 201, model);
+  }
+
+  /**
+   * The {@code scopes} of a new token (JupyterHub's field; {@code roles: ["token"]} or none means
+   * {@code inherit}), each one checked, and none beyond what the owner and the caller have: 400
+   * names the unknown or excess scope. Null for inherit.
+   */
+  private static String scopes(JsonNode body, HubUser owner, HubAuth.Caller caller) {
+    JsonNode list = body == null ? null : body.get("scopes");
+    if (list == null || list.isNull()) {
+      if (caller.restricted()) {
+        throw new InvalidPayloadException("scopes", "are required: a token with limited scopes cannot make one"
+            + " with its owner's full rights");
+      }
+      return null;
+    }
+    if (!list.isArray()) throw new InvalidPayloadException("scopes", "must be a list of scope names");
+    java.util.List<String> wanted = new java.util.ArrayList<>();
+    for (JsonNode s : list) {
+      if (!s.isTextual()) throw new InvalidPayloadException("scopes", "must hold only strings");
+      try {
+        wanted.add(Scopes.check(s.textValue()));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidPayloadException("scopes", e.getMessage());
+      }
+    }
+    java.util.Set<String> owners = Scopes.ofUser(owner.name(), owner.admin());
+    for (String s : wanted) {
+      if (s.equals(Scopes.INHERIT) && caller.restricted()) {
+        throw new InvalidPayloadException("scopes", "'inherit' exceeds this token's own scopes");
+      }
+      java.util.Set<String> expanded = Scopes.forToken(java.util.List.of(s), owner.name(), owner.admin());
+      if (!s.equals(Scopes.INHERIT) && !s.equals(Scopes.SELF) && !Scopes.covers(owners, s)) {
+        throw new InvalidPayloadException("scopes", "'" + s + "' is more than user '" + owner.name() + "' has");
+      }
+      for (String e : expanded) {
+        if (!Scopes.covers(caller.scopes(), e)) {
+          throw new InvalidPayloadException("scopes", "'" + s + "' is more than the caller's own rights");
+        }
+      }
+    }
+    String joined = String.join(" ", wanted);
+    if (joined.length() > MAX_SCOPES_CHARS) {
+      throw new InvalidPayloadException("scopes", "are " + joined.length() + " characters; at most " + MAX_SCOPES_CHARS);
+    }
+    return joined;
   }
 
   /** The user named in the path, when the caller is that user or an admin. */

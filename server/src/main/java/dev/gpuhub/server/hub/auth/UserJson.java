@@ -75,6 +75,9 @@ final class UserJson {
     n.put("created", text(t.createdAt()));
     n.put("expires_at", text(t.expiresAt()));
     n.put("last_activity", text(t.lastUsed()));
+    var scopes = n.putArray("scopes");
+    java.util.List<String> list = Scopes.parse(t.scopes());
+    (list == null ? java.util.List.of(Scopes.INHERIT) : list).forEach(scopes::add);
     return n;
   }
 

@@ -9,9 +9,11 @@ import org.eclipse.jetty.http.HttpHeader;
 /**
  * What of the hub's own credentials may cross its proxies, in one place for {@code /user/} and
  * {@code /svc/}: requests forwarded to a workload never carry the client's {@code Authorization}
- * header or the hub's session cookie, and a workload's {@code Set-Cookie} passes only when it stays
- * within the workload's own path prefix and does not name the hub's session cookie (a workload
- * shares the hub's origin, so a cookie for {@code /} or {@code /hub/} would reach the hub).
+ * header or the hub's session cookie, and a workload's {@code Set-Cookie} is kept within the
+ * workload's own path prefix (a workload shares the hub's origin, so a cookie for {@code /} or
+ * {@code /hub/} would reach the hub): a cookie naming the hub's session cookie or a Domain is
+ * dropped, one with a Path outside the prefix is re-scoped to the prefix (Jupyter's servers set
+ * their {@code _xsrf} cookie for {@code /}).
  */
 public final class HubCredentials {
   /** The hub's session cookie, which must never reach a workload nor be set by one. */
@@ -51,7 +53,44 @@ public final class HubCredentials {
    */
   public static HttpField filterResponse(HttpField field, String prefix) {
     if (field == null || field.getHeader() != HttpHeader.SET_COOKIE) return field;
-    return cookieAllowed(field.getValue(), prefix) ? field : null;
+    if (!cookieAllowed(field.getValue(), prefix)) {
+      String scoped = rescoped(field.getValue(), prefix);
+      return scoped == null || !cookieAllowed(scoped, prefix) ? null : new HttpField(HttpHeader.SET_COOKIE, scoped);
+    }
+    return field;
+  }
+
+  /**
+   * The {@code Set-Cookie} value with its Path set to {@code prefix/}; null for a cookie that must be
+   * dropped whatever its path (the hub's session cookies, a Domain, unreadable).
+   */
+  static String rescoped(String setCookie, String prefix) {
+    List<HttpCookie> cookies;
+    try {
+      cookies = HttpCookie.parse("set-cookie:" + setCookie);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    for (HttpCookie c : cookies) {
+      if (c.getName().equalsIgnoreCase(SESSION_COOKIE) || c.getName().equalsIgnoreCase(ServerSessions.COOKIE)
+          || c.getDomain() != null) {
+        return null;
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    boolean pathSet = false;
+    for (String part : setCookie.split(";")) {
+      String p = part.strip();
+      if (p.regionMatches(true, 0, "path=", 0, 5) || p.equalsIgnoreCase("path")) {
+        if (pathSet) continue;
+        p = "Path=" + prefix + "/";
+        pathSet = true;
+      }
+      if (out.length() > 0) out.append("; ");
+      out.append(p);
+    }
+    if (!pathSet) out.append("; Path=").append(prefix).append('/');
+    return out.toString();
   }
 
   /** Whether one {@code Set-Cookie} value stays within {@code prefix} and spares the hub's session. */

@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * Where one user's server answers: {@code host:port}, serving under {@code /user/<user>/}, and the
- * per-server token the proxy adds to every request so the user never handles it.
+ * per-server token the proxy adds to every request so the user never handles it; null for a
+ * server that authenticates its users itself (JupyterHub's single-user server, by OAuth).
  */
 public record ProxyRoute(String user, String host, int port, String serverToken, boolean tls) {
   /** A route to a server serving plain HTTP. */
@@ -15,8 +16,12 @@ public record ProxyRoute(String user, String host, int port, String serverToken,
   public ProxyRoute {
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(serverToken, "serverToken");
     if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1..65535, was " + port);
+  }
+
+  /** Whether the proxy adds the server's token to what it forwards. */
+  public boolean addsToken() {
+    return serverToken != null;
   }
 
   /** The path prefix the server is mounted under. */

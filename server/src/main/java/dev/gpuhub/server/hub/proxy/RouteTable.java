@@ -41,6 +41,18 @@ public final class RouteTable {
   }
 
   /** When traffic last went to the user's server (or when the route was added). */
+  /**
+   * Activity the user's server itself reported (JupyterHub's activity API: kernels busy, terminals
+   * used, with no request through the proxy): moves the last activity forward to {@code at}, never
+   * back, never past now.
+   */
+  public void reportActivity(String user, Instant at) {
+    if (!routes.containsKey(user)) return;
+    Instant now = clock.instant();
+    Instant when = at.isAfter(now) ? now : at;
+    lastActivity.merge(user, when, (old, reported) -> reported.isAfter(old) ? reported : old);
+  }
+
   public Optional<Instant> lastActivity(String user) {
     return Optional.ofNullable(lastActivity.get(user));
   }

@@ -175,7 +175,12 @@ public final class UserServerProxyServlet extends ProxyServlet {
     super.copyRequestHeaders(clientRequest, proxyRequest);
     ProxyRoute route = (ProxyRoute) clientRequest.getAttribute(ROUTE);
     HubCredentials.strip(proxyRequest);
-    proxyRequest.headers(h -> h.put(HttpHeader.AUTHORIZATION, "token " + route.serverToken()));
+    if (route.addsToken()) proxyRequest.headers(h -> h.put(HttpHeader.AUTHORIZATION, "token " + route.serverToken()));
+    // the browser's Origin was checked against the hub's own above; the server compares Origin with the
+    // Host it sees (its own address), as Jupyter does for cookie-authenticated writes
+    proxyRequest.headers(h -> {
+      if (h.contains(HttpHeader.ORIGIN)) h.put(HttpHeader.ORIGIN, route.httpOrigin());
+    });
   }
 
   @Override

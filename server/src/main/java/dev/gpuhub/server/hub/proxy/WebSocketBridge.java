@@ -104,7 +104,12 @@ public final class WebSocketBridge implements AutoCloseable {
       // knows the browser side from the start: the server may speak before connect() returns
       Relay serverSide = new Relay(onTraffic, endOnce, browserSide);
       ClientUpgradeRequest upstream = new ClientUpgradeRequest();
-      upstream.setHeader("Authorization", "token " + route.serverToken());
+      if (route.addsToken()) {
+        upstream.setHeader("Authorization", "token " + route.serverToken());
+      } else { // the server knows its user by its own cookie (OAuth); the hub's session cookies stay here
+        String cookies = HubCredentials.withoutSessionCookie(request.getHeader("Cookie"));
+        if (cookies != null) upstream.setHeader("Cookie", cookies);
+      }
       upstream.setHeader("Origin", route.httpOrigin());
       if (!upgradeRequest.getSubProtocols().isEmpty()) upstream.setSubProtocols(upgradeRequest.getSubProtocols());
       try {

@@ -47,15 +47,26 @@ final class ServerContainers {
    * set for a server whose kernels run on kernel hosts; {@code workerMode}/{@code workerPort} for a
    * worker-mode server, whose head runs beside Jupyter.
    */
-  ContainerRequest server(ActiveServer.Snapshot s, Profile profile, List<String> gpus, String gatewayUrl,
+  ContainerRequest server(ActiveServer.Snapshot s, Profile profile, List<String> gpus, String hubUrl, String gatewayUrl,
                           String gatewayToken, WorkerMode workerMode, Integer workerPort) {
     Map<String, String> env = env(s.primaryHostname(), s.user(), s.token());
     env.put("GPUHUB_PORT", Integer.toString(s.port()));
     List<String> command = new ArrayList<>(config.commandFor(s.port(), s.user(), s.token()));
+    if (config.singleUser()) {
+      env.remove(JUPYTER_TOKEN_ENV); // the server knows its users by OAuth, not by a token the proxy adds
+      env.putAll(singleUserEnv(s, hubUrl));
+    }
     if (gatewayToken != null) { // multi-node: kernels run on the kernel hosts, through the hub's gateway
-      command.add("--GatewayClient.url=" + gatewayUrl + "/gateway/" + s.user());
       env.put(GATEWAY_TOKEN_ENV, gatewayToken);
-      command.add("--GatewayClient.request_timeout=" + Math.max(40, config.startTimeout().toSeconds()));
+      String url = gatewayUrl + "/gateway/" + s.user();
+      String timeout = Long.toString(Math.max(40, config.startTimeout().toSeconds()));
+      if (config.singleUser()) { // the gateway client reads its settings from the environment too
+        env.put("JUPYTER_GATEWAY_URL", url);
+        env.put("JUPYTER_GATEWAY_REQUEST_TIMEOUT", timeout);
+      } else {
+        command.add("--GatewayClient.url=" + url);
+        command.add("--GatewayClient.request_timeout=" + timeout);
+      }
     }
     if (workerMode != null) {
       env.put("GPUHUB_PRIMARY_IP", s.nodeIp());
@@ -93,6 +104,52 @@ final class ServerContainers {
         WorkerMode.shell(mode.workerCommand(), s.nodeIp(), workerPort, hostname, s.user()), env,
         labels(s, profile, Labels.KIND_WORKER, hostname, workerPort), gpus, List.of())
         .withVolumes(config.homes().mountsFor(s.user()));
+  }
+
+  /**
+   * JupyterHub's environment for {@code jupyterhub-singleuser}: where the hub's API is (reached at
+   * {@code hubUrl}), the server's own API token (its OAuth client secret, worth
+   * {@code users:activity} and access to this server only), its OAuth client and callback, the
+   * scopes a browser's token needs here, where it listens and its TLS files.
+   */
+  Map<String, String> singleUserEnv(ActiveServer.Snapshot s, String hubUrl) {
+    String prefix = "/user/" + s.user() + "/";
+    Map<String, String> env = new HashMap<>();
+    env.put("JUPYTERHUB_API_TOKEN", hubApiToken(s.token()));
+    env.put("JUPYTERHUB_CLIENT_ID", dev.gpuhub.server.hub.auth.ServerApiTokens.clientId(s.user(), ""));
+    env.put("JUPYTERHUB_API_URL", hubUrl + "/hub/api");
+    env.put("JUPYTERHUB_ACTIVITY_URL", hubUrl + "/hub/api/users/" + s.user() + "/activity");
+    env.put("JUPYTERHUB_ACTIVITY_INTERVAL", Long.toString(activityIntervalSeconds()));
+    env.put("JUPYTERHUB_BASE_URL", "/");
+    env.put("JUPYTERHUB_HOST", "");
+    env.put("JUPYTERHUB_SERVICE_PREFIX", prefix);
+    env.put("JUPYTERHUB_SERVICE_URL", "http://" + SpawnerConfig.LISTEN_ADDRESS + ":" + s.port() + prefix);
+    env.put("JUPYTERHUB_SERVER_NAME", "");
+    env.put("JUPYTERHUB_OAUTH_CALLBACK_URL", oauthCallback(s.user()));
+    String access = "[\"access:servers!server=" + s.user() + "/\", \"access:servers!user=" + s.user() + "\"]";
+    env.put("JUPYTERHUB_OAUTH_ACCESS_SCOPES", access);
+    env.put("JUPYTERHUB_OAUTH_SCOPES", access);
+    env.put("JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES", "[]");
+    if (tls.on()) {
+      env.put("JUPYTERHUB_SSL_CERTFILE", WorkloadTls.certPath());
+      env.put("JUPYTERHUB_SSL_KEYFILE", WorkloadTls.keyPath());
+    }
+    return env;
+  }
+
+  /** A server reports activity four times per idle timeout, between 5 s and JupyterHub's 300 s. */
+  long activityIntervalSeconds() {
+    return Math.max(5, Math.min(300, config.idleTimeout().toSeconds() / 4));
+  }
+
+  /** Where the hub's OAuth sends a browser back to {@code user}'s server. */
+  static String oauthCallback(String user) {
+    return "/user/" + user + "/oauth_callback";
+  }
+
+  /** The hub API token of a server ({@code JUPYTERHUB_API_TOKEN}), derived from the server's own secret. */
+  static String hubApiToken(String serverToken) {
+    return derive(serverToken, "hub-api");
   }
 
   /** The environment of a Jupyter server: where and whose it is, and its token (never on the command line). */

@@ -62,10 +62,15 @@ final class ServerWorkloads {
       if (gatewayUrl == null) throw new LaunchException("the hub's URL is unknown; multi-node servers need the kernel gateway");
       server.gatewayToken(ServerContainers.gatewayToken(server.snapshot().token()));
     }
+    String apiUrl = null;
+    if (config.singleUser()) {
+      apiUrl = hubUrl.get();
+      if (apiUrl == null) throw new LaunchException("the hub's URL is unknown; jupyterhub-singleuser needs the hub's API");
+    }
     if (workerMode != null) server.workerPort(claimPort.applyAsInt(primary.ip()));
     ActiveServer.Snapshot s = server.snapshot();
     List<Workload.Unit> units = new ArrayList<>();
-    units.add(new Workload.Unit(owner, primary, containers.server(s, profile, placed.primary().gpuUuids(), gatewayUrl,
+    units.add(new Workload.Unit(owner, primary, containers.server(s, profile, placed.primary().gpuUuids(), apiUrl, gatewayUrl,
         server.gatewayToken(), workerMode, server.workerPort()),
         Readiness.jupyter(URI.create(ProxyRoute.origin(tls.httpScheme(), s.nodeIp(), s.port()) + s.url() + "api")),
         "the server on " + primary.hostname()));

@@ -64,6 +64,7 @@ public final class Spawner implements AutoCloseable {
   private final SharedData sharedData = new SharedData();
   /** The hub's own URL as nodes reach it (the kernel gateway of multi-node servers lives there). */
   private volatile Supplier<String> hubUrl = () -> null;
+  private volatile ServerApiClients apiClients = ServerApiClients.NONE;
 
   public Spawner(SpawnerConfig config, ClusterView cluster, WorkloadLauncher launcher, PortClaims ports,
                  RouteTable routes, ServerLedger ledger, Clock clock) {
@@ -99,6 +100,23 @@ public final class Spawner implements AutoCloseable {
   /** Where the declared shared data comes from (read at each start). */
   public void dataMounts(Supplier<List<dev.gpuhub.core.data.DataMount>> mounts) {
     sharedData.source(mounts);
+  }
+
+  /** Where single-user servers' API tokens and OAuth clients are registered (the hub's authentication). */
+  public void apiClients(ServerApiClients clients) {
+    this.apiClients = clients;
+  }
+
+  /** Registers the server's API token and OAuth client before it starts or when it is adopted (single-user mode). */
+  private void registerApiClient(String user, String serverToken) {
+    if (config.singleUser()) {
+      apiClients.register(user, "", ServerContainers.hubApiToken(serverToken), ServerContainers.oauthCallback(user));
+    }
+  }
+
+  /** The route to a ready server: the proxy adds the server's token only for a command template's server. */
+  private ProxyRoute route(String user, String nodeIp, int port, String serverToken) {
+    return new ProxyRoute(user, nodeIp, port, config.singleUser() ? null : serverToken, tls.on());
   }
 
   /** Where users' servers reach the hub's kernel gateway; set once the hub listens. */
@@ -188,11 +206,12 @@ public final class Spawner implements AutoCloseable {
                 + " instead"));
       }
       if (!scratch) homes.follow(server, endpoint(placed.primary().hostname()), this::endpoint);
+      registerApiClient(user, server.snapshot().token());
       Workload workload = workloads.layOut(server, profile, placed, scratch);
       launcher.launch(workload, new SpawnProgress(server));
       if (!server.transition(ServerState.RUNNING, null)) throw new LaunchException("the server was stopped while starting");
       ActiveServer.Snapshot s = server.snapshot();
-      routes.add(new ProxyRoute(user, s.nodeIp(), s.port(), s.token(), tls.on()));
+      routes.add(route(user, s.nodeIp(), s.port(), s.token()));
       saveRunning(s);
       server.progress().append(ProgressEvent.ready(s.url()));
       LOG.atInfo().addKeyValue("user", user).addKeyValue("node", s.primaryHostname()).addKeyValue("port", s.port())
@@ -283,6 +302,7 @@ public final class Spawner implements AutoCloseable {
     ActiveServer.Snapshot s = server.snapshot();
     LOG.atWarn().addKeyValue("user", s.user()).log("spawn failed: {}", reason);
     routes.remove(s.user());
+    apiClients.forget(s.user(), "");
     launcher.stop(server.containerRefs(), List.of(owner(s.user()))); // a failed launch rolled back already; a died one not
     releasePorts(server);
     if (server.snapshot().state() != ServerState.PENDING && server.snapshot().state() != ServerState.RUNNING) {
@@ -305,6 +325,7 @@ public final class Spawner implements AutoCloseable {
     ActiveServer server = servers.get(user);
     if (server == null || !server.transition(ServerState.STOPPING, reason)) return false;
     routes.remove(user);
+    apiClients.forget(user, "");
     try {
       launcher.stop(server.containerRefs(), List.of(owner(user)));
       releasePorts(server);
@@ -354,7 +375,8 @@ public final class Spawner implements AutoCloseable {
     if (workerPort != null) ports.hold(running.nodeIp(), workerPort);
     for (KernelHost h : kernelHosts) ports.hold(h.ip(), h.port());
     servers.put(running.user(), server);
-    routes.add(new ProxyRoute(running.user(), running.nodeIp(), running.port(), running.token(), tls.on()));
+    registerApiClient(running.user(), running.token());
+    routes.add(route(running.user(), running.nodeIp(), running.port(), running.token()));
     server.progress().append(ProgressEvent.ready(running.url()));
   }
 

@@ -57,10 +57,21 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
   /** The image `./gpuhub build-image` builds. */
   public static final String DEFAULT_IMAGE = "gpuhub-notebook:latest";
   /**
-   * Jupyter Notebook 6 (Debian's python3-notebook) in its container, under the user's prefix,
-   * serving the image's working directory (the workload user's home in the default image).
+   * The command setting that runs JupyterHub's single-user server ({@code jupyterhub-singleuser},
+   * which images built for JupyterHub have) with JupyterHub's environment: it authenticates its users
+   * with the hub by OAuth, reports activity, and serves HTTPS with the certificate the hub issues.
    */
-  public static final String DEFAULT_COMMAND = SpawnerConfig.PLAIN_HTTP_COMMAND
+  public static final String SINGLEUSER = "singleuser";
+  /** What {@link #SINGLEUSER} runs. */
+  static final List<String> SINGLEUSER_COMMAND = List.of("jupyterhub-singleuser");
+  /** The default: {@link #SINGLEUSER}; the default image has JupyterHub's single-user server. */
+  public static final String DEFAULT_COMMAND = SINGLEUSER;
+  /**
+   * Jupyter Notebook 6 (Debian's python3-notebook) in its container, under the user's prefix,
+   * serving the image's working directory, its token from the proxy: the template for images without
+   * JupyterHub, and what kernel hosts of multi-node servers run in {@link #SINGLEUSER} mode.
+   */
+  public static final String NOTEBOOK_COMMAND = SpawnerConfig.PLAIN_HTTP_COMMAND
       + " --NotebookApp.certfile={certfile} --NotebookApp.keyfile={keyfile}";
   /** {@link #DEFAULT_COMMAND} serving plain HTTP (benchmarks and tests compare the two). */
   public static final String PLAIN_HTTP_COMMAND = "python3 -m notebook --ip={ip} --port={port} --no-browser"
@@ -71,7 +82,17 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
    * {@code {certfile}} and {@code {keyfile}}); without them the hub speaks plain HTTP to servers.
    */
   public boolean servesTls() {
-    return command.contains("{certfile}") && command.contains("{keyfile}");
+    return singleUser() || command.contains("{certfile}") && command.contains("{keyfile}");
+  }
+
+  /** Whether servers run {@code jupyterhub-singleuser} ({@link #SINGLEUSER}) rather than a command template. */
+  public boolean singleUser() {
+    return command.equals(SINGLEUSER);
+  }
+
+  /** The template kernel hosts run: the command template, or {@link #NOTEBOOK_COMMAND} in single-user mode. */
+  String kernelHostTemplate() {
+    return singleUser() ? NOTEBOOK_COMMAND : command;
   }
   /**
    * What {@code {ip}} becomes: every address of the server's own network namespace. The node
@@ -87,8 +108,10 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
     workerModes = workerModes == null ? Map.of() : Map.copyOf(workerModes);
     homes = homes == null ? Homes.DEFAULT : homes;
     if (portMin > portMax) throw new IllegalArgumentException("GPUHUB_SERVER_PORT_MIN must not exceed GPUHUB_SERVER_PORT_MAX");
-    if (!command.contains("{port}") || !command.contains("{base_url}")) {
-      throw new IllegalArgumentException("GPUHUB_NOTEBOOK_COMMAND must contain {port} and {base_url}"
+    command = command.strip();
+    if (!command.equals(SINGLEUSER) && (!command.contains("{port}") || !command.contains("{base_url}"))) {
+      throw new IllegalArgumentException("GPUHUB_NOTEBOOK_COMMAND must be '" + SINGLEUSER + "' (JupyterHub's"
+          + " single-user server) or a template containing {port} and {base_url}"
           + " (the token is passed as JUPYTER_TOKEN; add {token} only if the server cannot read it from there)");
     }
   }
@@ -109,14 +132,21 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
         WorkerMode.parse(env.get("GPUHUB_WORKER_PROFILES")), Homes.fromEnv(env));
   }
 
-  /** The command for one server, split into arguments after the placeholders are filled. */
+  /**
+   * The command for one server, split into arguments after the placeholders are filled;
+   * {@link #SINGLEUSER_COMMAND} in single-user mode (its port comes from {@code JUPYTERHUB_SERVICE_URL}).
+   */
   public List<String> commandFor(int port, String user, String token) {
-    return commandFor(port, user, token, "/user/" + user + "/");
+    return singleUser() ? SINGLEUSER_COMMAND : fill(command, port, user, token, "/user/" + user + "/");
   }
 
-  /** The command with {@code {base_url}} set to {@code baseUrl} (kernel hosts of multi-node servers). */
+  /** The kernel host's command with {@code {base_url}} set to {@code baseUrl} (kernel hosts of multi-node servers). */
   public List<String> commandFor(int port, String user, String token, String baseUrl) {
-    String filled = command.replace("{ip}", LISTEN_ADDRESS).replace("{port}", Integer.toString(port))
+    return fill(kernelHostTemplate(), port, user, token, baseUrl);
+  }
+
+  private static List<String> fill(String template, int port, String user, String token, String baseUrl) {
+    String filled = template.replace("{ip}", LISTEN_ADDRESS).replace("{port}", Integer.toString(port))
         .replace("{base_url}", baseUrl).replace("{token}", token).replace("{user}", user)
         .replace("{certfile}", WorkloadTls.certPath()).replace("{keyfile}", WorkloadTls.keyPath());
     return Arrays.stream(filled.trim().split("\\s+")).toList();

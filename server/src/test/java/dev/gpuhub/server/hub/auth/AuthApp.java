@@ -19,7 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A real Javalin on a free loopback port with {@link AuthRoutes} and {@link ApiErrors} on embedded
  * stores, a hand-moved clock, recording logout/delete hooks, and two stand-in hub routes:
- * {@code GET /hub/home} (needs a user) and {@code POST /hub/spawn} (needs a user).
+ * {@code GET /hub/home} (needs a user) and {@code POST /hub/spawn} (needs a user); the OAuth
+ * provider ({@link OAuthRoutes}, no admin access) and activity reports recorded in {@link #activity}.
  */
 final class AuthApp implements AutoCloseable {
   static final Instant START = Instant.parse("2025-03-01T10:00:00Z");
@@ -31,6 +32,8 @@ final class AuthApp implements AutoCloseable {
   final String url;
   final List<String> loggedOut = new CopyOnWriteArrayList<>();
   final List<String> deleted = new CopyOnWriteArrayList<>();
+  /** Activity reports taken: {@code user/server@time}. */
+  final List<String> activity = new CopyOnWriteArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
       .followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -45,7 +48,8 @@ final class AuthApp implements AutoCloseable {
       c.jetty.port = 0;
       c.startup.showJavalinBanner = false;
       ApiErrors.install(c, dev.gpuhub.server.discovery.DiscoveryRoutes.ERRORS);
-      new AuthRoutes(auth).install(c);
+      new AuthRoutes(auth, (user, server, at) -> activity.add(user + "/" + server + "@" + at)).install(c);
+      new OAuthRoutes(auth, (admin, owner) -> false, clock).install(c);
       c.routes.get("/hub/home", ctx -> ctx.html("<p>home of " + Html.escape(auth.requireUser(ctx).name()) + "</p>"));
       c.routes.post("/hub/spawn", ctx -> ctx.status(HttpStatus.FOUND).header("Location",
           "/hub/spawn-pending/" + auth.requireUser(ctx).name()));

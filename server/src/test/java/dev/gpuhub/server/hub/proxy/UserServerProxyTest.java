@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.javalin.Javalin;
 import java.net.URI;
+import java.util.List;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -116,8 +117,15 @@ class UserServerProxyTest {
   void aServerMaySetCookiesOnlyWithinItsOwnPathAndNeverTheHubsSession() throws Exception {
     HttpResponse<String> r = get("/user/alice/cookies", "alice", null);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().allValues("Set-Cookie")).extracting(c -> c.substring(0, c.indexOf('=')))
-        .containsExactlyInAnyOrder("own", "bare", "exact");
+    List<String> set = r.headers().allValues("Set-Cookie");
+    // the hub's session and a Domain cookie are dropped; a path outside /user/alice is re-scoped to it
+    assertThat(set).extracting(c -> c.substring(0, c.indexOf('=')))
+        .containsExactlyInAnyOrder("own", "bare", "exact", "hubxsrf", "root", "sibling", "dots");
+    for (String c : set) {
+      if (c.startsWith("bare=")) continue; // no Path: the request's own directory, within the server
+      assertThat(c).as(c).containsPattern("(?i)path=/user/alice(/|;|$)").doesNotContain("..").doesNotContainIgnoringCase("path=/;")
+          .doesNotContainIgnoringCase("path=/hub");
+    }
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class ReconcilerTest {
   private static final Profile SINGLE = new Profile(1, "single-cpu", "Single CPU", "", 1, 1, false, 1, 1, 100, 100);
   private final TestCluster cluster = new TestCluster().node("a", 8, 0).node("b", 8, 0);
-  private final SpawnerConfig config = new SpawnerConfig("img", "img", SpawnerConfig.DEFAULT_COMMAND, Duration.ofMillis(300),
+  private final SpawnerConfig config = new SpawnerConfig("img", "img", SpawnerConfig.NOTEBOOK_COMMAND, Duration.ofMillis(300),
       20000, 20009, Duration.ofMinutes(10), Duration.ofMinutes(1));
   private final Ledger ledger = new Ledger();
 

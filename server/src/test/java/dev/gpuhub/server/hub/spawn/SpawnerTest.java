@@ -27,7 +27,7 @@ class SpawnerTest {
   private final TestCluster cluster = new TestCluster().node("a", 8, 0).node("b", 8, 0);
   private final RouteTable routes = new RouteTable(Clock.systemUTC());
   private final PortClaims ports = new PortClaims();
-  private final SpawnerConfig config = new SpawnerConfig("img", "img", SpawnerConfig.DEFAULT_COMMAND, Duration.ofMillis(300),
+  private final SpawnerConfig config = new SpawnerConfig("img", "img", SpawnerConfig.NOTEBOOK_COMMAND, Duration.ofMillis(300),
       20000, 20009, Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10),
       Map.of("ray", new WorkerMode("ray head --port={port}", "ray worker {primary_ip}:{port}")));
   private final Map<String, Profile> profiles = Map.of(SINGLE.name(), SINGLE, MULTI.name(), MULTI, WORKERS.name(), WORKERS);
