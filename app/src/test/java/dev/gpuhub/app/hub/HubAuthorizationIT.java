@@ -96,6 +96,7 @@ class HubAuthorizationIT {
         new Case("POST", "/hub/api/users/alice/activity", false, 403, 403, 400, 400),
         new Case("GET", "/hub/api/oauth2/authorize", true, 302, 400, 400, 400),
         new Case("POST", "/hub/api/oauth2/token", false, 400, 400, 400, 400),
+        new Case("GET", "/hub/metrics", true, 302, 403, 403, 200),
         new Case("DELETE", "/hub/api/users/alice/server", false, 403, 403, -1, -1));
     List<String> wrong = new ArrayList<>();
     for (Case k : cases) {
@@ -118,6 +119,28 @@ class HubAuthorizationIT {
     assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
     assertThat(opened.body()).contains("\"until\"");
     assertThat(admin.getJson("/user/alice/api/status").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(4)
+  void metricsCarryJupyterHubsNamesForAReadMetricsToken() {
+    HttpResponse<String> made = admin.api("POST", "/hub/api/users/admin/tokens", "{\"scopes\": [\"read:metrics\"]}");
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    String token = json(made).path("token").asText();
+    HttpResponse<String> scraped = anonymous.send(HttpRequest.newBuilder(URI.create(hub.hubUrl + "/hub/metrics"))
+        .header("Authorization", "token " + token));
+    assertThat(scraped.statusCode()).isEqualTo(200);
+    System.out.println("HubAuthorizationIT: /hub/metrics has " + scraped.body().lines().filter(l -> !l.startsWith("#")).count() + " samples");
+    assertThat(scraped.body()).contains("jupyterhub_total_users 3.0", "jupyterhub_running_servers 1.0",
+        "jupyterhub_server_spawn_duration_seconds_count{status=\"success\"} 1", "jupyterhub_request_duration_seconds_bucket{",
+        "handler=\"/hub/api/users/{name}\"", "gpuhub_queue_length 0.0", "gpuhub_gpus_held 0.0", "gpuhub_nodes_live 1.0",
+        "gpuhub_server_placement_seconds_count 1");
+    // that token reads metrics and nothing else; a user cannot make one
+    assertThat(anonymous.send(HttpRequest.newBuilder(URI.create(hub.hubUrl + "/hub/api/users"))
+        .header("Authorization", "token " + token)).statusCode()).isEqualTo(403);
+    HttpResponse<String> refused = bob.api("POST", "/hub/api/users/bob/tokens", "{\"scopes\": [\"read:metrics\"]}");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("read:metrics");
   }
 
   private static void check(List<String> wrong, Case k, String who, int got, int expected) {

@@ -18,6 +18,7 @@ import dev.gpuhub.server.hub.spawn.IdleCuller;
 import dev.gpuhub.server.hub.spawn.KernelCuller;
 import dev.gpuhub.server.hub.spawn.Reconciler;
 import dev.gpuhub.server.hub.spawn.ClusterView;
+import dev.gpuhub.server.hub.spawn.ServerState;
 import dev.gpuhub.server.hub.spawn.Spawner;
 import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import dev.gpuhub.server.hub.web.HomeAdminRoutes;
@@ -63,6 +64,7 @@ public final class Hub implements AutoCloseable {
   private final String bindHost;
   /** True when the hub's port speaks HTTPS. */
   private final boolean https;
+  private final HubMetrics metrics;
   /** A second address the hub listens on, for workloads (see {@link #workloadUrl()}); null for none. */
   private final String workloadBind;
   private final ScheduledExecutorService adoption = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -130,6 +132,23 @@ public final class Hub implements AutoCloseable {
     dev.gpuhub.server.hub.proxy.KernelGatewayServlet gateway =
         new dev.gpuhub.server.hub.proxy.KernelGatewayServlet(this::kernelGateway, identity, routes, serversTls);
     spawner.hubUrl(this::workloadUrl);
+    this.metrics = new HubMetrics(() -> auth.accounts().list().size(),
+        () -> spawner.servers().values().stream().filter(a -> a.snapshot().state() == ServerState.RUNNING).count(),
+        () -> spawner.servers().values().stream().filter(a -> a.snapshot().state() == ServerState.PENDING).count(),
+        () -> engine.queue().size(),
+        () -> engine.reservations().stream().mapToInt(r -> r.gpuUuids().size()).sum(),
+        () -> discovery.liveNodes().size());
+    spawner.observer(new Spawner.SpawnObserver() {
+      @Override
+      public void placed(Duration took) {
+        metrics.placed(took);
+      }
+
+      @Override
+      public void ended(boolean success, Duration took) {
+        metrics.spawnEnded(success, took);
+      }
+    });
     spawner.apiClients(new dev.gpuhub.server.hub.spawn.ServerApiClients() {
       @Override
       public void register(String user, String server, String apiToken, String oauthCallback) {
@@ -190,6 +209,24 @@ public final class Hub implements AutoCloseable {
       jobs.install(c, identity);
       serviceRoutes.install(c);
       c.routes.get("/", ctx -> ctx.redirect("/hub/"));
+      c.routes.get("/hub/metrics", ctx -> {
+        var caller = auth.caller(ctx).orElseThrow(() -> new dev.gpuhub.server.hub.auth.LoginRequiredException(
+            "metrics need a token or session with read:metrics (an admin's)"));
+        if (!dev.gpuhub.server.hub.auth.Scopes.allows(caller.scopes(), "read:metrics", null, null)) {
+          throw new dev.gpuhub.server.hub.auth.ForbiddenException("reading metrics needs the read:metrics scope (admins have it)");
+        }
+        ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+      });
+      c.requestLogger.http((ctx, ms) -> {
+        if (!ctx.path().startsWith("/hub/")) return;
+        String handler;
+        try {
+          handler = ctx.endpoint().path;
+        } catch (RuntimeException e) {
+          handler = "unmatched";
+        }
+        metrics.request(ctx.method().name(), handler, ctx.statusCode(), Duration.ofNanos((long) (ms * 1_000_000)));
+      });
     });
     reconciler.loadRecorded(adoptionPatience);
     app.start();

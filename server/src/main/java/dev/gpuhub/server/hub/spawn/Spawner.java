@@ -65,6 +65,27 @@ public final class Spawner implements AutoCloseable {
   /** The hub's own URL as nodes reach it (the kernel gateway of multi-node servers lives there). */
   private volatile Supplier<String> hubUrl = () -> null;
   private volatile ServerApiClients apiClients = ServerApiClients.NONE;
+  private volatile SpawnObserver observer = SpawnObserver.NONE;
+
+  /** What the spawner tells about starts, for metrics. Implementations must not throw. */
+  public interface SpawnObserver {
+    SpawnObserver NONE = new SpawnObserver() { };
+
+    /** A server was placed {@code took} after it was asked for (queue wait included). */
+    default void placed(java.time.Duration took) { }
+
+    /** A start ended {@code took} after it was asked for: the server answered, or not. */
+    default void ended(boolean success, java.time.Duration took) { }
+  }
+
+  /** Sets who hears of placements and ended starts. */
+  public void observer(SpawnObserver observer) {
+    this.observer = observer;
+  }
+
+  private java.time.Duration since(ActiveServer server) {
+    return java.time.Duration.between(server.snapshot().startedAt(), clock.instant());
+  }
 
   public Spawner(SpawnerConfig config, ClusterView cluster, WorkloadLauncher launcher, PortClaims ports,
                  RouteTable routes, ServerLedger ledger, Clock clock) {
@@ -206,10 +227,12 @@ public final class Spawner implements AutoCloseable {
                 + " instead"));
       }
       if (!scratch) homes.follow(server, endpoint(placed.primary().hostname()), this::endpoint);
+      observer.placed(since(server));
       registerApiClient(user, server.snapshot().token());
       Workload workload = workloads.layOut(server, profile, placed, scratch);
       launcher.launch(workload, new SpawnProgress(server));
       if (!server.transition(ServerState.RUNNING, null)) throw new LaunchException("the server was stopped while starting");
+      observer.ended(true, since(server));
       ActiveServer.Snapshot s = server.snapshot();
       routes.add(route(user, s.nodeIp(), s.port(), s.token()));
       saveRunning(s);
@@ -309,6 +332,7 @@ public final class Spawner implements AutoCloseable {
       return; // being stopped: stop() records the end
     }
     if (!server.transition(ServerState.FAILED, reason)) return;
+    observer.ended(false, since(server));
     try {
       ledger.ended(s.user(), ServerState.FAILED, reason);
     } catch (RuntimeException e) {
