@@ -18,6 +18,7 @@ public final class Bench {
         proxy       hub proxy vs direct to a real Jupyter server (needs root: starts its own dockerd)
         cluster-tls heartbeat ingest over the cluster's mutual TLS vs plain HTTP with the token
         login-flood 200 logins + 200 sign-ups at once against a 384 MB hub; another user's latency
+        jupyterhub  gpuhub beside JupyterHub 3.0 and configurable-http-proxy: proxy rows and the hub API
       """;
 
   private Bench() {}
@@ -35,6 +36,7 @@ public final class Bench {
       case "proxy" -> ProxyBenchmark.main(rest);
       case "cluster-tls" -> HeartbeatTlsBenchmark.main(rest);
       case "login-flood" -> LoginFloodBenchmark.main(rest);
+      case "jupyterhub" -> JupyterHubComparison.main(rest);
       default -> {
         System.err.print("unknown benchmark '" + args[0] + "'\n" + USAGE);
         System.exit(2);

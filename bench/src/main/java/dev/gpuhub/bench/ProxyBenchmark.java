@@ -1,21 +1,14 @@
 package dev.gpuhub.bench;
 
 import dev.gpuhub.server.hub.spawn.SpawnOptions;
-import dev.gpuhub.agent.AgentConfig;
-import dev.gpuhub.agent.AgentDaemon;
-import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.ControlPlane;
-import dev.gpuhub.server.ServerConfig;
 import dev.gpuhub.server.hub.auth.ApiTokens;
 import dev.gpuhub.server.hub.auth.HubUser;
 import dev.gpuhub.server.hub.spawn.ActiveServer;
 import dev.gpuhub.server.hub.spawn.ServerState;
 import dev.gpuhub.server.hub.spawn.Spawner;
 import dev.gpuhub.server.hub.spawn.SpawnerConfig;
-import dev.gpuhub.store.StoreConfig;
 import dev.gpuhub.testkit.LocalDockerd;
-import dev.gpuhub.testkit.TestImages;
-import dev.gpuhub.wire.AgentAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,7 +41,6 @@ import java.util.Map;
  */
 public final class ProxyBenchmark {
   private static final String USER = "bench";
-  private static final String NODE = "bench-node";
   private static final double TARGET = 0.80;
 
   /** Trust for HTTPS servers: the cluster CA of the run. */
@@ -71,33 +62,10 @@ public final class ProxyBenchmark {
     if (!servers.equals("https") && !servers.equals("http")) throw new IllegalArgumentException("--servers is https or http");
     int sequential = Integer.parseInt(opts.getOrDefault("sequential", "10000"));
     Path dir = Files.createTempDirectory("gpuhub-proxy-bench");
-    try (LocalDockerd dockerd = LocalDockerd.start()) {
-      String image = TestImages.notebook(dockerd);
-      String agentToken = AgentAuth.generateToken();
-      Map<String, String> env = new HashMap<>();
-      env.put("GPUHUB_AGENT_TOKEN", agentToken);
-      env.put("API_PORT", "0");
-      env.put("HUB_PORT", "0");
-      env.put("GPUHUB_BIND", "127.0.0.1");
-      env.put("GPUHUB_DATA_DIR", dir.resolve("data").toString());
-      env.put("GPUHUB_CPU_IMAGE", image);
-      env.put("GPUHUB_GPU_IMAGE", image);
-      env.put("GPUHUB_START_TIMEOUT_SECONDS", "120");
-      if (servers.equals("http")) env.put("GPUHUB_NOTEBOOK_COMMAND", SpawnerConfig.PLAIN_HTTP_COMMAND);
-      try (ControlPlane plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env))) {
-        // The benchmark machine itself is busy: lift the profiles' usage limits as the hub tests do.
-        for (Profile p : plane.stores().repository().profiles()) {
-          plane.stores().repository().updateProfile(new Profile(p.id(), p.name(), p.displayName(), p.description(),
-              Math.min(p.cpuRequirement(), 1), Math.min(p.ramRequirement(), 1), p.gpuRequired(), p.minNodes(),
-              p.maxNodes(), 100, 100));
-        }
-        try (AgentDaemon agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), agentToken)
-            .withHostname(NODE).withIp("127.0.0.1").withDockerHost(dockerd.dockerHost()).withApiPort(0)
-            .withInterval(Duration.ofSeconds(2)).withCpuSample(Duration.ofMillis(200))).start()) {
-          awaitAgent(plane);
-          run(plane, dockerd, dir, profile, warmup, seconds, connections, threads, sequential);
-        }
-      }
+    // a command template: the proxy adds the server's token, so wrk needs no OAuth cookie
+    try (BenchInstallation install = new BenchInstallation(dir,
+        servers.equals("http") ? SpawnerConfig.PLAIN_HTTP_COMMAND : SpawnerConfig.NOTEBOOK_COMMAND)) {
+      run(install.plane, install.dockerd, dir, profile, warmup, seconds, connections, threads, sequential);
     } finally {
       deleteTree(dir);
     }
@@ -356,14 +324,6 @@ public final class ProxyBenchmark {
 
   private static long serverPid(LocalDockerd dockerd, String containerId) {
     return Long.parseLong(dockerd.docker("inspect", "--format", "{{.State.Pid}}", containerId).strip());
-  }
-
-  private static void awaitAgent(ControlPlane plane) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (plane.discovery().liveNodes().stream().noneMatch(n -> n.hostname().equals(NODE) && n.agentPort() != null)) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException("the agent did not report within 30 s");
-      Thread.sleep(100);
-    }
   }
 
   private static ActiveServer.Snapshot awaitRunning(Spawner spawner, Duration timeout) throws InterruptedException {

@@ -153,4 +153,45 @@ public interface HubRepository {
   default List<dev.gpuhub.core.data.DataMount> dataMounts() {
     return List.of();
   }
+
+  // ---- groups (tables hub_groups, hub_group_members)
+
+  /**
+   * Makes group {@code name} with these members, in one transaction.
+   *
+   * @throws DuplicateNameException when the group exists
+   * @throws IllegalArgumentException naming a member who is not a user; nothing is written then
+   */
+  default HubGroupRecord createGroup(String name, java.util.Collection<String> users) {
+    throw new UnsupportedOperationException("this store keeps no groups");
+  }
+
+  /** False when there is no such group. Its members stay users. */
+  default boolean deleteGroup(String name) {
+    return false;
+  }
+
+  /**
+   * Adds members ({@code add}) or removes them; empty when there is no such group.
+   *
+   * @throws IllegalArgumentException naming a member who is not a user; nothing is changed then
+   */
+  default Optional<HubGroupRecord> changeGroupMembers(String name, java.util.Collection<String> users, boolean add) {
+    return Optional.empty();
+  }
+
+  /** The group of this name. */
+  default Optional<HubGroupRecord> group(String name) {
+    return Optional.empty();
+  }
+
+  /** Every group, by name. */
+  default List<HubGroupRecord> groups() {
+    return List.of();
+  }
+
+  /** The names of the groups user {@code user} belongs to, sorted. */
+  default List<String> groupsOf(String user) {
+    return List.of();
+  }
 }

@@ -97,6 +97,10 @@ class HubAuthorizationIT {
         new Case("GET", "/hub/api/oauth2/authorize", true, 302, 400, 400, 400),
         new Case("POST", "/hub/api/oauth2/token", false, 400, 400, 400, 400),
         new Case("GET", "/hub/metrics", true, 302, 403, 403, 200),
+        new Case("GET", "/hub/api/groups", false, 403, 403, 403, 200),
+        new Case("POST", "/hub/api/groups/matrix", false, 403, 403, 403, 201),
+        new Case("POST", "/hub/api/groups/matrix/users", false, 403, 403, 403, 400),
+        new Case("DELETE", "/hub/api/groups/none", false, 403, 403, 403, 404),
         new Case("DELETE", "/hub/api/users/alice/server", false, 403, 403, -1, -1));
     List<String> wrong = new ArrayList<>();
     for (Case k : cases) {

@@ -24,6 +24,7 @@ public final class JdbcHubRepository implements HubRepository {
   private final HubTokenTable tokens;
   private final HubServerTable servers;
   private final DataMountTable dataMounts;
+  private final HubGroupTable groups;
 
   JdbcHubRepository(DataSource dataSource, SqlDialect dialect, Clock clock, SecretBox box) {
     Jdbc jdbc = new Jdbc(dataSource);
@@ -31,6 +32,7 @@ public final class JdbcHubRepository implements HubRepository {
     this.tokens = new HubTokenTable(jdbc, clock);
     this.servers = new HubServerTable(jdbc, dialect, box);
     this.dataMounts = new DataMountTable(jdbc, dialect);
+    this.groups = new HubGroupTable(jdbc, clock);
   }
 
   @Override
@@ -41,6 +43,37 @@ public final class JdbcHubRepository implements HubRepository {
   @Override
   public boolean deleteDataMount(String name) {
     return dataMounts.delete(name);
+  }
+
+  @Override
+  public dev.gpuhub.store.HubGroupRecord createGroup(String name, java.util.Collection<String> users) {
+    return groups.create(Objects.requireNonNull(name, "name"), users);
+  }
+
+  @Override
+  public boolean deleteGroup(String name) {
+    return groups.delete(name);
+  }
+
+  @Override
+  public Optional<dev.gpuhub.store.HubGroupRecord> changeGroupMembers(String name, java.util.Collection<String> users,
+                                                                    boolean add) {
+    return groups.change(name, users, add);
+  }
+
+  @Override
+  public Optional<dev.gpuhub.store.HubGroupRecord> group(String name) {
+    return groups.find(name);
+  }
+
+  @Override
+  public List<dev.gpuhub.store.HubGroupRecord> groups() {
+    return groups.all();
+  }
+
+  @Override
+  public List<String> groupsOf(String user) {
+    return groups.of(user);
   }
 
   @Override

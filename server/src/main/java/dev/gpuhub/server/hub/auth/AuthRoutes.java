@@ -69,6 +69,7 @@ public final class AuthRoutes {
     r.get("/hub/logo", ctx -> ctx.contentType("image/svg+xml").header("Cache-Control", "max-age=86400").result(LOGO));
     r.post("/hub/logout", this::logout);
     new UserApiRoutes(auth, activity).install(config);
+    new GroupRoutes(auth).install(config);
   }
 
   private void guard(Context ctx) {

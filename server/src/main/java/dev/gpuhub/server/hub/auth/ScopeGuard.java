@@ -37,6 +37,13 @@ final class ScopeGuard {
       rule(HandlerType.GET, "/hub/api/users/" + USER + "/tokens(?:/[^/]+)?", "read:tokens"),
       rule(HandlerType.POST, "/hub/api/users/" + USER + "/tokens", "tokens"),
       rule(HandlerType.DELETE, "/hub/api/users/" + USER + "/tokens/[^/]+", "tokens"),
+      rule(HandlerType.GET, "/hub/api/groups", "list:groups"),
+      rule(HandlerType.POST, "/hub/api/groups", "admin:groups"),
+      rule(HandlerType.GET, "/hub/api/groups/[^/]+", "read:groups"),
+      rule(HandlerType.POST, "/hub/api/groups/[^/]+", "admin:groups"),
+      rule(HandlerType.DELETE, "/hub/api/groups/[^/]+", "delete:groups"),
+      rule(HandlerType.POST, "/hub/api/groups/[^/]+/users", "groups"),
+      rule(HandlerType.DELETE, "/hub/api/groups/[^/]+/users", "groups"),
       rule(HandlerType.GET, "/hub/metrics", "read:metrics"));
 
   private ScopeGuard() {}

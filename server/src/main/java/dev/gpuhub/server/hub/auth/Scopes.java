@@ -48,6 +48,12 @@ public final class Scopes {
     SUBSCOPES.put("access:servers", List.of());
     SUBSCOPES.put("tokens", List.of("read:tokens"));
     SUBSCOPES.put("read:tokens", List.of());
+    SUBSCOPES.put("admin:groups", List.of("groups", "delete:groups"));
+    SUBSCOPES.put("groups", List.of("read:groups", "list:groups"));
+    SUBSCOPES.put("read:groups", List.of("read:groups:name"));
+    SUBSCOPES.put("list:groups", List.of("read:groups:name"));
+    SUBSCOPES.put("read:groups:name", List.of());
+    SUBSCOPES.put("delete:groups", List.of());
     SUBSCOPES.put("read:hub", List.of());
     SUBSCOPES.put("read:metrics", List.of());
   }
@@ -61,7 +67,7 @@ public final class Scopes {
    * lets an admin into another user's server only through a confirmed, logged access step.
    */
   private static final List<String> ADMIN_SCOPES = List.of("admin-ui", "admin:users", "admin:servers", "tokens",
-      "read:hub", "read:metrics");
+      "admin:groups", "read:hub", "read:metrics");
 
   /** The scopes a server's own API token carries: report activity, be reached; nothing else. */
   public static List<String> serverToken(String user, String server) {

@@ -91,7 +91,7 @@ final class UserApiRoutes {
       body.put("kind", "user");
       body.put("name", user.name());
       body.put("admin", user.admin());
-      body.putArray("groups");
+      auth.repository().groupsOf(user.name()).forEach(body.putArray("groups")::add);
     }
     ArrayNode scopes = body.putArray("scopes");
     caller.scopes().forEach(scopes::add);
@@ -325,7 +325,7 @@ final class UserApiRoutes {
   }
 
   private ObjectNode model(HubUserRecord user) {
-    return UserJson.user(user, auth.repository().serversOf(user.id()));
+    return UserJson.user(user, auth.repository().serversOf(user.id()), auth.repository().groupsOf(user.name()));
   }
 
   private static NotFoundException noSuchUser(String name) {

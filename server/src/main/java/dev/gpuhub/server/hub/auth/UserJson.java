@@ -19,12 +19,17 @@ final class UserJson {
    * {@code "spawn"} or {@code "stop"} while it changes, else null.
    */
   static ObjectNode user(HubUserRecord user, List<HubServerRecord> servers) {
+    return user(user, servers, List.of());
+  }
+
+  /** The user model with the groups the user belongs to. */
+  static ObjectNode user(HubUserRecord user, List<HubServerRecord> servers, List<String> groups) {
     ObjectNode n = WireJson.mapper().createObjectNode();
     n.put("kind", "user");
     n.put("name", user.name());
     n.put("admin", user.admin());
     n.put("approved", user.approved());
-    n.putArray("groups");
+    groups.forEach(n.putArray("groups")::add);
     n.put("created", text(user.createdAt()));
     Instant lastActivity = user.lastLogin();
     ObjectNode named = WireJson.mapper().createObjectNode();
@@ -63,6 +68,17 @@ final class UserJson {
 
   private static String pending(HubServerState state) {
     return state == HubServerState.STOPPING ? "stop" : "spawn";
+  }
+
+  /** JupyterHub's group model: {@code kind, name, users, roles, properties}. */
+  static ObjectNode group(dev.gpuhub.store.HubGroupRecord group) {
+    ObjectNode n = WireJson.mapper().createObjectNode();
+    n.put("kind", "group");
+    n.put("name", group.name());
+    group.users().forEach(n.putArray("users")::add);
+    n.putArray("roles");
+    n.putObject("properties");
+    return n;
   }
 
   /** JupyterHub's token model, without the token. */

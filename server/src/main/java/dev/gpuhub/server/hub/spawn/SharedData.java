@@ -14,8 +14,15 @@ final class SharedData {
   private static final Logger LOG = LoggerFactory.getLogger(SharedData.class);
   private volatile Supplier<List<DataMount>> source = List::of;
 
+  private volatile java.util.function.Function<String, List<String>> groupsOf = user -> List.of();
+
   void source(Supplier<List<DataMount>> mounts) {
     this.source = mounts;
+  }
+
+  /** Where the groups a user belongs to come from (a mount limited to groups reaches their members). */
+  void groups(java.util.function.Function<String, List<String>> groupsOf) {
+    this.groupsOf = groupsOf;
   }
 
   /**
@@ -24,8 +31,10 @@ final class SharedData {
    */
   List<ContainerRequest.Volume> volumesFor(ActiveServer server, Profile profile) {
     List<DataMount> declared;
+    List<String> groups;
     try {
       declared = source.get();
+      groups = declared.stream().anyMatch(m -> !m.groups().isEmpty()) ? groupsOf.apply(server.snapshot().user()) : List.of();
     } catch (RuntimeException e) {
       LOG.warn("could not read the data mounts; {}'s server starts without them", server.snapshot().user(), e);
       server.progress().append(ProgressEvent.step(18, "Shared data could not be read now; the server starts without it"));
@@ -33,7 +42,7 @@ final class SharedData {
     }
     List<ContainerRequest.Volume> out = new ArrayList<>();
     for (DataMount m : declared) {
-      if (!m.appliesTo(profile.name(), List.of())) continue;
+      if (!m.appliesTo(profile.name(), groups)) continue;
       out.add(new ContainerRequest.Volume(null, m.path(), m.target(), m.readOnly()));
       server.progress().append(ProgressEvent.step(18, "Shared data " + m.name() + " at " + m.target()
           + (m.readOnly() ? " (read-only)" : "")));

@@ -123,6 +123,11 @@ public final class Spawner implements AutoCloseable {
     sharedData.source(mounts);
   }
 
+  /** Where the groups of a user come from, for data mounts limited to groups. */
+  public void groupsOf(java.util.function.Function<String, List<String>> groups) {
+    sharedData.groups(groups);
+  }
+
   /** Where single-user servers' API tokens and OAuth clients are registered (the hub's authentication). */
   public void apiClients(ServerApiClients clients) {
     this.apiClients = clients;

@@ -97,8 +97,8 @@ public final class DataMountRoutes {
     for (String p : mount.profiles()) {
       if (!known.contains(p)) throw new InvalidPayloadException("profiles", "profile '" + p + "' does not exist; profiles: " + known);
     }
-    if (!mount.groups().isEmpty()) { // groups come with the hub's groups; none exists yet
-      throw new InvalidPayloadException("groups", "group '" + mount.groups().get(0) + "' does not exist");
+    for (String g : mount.groups()) {
+      if (hub.group(g).isEmpty()) throw new InvalidPayloadException("groups", "group '" + g + "' does not exist");
     }
     return mount;
   }

@@ -81,6 +81,15 @@ final class AuthApp implements AutoCloseable {
     return auth.accounts().createToken(user, "test", null).token();
   }
 
+  /** The JSON body of an answer. */
+  static com.fasterxml.jackson.databind.JsonNode json(HttpResponse<String> r) {
+    try {
+      return dev.gpuhub.wire.WireJson.mapper().readTree(r.body());
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + r.body(), e);
+    }
+  }
+
   static HttpResponse<String> send(HttpClient http, HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());

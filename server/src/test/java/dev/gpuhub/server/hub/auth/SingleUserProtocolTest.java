@@ -3,7 +3,6 @@ package dev.gpuhub.server.hub.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.gpuhub.wire.WireJson;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -44,11 +43,7 @@ class SingleUserProtocolTest {
   }
 
   private static JsonNode json(HttpResponse<String> r) {
-    try {
-      return WireJson.mapper().readTree(r.body());
-    } catch (java.io.IOException e) {
-      throw new AssertionError(r.body(), e);
-    }
+    return AuthApp.json(r);
   }
 
   private static List<String> scopes(JsonNode user) {

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# gpuhub beside JupyterHub (not part of the test suite), one machine, one run: the same Jupyter
+# server reached directly, through configurable-http-proxy (JupyterHub's proxy) and through gpuhub's
+# proxy (small answers and a 10 MB download, 1 and 16 connections), then GET /hub/api/users/<name>
+# with a token on JupyterHub 3.0 and on gpuhub. Prints every figure, both versions and the ratios.
+# Installs what it needs: Debian's wrk, docker.io and jupyterhub (3.0), and configurable-http-proxy
+# 5.3.0 from the npm registry into ${GPUHUB_CACHE_DIR:-~/.cache/gpuhub}/chp-5.3.0 (Debian's own
+# configurable-http-proxy does not start with this Node.js: "Cannot find module 'commander'").
+# Needs root: it starts its own dockerd.
+# Usage: scripts/bench-jupyterhub.sh [--seconds 8] [--warmup 5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "scripts/bench-jupyterhub.sh: needs root (it starts its own dockerd); run it with sudo" >&2
+  exit 1
+fi
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+[ -x /usr/bin/jupyterhub ] || need+=(jupyterhub)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+chp_dir="${GPUHUB_CACHE_DIR:-${HOME:-/root}/.cache/gpuhub}/chp-5.3.0"
+chp="$chp_dir/node_modules/.bin/configurable-http-proxy"
+if [ ! -x "$chp" ]; then
+  mkdir -p "$chp_dir"
+  npm install --silent --no-audit --no-fund --prefix "$chp_dir" configurable-http-proxy@5.3.0 >&2
+fi
+
+exec scripts/run-bench.sh 2g jupyterhub --chp "$chp" "$@"
