@@ -36,7 +36,10 @@ class HubSubdomainBrowserIT {
   static void start() {
     port = dev.gpuhub.testkit.FreePorts.pick();
     hub = new HubFixture(dir.resolve("hub"), Map.of("HUB_PORT", Integer.toString(port),
-        "GPUHUB_SUBDOMAIN_HOST", "http://" + DOMAIN + ":" + port));
+        "GPUHUB_SUBDOMAIN_HOST", "http://" + DOMAIN + ":" + port,
+        // jupyterhub-singleuser: the browser reaches the server through the hub's session exchange,
+        // then the server's own OAuth with the hub (JUPYTERHUB_HOST, a callback on the subdomain)
+        "GPUHUB_NOTEBOOK_COMMAND", "singleuser"));
   }
 
   @AfterAll
@@ -60,8 +63,8 @@ class HubSubdomainBrowserIT {
           && sam.maybe(By.cssSelector("body")) != null && "complete".equals(js(sam).executeScript("return document.readyState")));
       sam.screenshot("sub-01-sam-tree-on-subdomain");
       Set<String> cookies = sam.driver.manage().getCookies().stream().map(Cookie::getName).collect(Collectors.toSet());
-      assertThat(cookies).as("cookies the browser holds for " + samOrigin).contains("gpuhub-server-session")
-          .doesNotContain("gpuhub-session");
+      assertThat(cookies).as("cookies the browser holds for " + samOrigin).contains("gpuhub-server-session",
+          "jupyterhub-user-sam").doesNotContain("gpuhub-session");
 
       // a kernel started and run from the subdomain's page: HTTP and WebSocket with its session
       Object printed = js(sam).executeAsyncScript(RUN_IN_A_KERNEL, "print(6*7)");
@@ -102,7 +105,9 @@ class HubSubdomainBrowserIT {
   private static final String RUN_IN_A_KERNEL = """
       const code = arguments[0], done = arguments[arguments.length - 1];
       (async () => {
-        const r = await fetch('/user/sam/api/kernels', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: '{}'});
+        const xsrf = (document.cookie.match(/(?:^|; )_xsrf=([^;]*)/) || [])[1] || '';
+        const r = await fetch('/user/sam/api/kernels', {method: 'POST', headers: {'Content-Type': 'application/json',
+            'X-XSRFToken': decodeURIComponent(xsrf)}, body: '{}'});
         if (!r.ok) { done('kernel start: ' + r.status); return; }
         const kernel = await r.json();
         const ws = new WebSocket(location.origin.replace('http', 'ws') + '/user/sam/api/kernels/' + kernel.id + '/channels');

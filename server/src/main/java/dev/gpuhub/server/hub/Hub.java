@@ -162,6 +162,7 @@ public final class Hub implements AutoCloseable {
     });
     spawner.dataMounts(stores.hub()::dataMounts);
     spawner.groupsOf(stores.hub()::groupsOf);
+    if (subdomains.on()) spawner.origins(subdomains.hubOrigin(), subdomains::origin);
     AuthRoutes authRoutes = new AuthRoutes(auth, (user, server, at) -> {
       if (server.isEmpty()) routes.reportActivity(user, at); // named servers are not served yet
     });

@@ -26,6 +26,19 @@ final class ServerContainers {
   static final String GATEWAY_TOKEN_ENV = "JUPYTER_GATEWAY_AUTH_TOKEN";
   private final SpawnerConfig config;
   private final WorkloadTls tls;
+  /** The hub's origin as browsers see it ("" when servers share it, under /user/). */
+  private volatile String hubOrigin = "";
+  /** A user's server's origin as browsers see it ("" when it is the hub's own). */
+  private volatile java.util.function.UnaryOperator<String> serverOrigin = user -> "";
+
+  /**
+   * With per-user subdomains, where browsers find the hub ({@code JUPYTERHUB_HOST}) and each user's
+   * server (the OAuth callback is then absolute, on the server's own origin).
+   */
+  void origins(String hubOrigin, java.util.function.UnaryOperator<String> serverOrigin) {
+    this.hubOrigin = hubOrigin;
+    this.serverOrigin = serverOrigin;
+  }
 
   ServerContainers(SpawnerConfig config, WorkloadTls tls) {
     this.config = config;
@@ -121,7 +134,7 @@ final class ServerContainers {
     env.put("JUPYTERHUB_ACTIVITY_URL", hubUrl + "/hub/api/users/" + s.user() + "/activity");
     env.put("JUPYTERHUB_ACTIVITY_INTERVAL", Long.toString(activityIntervalSeconds()));
     env.put("JUPYTERHUB_BASE_URL", "/");
-    env.put("JUPYTERHUB_HOST", "");
+    env.put("JUPYTERHUB_HOST", hubOrigin);
     env.put("JUPYTERHUB_SERVICE_PREFIX", prefix);
     env.put("JUPYTERHUB_SERVICE_URL", "http://" + SpawnerConfig.LISTEN_ADDRESS + ":" + s.port() + prefix);
     env.put("JUPYTERHUB_SERVER_NAME", "");
@@ -142,9 +155,9 @@ final class ServerContainers {
     return Math.max(5, Math.min(300, config.idleTimeout().toSeconds() / 4));
   }
 
-  /** Where the hub's OAuth sends a browser back to {@code user}'s server. */
-  static String oauthCallback(String user) {
-    return "/user/" + user + "/oauth_callback";
+  /** Where the hub's OAuth sends a browser back to {@code user}'s server: a path, or a URL on the server's subdomain. */
+  String oauthCallback(String user) {
+    return serverOrigin.apply(user) + "/user/" + user + "/oauth_callback";
   }
 
   /** The hub API token of a server ({@code JUPYTERHUB_API_TOKEN}), derived from the server's own secret. */

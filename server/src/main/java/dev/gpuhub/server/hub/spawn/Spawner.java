@@ -123,6 +123,14 @@ public final class Spawner implements AutoCloseable {
     sharedData.source(mounts);
   }
 
+  /**
+   * With per-user subdomains: the hub's origin and each user's server's origin as browsers see them,
+   * for JupyterHub's single-user servers ({@code JUPYTERHUB_HOST}, the OAuth callback).
+   */
+  public void origins(String hubOrigin, java.util.function.UnaryOperator<String> serverOrigin) {
+    containers.origins(hubOrigin, serverOrigin);
+  }
+
   /** Where the groups of a user come from, for data mounts limited to groups. */
   public void groupsOf(java.util.function.Function<String, List<String>> groups) {
     sharedData.groups(groups);
@@ -136,7 +144,7 @@ public final class Spawner implements AutoCloseable {
   /** Registers the server's API token and OAuth client before it starts or when it is adopted (single-user mode). */
   private void registerApiClient(String user, String serverToken) {
     if (config.singleUser()) {
-      apiClients.register(user, "", ServerContainers.hubApiToken(serverToken), ServerContainers.oauthCallback(user));
+      apiClients.register(user, "", ServerContainers.hubApiToken(serverToken), containers.oauthCallback(user));
     }
   }
 
