@@ -75,7 +75,15 @@ class HubBadInputTest {
 
   private static final List<Field> TOKEN_FIELDS = List.of(
       f("note", TEXT, 0, 0, false),
-      f("expires_in", INT, 1, 10L * 365 * 24 * 3600, false));
+      f("expires_in", INT, 1, 10L * 365 * 24 * 3600, false),
+      f("scopes", ARRAY, 0, 0, false));
+
+  private static final List<Field> GROUP_FIELDS = List.of(
+      f("groups", ARRAY, 0, 0, true),
+      f("users", ARRAY, 0, 0, false));
+
+  private static final List<Field> ACTIVITY_FIELDS = List.of(
+      new Field("last_activity", TEXT, 0, 0, false, "yesterday"));
 
   private static final List<Field> SERVICE_FIELDS = List.of(
       new Field("name", TEXT, 0, 0, true, "Has Spaces"),
@@ -118,7 +126,10 @@ class HubBadInputTest {
       ObjectNode bulk = obj("{\"usernames\":[\"hb-bulk-1\",\"hb-bulk-2\"],\"admin\":false}");
       ObjectNode newUser = obj("{\"password\":\"correct-horse-battery\",\"admin\":false}");
       ObjectNode patch = obj("{\"name\":\"" + TARGET + "\",\"admin\":false}");
-      ObjectNode newToken = obj("{\"note\":\"ci\",\"expires_in\":3600}");
+      ObjectNode newToken = obj("{\"note\":\"ci\",\"expires_in\":3600,\"scopes\":[\"read:users!user=" + ADMIN + "\"]}");
+      ObjectNode groups = obj("{\"groups\":[\"hb-g1\",\"hb-g2\"],\"users\":[\"" + TARGET + "\"]}");
+      ObjectNode activity = obj("{\"last_activity\":\"2026-12-04T10:00:00Z\",\"servers\":{\"\":{\"last_activity\":\"2026-12-04T10:00:00Z\"}}}");
+      String groupsBefore = call("GET", "/hub/api/groups", null).body();
       ObjectNode service = obj("{\"name\":\"hb-svc\",\"image\":\"nginx:1.27\",\"command\":[\"serve\",\"--port\",\"{port}\"],"
           + "\"cpu_millicores\":100,\"memory_mb\":128,\"request_threshold\":50,\"min_replicas\":1,\"max_replicas\":2,"
           + "\"strategy\":\"round_robin\"}");
@@ -159,7 +170,24 @@ class HubBadInputTest {
       tokenBodies.add(field(newToken, "expires_in", "18446744073709551621", "expires_in")); // 2^64 + 5
       tokenBodies.add(field(newToken, "expires_in", "-9223372036854775808", "expires_in"));
       tokenBodies.add(field(newToken, "note", "\"" + "n".repeat(1001) + "\"", "note"));
+      tokenBodies.add(field(newToken, "scopes", "[\"sudo\"]", "scopes"));
+      tokenBodies.add(field(newToken, "scopes", "[\"read:users!group=x\"]", "scopes"));
+      tokenBodies.add(field(newToken, "scopes", "[1]", "scopes"));
+      tokenBodies.add(field(newToken, "scopes", "[\"self!user=x\"]", "scopes"));
       counts.put("POST /hub/api/users/<admin>/tokens", check("POST", "/hub/api/users/" + ADMIN + "/tokens", tokenBodies));
+
+      List<Case> groupBodies = BadBodies.generate(groups, GROUP_FIELDS, random, 150);
+      groupBodies.add(field(groups, "groups", "[]", "groups"));
+      groupBodies.add(field(groups, "groups", "[5]", "groups"));
+      groupBodies.add(field(groups, "groups", "[\"hb-g3\",\"bad name!\"]", "groups"));
+      groupBodies.add(field(groups, "users", "[\"nobody-here\"]", "users"));
+      groupBodies.add(field(groups, "users", "[\"" + TARGET.toUpperCase(java.util.Locale.ROOT) + "\"]", "users"));
+      counts.put("POST /hub/api/groups", check("POST", "/hub/api/groups", groupBodies));
+
+      List<Case> activities = BadBodies.generate(activity, ACTIVITY_FIELDS, random, 100);
+      activities.add(field(activity, "servers", "\"x\"", "servers"));
+      activities.add(field(activity, "servers", "{\"\":{\"last_activity\":5}}", "servers"));
+      counts.put("POST /hub/api/users/<admin>/activity", check("POST", "/hub/api/users/" + ADMIN + "/activity", activities));
 
       List<Case> services = BadBodies.generate(service, SERVICE_FIELDS, random, 300);
       for (String bad : List.of("123", "true", "{\"x\":1}", "[1]", "[\"serve\",null]", "[[\"serve\"]]")) {
@@ -192,8 +220,11 @@ class HubBadInputTest {
       assertThat(jobCount()).isZero();
       assertThat(services()).isEqualTo(servicesBefore);
       assertThat(call("GET", "/hub/api/data-mounts", null).body()).isEqualTo(mountsBefore);
+      assertThat(call("GET", "/hub/api/groups", null).body()).isEqualTo(groupsBefore);
 
       // ...and every endpoint still takes its valid body.
+      assertOk(call("POST", "/hub/api/groups", groups.toString()), 201);
+      assertThat(call("POST", "/hub/api/users/" + ADMIN + "/activity", activity.toString()).statusCode()).isEqualTo(204);
       assertOk(call("POST", "/hub/api/jobs", job.toString()), 201);
       assertThat(jobCount()).isEqualTo(1);
       assertOk(call("POST", "/hub/api/users", bulk.toString()), 201);

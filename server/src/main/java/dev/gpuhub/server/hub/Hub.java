@@ -138,7 +138,7 @@ public final class Hub implements AutoCloseable {
         () -> engine.queue().size(),
         () -> engine.reservations().stream().mapToInt(r -> r.gpuUuids().size()).sum(),
         () -> discovery.liveNodes().size());
-    spawner.observer(new Spawner.SpawnObserver() {
+    spawner.observer(new dev.gpuhub.server.hub.spawn.SpawnObserver() {
       @Override
       public void placed(Duration took) {
         metrics.placed(took);

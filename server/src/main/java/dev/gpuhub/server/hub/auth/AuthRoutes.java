@@ -68,7 +68,9 @@ public final class AuthRoutes {
     // JupyterHub's single-user pages show the hub's logo from here
     r.get("/hub/logo", ctx -> ctx.contentType("image/svg+xml").header("Cache-Control", "max-age=86400").result(LOGO));
     r.post("/hub/logout", this::logout);
-    new UserApiRoutes(auth, activity).install(config);
+    UserApiRoutes users = new UserApiRoutes(auth);
+    users.install(config);
+    new ProtocolRoutes(auth, users, activity).install(config);
     new GroupRoutes(auth).install(config);
   }
 

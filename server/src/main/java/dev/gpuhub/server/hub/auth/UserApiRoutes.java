@@ -31,20 +31,14 @@ final class UserApiRoutes {
 
   private final HubAuth auth;
   private final UserAccounts accounts;
-  private final AuthRoutes.ActivityReports activity;
 
-  UserApiRoutes(HubAuth auth, AuthRoutes.ActivityReports activity) {
+  UserApiRoutes(HubAuth auth) {
     this.auth = auth;
     this.accounts = auth.accounts();
-    this.activity = activity;
   }
 
   void install(JavalinConfig config) {
     var r = config.routes;
-    r.get("/hub/api", this::version);
-    r.get("/hub/api/", this::version);
-    r.get("/hub/api/user", this::whoAmI);
-    r.post("/hub/api/users/{name}/activity", this::activity);
     r.get("/hub/api/users", this::listUsers);
     r.post("/hub/api/users", this::createUsers);
     r.get("/hub/api/users/{name}", ctx -> {
@@ -66,79 +60,6 @@ final class UserApiRoutes {
       accounts.deleteToken(owner, token(ctx, owner).id());
       ctx.status(204);
     });
-  }
-
-  /** JupyterHub's {@code GET /hub/api/}: the version of the API, anonymous. */
-  private void version(Context ctx) {
-    ObjectNode body = WireJson.mapper().createObjectNode();
-    body.put("version", AuthRoutes.JUPYTERHUB_VERSION);
-    json(ctx, 200, body);
-  }
-
-  /**
-   * The caller's own model with the rights of the token or session ({@code scopes}, expanded), as
-   * JupyterHub answers it: the whole user model when the caller may read it, else kind, name,
-   * admin and groups only (a server's token identifies, and does no more).
-   */
-  private void whoAmI(Context ctx) {
-    HubUser user = auth.requireUser(ctx);
-    HubAuth.Caller caller = auth.caller(ctx).orElseThrow();
-    ObjectNode body;
-    if (Scopes.allows(caller.scopes(), "read:users", user.name(), null)) {
-      body = model(record(user.name()));
-    } else {
-      body = WireJson.mapper().createObjectNode();
-      body.put("kind", "user");
-      body.put("name", user.name());
-      body.put("admin", user.admin());
-      auth.repository().groupsOf(user.name()).forEach(body.putArray("groups")::add);
-    }
-    ArrayNode scopes = body.putArray("scopes");
-    caller.scopes().forEach(scopes::add);
-    json(ctx, 200, body);
-  }
-
-  /**
-   * JupyterHub's activity report: {@code {"last_activity": iso, "servers": {"<server>": {"last_activity": iso}}}}.
-   * The caller must hold {@code users:activity} for the user (a server's own token does); times in
-   * the future count as now. 204 when taken; 400 naming the field otherwise.
-   */
-  private void activity(Context ctx) {
-    String name = ctx.pathParam("name");
-    HubUser caller = auth.requireUser(ctx);
-    if (!Scopes.allows(auth.caller(ctx).orElseThrow().scopes(), "users:activity", name, null)) {
-      throw new ForbiddenException("user '" + caller.name() + "' may not report activity of '" + name + "'");
-    }
-    HubUser user = accounts.find(name).orElseThrow(() -> noSuchUser(name));
-    JsonNode body = ApiBodies.object(ctx, true);
-    java.time.Instant now = java.time.Instant.now();
-    java.util.Map<String, java.time.Instant> servers = new java.util.LinkedHashMap<>();
-    JsonNode named = body.get("servers");
-    if (named != null && !named.isNull()) {
-      if (!named.isObject()) throw new InvalidPayloadException("servers", "must be an object of server name to {last_activity}");
-      var fields = named.fields();
-      while (fields.hasNext()) {
-        var e = fields.next();
-        servers.put(e.getKey(), instant(e.getValue().get("last_activity"), "servers." + e.getKey() + ".last_activity"));
-      }
-    }
-    if (body.has("last_activity")) instant(body.get("last_activity"), "last_activity");
-    else if (servers.isEmpty()) throw new InvalidPayloadException("last_activity", "is required (an ISO 8601 time)");
-    servers.forEach((server, at) -> activity.report(user.name(), server, at.isAfter(now) ? now : at));
-    ctx.status(204);
-  }
-
-  private static java.time.Instant instant(JsonNode value, String field) {
-    if (value == null || !value.isTextual()) throw new InvalidPayloadException(field, "must be an ISO 8601 time");
-    try {
-      return java.time.OffsetDateTime.parse(value.textValue()).toInstant();
-    } catch (java.time.format.DateTimeParseException e) {
-      try {
-        return java.time.LocalDateTime.parse(value.textValue()).toInstant(java.time.ZoneOffset.UTC); // JupyterHub sends naive UTC too
-      } catch (java.time.format.DateTimeParseException e2) {
-        throw new InvalidPayloadException(field, "is not an ISO 8601 time: '" + value.textValue() + "'");
-      }
-    }
   }
 
   /** An admin approves a user who signed up under GPUHUB_SIGNUP_APPROVAL: 200 with the user, 404 without one. */
@@ -320,15 +241,15 @@ final class UserApiRoutes {
         + raw + "': list them at GET /hub/api/users/" + owner.name() + "/tokens"));
   }
 
-  private HubUserRecord record(String name) {
+  HubUserRecord record(String name) {
     return accounts.record(name).orElseThrow(() -> noSuchUser(name));
   }
 
-  private ObjectNode model(HubUserRecord user) {
+  ObjectNode model(HubUserRecord user) {
     return UserJson.user(user, auth.repository().serversOf(user.id()), auth.repository().groupsOf(user.name()));
   }
 
-  private static NotFoundException noSuchUser(String name) {
+  static NotFoundException noSuchUser(String name) {
     return new NotFoundException("no user named '" + Credentials.normalize(name) + "'");
   }
 

@@ -67,17 +67,6 @@ public final class Spawner implements AutoCloseable {
   private volatile ServerApiClients apiClients = ServerApiClients.NONE;
   private volatile SpawnObserver observer = SpawnObserver.NONE;
 
-  /** What the spawner tells about starts, for metrics. Implementations must not throw. */
-  public interface SpawnObserver {
-    SpawnObserver NONE = new SpawnObserver() { };
-
-    /** A server was placed {@code took} after it was asked for (queue wait included). */
-    default void placed(java.time.Duration took) { }
-
-    /** A start ended {@code took} after it was asked for: the server answered, or not. */
-    default void ended(boolean success, java.time.Duration took) { }
-  }
-
   /** Sets who hears of placements and ended starts. */
   public void observer(SpawnObserver observer) {
     this.observer = observer;

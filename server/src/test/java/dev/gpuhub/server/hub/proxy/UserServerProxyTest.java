@@ -52,6 +52,7 @@ class UserServerProxyTest {
           "cookie", String.valueOf(ctx.header("Cookie")),
           "query", String.valueOf(ctx.queryString()))));
       c.routes.post("/user/alice/api/echo", ctx -> ctx.result("posted:" + ctx.body()));
+      c.routes.post("/user/alice/api/origin", ctx -> ctx.result(String.valueOf(ctx.header("Origin"))));
       c.routes.get("/user/alice/cookies", ctx -> {
         for (String cookie : new String[] {"own=1; Path=/user/alice/", "bare=2", "exact=3; Path=/user/alice",
             "gpuhub-session=stolen; Path=/user/alice/", "hubxsrf=4; Path=/hub/", "root=5; Path=/",
@@ -154,6 +155,12 @@ class UserServerProxyTest {
     HttpResponse<String> read = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/user/alice/api/status"))
         .header("X-Test-User", "alice").header("Sec-Fetch-Site", "cross-site").build(), HttpResponse.BodyHandlers.ofString());
     assertThat(read.statusCode()).as("a cross-site GET (a link) still works").isEqualTo(200);
+    // the hub's own page, checked above, reaches the server with the server's own origin, as Jupyter's
+    // Origin check for cookie-authenticated writes wants it (it compares Origin with the Host it sees)
+    HttpResponse<String> origin = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port()
+        + "/user/alice/api/origin")).header("X-Test-User", "alice").header("Origin", "http://127.0.0.1:" + hub.port())
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(origin.body()).isEqualTo("http://127.0.0.1:" + upstream.port());
   }
 
   @Test
