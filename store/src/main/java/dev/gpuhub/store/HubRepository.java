@@ -85,6 +85,11 @@ public interface HubRepository {
   /** Deletes token {@code tokenId} if it belongs to {@code userId}; false otherwise. */
   boolean deleteToken(long userId, long tokenId);
 
+  /** Deletes every token that expired at or before {@code now}; returns how many. */
+  default int deleteExpiredTokens(Instant now) {
+    return 0;
+  }
+
   /** Sets the token's last use to {@code at}; false when there is no such token. */
   boolean touchToken(long tokenId, Instant at);
 

@@ -157,6 +157,46 @@ public abstract class HubRepositoryContract {
   }
 
   @Test
+  void aTokenKeepsItsScopesAndExpiredTokensArePurged() {
+    HubUserRecord alice = hub.createUser("alice", HASH, false);
+    HubTokenRecord scoped = hub.createToken(alice.id(), "4".repeat(64), "oauth", T0.plusSeconds(10),
+        "access:servers!server=alice/ users:activity!user=alice");
+    HubTokenRecord forever = hub.createToken(alice.id(), "5".repeat(64), "script", null);
+    assertThat(hub.findByTokenHash("4".repeat(64), T0).orElseThrow().token().scopes())
+        .isEqualTo("access:servers!server=alice/ users:activity!user=alice");
+    assertThat(forever.scopes()).isNull();
+    assertThat(hub.deleteExpiredTokens(T0.plusSeconds(9))).isZero();
+    assertThat(hub.deleteExpiredTokens(T0.plusSeconds(10))).isEqualTo(1);
+    assertThat(hub.tokensOf(alice.id())).containsExactly(forever);
+    assertThat(scoped.id()).isNotEqualTo(forever.id());
+  }
+
+  @Test
+  void groupsHoldUsersAndAnUnknownMemberChangesNothing() {
+    hub.createUser("alice", HASH, false);
+    hub.createUser("bob", HASH, false);
+    HubGroupRecord physics = hub.createGroup("physics", List.of("bob", "alice"));
+    assertThat(physics.users()).containsExactly("alice", "bob");
+    assertThat(physics.createdAt()).isEqualTo(T0);
+    assertThatThrownBy(() -> hub.createGroup("physics", List.of())).isInstanceOf(DuplicateNameException.class);
+    assertThatThrownBy(() -> hub.createGroup("chem", List.of("alice", "nobody"))).hasMessageContaining("nobody");
+    assertThat(hub.group("chem")).isEmpty();
+    hub.createGroup("chem", List.of());
+    assertThatThrownBy(() -> hub.changeGroupMembers("chem", List.of("alice", "nobody"), true)).hasMessageContaining("nobody");
+    assertThat(hub.group("chem").orElseThrow().users()).isEmpty();
+    assertThat(hub.changeGroupMembers("chem", List.of("alice", "alice"), true).orElseThrow().users()).containsExactly("alice");
+    assertThat(hub.groupsOf("alice")).containsExactly("chem", "physics");
+    assertThat(hub.changeGroupMembers("physics", List.of("alice"), false).orElseThrow().users()).containsExactly("bob");
+    assertThat(hub.changeGroupMembers("none", List.of("alice"), true)).isEmpty();
+    assertThat(hub.groups()).extracting(HubGroupRecord::name).containsExactly("chem", "physics");
+    assertThat(hub.deleteGroup("physics")).isTrue();
+    assertThat(hub.deleteGroup("physics")).isFalse();
+    assertThat(hub.findUser("bob")).isPresent();
+    assertThat(hub.deleteUser("alice")).isTrue();
+    assertThat(hub.group("chem").orElseThrow().users()).isEmpty();
+  }
+
+  @Test
   void tokensAreDeletedOnlyByTheirOwnerAndRecordTheirUse() {
     HubUserRecord alice = hub.createUser("alice", HASH, false);
     HubUserRecord bob = hub.createUser("bob", HASH, false);

@@ -233,6 +233,7 @@ public final class Hub implements AutoCloseable {
     reconciler.loadRecorded(adoptionPatience);
     app.start();
     adoption.scheduleWithFixedDelay(this::adoptPass, 0, 1, TimeUnit.SECONDS);
+    adoption.scheduleWithFixedDelay(() -> purgeExpiredTokens(stores.hub()), 1, TOKEN_PURGE_MINUTES, TimeUnit.MINUTES);
     culler.start(spawnerConfig.cullInterval());
     kernelCuller.start(spawnerConfig.kernelCullInterval());
     jobs.start();
@@ -249,6 +250,18 @@ public final class Hub implements AutoCloseable {
                 h.basePath()))
             .toList()))
         .filter(t -> !t.hosts().isEmpty());
+  }
+
+  /** How often expired API tokens (OAuth tokens last a day) are deleted. */
+  static final int TOKEN_PURGE_MINUTES = 10;
+
+  private static void purgeExpiredTokens(dev.gpuhub.store.HubRepository hub) {
+    try {
+      int purged = hub.deleteExpiredTokens(java.time.Instant.now());
+      if (purged > 0) LOG.atInfo().addKeyValue("tokens", purged).log("expired API tokens deleted");
+    } catch (RuntimeException e) {
+      LOG.warn("could not delete expired API tokens; the next pass will retry", e);
+    }
   }
 
   private void adoptPass() {

@@ -90,6 +90,15 @@ final class HubTokenTable {
     });
   }
 
+  int deleteExpired(Instant now) {
+    return jdbc.write("delete expired tokens", c -> {
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM hub_tokens WHERE expires_at IS NOT NULL AND expires_at <= ?")) {
+        ps.setObject(1, Jdbc.utc(now));
+        return ps.executeUpdate();
+      }
+    });
+  }
+
   boolean touch(long tokenId, Instant at) {
     return jdbc.write("record use of token #" + tokenId, c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE hub_tokens SET last_used = ? WHERE id = ?")) {

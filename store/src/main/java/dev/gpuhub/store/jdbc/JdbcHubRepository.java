@@ -122,6 +122,11 @@ public final class JdbcHubRepository implements HubRepository {
   }
 
   @Override
+  public int deleteExpiredTokens(Instant now) {
+    return tokens.deleteExpired(Objects.requireNonNull(now, "now"));
+  }
+
+  @Override
   public Optional<HubTokenOwner> findByTokenHash(String tokenHash, Instant now) {
     return tokens.findByHash(tokenHash, Objects.requireNonNull(now, "now"));
   }
