@@ -147,6 +147,31 @@ class HubAuthorizationIT {
     assertThat(refused.body()).contains("read:metrics");
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(5)
+  void aTokenReachesItsOwnersServerOnlyWithAccessServers() {
+    HttpResponse<String> narrow = alice.api("POST", "/hub/api/users/alice/tokens", "{\"scopes\": [\"read:users!user=alice\"]}");
+    assertThat(narrow.statusCode()).as(narrow.body()).isEqualTo(201);
+    HttpResponse<String> access = alice.api("POST", "/hub/api/users/alice/tokens", "{\"scopes\": [\"access:servers!user=alice\"]}");
+    assertThat(access.statusCode()).as(access.body()).isEqualTo(201);
+    HttpResponse<String> full = alice.api("POST", "/hub/api/users/alice/tokens", "{}");
+    assertThat(full.statusCode()).as(full.body()).isEqualTo(201);
+    // a token that may only read alice's user model opens nothing of her server, whoever holds it
+    assertThat(statusWithToken("/user/alice/api/status", json(narrow).path("token").asText())).isEqualTo(403);
+    assertThat(statusWithToken("/hub/api/users/alice", json(narrow).path("token").asText())).isEqualTo(200);
+    assertThat(statusWithToken("/user/alice/api/status", json(access).path("token").asText())).isEqualTo(200);
+    assertThat(statusWithToken("/user/alice/api/status", json(full).path("token").asText())).isEqualTo(200);
+    // an administrator's token without access:servers does not open alice's server, even once opened
+    HttpResponse<String> adminNarrow = admin.api("POST", "/hub/api/users/admin/tokens", "{\"scopes\": [\"admin:users\"]}");
+    assertThat(adminNarrow.statusCode()).as(adminNarrow.body()).isEqualTo(201);
+    assertThat(statusWithToken("/user/alice/api/status", json(adminNarrow).path("token").asText())).isEqualTo(403);
+  }
+
+  private static int statusWithToken(String path, String token) {
+    return anonymous.send(HttpRequest.newBuilder(URI.create(hub.hubUrl + path)).header("Accept", "application/json")
+        .header("Authorization", "token " + token)).statusCode();
+  }
+
   private static void check(List<String> wrong, Case k, String who, int got, int expected) {
     if (got != expected) wrong.add(k.method() + " " + k.path() + " as " + who + ": " + got + ", expected " + expected);
   }

@@ -2,6 +2,7 @@ package dev.gpuhub.server.hub;
 
 import dev.gpuhub.server.hub.auth.HubAuth;
 import dev.gpuhub.server.hub.auth.HubUser;
+import dev.gpuhub.server.hub.auth.Scopes;
 import dev.gpuhub.server.hub.proxy.ProxyAccess;
 import io.javalin.http.Context;
 import jakarta.servlet.http.Cookie;
@@ -56,14 +57,23 @@ public final class HubAuthIdentity implements HubIdentity, ProxyAccess {
     return auth.xsrfToken(ctx);
   }
 
+  /**
+   * The owner reaches their server, and an admin another user's once opened ({@link AdminAccess}).
+   * A token carrying fewer rights than its owner reaches a server only when its scopes grant
+   * {@code access:servers} on it, as in JupyterHub.
+   */
   @Override
   public Decision check(HttpServletRequest request, String owner) {
-    Optional<HubUser> user = auth.identify(request.getHeader("Authorization"), cookie(request, HubAuth.SESSION_COOKIE))
-        .or(() -> serverSessionUser(request, owner));
-    if (user.isEmpty()) return Decision.ANONYMOUS;
-    if (user.get().name().equals(owner)) return Decision.ALLOW;
-    if (!user.get().admin()) return Decision.FORBIDDEN;
-    return adminAccess.isOpen(user.get().name(), owner) ? Decision.ALLOW : Decision.ADMIN_MUST_CONFIRM;
+    Optional<HubAuth.Caller> caller = auth.identifyCaller(request.getHeader("Authorization"), cookie(request, HubAuth.SESSION_COOKIE))
+        .or(() -> serverSessionUser(request, owner).map(HubAuth.Caller::of));
+    if (caller.isEmpty()) return Decision.ANONYMOUS;
+    HubUser user = caller.get().user();
+    if (caller.get().restricted() && !Scopes.allows(caller.get().scopes(), "access:servers", owner, "")) {
+      return Decision.FORBIDDEN;
+    }
+    if (user.name().equals(owner)) return Decision.ALLOW;
+    if (!user.admin()) return Decision.FORBIDDEN;
+    return adminAccess.isOpen(user.name(), owner) ? Decision.ALLOW : Decision.ADMIN_MUST_CONFIRM;
   }
 
   /**

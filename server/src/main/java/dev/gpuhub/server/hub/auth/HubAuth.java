@@ -53,7 +53,8 @@ public final class HubAuth {
    *                   than {@code inherit}); such a token reaches only what its scopes name
    */
   public record Caller(HubUser user, Set<String> scopes, boolean restricted) {
-    static Caller of(HubUser user) {
+    /** A caller with all of {@code user}'s own rights (a browser session). */
+    public static Caller of(HubUser user) {
       return new Caller(user, Scopes.ofUser(user.name(), user.admin()), false);
     }
   }
