@@ -5,6 +5,9 @@ import dev.gpuhub.agent.AgentDaemon;
 import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.ControlPlane;
 import dev.gpuhub.server.ServerConfig;
+import dev.gpuhub.server.hub.spawn.ActiveServer;
+import dev.gpuhub.server.hub.spawn.ServerState;
+import dev.gpuhub.server.hub.spawn.Spawner;
 import dev.gpuhub.store.StoreConfig;
 import dev.gpuhub.testkit.LocalDockerd;
 import dev.gpuhub.testkit.TestImages;
@@ -57,6 +60,21 @@ final class BenchInstallation implements AutoCloseable {
     } catch (RuntimeException | InterruptedException e) {
       dockerd.close();
       throw e;
+    }
+  }
+
+  /** Waits until {@code user}'s server is RUNNING; fails when its start failed or {@code timeout} passed. */
+  static ActiveServer.Snapshot awaitRunning(Spawner spawner, String user, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      ActiveServer.Snapshot s = spawner.server(user).orElseThrow(() -> new IllegalStateException("no server for " + user))
+          .snapshot();
+      if (s.state() == ServerState.RUNNING) return s;
+      if (!s.state().isActive()) {
+        throw new IllegalStateException("the server did not start: " + s.state() + " " + s.failureReason());
+      }
+      if (System.nanoTime() > deadline) throw new IllegalStateException("the server was not RUNNING after " + timeout);
+      Thread.sleep(100);
     }
   }
 

@@ -4,7 +4,6 @@ import dev.gpuhub.server.ControlPlane;
 import dev.gpuhub.server.hub.auth.ApiTokens;
 import dev.gpuhub.server.hub.auth.HubUser;
 import dev.gpuhub.server.hub.spawn.ActiveServer;
-import dev.gpuhub.server.hub.spawn.ServerState;
 import dev.gpuhub.server.hub.spawn.SpawnOptions;
 import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import dev.gpuhub.testkit.FreePorts;
@@ -72,7 +71,7 @@ public final class JupyterHubComparison {
     HubUser user = plane.hub().auth().accounts().create(USER, "bench-password-1", false);
     String apiToken = plane.hub().auth().accounts().createToken(user, "bench", null).token();
     plane.hub().spawner().spawn(USER, new SpawnOptions("single-cpu", null, null));
-    ActiveServer.Snapshot server = awaitRunning(plane);
+    ActiveServer.Snapshot server = BenchInstallation.awaitRunning(plane.hub().spawner(), USER, Duration.ofSeconds(150));
     String origin = "http://" + server.nodeIp() + ":" + server.port();
     putBigFile(origin, server.token());
 
@@ -246,16 +245,5 @@ public final class JupyterHubComparison {
 
   private static HttpClient http() {
     return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  }
-
-  private static ActiveServer.Snapshot awaitRunning(ControlPlane plane) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-    while (true) {
-      ActiveServer.Snapshot s = plane.hub().spawner().server(USER).orElseThrow().snapshot();
-      if (s.state() == ServerState.RUNNING) return s;
-      if (!s.state().isActive()) throw new IllegalStateException("the server did not start: " + s.failureReason());
-      if (System.nanoTime() > deadline) throw new IllegalStateException("the server was not RUNNING after 150 s");
-      Thread.sleep(100);
-    }
   }
 }

@@ -5,7 +5,6 @@ import dev.gpuhub.server.ControlPlane;
 import dev.gpuhub.server.hub.auth.ApiTokens;
 import dev.gpuhub.server.hub.auth.HubUser;
 import dev.gpuhub.server.hub.spawn.ActiveServer;
-import dev.gpuhub.server.hub.spawn.ServerState;
 import dev.gpuhub.server.hub.spawn.Spawner;
 import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import dev.gpuhub.testkit.LocalDockerd;
@@ -87,7 +86,7 @@ public final class ProxyBenchmark {
     long spawnStart = System.nanoTime();
     spawner.spawn(USER, new SpawnOptions(profile, null, null));
     try {
-      ActiveServer.Snapshot server = awaitRunning(spawner, Duration.ofSeconds(150));
+      ActiveServer.Snapshot server = BenchInstallation.awaitRunning(spawner, USER, Duration.ofSeconds(150));
       double spawnSeconds = (System.nanoTime() - spawnStart) / 1e9;
       String proxyUrl = plane.hub().url() + "/user/" + USER + "/api/status";
       tls = dev.gpuhub.wire.tls.TlsIdentity.trustingOnly(plane.authority().ca());
@@ -324,20 +323,6 @@ public final class ProxyBenchmark {
 
   private static long serverPid(LocalDockerd dockerd, String containerId) {
     return Long.parseLong(dockerd.docker("inspect", "--format", "{{.State.Pid}}", containerId).strip());
-  }
-
-  private static ActiveServer.Snapshot awaitRunning(Spawner spawner, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      ActiveServer.Snapshot s = spawner.server(USER).orElseThrow(() -> new IllegalStateException("no server for " + USER))
-          .snapshot();
-      if (s.state() == ServerState.RUNNING) return s;
-      if (!s.state().isActive()) {
-        throw new IllegalStateException("the server did not start: " + s.state() + " " + s.failureReason());
-      }
-      if (System.nanoTime() > deadline) throw new IllegalStateException("the server was not RUNNING after " + timeout);
-      Thread.sleep(100);
-    }
   }
 
   /** One GET with the token; the body, which must come with 200. */

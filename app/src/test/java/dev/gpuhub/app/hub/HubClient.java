@@ -144,6 +144,13 @@ final class HubClient {
     }
   }
 
+  /** The text of a hub page's error box ({@code role="alert"}), or the first 200 characters of {@code html}. */
+  static String pageMessage(String html) {
+    var m = java.util.regex.Pattern.compile("role=\"alert\">([^<]*)<").matcher(html == null ? "" : html);
+    if (m.find()) return m.group(1);
+    return html == null ? "" : html.substring(0, Math.min(200, html.length()));
+  }
+
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }

@@ -64,7 +64,8 @@ class HubConcurrencyIT {
         HttpResponse<String> login = c.form("/hub/login", Map.of("username", name, "password", "password-" + name));
         if (login.statusCode() != 302) {
           failedRequests.incrementAndGet();
-          problems.add(name + " login " + login.statusCode());
+          problems.add(name + " login " + login.statusCode() + " Retry-After " + login.headers().firstValue("Retry-After").orElse("-")
+              + ": " + HubClient.pageMessage(login.body()));
           return null;
         }
         long t0 = System.nanoTime();

@@ -131,38 +131,38 @@ public final class Hub implements AutoCloseable {
     UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity, serversTls, subdomains);
     dev.gpuhub.server.hub.proxy.KernelGatewayServlet gateway =
         new dev.gpuhub.server.hub.proxy.KernelGatewayServlet(this::kernelGateway, identity, routes, serversTls);
-    spawner.hubUrl(this::workloadUrl);
     this.metrics = new HubMetrics(() -> auth.accounts().list().size(),
         () -> spawner.servers().values().stream().filter(a -> a.snapshot().state() == ServerState.RUNNING).count(),
         () -> spawner.servers().values().stream().filter(a -> a.snapshot().state() == ServerState.PENDING).count(),
         () -> engine.queue().size(),
         () -> engine.reservations().stream().mapToInt(r -> r.gpuUuids().size()).sum(),
         () -> discovery.liveNodes().size());
-    spawner.observer(new dev.gpuhub.server.hub.spawn.SpawnObserver() {
-      @Override
-      public void placed(Duration took) {
-        metrics.placed(took);
-      }
+    dev.gpuhub.server.hub.spawn.SpawnerHooks hooks = dev.gpuhub.server.hub.spawn.SpawnerHooks.NONE
+        .withHubUrl(this::workloadUrl)
+        .withObserver(new dev.gpuhub.server.hub.spawn.SpawnObserver() {
+          @Override
+          public void placed(Duration took) {
+            metrics.placed(took);
+          }
 
-      @Override
-      public void ended(boolean success, Duration took) {
-        metrics.spawnEnded(success, took);
-      }
-    });
-    spawner.apiClients(new dev.gpuhub.server.hub.spawn.ServerApiClients() {
-      @Override
-      public void register(String user, String server, String apiToken, String oauthCallback) {
-        auth.serverTokens().register(user, server, apiToken, oauthCallback);
-      }
+          @Override
+          public void ended(boolean success, Duration took) {
+            metrics.spawnEnded(success, took);
+          }
+        })
+        .withApiClients(new dev.gpuhub.server.hub.spawn.ServerApiClients() {
+          @Override
+          public void register(String user, String server, String apiToken, String oauthCallback) {
+            auth.serverTokens().register(user, server, apiToken, oauthCallback);
+          }
 
-      @Override
-      public void forget(String user, String server) {
-        auth.serverTokens().forget(user, server);
-      }
-    });
-    spawner.dataMounts(stores.hub()::dataMounts);
-    spawner.groupsOf(stores.hub()::groupsOf);
-    if (subdomains.on()) spawner.origins(subdomains.hubOrigin(), subdomains::origin);
+          @Override
+          public void forget(String user, String server) {
+            auth.serverTokens().forget(user, server);
+          }
+        })
+        .withData(stores.hub()::dataMounts, stores.hub()::groupsOf);
+    spawner.hooks(subdomains.on() ? hooks.withOrigins(subdomains.hubOrigin(), subdomains::origin) : hooks);
     AuthRoutes authRoutes = new AuthRoutes(auth, (user, server, at) -> {
       if (server.isEmpty()) routes.reportActivity(user, at); // named servers are not served yet
     });

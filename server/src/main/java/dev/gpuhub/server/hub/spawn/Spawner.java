@@ -62,14 +62,14 @@ public final class Spawner implements AutoCloseable {
   private final ServerWorkloads workloads;
   private final SecureRandom random = new SecureRandom();
   private final SharedData sharedData = new SharedData();
-  /** The hub's own URL as nodes reach it (the kernel gateway of multi-node servers lives there). */
-  private volatile Supplier<String> hubUrl = () -> null;
-  private volatile ServerApiClients apiClients = ServerApiClients.NONE;
-  private volatile SpawnObserver observer = SpawnObserver.NONE;
+  private volatile SpawnerHooks hooks = SpawnerHooks.NONE;
 
-  /** Sets who hears of placements and ended starts. */
-  public void observer(SpawnObserver observer) {
-    this.observer = observer;
+  /** What the spawner learns from the hub (set once the hub exists; {@link SpawnerHooks#NONE} until then). */
+  public void hooks(SpawnerHooks hooks) {
+    this.hooks = hooks;
+    containers.origins(hooks.hubOrigin(), hooks.serverOrigin());
+    sharedData.source(hooks.dataMounts());
+    sharedData.groups(hooks.groupsOf());
   }
 
   private java.time.Duration since(ActiveServer server) {
@@ -98,7 +98,7 @@ public final class Spawner implements AutoCloseable {
     this.ledger = ledger;
     this.clock = clock;
     this.homes = new HomePlacement(config.homes(), ledger, cluster, launcher.agents());
-    this.workloads = new ServerWorkloads(config, containers, this.tls, sharedData, () -> hubUrl.get(), this::endpoint,
+    this.workloads = new ServerWorkloads(config, containers, this.tls, sharedData, () -> hooks.hubUrl().get(), this::endpoint,
         this::claimPort);
   }
 
@@ -107,44 +107,16 @@ public final class Spawner implements AutoCloseable {
     return tls;
   }
 
-  /** Where the declared shared data comes from (read at each start). */
-  public void dataMounts(Supplier<List<dev.gpuhub.core.data.DataMount>> mounts) {
-    sharedData.source(mounts);
-  }
-
-  /**
-   * With per-user subdomains: the hub's origin and each user's server's origin as browsers see them,
-   * for JupyterHub's single-user servers ({@code JUPYTERHUB_HOST}, the OAuth callback).
-   */
-  public void origins(String hubOrigin, java.util.function.UnaryOperator<String> serverOrigin) {
-    containers.origins(hubOrigin, serverOrigin);
-  }
-
-  /** Where the groups of a user come from, for data mounts limited to groups. */
-  public void groupsOf(java.util.function.Function<String, List<String>> groups) {
-    sharedData.groups(groups);
-  }
-
-  /** Where single-user servers' API tokens and OAuth clients are registered (the hub's authentication). */
-  public void apiClients(ServerApiClients clients) {
-    this.apiClients = clients;
-  }
-
   /** Registers the server's API token and OAuth client before it starts or when it is adopted (single-user mode). */
   private void registerApiClient(String user, String serverToken) {
     if (config.singleUser()) {
-      apiClients.register(user, "", ServerContainers.hubApiToken(serverToken), containers.oauthCallback(user));
+      hooks.apiClients().register(user, "", ServerContainers.hubApiToken(serverToken), containers.oauthCallback(user));
     }
   }
 
   /** The route to a ready server: the proxy adds the server's token only for a command template's server. */
   private ProxyRoute route(String user, String nodeIp, int port, String serverToken) {
     return new ProxyRoute(user, nodeIp, port, config.singleUser() ? null : serverToken, tls.on());
-  }
-
-  /** Where users' servers reach the hub's kernel gateway; set once the hub listens. */
-  public void hubUrl(Supplier<String> url) {
-    this.hubUrl = url;
   }
 
   /**
@@ -229,12 +201,12 @@ public final class Spawner implements AutoCloseable {
                 + " instead"));
       }
       if (!scratch) homes.follow(server, endpoint(placed.primary().hostname()), this::endpoint);
-      observer.placed(since(server));
+      hooks.observer().placed(since(server));
       registerApiClient(user, server.snapshot().token());
       Workload workload = workloads.layOut(server, profile, placed, scratch);
       launcher.launch(workload, new SpawnProgress(server));
       if (!server.transition(ServerState.RUNNING, null)) throw new LaunchException("the server was stopped while starting");
-      observer.ended(true, since(server));
+      hooks.observer().ended(true, since(server));
       ActiveServer.Snapshot s = server.snapshot();
       routes.add(route(user, s.nodeIp(), s.port(), s.token()));
       saveRunning(s);
@@ -327,14 +299,14 @@ public final class Spawner implements AutoCloseable {
     ActiveServer.Snapshot s = server.snapshot();
     LOG.atWarn().addKeyValue("user", s.user()).log("spawn failed: {}", reason);
     routes.remove(s.user());
-    apiClients.forget(s.user(), "");
+    hooks.apiClients().forget(s.user(), "");
     launcher.stop(server.containerRefs(), List.of(owner(s.user()))); // a failed launch rolled back already; a died one not
     releasePorts(server);
     if (server.snapshot().state() != ServerState.PENDING && server.snapshot().state() != ServerState.RUNNING) {
       return; // being stopped: stop() records the end
     }
     if (!server.transition(ServerState.FAILED, reason)) return;
-    observer.ended(false, since(server));
+    hooks.observer().ended(false, since(server));
     try {
       ledger.ended(s.user(), ServerState.FAILED, reason);
     } catch (RuntimeException e) {
@@ -351,7 +323,7 @@ public final class Spawner implements AutoCloseable {
     ActiveServer server = servers.get(user);
     if (server == null || !server.transition(ServerState.STOPPING, reason)) return false;
     routes.remove(user);
-    apiClients.forget(user, "");
+    hooks.apiClients().forget(user, "");
     try {
       launcher.stop(server.containerRefs(), List.of(owner(user)));
       releasePorts(server);

@@ -41,7 +41,7 @@ class SpawnerTest {
   }
 
   private ActiveServer spawnAndWait(String user, String profile) {
-    spawner.hubUrl(() -> "http://10.0.0.100:8000");
+    spawner.hooks(SpawnerHooks.NONE.withHubUrl(() -> "http://10.0.0.100:8000"));
     ActiveServer s = spawner.spawn(user, new SpawnOptions(profile, null, null));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (s.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
@@ -258,7 +258,7 @@ class SpawnerTest {
     TestCluster busy = new TestCluster().node("quiet", 8, 0, 5.0).node("loaded", 8, 0, 70.0).node("spare", 8, 0, 40.0);
     Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), busy::liveNodes,
         PlacementConfig.defaults(), false), busy.launcher, new PortClaims(), routes, ServerLedger.NONE, Clock.systemUTC());
-    s.hubUrl(() -> "http://10.0.0.100:8000");
+    s.hooks(SpawnerHooks.NONE.withHubUrl(() -> "http://10.0.0.100:8000"));
     List<String> seen = new java.util.ArrayList<>();
     String[][] steps = {{"u1", "single-cpu"}, {"u2", "multi-cpu"}, {"u3", "ray"}, {"u4", "single-cpu"}, {"u5", "multi-cpu"}};
     // Room held on the quietest node: the seed's ranking (load score) would put the next server there.
