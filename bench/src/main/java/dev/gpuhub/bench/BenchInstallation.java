@@ -50,8 +50,9 @@ final class BenchInstallation implements AutoCloseable {
       plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
       for (Profile p : plane.stores().repository().profiles()) {
         plane.stores().repository().updateProfile(new Profile(p.id(), p.name(), p.displayName(), p.description(),
-            Math.min(p.cpuRequirement(), 1), Math.min(p.ramRequirement(), 1), p.gpuRequired(), p.minNodes(),
-            p.maxNodes(), 100, 100));
+            Math.min(p.cpuGuarantee(), 1), Math.min(p.memGuarantee(), 1), p.gpuCount(), p.minNodes(), p.maxNodes(), 100,
+            100, p.placementPolicy(), Math.min(p.cpuLimit(), 1), Math.min(p.memLimit(), 1), p.gpuModel(), p.gpuMinMemoryGb(),
+            p.groups()));
       }
       agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), agentToken)
           .withHostname(NODE).withIp("127.0.0.1").withDockerHost(dockerd.dockerHost()).withApiPort(0)

@@ -25,10 +25,23 @@ import java.util.regex.Pattern;
  * @param gpuDeviceUuids NVIDIA GPU (or MIG) UUIDs this container may use, distinct; empty = no GPU at all
  * @param ports          TCP ports (1-65535, distinct) the container listens on, each published on the
  *                       node's address under the same number; empty = nothing reachable from outside
+ * @param cpuGuarantee   cores the container is guaranteed under contention (Docker CPU shares, 1,024 per
+ *                       core, as Kubernetes maps a cpu request); 0 = the runtime's default weight; at
+ *                       most {@code cpus} when that is set
+ * @param memoryReservationBytes memory the container is guaranteed (Docker's soft limit, reclaimed
+ *                       from containers above theirs first under memory pressure); 0 = none, else at
+ *                       least {@link #MIN_MEMORY_BYTES} and at most {@code memoryBytes} when that is set
  */
 public record ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
     Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids, List<Integer> ports,
-    Map<String, String> files, List<VolumeMount> volumes) {
+    Map<String, String> files, List<VolumeMount> volumes, double cpuGuarantee, long memoryReservationBytes) {
+
+  /** A spec with the runtime's default weight and no memory reservation. */
+  public ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
+      Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids, List<Integer> ports,
+      Map<String, String> files, List<VolumeMount> volumes) {
+    this(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, volumes, 0, 0);
+  }
 
   /** Where {@link #files} are written in the container. */
   public static final String SECRETS_DIR = "/gpuhub/secrets";
@@ -131,6 +144,15 @@ public record ContainerSpec(String name, String image, List<String> command, Map
       }
     }
     volumes = checkVolumes(volumes);
+    if (!Double.isFinite(cpuGuarantee) || cpuGuarantee < 0 || (cpus > 0 && cpuGuarantee > cpus)) {
+      throw invalid("cpu_guarantee", "cpu_guarantee " + cpuGuarantee + " is out of range: use 0 for none or up to the cpu"
+          + " limit (" + cpus + ")");
+    }
+    if (memoryReservationBytes < 0 || (memoryReservationBytes > 0 && memoryReservationBytes < MIN_MEMORY_BYTES)
+        || (memoryBytes > 0 && memoryReservationBytes > memoryBytes)) {
+      throw invalid("memory_reservation_bytes", "memory_reservation_bytes " + memoryReservationBytes + " is out of range:"
+          + " use 0 for none, or at least " + MIN_MEMORY_BYTES + " (6 MiB) and at most the memory limit (" + memoryBytes + ")");
+    }
   }
 
   private static List<VolumeMount> checkVolumes(List<VolumeMount> volumes) {
@@ -147,15 +169,18 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   public String toString() {
     return "ContainerSpec[name=" + name + ", image=" + image + ", command=" + command + ", env=" + env.keySet()
         + ", labels=" + labels + ", cpus=" + cpus + ", memoryBytes=" + memoryBytes + ", gpuDeviceUuids=" + gpuDeviceUuids
-        + ", ports=" + ports + ", files=" + files.keySet() + ", volumes=" + volumes + "]";
+        + ", ports=" + ports + ", files=" + files.keySet() + ", volumes=" + volumes + ", cpuGuarantee=" + cpuGuarantee
+        + ", memoryReservationBytes=" + memoryReservationBytes + "]";
   }
 
   public ContainerSpec withFiles(Map<String, String> value) {
-    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, value, volumes);
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, value, volumes,
+        cpuGuarantee, memoryReservationBytes);
   }
 
   public ContainerSpec withVolumes(List<VolumeMount> value) {
-    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, value);
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, value,
+        cpuGuarantee, memoryReservationBytes);
   }
 
   /** A spec with no environment, labels, limits or GPUs. */
@@ -164,11 +189,13 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   }
 
   public ContainerSpec withEnv(Map<String, String> value) {
-    return new ContainerSpec(name, image, command, value, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, volumes);
+    return new ContainerSpec(name, image, command, value, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, volumes,
+        cpuGuarantee, memoryReservationBytes);
   }
 
   public ContainerSpec withLabels(Map<String, String> value) {
-    return new ContainerSpec(name, image, command, env, value, cpus, memoryBytes, gpuDeviceUuids, ports, files, volumes);
+    return new ContainerSpec(name, image, command, env, value, cpus, memoryBytes, gpuDeviceUuids, ports, files, volumes,
+        cpuGuarantee, memoryReservationBytes);
   }
 
   /** This spec with its labels plus {@code key=value} (replacing an existing {@code key}). */
@@ -179,15 +206,27 @@ public record ContainerSpec(String name, String image, List<String> command, Map
   }
 
   public ContainerSpec withLimits(double cpuLimit, long memoryLimitBytes) {
-    return new ContainerSpec(name, image, command, env, labels, cpuLimit, memoryLimitBytes, gpuDeviceUuids, ports, files, volumes);
+    return new ContainerSpec(name, image, command, env, labels, cpuLimit, memoryLimitBytes, gpuDeviceUuids, ports, files, volumes,
+        cpuGuarantee, memoryReservationBytes);
+  }
+
+  /**
+   * This spec with guarantees: {@code cpus} cores under contention (CPU shares) and
+   * {@code memoryBytes} of memory (a reservation), each at most its limit.
+   */
+  public ContainerSpec withGuarantees(double cpus, long memoryBytes) {
+    return new ContainerSpec(name, image, command, env, labels, this.cpus, this.memoryBytes, gpuDeviceUuids, ports, files,
+        volumes, cpus, memoryBytes);
   }
 
   public ContainerSpec withGpuDeviceUuids(List<String> value) {
-    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, value, ports, files, volumes);
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, value, ports, files, volumes,
+        cpuGuarantee, memoryReservationBytes);
   }
 
   public ContainerSpec withPorts(List<Integer> value) {
-    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, value, files, volumes);
+    return new ContainerSpec(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, value, files, volumes,
+        cpuGuarantee, memoryReservationBytes);
   }
 
   /** True when this container gets GPUs. */

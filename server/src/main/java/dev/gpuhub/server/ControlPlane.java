@@ -89,6 +89,7 @@ public final class ControlPlane implements AutoCloseable {
     // a hub admin's API token reads the discovery API too (e.g. for metrics), looked up in the hub's store
     routes.readers(token -> stores.hub().findByTokenHash(dev.gpuhub.server.hub.auth.ApiTokens.sha256Hex(token), clock.instant())
         .map(owner -> owner.user().admin()).orElse(false));
+    routes.groups(name -> stores.hub().group(name).isPresent());
     this.api = Javalin.create(c -> {
       c.http.maxRequestSize = JsonBodies.MAX_BODY_BYTES;
       c.jetty.host = config.bindHost();

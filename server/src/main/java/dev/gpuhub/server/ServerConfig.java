@@ -35,7 +35,7 @@ import java.util.Map;
  * @param metricsResolutionMillis at most one durable heartbeat (node row + metric row) per node per
  *                         this many ms unless the node's description changed; 0 writes every one
  *                         ({@code GPUHUB_METRICS_RESOLUTION_MS})
- * @param placement        reservations, overcommit, queue wait, default policy ({@code GPUHUB_CPU_OVERCOMMIT}, ...)
+ * @param placement        reservations, queue wait, default policy ({@code GPUHUB_RESERVATION_HOLD_SECONDS}, ...)
  * @param jobs             training jobs: scheduling interval, per-replica reservation, report URL
  * @param services         replicated services: loop period, replica ports, ready and drain timeouts
  *                         ({@code GPUHUB_JOB_INTERVAL_SECONDS}, ...)

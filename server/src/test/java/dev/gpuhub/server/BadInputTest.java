@@ -74,8 +74,10 @@ class BadInputTest {
         new Field("name", TEXT, 0, 0, create, "Has Spaces"),
         f("display_name", TEXT, 0, 0, false),
         f("description", TEXT, 0, 0, false),
-        f("cpu_requirement", NUMBER, 0.01, 10_000, create),
-        f("ram_requirement", NUMBER, 0.01, 100_000, create),
+        f("cpu_guarantee", NUMBER, 0.01, 10_000, create),
+        f("mem_guarantee", NUMBER, 0.01, 100_000, create),
+        f("cpu_limit", NUMBER, 0.01, 10_000, false),
+        f("mem_limit", NUMBER, 0.01, 100_000, false),
         f("gpu_required", BOOL, 0, 0, false),
         f("min_nodes", INT, 1, 1000, false),
         f("max_nodes", INT, 1, 1000, false),
@@ -94,8 +96,8 @@ class BadInputTest {
       ObjectNode select = (ObjectNode) WireJson.mapper().readTree(
           "{\"profile_id\":\"single-cpu\",\"user_id\":\"alice\",\"session_id\":\"s\",\"num_nodes\":1,\"algorithm\":\"random\",\"strict\":false}");
       ObjectNode profile = (ObjectNode) WireJson.mapper().readTree(
-          "{\"name\":\"new-profile\",\"display_name\":\"New\",\"description\":\"d\",\"cpu_requirement\":2,"
-              + "\"ram_requirement\":4,\"gpu_required\":false,\"min_nodes\":1,\"max_nodes\":2,\"max_cpu_usage\":80,\"max_memory_usage\":85}");
+          "{\"name\":\"new-profile\",\"display_name\":\"New\",\"description\":\"d\",\"cpu_guarantee\":2,"
+              + "\"mem_guarantee\":4,\"cpu_limit\":10000,\"mem_limit\":100000,\"gpu_required\":false,\"min_nodes\":1,\"max_nodes\":2,\"max_cpu_usage\":80,\"max_memory_usage\":85}");
 
       int sent = 0;
       sent += check(s, "POST /register-node", BadBodies.generate(heartbeat, HEARTBEAT_FIELDS, random, 150),

@@ -69,7 +69,7 @@ abstract class DiscoveryFlowContract {
   @Test
   void selectionsHoldReservationsUntilReleasedSoTheNextOneGoesElsewhere() {
     try (RunningServer s = start(Map.of())) {
-      // 16 cores / 64 GB each: one single-gpu (4 cores, 8 GB, 1 GPU) per GPU
+      // 16 cores / 64 GB each: one single-gpu (2 cores, 4 GB guaranteed, 1 GPU) per GPU
       assertThat(s.post("/register-node", Payloads.heartbeat("g-1", 10, 10, 1, 0)).statusCode()).isEqualTo(200);
       assertThat(s.post("/register-node", Payloads.heartbeat("g-2", 50, 50, 1, 0)).statusCode()).isEqualTo(200);
       String body = "{\"profile_id\":\"single-gpu\",\"user_id\":\"u\",\"algorithm\":\"best_fit\"}";
@@ -123,7 +123,7 @@ abstract class DiscoveryFlowContract {
       HttpResponse<String> gpuShort = s.post("/select-nodes", "{\"profile_id\":\"multi-gpu\",\"user_id\":\"carol\",\"num_nodes\":2}");
       assertThat(gpuShort.statusCode()).isEqualTo(409);
       assertThat(json(gpuShort).get("error").asText())
-          .isEqualTo("profile multi-gpu needs 2 GPU nodes with room for 4 cores, 16 GB and 1 GPU; 1 has room (cpu-1: no GPU; cpu-2: no GPU)");
+          .isEqualTo("profile multi-gpu needs 2 GPU nodes with room for 2 cores, 8 GB and 1 GPU; 1 has room (cpu-1: no GPU; cpu-2: no GPU)");
 
       assertThat(s.post("/select-nodes", "{\"profile_id\":\"multi-cpu\",\"user_id\":\"bob\",\"num_nodes\":5}").statusCode()).isEqualTo(400);
       assertThat(s.post("/select-nodes", "{\"profile_id\":\"nope\",\"user_id\":\"bob\"}").statusCode()).isEqualTo(404);
@@ -164,7 +164,21 @@ abstract class DiscoveryFlowContract {
       HttpResponse<String> updated = s.put("/profiles/" + id, "{\"description\":\"two A100 nodes\",\"max_nodes\":3}");
       assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
       assertThat(json(updated).get("max_nodes").asInt()).isEqualTo(3);
-      assertThat(json(updated).get("cpu_requirement").asDouble()).isEqualTo(16.0);
+      // created with the first release's names: they set the guarantees, and the limits equal them
+      assertThat(json(updated).get("cpu_guarantee").asDouble()).isEqualTo(16.0);
+      assertThat(json(updated).get("cpu_limit").asDouble()).isEqualTo(16.0);
+      assertThat(json(updated).get("mem_limit").asDouble()).isEqualTo(64.0);
+      HttpResponse<String> below = s.put("/profiles/" + id, "{\"cpu_limit\":8}");
+      assertThat(below.statusCode()).isEqualTo(400);
+      assertThat(json(below).get("field").asText()).isEqualTo("cpu_limit");
+      assertThat(json(below).get("error").asText()).contains("cpu_guarantee (16)");
+      HttpResponse<String> burst = s.put("/profiles/" + id, "{\"cpu_guarantee\":4,\"mem_limit\":128}");
+      assertThat(burst.statusCode()).as(burst.body()).isEqualTo(200);
+      com.fasterxml.jackson.databind.JsonNode stored = json(s.get("/profiles/" + id));
+      assertThat(stored.get("cpu_guarantee").asDouble()).isEqualTo(4.0);
+      assertThat(stored.get("cpu_limit").asDouble()).isEqualTo(16.0);
+      assertThat(stored.get("mem_guarantee").asDouble()).isEqualTo(64.0);
+      assertThat(stored.get("mem_limit").asDouble()).isEqualTo(128.0);
 
       HttpResponse<String> bad = s.put("/profiles/" + id, "{\"min_nodes\":5}");
       assertThat(bad.statusCode()).isEqualTo(400);

@@ -201,6 +201,19 @@ public abstract class ClusterRepositoryContract {
   }
 
   @Test
+  void aProfileKeepsItsLimitsGpusAndGroups() {
+    Profile p = repo.createProfile(new Profile(0, "two-a100", "Two A100", "d", 2, 8, 2, 1, 1, 80, 85, "pack", 16, 64,
+        "*A100*", 40, List.of("gpu-users", "chem")));
+    Profile stored = repo.profile(p.id()).orElseThrow();
+    assertThat(stored).isEqualTo(p);
+    assertThat(stored.groups()).containsExactly("chem", "gpu-users");
+    Profile opened = stored.withGroups(List.of()).withGpus(4, dev.gpuhub.core.profile.GpuConstraint.ANY).withLimits(4, 8);
+    assertThat(repo.updateProfile(opened)).contains(opened);
+    assertThat(repo.profile(p.id())).contains(opened);
+    assertThat(repo.profile(p.id()).orElseThrow().gpuModel()).isNull();
+  }
+
+  @Test
   void updatingAnUnknownProfileChangesNothing() {
     assertThat(repo.updateProfile(labProfile("ghost").withId(987_654))).isEmpty();
     assertThat(repo.profileByName("ghost")).isEmpty();

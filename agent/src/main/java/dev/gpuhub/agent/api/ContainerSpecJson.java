@@ -30,7 +30,7 @@ final class ContainerSpecJson {
       return new ContainerSpec(r.name(), r.image(), r.command(), r.env(), r.labels(), r.cpus(), r.memoryBytes(),
           r.gpuDeviceUuids(), r.ports(), r.files(),
           r.volumes().stream().map(v -> v.path() != null ? new VolumeMount(v.path(), v.target(), v.readOnly(), true)
-              : new VolumeMount(v.volume(), v.target(), v.readOnly())).toList());
+              : new VolumeMount(v.volume(), v.target(), v.readOnly())).toList(), r.cpuGuarantee(), r.memoryReservationBytes());
     } catch (InvalidContainerSpecException e) {
       throw ApiException.badField(e.field(), e.getMessage());
     }

@@ -67,6 +67,13 @@ class ContainerSpecJsonTest {
     assertField("{\"name\": \"a b\", \"image\": \"img\"}", "name", "not a valid container name");
     assertField("{\"name\": \"ab\", \"image\": \"img\", \"env\": {\"NVIDIA_VISIBLE_DEVICES\": \"all\"}}", "env",
         "gpu_device_uuids");
+    // a guarantee above its limit, whoever asks
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"cpus\": 1, \"cpu_guarantee\": 2}", "cpu_guarantee", "out of range");
+    assertField("{\"name\": \"ab\", \"image\": \"img\", \"memory_bytes\": 1073741824, \"memory_reservation_bytes\": 2147483648}",
+        "memory_reservation_bytes", "at most the memory limit");
+    assertThat(parse("{\"name\": \"ab\", \"image\": \"img\", \"cpus\": 2, \"cpu_guarantee\": 0.5,"
+        + " \"memory_bytes\": 2147483648, \"memory_reservation_bytes\": 1073741824}"))
+        .isEqualTo(ContainerSpec.of("ab", "img", List.of()).withLimits(2, 2L << 30).withGuarantees(0.5, 1L << 30));
   }
 
   @Test

@@ -24,7 +24,9 @@ import java.util.Map;
 /**
  * A real installation on this machine: control plane + hub (embedded store) and one agent with its
  * node API, on a private dockerd that has the real notebook image. Profiles' usage limits are
- * lifted to 100 % because the test machine itself is busy, and its 2 cores may be reserved 16 times over.
+ * lifted to 100 % because the test machine itself is busy, and (unless {@link #withShippedProfiles})
+ * their guarantees shrunk to 0.05 core and 0.25 GB, limits to 1 core and 1 GB, so that 20 servers
+ * fit on its 2 cores.
  *
  * <p>The node's address is the host's address on the test dockerd's workload network, as a lab
  * node's would be its LAN address: published ports listen there, and the control plane listens
@@ -48,8 +50,16 @@ final class HubFixture implements AutoCloseable {
   private int agentApiPort;
   private final Path nvidiaSmi;
 
+  /** Whether the profiles keep their shipped guarantees and limits (only usage limits lifted). */
+  private final boolean shippedProfiles;
+
   HubFixture(Path dataDir, Map<String, String> extraEnv) {
     this(dataDir, extraEnv, LocalDockerd.shared(), null);
+  }
+
+  /** An installation whose profiles keep their shipped guarantees and limits (usage limits still lifted). */
+  static HubFixture withShippedProfiles(Path dataDir, Map<String, String> extraEnv) {
+    return new HubFixture(dataDir, extraEnv, LocalDockerd.shared(), null, true);
   }
 
   /**
@@ -57,6 +67,12 @@ final class HubFixture implements AutoCloseable {
    * {@link #close()}) and has the GPUs {@code nvidiaSmi} lists (null: the machine's nvidia-smi).
    */
   HubFixture(Path dataDir, Map<String, String> extraEnv, LocalDockerd dockerd, Path nvidiaSmi) {
+    this(dataDir, extraEnv, dockerd, nvidiaSmi, false);
+  }
+
+  private HubFixture(Path dataDir, Map<String, String> extraEnv, LocalDockerd dockerd, Path nvidiaSmi,
+                     boolean shippedProfiles) {
+    this.shippedProfiles = shippedProfiles;
     this.dockerd = dockerd;
     this.nvidiaSmi = nvidiaSmi;
     this.image = TestImages.notebook(dockerd);
@@ -73,16 +89,19 @@ final class HubFixture implements AutoCloseable {
     env.put("GPUHUB_CPU_IMAGE", image);
     env.put("GPUHUB_GPU_IMAGE", image);
     env.put("GPUHUB_START_TIMEOUT_SECONDS", "120");
-    // 20 notebooks of 1 core share this 2-core machine in the load test: reserve cores 16 times over
-    env.put("GPUHUB_CPU_OVERCOMMIT", "16");
     // a command template, the proxy adding each server's token: the mode of images without JupyterHub.
     // SingleUserServerIT and HubBrowserIT run the default (jupyterhub-singleuser, OAuth) instead.
     env.put("GPUHUB_NOTEBOOK_COMMAND", dev.gpuhub.server.hub.spawn.SpawnerConfig.NOTEBOOK_COMMAND);
     env.putAll(extraEnv);
     startControlPlane();
     for (Profile p : plane.stores().repository().profiles()) {
-      plane.stores().repository().updateProfile(new Profile(p.id(), p.name(), p.displayName(), p.description(),
-          Math.min(p.cpuRequirement(), 1), Math.min(p.ramRequirement(), 1), p.gpuRequired(), p.minNodes(), p.maxNodes(), 100, 100));
+      // 20 notebooks share this 2-core machine in the load test: each is guaranteed 0.05 core and 0.25 GB
+      Profile lifted = new Profile(p.id(), p.name(), p.displayName(), p.description(), p.cpuGuarantee(), p.memGuarantee(),
+          p.gpuCount(), p.minNodes(), p.maxNodes(), 100, 100, p.placementPolicy(), p.cpuLimit(), p.memLimit(), p.gpuModel(),
+          p.gpuMinMemoryGb(), p.groups());
+      plane.stores().repository().updateProfile(shippedProfiles ? lifted : new Profile(p.id(), p.name(), p.displayName(),
+          p.description(), 0.05, 0.25, p.gpuCount(), p.minNodes(), p.maxNodes(), 100, 100, p.placementPolicy(), 1, 1,
+          p.gpuModel(), p.gpuMinMemoryGb(), p.groups()));
     }
     startAgent();
     awaitNode();

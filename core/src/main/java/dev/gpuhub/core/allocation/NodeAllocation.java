@@ -2,6 +2,7 @@ package dev.gpuhub.core.allocation;
 
 import dev.gpuhub.core.node.GpuDevice;
 import dev.gpuhub.core.node.NodeReport;
+import dev.gpuhub.core.profile.GpuConstraint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +54,14 @@ public record NodeAllocation(NodeReport report, double cpuCapacity, double memor
 
   /** GPU UUIDs the node reports that no one holds, in report order. */
   public List<String> freeGpus() {
+    return freeGpus(GpuConstraint.ANY);
+  }
+
+  /** GPU UUIDs the node reports that no one holds and {@code constraint} accepts, in report order. */
+  public List<String> freeGpus(GpuConstraint constraint) {
     List<String> free = new ArrayList<>();
     for (GpuDevice g : report.gpuInfo()) {
-      if (gpuHolders.get(g.uuid()) == null) free.add(g.uuid());
+      if (gpuHolders.get(g.uuid()) == null && constraint.matches(g)) free.add(g.uuid());
     }
     return free;
   }

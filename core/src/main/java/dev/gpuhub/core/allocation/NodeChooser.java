@@ -175,14 +175,21 @@ final class NodeChooser {
       Optional<String> why = Filters.ACTIVE.reject(n, asSeed)
           .or(() -> Filters.GPU.reject(n, asSeed))
           .or(() -> Filters.RESOURCE_FIT.reject(n, asSeed))
-          .or(() -> n.gpuCount() < request.gpusPerNode()
-              ? Optional.of("has " + n.gpuCount() + " GPUs; " + request.gpusPerNode() + " are needed") : Optional.empty())
+          .or(() -> matchingGpus(n, request) < request.gpusPerNode()
+              ? Optional.of("has " + matchingGpus(n, request) + " " + request.gpuConstraint().describe() + "; "
+                  + request.gpusPerNode() + " are needed") : Optional.empty())
           .or(() -> slotLimit(n, request) < 1 ? Optional.of("takes no containers") : Optional.empty());
       if (why.isPresent()) rejected.put(n.hostname(), why.get());
       else could++;
     }
     if (could >= request.count()) return Optional.empty();
     return Optional.of(shortfall(request, could, nodes.size(), rejected, true));
+  }
+
+  /** How many of the node's GPUs the request's constraint accepts, free or not. */
+  private static int matchingGpus(NodeReport n, PlacementRequest request) {
+    return request.gpuConstraint().isAny() ? n.gpuCount()
+        : (int) n.gpuInfo().stream().filter(request.gpuConstraint()::matches).count();
   }
 
   private static int slotLimit(NodeReport n, PlacementRequest request) {
@@ -202,10 +209,11 @@ final class NodeChooser {
           + num(r.memoryGb()) + " needed");
     }
     if (r.gpusPerNode() > 0) {
-      List<String> free = a.freeGpus();
+      List<String> free = a.freeGpus(r.gpuConstraint());
       if (free.size() < r.gpusPerNode()) {
         List<String> holders = a.gpuHolders().values().stream().filter(h -> h != null).distinct().toList();
-        return Optional.of(free.size() + " of " + a.gpuHolders().size() + " GPUs free; " + r.gpusPerNode()
+        return Optional.of(free.size() + " of " + matchingGpus(a.report(), r) + " " + r.gpuConstraint().describe()
+            + " free; " + r.gpusPerNode()
             + " needed" + (holders.isEmpty() ? "" : " (held by " + String.join(", ", holders) + ")"));
       }
     }

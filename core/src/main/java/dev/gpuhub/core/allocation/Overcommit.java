@@ -2,9 +2,10 @@ package dev.gpuhub.core.allocation;
 
 /**
  * How much of a node's cores and memory may be reserved: capacity = reported amount × ratio.
- * 1.0 (the default) never promises more than the node has; notebooks that mostly idle may be
- * packed denser with a higher cpu ratio ({@code GPUHUB_CPU_OVERCOMMIT}, {@code GPUHUB_MEMORY_OVERCOMMIT}).
- * GPUs and container slots are never overcommitted.
+ * The control plane always uses {@link #NONE}: it never promises more than a node has, and seats
+ * mostly idle notebooks densely through profiles' guarantees below their limits instead. Other
+ * ratios remain for the engine's own experiments (benchmarks, simulations). GPUs and container
+ * slots are never overcommitted.
  */
 public record Overcommit(double cpu, double memory) {
   public static final Overcommit NONE = new Overcommit(1, 1);

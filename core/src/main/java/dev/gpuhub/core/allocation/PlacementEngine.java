@@ -313,7 +313,7 @@ public final class PlacementEngine {
     Instant now = clock.instant();
     List<Reservation> taken = new ArrayList<>(choice.chosen().size());
     for (NodeAllocation a : choice.chosen()) {
-      List<String> gpus = a.freeGpus().subList(0, request.gpusPerNode());
+      List<String> gpus = a.freeGpus(request.gpuConstraint()).subList(0, request.gpusPerNode());
       taken.add(new Reservation(UUID.randomUUID().toString(), request.owner(), request.profileName(), a.hostname(),
           request.cpu(), request.memoryGb(), gpus, ReservationState.HELD, now, now.plus(holdTimeout), null, null));
     }

@@ -3,6 +3,7 @@ package dev.gpuhub.core.allocation;
 import dev.gpuhub.core.placement.SelectionAlgorithm;
 import dev.gpuhub.core.placement.SelectionRequest;
 import dev.gpuhub.core.placement.Thresholds;
+import dev.gpuhub.core.profile.GpuConstraint;
 import dev.gpuhub.core.profile.Profile;
 import java.util.List;
 import java.util.Objects;
@@ -22,10 +23,18 @@ import java.util.Objects;
  * @param preferredNodes nodes to use, primary first, when exactly {@code count} are given and all
  *                       have room; otherwise ignored (unless {@code preferredOnly})
  * @param preferredOnly  place on exactly {@code preferredNodes} or not at all (a planner decided them)
+ * @param gpuConstraint  which devices count for {@code gpusPerNode} (model, memory); null = any
  */
 public record PlacementRequest(String owner, String profileName, double cpu, double memoryGb, int gpusPerNode,
                                int count, Thresholds thresholds, PlacementPolicy policy,
-                               List<String> preferredNodes, boolean preferredOnly) {
+                               List<String> preferredNodes, boolean preferredOnly, GpuConstraint gpuConstraint) {
+
+  /** A request that takes any GPU. */
+  public PlacementRequest(String owner, String profileName, double cpu, double memoryGb, int gpusPerNode, int count,
+                          Thresholds thresholds, PlacementPolicy policy, List<String> preferredNodes, boolean preferredOnly) {
+    this(owner, profileName, cpu, memoryGb, gpusPerNode, count, thresholds, policy, preferredNodes, preferredOnly,
+        GpuConstraint.ANY);
+  }
 
   /** A request whose preferred nodes are only a preference. */
   public PlacementRequest(String owner, String profileName, double cpu, double memoryGb, int gpusPerNode, int count,
@@ -42,6 +51,7 @@ public record PlacementRequest(String owner, String profileName, double cpu, dou
       throw new IllegalArgumentException("cpu, memory and GPUs per node must be >= 0");
     }
     preferredNodes = preferredNodes == null ? List.of() : List.copyOf(preferredNodes);
+    if (gpuConstraint == null) gpuConstraint = GpuConstraint.ANY;
     if (preferredOnly && preferredNodes.size() != count) {
       throw new IllegalArgumentException("placing on exactly the preferred nodes needs " + count + " of them, got "
           + preferredNodes.size());
@@ -49,16 +59,16 @@ public record PlacementRequest(String owner, String profileName, double cpu, dou
   }
 
   /**
-   * A request for {@code count} nodes of {@code profile}: its per-node cores, memory, one GPU per
-   * node when it requires GPUs, its usage limits (or the strict ones), and its policy unless
-   * {@code override} is given.
+   * A request for {@code count} nodes of {@code profile}: its per-node guaranteed cores and memory,
+   * its GPUs per node and their constraint, its usage limits (or the strict ones), and its policy
+   * unless {@code override} is given.
    */
   public static PlacementRequest forProfile(String owner, Profile profile, int count, boolean strict,
                                             PlacementPolicy override, List<String> preferred) {
     Thresholds limits = strict ? Thresholds.STRICT : new Thresholds(profile.maxCpuUsage(), profile.maxMemoryUsage(), null);
     PlacementPolicy policy = override != null ? override : PlacementPolicy.fromWireName(profile.placementPolicy());
-    return new PlacementRequest(owner, profile.name(), profile.cpuRequirement(), profile.ramRequirement(),
-        profile.gpuRequired() ? 1 : 0, count, limits, policy, preferred);
+    return new PlacementRequest(owner, profile.name(), profile.cpuGuarantee(), profile.memGuarantee(),
+        profile.gpuCount(), count, limits, policy, preferred, false, profile.gpuConstraint());
   }
 
   /** Requests of one class wait in one FIFO queue: GPU requests apart from CPU-only ones. */

@@ -34,7 +34,7 @@ public record SelectionRequest(
     Thresholds limits = strict
         ? Thresholds.STRICT
         : new Thresholds(p.maxCpuUsage(), p.maxMemoryUsage(), null);
-    return new SelectionRequest(p.name(), p.gpuRequired(), p.cpuRequirement(), p.ramRequirement(),
+    return new SelectionRequest(p.name(), p.gpuRequired(), p.cpuGuarantee(), p.memGuarantee(),
         count, limits, algorithm);
   }
 }

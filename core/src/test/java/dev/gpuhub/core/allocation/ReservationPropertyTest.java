@@ -27,12 +27,21 @@ class ReservationPropertyTest {
     for (long seed = 1; seed <= 300; seed++) run(seed, 250);
   }
 
+  private static final List<dev.gpuhub.core.profile.GpuConstraint> CONSTRAINTS = List.of(
+      dev.gpuhub.core.profile.GpuConstraint.ANY, new dev.gpuhub.core.profile.GpuConstraint("*A100*", 0),
+      new dev.gpuhub.core.profile.GpuConstraint(null, 40), new dev.gpuhub.core.profile.GpuConstraint("tesla*", 0));
+
   private static void run(long seed, int steps) {
     Random rnd = new Random(seed);
     TestCluster c = new TestCluster();
     c.hold = Duration.ofSeconds(60);
     int nodes = 2 + rnd.nextInt(3);
-    for (int i = 0; i < nodes; i++) c.node("n" + i, 4 + rnd.nextInt(8), 8, rnd.nextInt(3), 2 + rnd.nextInt(4));
+    for (int i = 0; i < nodes; i++) {
+      boolean big = rnd.nextBoolean(); // two GPU models: constraints must send requests to the right ones
+      c.node("n" + i, 4 + rnd.nextInt(8), 8, rnd.nextInt(5), 2 + rnd.nextInt(4),
+          big ? "NVIDIA A100-SXM4-80GB" : "Tesla T4", big ? 81920L : 15360L);
+    }
+    Map<String, PlacementRequest> asked = new HashMap<>();
     PlacementEngine engine = c.engine();
     Map<String, PlacementTicket> waiting = new HashMap<>(); // queued in the model
     Set<String> holding = new HashSet<>();                  // placed, not released
@@ -43,8 +52,13 @@ class ReservationPropertyTest {
       int op = rnd.nextInt(100);
       if (op < 35) {
         String owner = "o" + next++;
-        PlacementRequest r = rnd.nextInt(3) == 0 ? TestCluster.gpu(owner)
-            : TestCluster.cpu(owner, 1 + rnd.nextInt(3), 1 + rnd.nextInt(3), 1 + rnd.nextInt(2));
+        PlacementRequest r = switch (rnd.nextInt(6)) {
+          case 0 -> TestCluster.gpu(owner);
+          case 1 -> TestCluster.gpus(owner, 1 + rnd.nextInt(3), CONSTRAINTS.get(rnd.nextInt(CONSTRAINTS.size())),
+              1 + rnd.nextInt(2));
+          default -> TestCluster.cpu(owner, 1 + rnd.nextInt(3), 1 + rnd.nextInt(3), 1 + rnd.nextInt(2));
+        };
+        asked.put(owner, r);
         PlacementTicket t = engine.submit(r, Duration.ofSeconds(30 + rnd.nextInt(120)));
         what = "spawn " + owner;
         if (!t.result().isDone()) waiting.put(owner, t);
@@ -97,6 +111,17 @@ class ReservationPropertyTest {
       for (String o : holding) {
         assertThat(engine.reservationsOf(o).stream().map(Reservation::hostname).distinct().count())
             .as(context + ": distinct nodes of " + o).isEqualTo(engine.reservationsOf(o).size());
+        PlacementRequest r = asked.get(o);
+        for (Reservation res : engine.reservationsOf(o)) {
+          // exactly the GPUs asked for, all on the reservation's node, each of the model and memory asked for
+          assertThat(res.gpuUuids()).as(context + ": GPUs of " + o).hasSize(r.gpusPerNode()).doesNotHaveDuplicates();
+          for (String uuid : res.gpuUuids()) {
+            var device = c.nodes.get(res.hostname()).gpuInfo().stream().filter(g -> g.uuid().equals(uuid)).findFirst();
+            assertThat(device).as(context + ": " + uuid + " is on " + res.hostname()).isPresent();
+            assertThat(r.gpuConstraint().matches(device.get())).as(context + ": " + uuid + " matches " + r.gpuConstraint())
+                .isTrue();
+          }
+        }
       }
     }
   }

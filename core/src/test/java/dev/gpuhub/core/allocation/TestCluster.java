@@ -38,8 +38,13 @@ final class TestCluster {
   Duration hold = Duration.ofSeconds(300);
 
   TestCluster node(String host, int cores, double ramGb, int gpus, int maxContainers) {
+    return node(host, cores, ramGb, gpus, maxContainers, "Sim", 16384L);
+  }
+
+  /** A node whose {@code gpus} devices are all {@code model} with {@code memoryMb} each. */
+  TestCluster node(String host, int cores, double ramGb, int gpus, int maxContainers, String model, long memoryMb) {
     List<GpuDevice> devices = new ArrayList<>();
-    for (int i = 0; i < gpus; i++) devices.add(new GpuDevice("Sim", i, "GPU-" + host + "-" + i, 16384L, 0L, 0.0, 0.0, 30.0));
+    for (int i = 0; i < gpus; i++) devices.add(new GpuDevice(model, i, "GPU-" + host + "-" + i, memoryMb, 0L, 0.0, 0.0, 30.0));
     nodes.put(host, new NodeReport(host, "127.0.0.1", cores, ramGb, 10.0, 10.0, 10.0, gpus > 0, devices,
         maxContainers, true, 0, 0, 0, now, 15003));
     return this;
@@ -62,6 +67,12 @@ final class TestCluster {
   static PlacementRequest gpu(String owner) {
     return new PlacementRequest(owner, "single-gpu", 1, 1, 1, 1, new Thresholds(100, 100, null),
         PlacementPolicy.SPREAD, List.of());
+  }
+
+  /** {@code gpus} GPUs that {@code constraint} accepts on each of {@code count} nodes. */
+  static PlacementRequest gpus(String owner, int gpus, dev.gpuhub.core.profile.GpuConstraint constraint, int count) {
+    return new PlacementRequest(owner, "gpu-" + gpus, 1, 1, gpus, count, new Thresholds(100, 100, null),
+        PlacementPolicy.SPREAD, List.of(), false, constraint);
   }
 
   /** Reservations per node, and fails on any overbooked resource or GPU held twice. */

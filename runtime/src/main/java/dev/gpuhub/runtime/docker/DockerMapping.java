@@ -99,10 +99,15 @@ final class DockerMapping {
    * The workload network (each port of the spec published on the network's address under the
    * same number), init process, the confinement (every capability dropped, no-new-privileges,
    * pids limit; Docker's default seccomp profile stays on), CPU and memory limits (swap = memory, so
-   * no extra swap), the spec's named volumes and home directories (the runtime checked the latter
+   * no extra swap) and guarantees (CPU shares, memory reservation), the spec's named volumes and home directories (the runtime checked the latter
    * against its home root), GPU device request for exactly the spec's GPUs and no other device,
    * rotated logs ({@link #LOGS}).
    */
+  /** Docker CPU shares for a guarantee of {@code cores}: 1,024 per core (Kubernetes' mapping), at least 2 (Docker's minimum). */
+  static int cpuShares(double cores) {
+    return (int) Math.max(2, Math.round(cores * 1024));
+  }
+
   static HostConfig hostConfig(ContainerSpec spec, WorkloadConfinement confinement, WorkloadNetwork network) {
     Ports published = new Ports();
     for (int port : spec.ports()) {
@@ -116,6 +121,8 @@ final class DockerMapping {
         .withPrivileged(false);
     if (spec.cpus() > 0) host.withNanoCPUs(Math.round(spec.cpus() * NANOS_PER_CPU));
     if (spec.memoryBytes() > 0) host.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
+    if (spec.cpuGuarantee() > 0) host.withCpuShares(cpuShares(spec.cpuGuarantee()));
+    if (spec.memoryReservationBytes() > 0) host.withMemoryReservation(spec.memoryReservationBytes());
     if (!spec.volumes().isEmpty()) {
       host.withMounts(spec.volumes().stream().map(v -> new Mount().withType(v.hostPath() ? MountType.BIND : MountType.VOLUME)
           .withSource(v.volume()).withTarget(v.target()).withReadOnly(v.readOnly())).toList());

@@ -76,6 +76,27 @@ class DockerMappingTest {
   }
 
   @Test
+  void guaranteesBecomeCpuSharesAndAMemoryReservationUnderTheLimits() {
+    HostConfig host = build(ContainerSpec.of("jupyter-dan", "cpu-env:1", List.of())
+        .withLimits(2, 2L << 30).withGuarantees(0.5, 1L << 30)).getHostConfig();
+    assertThat(host.getNanoCPUs()).as("limited to 2 cores").isEqualTo(2_000_000_000L);
+    assertThat(host.getCpuShares()).as("0.5 core guaranteed, 1,024 shares per core").isEqualTo(512);
+    assertThat(host.getMemory()).isEqualTo(2L << 30);
+    assertThat(host.getMemoryReservation()).isEqualTo(1L << 30);
+    HostConfig none = build(ContainerSpec.of("jupyter-eve", "cpu-env:1", List.of()).withLimits(1, 1L << 30)).getHostConfig();
+    assertThat(none.getCpuShares()).as("no guarantee: Docker's default weight").isNull();
+    assertThat(none.getMemoryReservation()).isNull();
+    for (var bad : List.<Runnable>of(
+        () -> ContainerSpec.of("x1", "img", List.of()).withLimits(1, 1L << 30).withGuarantees(1.5, 0),
+        () -> ContainerSpec.of("x1", "img", List.of()).withLimits(1, 1L << 30).withGuarantees(0, 2L << 30),
+        () -> ContainerSpec.of("x1", "img", List.of()).withGuarantees(-1, 0),
+        () -> ContainerSpec.of("x1", "img", List.of()).withGuarantees(0, 1024))) {
+      assertThatThrownBy(bad::run).isInstanceOf(dev.gpuhub.runtime.InvalidContainerSpecException.class)
+          .hasMessageMatching("(cpu_guarantee|memory_reservation_bytes) .* is out of range.*");
+    }
+  }
+
+  @Test
   void limitsNameLabelsAndCommand() {
     CreateContainerCmdImpl cmd = build(ContainerSpec.of("jupyter-carol", "cpu-env:1", List.of("sleep", "300"))
         .withLimits(1.5, 2L * 1024 * 1024 * 1024).withLabels(Map.of("gpuhub.user", "carol")));

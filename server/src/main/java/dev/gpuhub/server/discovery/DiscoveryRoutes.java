@@ -41,6 +41,9 @@ public final class DiscoveryRoutes {
   private final TrustRoutes trust;
   private final ServerMetrics metrics;
 
+  /** Whether a group exists; none do until the hub says (a control plane without a hub). */
+  private volatile java.util.function.Predicate<String> groupExists = name -> false;
+
   public DiscoveryRoutes(DiscoveryService service, ClusterRepository repository, NodeLiveState live,
                          AgentTokenGuard guard, ServerMetrics metrics, TrustRoutes trust) {
     this.trust = trust;
@@ -65,6 +68,21 @@ public final class DiscoveryRoutes {
   /** Also lets through reads that carry an API token this predicate accepts (the hub's admins'). */
   public void readers(java.util.function.Predicate<String> adminApiToken) {
     this.adminToken = java.util.Objects.requireNonNull(adminApiToken, "adminApiToken");
+  }
+
+  /** Which group names exist (the hub's groups), so that a profile names only real ones. */
+  public void groups(java.util.function.Predicate<String> exists) {
+    this.groupExists = java.util.Objects.requireNonNull(exists, "exists");
+  }
+
+  private Profile checkGroups(Profile p) {
+    for (String g : p.groups()) {
+      if (!groupExists.test(g)) {
+        throw new dev.gpuhub.wire.InvalidPayloadException("groups", "names group '" + g + "', which does not exist;"
+            + " create it first (POST /hub/api/groups/" + g + ")");
+      }
+    }
+    return p;
   }
 
   public void install(JavalinConfig config) {
@@ -254,14 +272,14 @@ public final class DiscoveryRoutes {
 
   private void createProfile(Context ctx) {
     guard.require(ctx);
-    Profile created = repository.createProfile(ProfileParser.forCreate(JsonBodies.read(ctx)));
+    Profile created = repository.createProfile(checkGroups(ProfileParser.forCreate(JsonBodies.read(ctx))));
     json(ctx, 201, MAPPER.valueToTree(created));
   }
 
   private void updateProfile(Context ctx) {
     guard.require(ctx);
     Profile existing = profileOr404(ctx.pathParam("id"));
-    Profile merged = ProfileParser.forUpdate(JsonBodies.read(ctx), existing);
+    Profile merged = checkGroups(ProfileParser.forUpdate(JsonBodies.read(ctx), existing));
     Profile updated = repository.updateProfile(merged)
         .orElseThrow(() -> new NotFoundException("profile " + existing.id() + " no longer exists"));
     json(ctx, 200, MAPPER.valueToTree(updated));

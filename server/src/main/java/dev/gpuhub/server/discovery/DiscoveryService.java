@@ -78,7 +78,7 @@ public final class DiscoveryService {
     this.clock = clock;
     this.sampler = new DurableSampler(metricsResolutionMillis);
     this.placementConfig = placementConfig;
-    this.placement = new PlacementEngine(this::liveNodes, selector, scoring, placementConfig.overcommit(), journal,
+    this.placement = new PlacementEngine(this::liveNodes, selector, scoring, dev.gpuhub.core.allocation.Overcommit.NONE, journal,
         clock, placementConfig.holdTimeout());
   }
 

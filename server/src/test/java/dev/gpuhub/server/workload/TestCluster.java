@@ -37,8 +37,15 @@ public final class TestCluster {
 
   /** Adds a reporting node whose CPU is {@code cpuUsage} percent busy. */
   public TestCluster node(String hostname, int cores, int gpus, double cpuUsage) {
+    return node(hostname, cores, gpus, cpuUsage, "Sim");
+  }
+
+  /** Adds a reporting node whose GPUs are all of {@code gpuModel} (16 GB each). */
+  public TestCluster node(String hostname, int cores, int gpus, double cpuUsage, String gpuModel) {
     List<GpuDevice> devices = new ArrayList<>();
-    for (int i = 0; i < gpus; i++) devices.add(new GpuDevice("Sim", i, "GPU-" + hostname + "-" + i, 16384L, 0L, 0.0, 0.0, 30.0));
+    for (int i = 0; i < gpus; i++) {
+      devices.add(new GpuDevice(gpuModel, i, "GPU-" + hostname + "-" + i, 16384L, 0L, 0.0, 0.0, 30.0));
+    }
     nodes.put(hostname, new NodeReport(hostname, "10.0.0." + (nodes.size() + 1), cores, 64, cpuUsage, 10.0, 10.0, gpus > 0,
         devices, 50, true, 0, 0, 0, NOW, 15003));
     return this;

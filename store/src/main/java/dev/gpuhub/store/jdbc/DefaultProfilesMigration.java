@@ -48,8 +48,8 @@ final class DefaultProfilesMigration implements JavaMigration {
         ps.setString(1, p.name());
         ps.setString(2, p.displayName());
         ps.setString(3, p.description());
-        ps.setDouble(4, p.cpuRequirement());
-        ps.setDouble(5, p.ramRequirement());
+        ps.setDouble(4, p.cpuGuarantee());
+        ps.setDouble(5, p.memGuarantee());
         ps.setBoolean(6, p.gpuRequired());
         ps.setInt(7, p.minNodes());
         ps.setInt(8, p.maxNodes());

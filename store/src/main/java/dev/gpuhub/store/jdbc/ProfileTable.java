@@ -16,12 +16,12 @@ import java.util.function.Supplier;
 final class ProfileTable {
   private static final String COLUMNS = "name, display_name, description, cpu_requirement,"
       + " ram_requirement, gpu_required, min_nodes, max_nodes, max_cpu_usage, max_memory_usage,"
-      + " placement_policy";
+      + " placement_policy, cpu_limit, mem_limit, gpu_count, gpu_model, gpu_min_memory_gb, allowed_groups";
   /** How many parameters {@link #bind} binds. */
-  private static final int COLUMN_COUNT = 11;
+  private static final int COLUMN_COUNT = 17;
   /** Inserts one profile; bind its parameters with {@link #bind}. */
   private static final String INSERT =
-      "INSERT INTO profiles (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO profiles (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT = "SELECT id, " + COLUMNS + " FROM profiles";
 
   private final Jdbc jdbc;
@@ -74,7 +74,8 @@ final class ProfileTable {
       String sql = "UPDATE profiles SET name = ?, display_name = ?, description = ?,"
           + " cpu_requirement = ?, ram_requirement = ?, gpu_required = ?, min_nodes = ?,"
           + " max_nodes = ?, max_cpu_usage = ?, max_memory_usage = ?, placement_policy = ?,"
-          + " updated_at = CURRENT_TIMESTAMP WHERE id = ?";
+          + " cpu_limit = ?, mem_limit = ?, gpu_count = ?, gpu_model = ?, gpu_min_memory_gb = ?,"
+          + " allowed_groups = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         bind(ps, profile);
         ps.setLong(COLUMN_COUNT + 1, profile.id());
@@ -105,19 +106,30 @@ final class ProfileTable {
     }
   }
 
-  /** Binds a profile's columns as parameters 1 to 11, in the order of {@link #COLUMNS}. */
+  /** Binds a profile's columns as parameters 1 to 17, in the order of {@link #COLUMNS}. */
   private static void bind(PreparedStatement ps, Profile p) throws SQLException {
     ps.setString(1, p.name());
     ps.setString(2, p.displayName());
     ps.setString(3, p.description());
-    ps.setDouble(4, p.cpuRequirement());
-    ps.setDouble(5, p.ramRequirement());
+    ps.setDouble(4, p.cpuGuarantee());
+    ps.setDouble(5, p.memGuarantee());
     ps.setBoolean(6, p.gpuRequired());
     ps.setInt(7, p.minNodes());
     ps.setInt(8, p.maxNodes());
     ps.setDouble(9, p.maxCpuUsage());
     ps.setDouble(10, p.maxMemoryUsage());
     ps.setString(11, p.placementPolicy());
+    ps.setDouble(12, p.cpuLimit());
+    ps.setDouble(13, p.memLimit());
+    ps.setInt(14, p.gpuCount());
+    ps.setString(15, p.gpuModel());
+    ps.setDouble(16, p.gpuMinMemoryGb());
+    ps.setString(17, p.groups().isEmpty() ? null : String.join(" ", p.groups()));
+  }
+
+  /** The stored group names (separated by spaces; null for none). */
+  private static List<String> groups(String stored) {
+    return stored == null || stored.isBlank() ? List.of() : List.of(stored.trim().split(" +"));
   }
 
   private static List<Profile> query(PreparedStatement ps) throws SQLException {
@@ -126,9 +138,10 @@ final class ProfileTable {
       while (rs.next()) {
         rows.add(new Profile(rs.getLong("id"), rs.getString("name"), rs.getString("display_name"),
             rs.getString("description"), rs.getDouble("cpu_requirement"),
-            rs.getDouble("ram_requirement"), rs.getBoolean("gpu_required"), rs.getInt("min_nodes"),
+            rs.getDouble("ram_requirement"), rs.getInt("gpu_count"), rs.getInt("min_nodes"),
             rs.getInt("max_nodes"), rs.getDouble("max_cpu_usage"), rs.getDouble("max_memory_usage"),
-            rs.getString("placement_policy")));
+            rs.getString("placement_policy"), rs.getDouble("cpu_limit"), rs.getDouble("mem_limit"),
+            rs.getString("gpu_model"), rs.getDouble("gpu_min_memory_gb"), groups(rs.getString("allowed_groups"))));
       }
       return rows;
     }

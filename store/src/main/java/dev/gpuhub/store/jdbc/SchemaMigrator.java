@@ -10,7 +10,7 @@ import org.flywaydb.core.api.output.MigrateResult;
  * Brings a database to the current schema with Flyway: the SQL migrations under
  * {@link #LOCATION} (V1 schema, V3 hub tables, V4 reservations and profile placement policy, V5 training jobs;
  * accepted by H2 and PostgreSQL alike) plus
- * {@link DefaultProfilesMigration} (V2).
+ * {@link DefaultProfilesMigration} (V2) and {@link DefaultProfileLimitsMigration} (V12).
  * Each migration runs once per database, so a default profile an admin deleted stays deleted.
  */
 public final class SchemaMigrator {
@@ -25,7 +25,7 @@ public final class SchemaMigrator {
       MigrateResult result = Flyway.configure()
           .dataSource(dataSource)
           .locations(LOCATION)
-          .javaMigrations(new DefaultProfilesMigration())
+          .javaMigrations(new DefaultProfilesMigration(), new DefaultProfileLimitsMigration())
           .load()
           .migrate();
       return result.migrationsExecuted;

@@ -24,10 +24,13 @@ import java.util.Map;
  *                       never in its environment, command or labels, never shown by {@code docker inspect}
  * @param volumes        the node's named volumes to mount (a user's home); the agent creates a missing
  *                       one and never removes one
+ * @param cpuGuarantee   cores guaranteed under contention (CPU shares); 0 = the runtime's default, at most {@code cpus}
+ * @param memoryReservationBytes memory guaranteed (a reservation); 0 = none, at most {@code memoryBytes}
  */
 public record ContainerRequest(String name, String image, List<String> command, Map<String, String> env,
                                Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids,
-                               List<Integer> ports, Map<String, String> files, List<Volume> volumes) {
+                               List<Integer> ports, Map<String, String> files, List<Volume> volumes,
+                               double cpuGuarantee, long memoryReservationBytes) {
   /**
    * Storage of the node mounted into the container: a named volume, or a directory under the
    * node's home root.
@@ -56,17 +59,28 @@ public record ContainerRequest(String name, String image, List<String> command, 
   public ContainerRequest(String name, String image, List<String> command, Map<String, String> env,
                           Map<String, String> labels, double cpus, long memoryBytes, List<String> gpuDeviceUuids,
                           List<Integer> ports) {
-    this(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, Map.of(), List.of());
+    this(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, Map.of(), List.of(), 0, 0);
+  }
+
+  /**
+   * This request with guarantees: {@code cpus} cores under contention and {@code memoryBytes}
+   * reserved, each at most its limit (the agent checks).
+   */
+  public ContainerRequest withGuarantees(double cpus, long memoryBytes) {
+    return new ContainerRequest(name, image, command, env, labels, this.cpus, this.memoryBytes, gpuDeviceUuids, ports,
+        files, volumes, cpus, memoryBytes);
   }
 
   /** This request with {@code value} as its secret files. */
   public ContainerRequest withFiles(Map<String, String> value) {
-    return new ContainerRequest(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, value, volumes);
+    return new ContainerRequest(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, value, volumes,
+        cpuGuarantee, memoryReservationBytes);
   }
 
   /** This request with {@code value} as its volumes. */
   public ContainerRequest withVolumes(List<Volume> value) {
-    return new ContainerRequest(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, value);
+    return new ContainerRequest(name, image, command, env, labels, cpus, memoryBytes, gpuDeviceUuids, ports, files, value,
+        cpuGuarantee, memoryReservationBytes);
   }
 
   /** Names the secret files, never their content. */
@@ -74,7 +88,8 @@ public record ContainerRequest(String name, String image, List<String> command, 
   public String toString() {
     return "ContainerRequest[name=" + name + ", image=" + image + ", command=" + command + ", env=" + env.keySet()
         + ", labels=" + labels + ", cpus=" + cpus + ", memoryBytes=" + memoryBytes + ", gpuDeviceUuids=" + gpuDeviceUuids
-        + ", ports=" + ports + ", files=" + files.keySet() + ", volumes=" + volumes + "]";
+        + ", ports=" + ports + ", files=" + files.keySet() + ", volumes=" + volumes + ", cpuGuarantee=" + cpuGuarantee
+        + ", memoryReservationBytes=" + memoryReservationBytes + "]";
   }
 
   public ContainerRequest {

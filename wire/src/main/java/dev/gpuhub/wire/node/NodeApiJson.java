@@ -25,7 +25,8 @@ import java.util.Set;
 public final class NodeApiJson {
   /** Every field of a container request. */
   public static final Set<String> REQUEST_FIELDS =
-      Set.of("name", "image", "command", "env", "labels", "cpus", "memory_bytes", "gpu_device_uuids", "ports", "files", "volumes");
+      Set.of("name", "image", "command", "env", "labels", "cpus", "memory_bytes", "gpu_device_uuids", "ports", "files", "volumes",
+          "cpu_guarantee", "memory_reservation_bytes");
   /** Every field of one of a request's volumes. */
   public static final Set<String> VOLUME_FIELDS = Set.of("volume", "path", "target", "read_only");
   /** Highest TCP port. */
@@ -62,7 +63,9 @@ public final class NodeApiJson {
         f.optionalStringMap("env"), f.optionalStringMap("labels"),
         f.optionalDouble("cpus", -Double.MAX_VALUE, Double.MAX_VALUE, 0),
         f.optionalLong("memory_bytes", Long.MIN_VALUE, Long.MAX_VALUE, 0), f.optionalStringList("gpu_device_uuids"),
-        f.optionalIntList("ports", 1, MAX_PORT), f.optionalStringMap("files"), volumes(root.get("volumes")));
+        f.optionalIntList("ports", 1, MAX_PORT), f.optionalStringMap("files"), volumes(root.get("volumes")),
+        f.optionalDouble("cpu_guarantee", -Double.MAX_VALUE, Double.MAX_VALUE, 0),
+        f.optionalLong("memory_reservation_bytes", Long.MIN_VALUE, Long.MAX_VALUE, 0));
   }
 
   /** The request's volumes: an array of {@code {volume, target, read_only}}; absent or null = none. */

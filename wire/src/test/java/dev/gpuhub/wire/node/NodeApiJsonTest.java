@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class NodeApiJsonTest {
   private static final ContainerRequest FULL = new ContainerRequest("gpuhub-alice", "gpuhub-notebook:latest",
       List.of("python3", "-m", "notebook"), Map.of("JUPYTERHUB_USER", "alice"), Map.of("gpuhub.user", "alice"),
-      2.5, 2147483648L, List.of("GPU-aaaa", "GPU-bbbb"), List.of(9001, 9002));
+      2.5, 2147483648L, List.of("GPU-aaaa", "GPU-bbbb"), List.of(9001, 9002)).withGuarantees(0.5, 1073741824L);
 
   private static ContainerRequest read(String json) {
     return NodeApiJson.readRequest(json.getBytes(StandardCharsets.UTF_8));

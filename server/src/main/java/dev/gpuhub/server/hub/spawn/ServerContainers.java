@@ -189,8 +189,10 @@ final class ServerContainers {
   private static ContainerRequest request(String name, ActiveServer.Snapshot s, Profile profile, List<String> command,
                                           Map<String, String> env, Map<String, String> labels, List<String> gpus,
                                           List<Integer> ports) {
-    return new ContainerRequest(name, s.image(), command, env, labels, profile.cpuRequirement(),
-        ContainerRequest.bytesOfGib(profile.ramRequirement()), gpus, ports);
+    // limited to the profile's limits, guaranteed its guarantees (what placement reserved)
+    return new ContainerRequest(name, s.image(), command, env, labels, profile.cpuLimit(),
+        ContainerRequest.bytesOfGib(profile.memLimit()), gpus, ports)
+        .withGuarantees(profile.cpuGuarantee(), ContainerRequest.bytesOfGib(profile.memGuarantee()));
   }
 
   /** The token a multi-node server presents to the hub's kernel gateway, derived from the server's token. */

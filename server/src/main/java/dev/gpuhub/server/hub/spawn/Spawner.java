@@ -124,11 +124,13 @@ public final class Spawner implements AutoCloseable {
    *
    * @throws ServerAlreadyActiveException when the user already has an active server
    * @throws NotFoundException when the profile does not exist
+   * @throws ProfileNotAllowedException when the profile is limited to groups the user is not in
    * @throws IllegalArgumentException for an image or node count the profile does not allow
    */
   public ActiveServer spawn(String user, SpawnOptions options) {
     Profile profile = cluster.profiles().apply(options.profile() == null ? "single-cpu" : options.profile())
         .orElseThrow(() -> new NotFoundException("profile '" + options.profile() + "' does not exist"));
+    checkAllowed(user, profile);
     String image = chooseImage(profile, options.image());
     HomePlacement.HomeChoice homeChoice = HomePlacement.HomeChoice.parse(options.home());
     int count = options.nodeCount() == null ? profile.minNodes() : options.nodeCount();
@@ -160,6 +162,19 @@ public final class Spawner implements AutoCloseable {
     boolean home = toHome;
     workers.execute(() -> run(server, profile, count, chosen, home, homeChoice));
     return server;
+  }
+
+  /** Whether {@code user} may use {@code profile}: it is open to everyone, or they are in one of its groups. */
+  public boolean mayUse(String user, Profile profile) {
+    return profile.groups().isEmpty() || profile.openTo(hooks.groupsOf().apply(user));
+  }
+
+  /** @throws ProfileNotAllowedException naming the profile's groups when {@code user} may not use it */
+  public void checkAllowed(String user, Profile profile) {
+    if (!mayUse(user, profile)) {
+      throw new ProfileNotAllowedException("profile '" + profile.name() + "' is for the members of "
+          + String.join(", ", profile.groups()) + "; " + user + " is in none of them (an administrator can add you)");
+    }
   }
 
   private String chooseImage(Profile profile, String requested) {

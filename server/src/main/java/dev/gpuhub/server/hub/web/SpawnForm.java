@@ -7,9 +7,10 @@ import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import java.util.List;
 
 /**
- * The options form (seed figure 4.6): profile cards, the image for the chosen profile, the node
- * count within the profile's range, a live table of eligible nodes (polled every 3 s, primary node
- * marked) and a summary of what will start.
+ * The options form (seed figure 4.6): profile cards (guarantees and limits, GPUs and their
+ * model), the image for the chosen profile, the node count within the profile's range, a live
+ * table of eligible nodes (polled every 3 s, primary node marked; each GPU's model, memory and
+ * holder, so a user sees which models are free where) and a summary of what will start.
  */
 final class SpawnForm {
   private SpawnForm() {}
@@ -26,8 +27,7 @@ final class SpawnForm {
           .append(" data-min=\"").append(p.minNodes()).append("\" data-max=\"").append(p.maxNodes()).append('"')
           .append(" data-gpu=\"").append(p.gpuRequired()).append('"').append(first ? " checked" : "").append('>')
           .append("<b>").append(esc(p.displayName())).append("</b><br><span class=\"muted\">").append(esc(p.description()))
-          .append("</span><br>").append(num(p.cpuRequirement())).append(" cores, ").append(num(p.ramRequirement()))
-          .append(" GB").append(p.gpuRequired() ? ", GPU" : "").append(", ")
+          .append("</span><br>").append(resources(p)).append(esc(gpus(p))).append(", ")
           .append(p.minNodes() == p.maxNodes() ? p.minNodes() + " node" + (p.minNodes() == 1 ? "" : "s")
               : p.minNodes() + "-" + p.maxNodes() + " nodes")
           .append("</label>");
@@ -55,13 +55,32 @@ final class SpawnForm {
       " n.min=p.dataset.min;n.max=p.dataset.max;if(+n.value<+n.min||+n.value>+n.max)n.value=n.min;",
       " const img=document.getElementById('image');img.value=img.querySelector('option[data-kind='+(p.dataset.gpu==='true'?'gpu':'cpu')+']').value;refresh();}",
       "async function refresh(){const p=profile();if(!p)return;const r=await fetch('/hub/api/nodes?profile='+encodeURIComponent(p.value)+'&node_count='+encodeURIComponent(document.getElementById('node_count').value));",
-      " if(!r.ok)return;const d=await r.json();const rows=d.nodes.map(n=>'<tr'+(n.eligible?'':' class=\"muted\" title=\"'+esc(n.rejection_reason)+'\"')+'><td>'+(n.primary?'&#9733; primary':'')+'</td><td>'+esc(n.hostname)+'</td><td>'+(n.eligible?'eligible':'not eligible: '+esc(n.rejection_reason))+'</td><td>'+esc(n.ip)+'</td><td>'+n.cpu_cores+'</td><td>'+n.ram_gb+' GB</td><td>'+(n.containers_with_reservations??n.total_containers)+'/'+n.max_containers+'</td><td>'+(n.gpus&&n.gpus.length?n.gpus.map((g,i)=>'#'+i+' '+(g.held_by?'held by '+esc(g.held_by):'free')).join(', '):'-')+'</td><td>'+(n.cpu_usage_percent??'?')+'</td><td>'+(n.memory_usage_percent??'?')+'</td></tr>');",
+      " if(!r.ok)return;const d=await r.json();const rows=d.nodes.map(n=>'<tr'+(n.eligible?'':' class=\"muted\" title=\"'+esc(n.rejection_reason)+'\"')+'><td>'+(n.primary?'&#9733; primary':'')+'</td><td>'+esc(n.hostname)+'</td><td>'+(n.eligible?'eligible':'not eligible: '+esc(n.rejection_reason))+'</td><td>'+esc(n.ip)+'</td><td>'+n.cpu_cores+'</td><td>'+n.ram_gb+' GB</td><td>'+(n.containers_with_reservations??n.total_containers)+'/'+n.max_containers+'</td><td>'+(n.gpus&&n.gpus.length?n.gpus.map((g,i)=>'#'+i+(g.model?' '+esc(g.model)+(g.memory_total_mb?' '+Math.round(g.memory_total_mb/1024)+' GB':''):'')+' '+(g.held_by?'held by '+esc(g.held_by):'free')).join(', '):'-')+'</td><td>'+(n.cpu_usage_percent??'?')+'</td><td>'+(n.memory_usage_percent??'?')+'</td></tr>');",
       " document.querySelector('#nodes tbody').innerHTML=rows.join('');",
       " document.getElementById('plan').innerHTML=(d.plan||[]).map(s=>'<li><b>'+esc(s.hostname)+'</b>'+(s.primary?' (primary)':'')+': '+s.runs.map(esc).join(', ')+'</li>').join('')||'<li>'+(d.wait_reason?'would wait: '+esc(d.wait_reason):'no eligible node now')+'</li>';",
       " const eligible=d.nodes.filter(n=>n.eligible).length;const want=+document.getElementById('node_count').value;",
       " const prim=d.nodes.find(n=>n.primary);document.getElementById('summary').textContent=p.parentElement.querySelector('b').textContent+', '+want+' node(s), '+document.getElementById('image').value+'; '+eligible+' eligible node(s)'+(prim?', primary: '+prim.hostname:'')+(eligible<want?' - not enough nodes now':'');}",
       "form.addEventListener('change',e=>{if(e.target.name==='profile')syncProfile();else refresh();});",
       "syncProfile();setInterval(refresh,3000);");
+
+  /** "up to 2 cores (0.5 guaranteed), up to 2 GB (1 guaranteed)", or "4 cores, 8 GB" when limits equal guarantees. */
+  static String resources(Profile p) {
+    return amount(p.cpuGuarantee(), p.cpuLimit(), " cores") + ", " + amount(p.memGuarantee(), p.memLimit(), " GB");
+  }
+
+  /** ", 2 GPUs (*A100*, at least 40 GB each)", or "" without GPUs. */
+  static String gpus(Profile p) {
+    if (p.gpuCount() == 0) return "";
+    String what = ", " + p.gpuCount() + (p.gpuCount() == 1 ? " GPU" : " GPUs");
+    java.util.List<String> terms = new java.util.ArrayList<>();
+    if (p.gpuModel() != null) terms.add(p.gpuModel());
+    if (p.gpuMinMemoryGb() > 0) terms.add("at least " + num(p.gpuMinMemoryGb()) + " GB" + (p.gpuCount() == 1 ? "" : " each"));
+    return terms.isEmpty() ? what : what + " (" + String.join(", ", terms) + ")";
+  }
+
+  private static String amount(double guarantee, double limit, String unit) {
+    return limit > guarantee ? "up to " + num(limit) + unit + " (" + num(guarantee) + " guaranteed)" : num(limit) + unit;
+  }
 
   private static String num(double v) {
     return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);

@@ -39,7 +39,8 @@ import java.util.function.Consumer;
 public final class SpawnRoutes implements AutoCloseable {
   /** Starting servers' own errors and their statuses. */
   public static final List<dev.gpuhub.server.http.ErrorMapping> ERRORS =
-      List.of(new dev.gpuhub.server.http.ErrorMapping(dev.gpuhub.server.hub.spawn.ServerAlreadyActiveException.class, 409));
+      List.of(new dev.gpuhub.server.http.ErrorMapping(dev.gpuhub.server.hub.spawn.ServerAlreadyActiveException.class, 409),
+          new dev.gpuhub.server.http.ErrorMapping(dev.gpuhub.server.hub.spawn.ProfileNotAllowedException.class, 403));
 
   private static final ObjectMapper MAPPER = WireJson.mapper();
   private final ProgressStreams streams = new ProgressStreams();
@@ -83,7 +84,8 @@ public final class SpawnRoutes implements AutoCloseable {
 
   /** The form page; {@code error} is the hub's own message (never text from the request's address). */
   private String formPage(Context ctx, HubIdentity.User user, String error) {
-    return Html.page("Start a server", user.name(), user.admin(), SpawnForm.render(repository.profiles(), config,
+    List<Profile> usable = repository.profiles().stream().filter(p -> spawner.mayUse(user.name(), p)).toList();
+    return Html.page("Start a server", user.name(), user.admin(), SpawnForm.render(usable, config,
         identity.xsrfToken(ctx), error));
   }
 
@@ -102,6 +104,9 @@ public final class SpawnRoutes implements AutoCloseable {
       return;
     } catch (IllegalArgumentException | IllegalStateException | dev.gpuhub.server.discovery.NotFoundException e) {
       ctx.status(400).html(formPage(ctx, user, e.getMessage()));
+      return;
+    } catch (dev.gpuhub.server.hub.spawn.ProfileNotAllowedException e) {
+      ctx.status(403).html(formPage(ctx, user, e.getMessage()));
       return;
     }
     ctx.redirect("/hub/spawn-pending/" + user.name());
@@ -184,6 +189,7 @@ public final class SpawnRoutes implements AutoCloseable {
     HubIdentity.User user = identity.requireUser(ctx);
     String ref = ctx.queryParam("profile");
     Profile profile = ref == null || ref.isBlank() ? null : discovery.profile(ref).orElse(null);
+    if (profile != null) spawner.checkAllowed(user.name(), profile);
     ObjectNode body = MAPPER.createObjectNode();
     ArrayNode nodes = body.putArray("nodes");
     Map<String, NodeReport> live = new HashMap<>();
@@ -216,8 +222,13 @@ public final class SpawnRoutes implements AutoCloseable {
         o.put("memory_reserved_gb", a.memoryReserved());
         o.put("containers_with_reservations", a.containers());
         ArrayNode gpus = o.putArray("gpus");
+        Map<String, dev.gpuhub.core.node.GpuDevice> devices = new java.util.HashMap<>();
+        for (var d : a.report().gpuInfo()) devices.put(d.uuid(), d);
         for (var g : a.gpuHolders().entrySet()) {
-          gpus.addObject().put("uuid", g.getKey()).put("held_by", g.getValue() == null ? null : HomeAdminRoutes.holder(g.getValue()));
+          var d = devices.get(g.getKey());
+          gpus.addObject().put("uuid", g.getKey()).put("model", d == null ? null : d.name())
+              .put("memory_total_mb", d == null ? null : d.memoryTotalMb())
+              .put("held_by", g.getValue() == null ? null : HomeAdminRoutes.holder(g.getValue()));
         }
       }
     }

@@ -63,6 +63,38 @@ class SpawnerTest {
   }
 
   @Test
+  void aTwoGpuServerOfAModelGetsTwoOfThatModelsDevicesOnOneNodeAndItsLimitsAndGuarantees() {
+    TestCluster gpus = new TestCluster().node("t4", 16, 4, 10.0, "Tesla T4").node("a100", 16, 2, 10.0, "NVIDIA A100-SXM4-80GB");
+    Profile twoA100 = new Profile(4, "two-a100", "Two A100", "", 2, 4, 2, 1, 1, 100, 100, null, 8, 16, "*A100*", 0, List.of());
+    Spawner s = new Spawner(config, new ClusterView(n -> Optional.of(twoA100), gpus::liveNodes, PlacementConfig.defaults(),
+        false), gpus.launcher, new PortClaims(), routes, ServerLedger.NONE, Clock.systemUTC());
+    try {
+      s.hooks(SpawnerHooks.NONE.withHubUrl(() -> "http://10.0.0.100:8000"));
+      ActiveServer server = s.spawn("kim", new SpawnOptions("two-a100", null, null));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (server.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+      assertThat(server.snapshot().state()).isEqualTo(ServerState.RUNNING);
+      assertThat(server.snapshot().primaryHostname()).isEqualTo("a100");
+      var request = gpus.agents.request("a100", "gpuhub-kim");
+      assertThat(request.gpuDeviceUuids()).containsExactlyInAnyOrder("GPU-a100-0", "GPU-a100-1");
+      assertThat(request.cpus()).isEqualTo(8.0);
+      assertThat(request.memoryBytes()).isEqualTo(16L << 30);
+      assertThat(request.cpuGuarantee()).isEqualTo(2.0);
+      assertThat(request.memoryReservationBytes()).isEqualTo(4L << 30);
+      // the A100 node is full now: another two-A100 server waits, though four T4s are free
+      ActiveServer second = s.spawn("lee", new SpawnOptions("two-a100", null, null));
+      long queued = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (gpus.engine.queue().isEmpty() && System.nanoTime() < queued) Thread.onSpinWait();
+      assertThat(gpus.engine.queue()).singleElement().satisfies(q -> assertThat(q.owner()).isEqualTo("server:lee"));
+      assertThat(second.snapshot().state()).isEqualTo(ServerState.PENDING);
+      s.stop("lee", "test");
+      s.stop("kim", "test");
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
   void aServerThatNeverAnswersFailsWithTheTimeoutAndLeavesNothing() {
     cluster.agents.neverReady("gpuhub-bob");
     ActiveServer s = spawnAndWait("bob", "single-cpu");

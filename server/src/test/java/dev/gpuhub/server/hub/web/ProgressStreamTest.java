@@ -41,7 +41,7 @@ class ProgressStreamTest {
       HttpResponse<String> events = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create(plane.hub().url() + "/hub/api/users/carol/server/progress"))
           .header("Authorization", "token " + token.token()).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(events.body()).contains("\"progress\":0", "needs 1 node with room for 2 cores, 2 GB; 0 could hold it even when idle (no active nodes: is an agent running and reporting?)", "\"failed\":true");
+      assertThat(events.body()).contains("\"progress\":0", "needs 1 node with room for 0.5 cores, 1 GB; 0 could hold it even when idle (no active nodes: is an agent running and reporting?)", "\"failed\":true");
 
       // The same for a browser session (cookie + _xsrf).
       java.net.CookieManager cookies = new java.net.CookieManager(null, java.net.CookiePolicy.ACCEPT_ALL);

@@ -1,0 +1,119 @@
+package dev.gpuhub.server.hub.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpuhub.server.ControlPlane;
+import dev.gpuhub.server.ServerConfig;
+import dev.gpuhub.server.hub.auth.HubUser;
+import dev.gpuhub.store.StoreConfig;
+import dev.gpuhub.wire.AgentAuth;
+import dev.gpuhub.wire.WireJson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A profile limited to a group: absent from a non-member's form and refused by the API (403 with
+ * the reason); a member sees it and may start it; a profile cannot name a group that does not exist.
+ */
+class ProfileGroupsTest {
+  @TempDir Path dataDir;
+  private final String agentToken = AgentAuth.generateToken();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private ControlPlane plane;
+  private String alice;
+  private String bob;
+  private String root;
+
+  @BeforeEach
+  void start() {
+    Map<String, String> env = new HashMap<>();
+    env.put("GPUHUB_AGENT_TOKEN", agentToken);
+    env.put("API_PORT", "0");
+    env.put("HUB_PORT", "0");
+    env.put("GPUHUB_BIND", "127.0.0.1");
+    env.put("GPUHUB_DATA_DIR", dataDir.toString());
+    plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
+    alice = token("alice", false);
+    bob = token("bob", false);
+    root = token("root", true);
+  }
+
+  @AfterEach
+  void stop() {
+    if (plane != null) plane.close();
+  }
+
+  private String token(String name, boolean admin) {
+    HubUser u = plane.hub().auth().accounts().create(name, null, admin);
+    return plane.hub().auth().accounts().createToken(u, "test", null).token();
+  }
+
+  private HttpResponse<String> call(String method, String url, String auth, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth).header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> hub(String method, String path, String token, String body) throws Exception {
+    return call(method, plane.hub().url() + path, "token " + token, body);
+  }
+
+  private HttpResponse<String> discovery(String method, String path, String body) throws Exception {
+    return call(method, plane.discoveryUrl() + path, "Bearer " + agentToken, body);
+  }
+
+  @Test
+  void aProfileForAGroupIsOnlyItsMembers() throws Exception {
+    // a profile cannot name a group that does not exist; nothing is stored
+    String body = "{\"name\": \"gpu-lab\", \"display_name\": \"GPU lab\", \"cpu_guarantee\": 1, \"mem_guarantee\": 1,"
+        + " \"groups\": [\"gpu-users\"]}";
+    HttpResponse<String> unknown = discovery("POST", "/profiles", body);
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(json(unknown).path("field").asText()).isEqualTo("groups");
+    assertThat(json(unknown).path("error").asText()).contains("'gpu-users', which does not exist");
+    assertThat(discovery("GET", "/profiles/gpu-lab", null).statusCode()).isEqualTo(404);
+
+    assertThat(hub("POST", "/hub/api/groups/gpu-users", root, "{\"users\": [\"alice\"]}").statusCode()).isEqualTo(201);
+    HttpResponse<String> made = discovery("POST", "/profiles", body);
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    assertThat(json(made).path("groups").toString()).isEqualTo("[\"gpu-users\"]");
+
+    // bob, not a member: not in his form, refused by the API and by the form's node preview, with the reason
+    assertThat(hub("GET", "/hub/spawn", bob, null).body()).contains("Single CPU").doesNotContain("GPU lab");
+    HttpResponse<String> refused = hub("POST", "/hub/api/users/bob/server", bob, "{\"profile\": \"gpu-lab\"}");
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(json(refused).path("error").asText())
+        .isEqualTo("profile 'gpu-lab' is for the members of gpu-users; bob is in none of them (an administrator can add you)");
+    assertThat(hub("GET", "/hub/api/nodes?profile=gpu-lab", bob, null).statusCode()).isEqualTo(403);
+    assertThat(plane.hub().spawner().server("bob")).isEmpty();
+
+    // alice, a member: in her form, and her start is taken
+    assertThat(hub("GET", "/hub/spawn", alice, null).body()).contains("GPU lab");
+    assertThat(hub("GET", "/hub/api/nodes?profile=gpu-lab", alice, null).statusCode()).isEqualTo(200);
+    assertThat(hub("POST", "/hub/api/users/alice/server", alice, "{\"profile\": \"gpu-lab\"}").statusCode()).isEqualTo(202);
+
+    // once bob joins, he may; an empty list opens the profile to everyone
+    hub("POST", "/hub/api/groups/gpu-users/users", root, "{\"users\": [\"bob\"]}");
+    assertThat(hub("GET", "/hub/spawn", bob, null).body()).contains("GPU lab");
+    assertThat(discovery("PUT", "/profiles/gpu-lab", "{\"groups\": []}").statusCode()).isEqualTo(200);
+    assertThat(json(discovery("GET", "/profiles/gpu-lab", null)).path("groups").toString()).isEqualTo("[]");
+  }
+
+  private static JsonNode json(HttpResponse<String> r) {
+    try {
+      return WireJson.mapper().readTree(r.body());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(r.body(), e);
+    }
+  }
+}
