@@ -41,6 +41,8 @@ import java.util.Map;
  *                         ({@code GPUHUB_JOB_INTERVAL_SECONDS}, ...)
  * @param hubTls           the hub's HTTPS certificate and key files, or null for plain HTTP
  * @param subdomains       per-user subdomains for users' servers ({@code GPUHUB_SUBDOMAIN_HOST}), or off
+ * @param quotaPeriod      the period GPU-hours budgets cover ({@code GPUHUB_QUOTA_PERIOD}: month, week
+ *                         or day, in UTC; default month)
  * @param hubWorkloadBind  a second address the hub listens on, for workloads that cannot reach
  *                         {@code bindHost} ({@code GPUHUB_HUB_WORKLOAD_BIND}: the workload network's
  *                         gateway when the hub binds loopback, as {@code up} does), or null
@@ -65,7 +67,8 @@ public record ServerConfig(
     dev.gpuhub.server.services.ServiceControllerConfig services,
     dev.gpuhub.server.hub.HubTls hubTls,
     dev.gpuhub.server.hub.proxy.Subdomains subdomains,
-    String hubWorkloadBind) {
+    String hubWorkloadBind,
+    dev.gpuhub.core.quota.UsagePeriod quotaPeriod) {
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
@@ -121,7 +124,16 @@ public record ServerConfig(
         dev.gpuhub.server.services.ServiceControllerConfig.fromEnv(env),
         dev.gpuhub.server.hub.HubTls.fromEnv(env),
         dev.gpuhub.server.hub.proxy.Subdomains.fromEnv(env),
-        workloadBind(r.raw("GPUHUB_HUB_WORKLOAD_BIND")));
+        workloadBind(r.raw("GPUHUB_HUB_WORKLOAD_BIND")),
+        quotaPeriod(r.string("GPUHUB_QUOTA_PERIOD", "month")));
+  }
+
+  private static dev.gpuhub.core.quota.UsagePeriod quotaPeriod(String raw) {
+    try {
+      return dev.gpuhub.core.quota.UsagePeriod.parse(raw);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("GPUHUB_QUOTA_PERIOD: " + e.getMessage());
+    }
   }
 
   private static String workloadBind(String raw) {

@@ -199,4 +199,32 @@ public interface HubRepository {
   default List<String> groupsOf(String user) {
     return List.of();
   }
+
+  // ---- quotas and usage (tables hub_quotas, hub_usage)
+
+  /** Sets (or replaces) a user's or a group's quota. */
+  default void setQuota(QuotaRecord quota) {
+    throw new UnsupportedOperationException("this store keeps no quotas");
+  }
+
+  /** False when there was no such quota. */
+  default boolean deleteQuota(String scope, String name) {
+    return false;
+  }
+
+  /** Every quota, users' then groups', by name. */
+  default List<QuotaRecord> quotas() {
+    return List.of();
+  }
+
+  /** Records a server's start, unless its start is recorded and it has not ended (an adopted server). */
+  default void usageStarted(dev.gpuhub.core.quota.Usage usage) {}
+
+  /** Records that a user's server ended at {@code at}. */
+  default void usageEnded(String user, String server, java.time.Instant at) {}
+
+  /** Usage that overlaps [{@code from}, now): still running, or ended after {@code from}; oldest first. */
+  default List<dev.gpuhub.core.quota.Usage> usageSince(java.time.Instant from) {
+    return List.of();
+  }
 }

@@ -101,6 +101,13 @@ class HubAuthorizationIT {
         new Case("POST", "/hub/api/groups/matrix", false, 403, 403, 403, 201),
         new Case("POST", "/hub/api/groups/matrix/users", false, 403, 403, 403, 400),
         new Case("DELETE", "/hub/api/groups/none", false, 403, 403, 403, 404),
+        // quotas and usage: admins set quotas and read everyone's usage; a user reads only their own
+        new Case("GET", "/hub/api/quotas", false, 403, 403, 403, 200),
+        new Case("PUT", "/hub/api/quotas/users/alice", false, 403, 403, 403, 400),
+        new Case("DELETE", "/hub/api/quotas/groups/matrix", false, 403, 403, 403, 404),
+        new Case("GET", "/hub/api/users/alice/usage", false, 403, 403, 200, 200),
+        new Case("GET", "/hub/api/usage", false, 403, 403, 403, 200),
+        new Case("GET", "/hub/api/usage.csv", false, 403, 403, 403, 200),
         new Case("DELETE", "/hub/api/users/alice/server", false, 403, 403, -1, -1));
     List<String> wrong = new ArrayList<>();
     for (Case k : cases) {

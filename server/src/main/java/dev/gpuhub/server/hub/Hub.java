@@ -65,6 +65,7 @@ public final class Hub implements AutoCloseable {
   /** True when the hub's port speaks HTTPS. */
   private final boolean https;
   private final HubMetrics metrics;
+  private final dev.gpuhub.server.hub.quota.QuotaService quotas;
   /** A second address the hub listens on, for workloads (see {@link #workloadUrl()}); null for none. */
   private final String workloadBind;
   private final ScheduledExecutorService adoption = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -85,7 +86,7 @@ public final class Hub implements AutoCloseable {
              dev.gpuhub.wire.tls.TlsIdentity controlPlane, WorkloadTls workloadTls, javax.net.ssl.SSLContext https,
              Stores stores, DiscoveryService discovery, Duration adoptionPatience, JobsConfig jobsConfig,
              ServiceControllerConfig servicesConfig, dev.gpuhub.server.hub.proxy.Subdomains subdomains,
-             String workloadBind) {
+             String workloadBind, dev.gpuhub.core.quota.UsagePeriod quotaPeriod) {
     Clock clock = Clock.systemUTC();
     this.workloadBind = workloadBind;
     this.bindHost = bindHost;
@@ -100,9 +101,11 @@ public final class Hub implements AutoCloseable {
     }
     WorkloadLauncher launcher = WorkloadLauncher.of(engine, agents, serversTls);
     PortClaims ports = new PortClaims();
-    HubServerLedger ledger = new HubServerLedger(stores.hub(), clock);
+    HubServerLedger ledger = new HubServerLedger(stores.hub(), clock, discovery::profile);
     this.spawner = new Spawner(spawnerConfig, ClusterView.of(discovery), launcher, ports, routes, ledger, clock,
         serversTls);
+    this.quotas = new dev.gpuhub.server.hub.quota.QuotaService(stores.hub(), () -> spawner.servers().values(),
+        discovery::profile, quotaPeriod, clock);
     this.drain = new NodeDrain(spawner, agents, discovery);
     this.reconciler = new Reconciler(spawner, ledger, discovery::liveNodes, launcher, clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
@@ -161,7 +164,8 @@ public final class Hub implements AutoCloseable {
             auth.serverTokens().forget(user, server);
           }
         })
-        .withData(stores.hub()::dataMounts, stores.hub()::groupsOf);
+        .withData(stores.hub()::dataMounts, stores.hub()::groupsOf)
+        .withAdmission(quotas);
     spawner.hooks(subdomains.on() ? hooks.withOrigins(subdomains.hubOrigin(), subdomains::origin) : hooks);
     AuthRoutes authRoutes = new AuthRoutes(auth, (user, server, at) -> {
       if (server.isEmpty()) routes.reportActivity(user, at); // named servers are not served yet
@@ -173,6 +177,9 @@ public final class Hub implements AutoCloseable {
     dev.gpuhub.server.hub.web.DataMountRoutes dataMounts = new dev.gpuhub.server.hub.web.DataMountRoutes(identity,
         stores.hub(), stores.repository(), spawnerConfig.homes().dataRoot());
     HomeAdminRoutes pages = new HomeAdminRoutes(identity, spawner, routes, discovery, engine, stores.repository(), stores.hub());
+    dev.gpuhub.server.hub.quota.QuotaRoutes quotaRoutes = new dev.gpuhub.server.hub.quota.QuotaRoutes(identity, stores.hub(), quotas);
+    pages.usage(quotaRoutes::homeLine, quotaRoutes::allUsage);
+    metrics.usage(quotas::usageByUser);
     this.app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.jetty.host = bindHost;
@@ -208,6 +215,7 @@ public final class Hub implements AutoCloseable {
       new dev.gpuhub.server.hub.web.AdminAccessRoutes(identity, adminAccess).install(c);
       homes.install(c);
       dataMounts.install(c);
+      quotaRoutes.install(c);
       jobs.install(c, identity);
       serviceRoutes.install(c);
       c.routes.get("/", ctx -> ctx.redirect("/hub/"));

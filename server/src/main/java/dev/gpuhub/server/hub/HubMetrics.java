@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +22,8 @@ import java.util.function.Supplier;
  *   <li>{@code gpuhub_queue_length}, {@code gpuhub_gpus_held}, {@code gpuhub_nodes_live}
  *       (gauges); {@code gpuhub_server_placement_seconds}: from the request to its placement on
  *       nodes (queue wait included).</li>
+ *   <li>{@code gpuhub_usage_gpu_hours{user}}, {@code gpuhub_usage_core_hours{user}}: this quota
+ *       period's usage, read from the store at each scrape ({@link #usage}).</li>
  * </ul>
  */
 public final class HubMetrics {
@@ -79,7 +82,30 @@ public final class HubMetrics {
   }
 
   /** The Prometheus text exposition. */
-  public String scrape() {
+  private volatile Supplier<Map<String, double[]>> usage;
+  private io.micrometer.core.instrument.MultiGauge gpuHours;
+  private io.micrometer.core.instrument.MultiGauge coreHours;
+
+  /**
+   * Exports this period's usage per user, read at each scrape: {@code gpuhub_usage_gpu_hours{user}}
+   * and {@code gpuhub_usage_core_hours{user}} (guaranteed cores).
+   */
+  public synchronized void usage(Supplier<Map<String, double[]>> byUser) {
+    this.usage = byUser;
+    gpuHours = io.micrometer.core.instrument.MultiGauge.builder("gpuhub.usage.gpu.hours")
+        .description("GPU-hours used by each user's servers in the current quota period").register(registry);
+    coreHours = io.micrometer.core.instrument.MultiGauge.builder("gpuhub.usage.core.hours")
+        .description("Guaranteed core-hours of each user's servers in the current quota period").register(registry);
+  }
+
+  public synchronized String scrape() {
+    if (usage != null) {
+      Map<String, double[]> now = usage.get();
+      gpuHours.register(now.entrySet().stream().map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
+          io.micrometer.core.instrument.Tags.of("user", e.getKey()), e.getValue()[0])).toList(), true);
+      coreHours.register(now.entrySet().stream().map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
+          io.micrometer.core.instrument.Tags.of("user", e.getKey()), e.getValue()[1])).toList(), true);
+    }
     return registry.scrape();
   }
 }

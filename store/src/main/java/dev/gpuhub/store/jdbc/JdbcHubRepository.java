@@ -25,6 +25,7 @@ public final class JdbcHubRepository implements HubRepository {
   private final HubServerTable servers;
   private final DataMountTable dataMounts;
   private final HubGroupTable groups;
+  private final QuotaUsageTables quotaUsage;
 
   JdbcHubRepository(DataSource dataSource, SqlDialect dialect, Clock clock, SecretBox box) {
     Jdbc jdbc = new Jdbc(dataSource);
@@ -33,6 +34,7 @@ public final class JdbcHubRepository implements HubRepository {
     this.servers = new HubServerTable(jdbc, dialect, box);
     this.dataMounts = new DataMountTable(jdbc, dialect);
     this.groups = new HubGroupTable(jdbc, clock);
+    this.quotaUsage = new QuotaUsageTables(jdbc);
   }
 
   @Override
@@ -190,5 +192,35 @@ public final class JdbcHubRepository implements HubRepository {
   @Override
   public boolean deleteServer(long id) {
     return servers.delete(id);
+  }
+
+  @Override
+  public void setQuota(dev.gpuhub.store.QuotaRecord quota) {
+    quotaUsage.set(quota);
+  }
+
+  @Override
+  public boolean deleteQuota(String scope, String name) {
+    return quotaUsage.delete(scope, name);
+  }
+
+  @Override
+  public List<dev.gpuhub.store.QuotaRecord> quotas() {
+    return quotaUsage.all();
+  }
+
+  @Override
+  public void usageStarted(dev.gpuhub.core.quota.Usage usage) {
+    quotaUsage.open(usage);
+  }
+
+  @Override
+  public void usageEnded(String user, String server, java.time.Instant at) {
+    quotaUsage.close(user, server, at);
+  }
+
+  @Override
+  public List<dev.gpuhub.core.quota.Usage> usageSince(java.time.Instant from) {
+    return quotaUsage.since(from);
   }
 }

@@ -8,14 +8,21 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link ServerLedger} over the durable {@code hub_servers} table (one default server per user). */
+/**
+ * {@link ServerLedger} over the durable {@code hub_servers} table (one default server per user), and
+ * the usage records ({@code hub_usage}): a server's GPUs and guaranteed cores from running until it ends.
+ */
 public final class HubServerLedger implements ServerLedger {
   private final HubRepository repository;
   private final Clock clock;
+  private final java.util.function.Function<String, Optional<dev.gpuhub.core.profile.Profile>> profiles;
 
-  public HubServerLedger(HubRepository repository, Clock clock) {
+  /** A ledger that records usage with what each server's profile guarantees ({@code profiles}: a profile by name). */
+  public HubServerLedger(HubRepository repository, Clock clock,
+                         java.util.function.Function<String, Optional<dev.gpuhub.core.profile.Profile>> profiles) {
     this.repository = repository;
     this.clock = clock;
+    this.profiles = profiles;
   }
 
   @Override
@@ -29,10 +36,16 @@ public final class HubServerLedger implements ServerLedger {
         s.primaryHostname(), s.containerId(), Spawner.containerName(s.user()), s.url(), s.port(), s.token(),
         HubServerState.RUNNING, s.startedAt(), clock.instant(), null, null);
     repository.updateServer(record);
+    int nodes = Math.max(1, s.nodes().size());
+    var profile = profiles.apply(s.profile());
+    repository.usageStarted(new dev.gpuhub.core.quota.Usage(s.user(), "", s.profile(),
+        profile.map(p -> p.gpuCount() * nodes).orElse(0), profile.map(p -> p.cpuGuarantee() * nodes).orElse(0.0),
+        clock.instant(), null));
   }
 
   @Override
   public void ended(String user, ServerState state, String reason) {
+    repository.usageEnded(user, "", clock.instant());
     repository.findUser(user).flatMap(u -> repository.findServer(u.id(), "")).ifPresent(rec ->
         repository.updateServerState(rec.id(), state == ServerState.FAILED ? HubServerState.FAILED : HubServerState.STOPPED,
             state == ServerState.FAILED ? reason : null, clock.instant()));

@@ -125,6 +125,7 @@ public final class Spawner implements AutoCloseable {
    * @throws ServerAlreadyActiveException when the user already has an active server
    * @throws NotFoundException when the profile does not exist
    * @throws ProfileNotAllowedException when the profile is limited to groups the user is not in
+   * @throws QuotaExceededException when the start would break the user's or a group's quota
    * @throws IllegalArgumentException for an image or node count the profile does not allow
    */
   public ActiveServer spawn(String user, SpawnOptions options) {
@@ -138,14 +139,14 @@ public final class Spawner implements AutoCloseable {
       throw new IllegalArgumentException("profile " + profile.name() + " allows " + profile.minNodes() + " to "
           + profile.maxNodes() + " nodes; " + count + " requested");
     }
+    ActiveServer current = servers.get(user);
+    if (current != null && current.snapshot().state().isActive()) throw alreadyActive(user, current);
+    hooks.admission().admit(user, profile, count);
     ActiveServer server = new ActiveServer(new ActiveServer.Snapshot(user, profile.name(), image, List.of(), null,
         null, null, null, 0, newToken(), ServerState.PENDING, clock.instant(), null));
     ActiveServer previous = servers.compute(user, (u, old) ->
         old != null && old.snapshot().state().isActive() ? old : server);
-    if (previous != server) {
-      throw new ServerAlreadyActiveException(user + " already has a server (" + previous.snapshot().state().name().toLowerCase()
-          + "); stop it first");
-    }
+    if (previous != server) throw alreadyActive(user, previous);
     server.progress().append(ProgressEvent.step(0, "Server requested: profile " + profile.name() + ", image " + image));
     List<String> preferred = options.preferredNodes();
     boolean toHome = false;
@@ -162,6 +163,11 @@ public final class Spawner implements AutoCloseable {
     boolean home = toHome;
     workers.execute(() -> run(server, profile, count, chosen, home, homeChoice));
     return server;
+  }
+
+  private static ServerAlreadyActiveException alreadyActive(String user, ActiveServer existing) {
+    return new ServerAlreadyActiveException(user + " already has a server ("
+        + existing.snapshot().state().name().toLowerCase(java.util.Locale.ROOT) + "); stop it first");
   }
 
   /** Whether {@code user} may use {@code profile}: it is open to everyone, or they are in one of its groups. */
@@ -220,10 +226,12 @@ public final class Spawner implements AutoCloseable {
       registerApiClient(user, server.snapshot().token());
       Workload workload = workloads.layOut(server, profile, placed, scratch);
       launcher.launch(workload, new SpawnProgress(server));
+      ActiveServer.Snapshot launched = server.snapshot();
+      // routed before it is RUNNING, so whoever sees it running can reach it; a failure removes the route
+      routes.add(route(user, launched.nodeIp(), launched.port(), launched.token()));
       if (!server.transition(ServerState.RUNNING, null)) throw new LaunchException("the server was stopped while starting");
       hooks.observer().ended(true, since(server));
       ActiveServer.Snapshot s = server.snapshot();
-      routes.add(route(user, s.nodeIp(), s.port(), s.token()));
       saveRunning(s);
       server.progress().append(ProgressEvent.ready(s.url()));
       LOG.atInfo().addKeyValue("user", user).addKeyValue("node", s.primaryHostname()).addKeyValue("port", s.port())

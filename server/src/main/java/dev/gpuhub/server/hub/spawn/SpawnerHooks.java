@@ -19,33 +19,38 @@ import java.util.function.UnaryOperator;
  * @param groupsOf    the groups of a user, for data mounts limited to groups
  * @param hubOrigin   with per-user subdomains, the hub's origin as browsers see it; "" otherwise
  * @param serverOrigin with per-user subdomains, a user's server's origin; "" otherwise
+ * @param admission   who may start what (quotas), asked before anything is placed
  */
 public record SpawnerHooks(Supplier<String> hubUrl, ServerApiClients apiClients, SpawnObserver observer,
                            Supplier<List<DataMount>> dataMounts, Function<String, List<String>> groupsOf,
-                           String hubOrigin, UnaryOperator<String> serverOrigin) {
-  /** No hub: no URL, nothing registered or observed, no shared data, no groups, one origin. */
+                           String hubOrigin, UnaryOperator<String> serverOrigin, SpawnAdmission admission) {
+  /** No hub: no URL, nothing registered or observed, no shared data, no groups, one origin, no quotas. */
   public static final SpawnerHooks NONE = new SpawnerHooks(() -> null, ServerApiClients.NONE, SpawnObserver.NONE,
-      List::of, user -> List.of(), "", user -> "");
+      List::of, user -> List.of(), "", user -> "", SpawnAdmission.ALL);
 
   public SpawnerHooks withHubUrl(Supplier<String> url) {
-    return new SpawnerHooks(url, apiClients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin);
+    return new SpawnerHooks(url, apiClients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin, admission);
   }
 
   public SpawnerHooks withApiClients(ServerApiClients clients) {
-    return new SpawnerHooks(hubUrl, clients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin);
+    return new SpawnerHooks(hubUrl, clients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin, admission);
   }
 
   public SpawnerHooks withObserver(SpawnObserver o) {
-    return new SpawnerHooks(hubUrl, apiClients, o, dataMounts, groupsOf, hubOrigin, serverOrigin);
+    return new SpawnerHooks(hubUrl, apiClients, o, dataMounts, groupsOf, hubOrigin, serverOrigin, admission);
   }
 
   /** The shared data and where a user's groups come from. */
   public SpawnerHooks withData(Supplier<List<DataMount>> mounts, Function<String, List<String>> groups) {
-    return new SpawnerHooks(hubUrl, apiClients, observer, mounts, groups, hubOrigin, serverOrigin);
+    return new SpawnerHooks(hubUrl, apiClients, observer, mounts, groups, hubOrigin, serverOrigin, admission);
   }
 
   /** Per-user subdomains: the hub's origin and each server's ({@code JUPYTERHUB_HOST}, the OAuth callback). */
   public SpawnerHooks withOrigins(String hub, UnaryOperator<String> server) {
-    return new SpawnerHooks(hubUrl, apiClients, observer, dataMounts, groupsOf, hub, server);
+    return new SpawnerHooks(hubUrl, apiClients, observer, dataMounts, groupsOf, hub, server, admission);
+  }
+
+  public SpawnerHooks withAdmission(SpawnAdmission a) {
+    return new SpawnerHooks(hubUrl, apiClients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin, a);
   }
 }

@@ -46,6 +46,17 @@ public final class HomeAdminRoutes {
     this.hub = hub;
   }
 
+  /** What each user's home page says of their usage, and the admin page's usage table (none until set). */
+  private volatile java.util.function.Function<String, String> usageLine = user -> null;
+  private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> usageTable = () -> null;
+
+  /** Sets where the pages read usage from (the hub's quotas). */
+  public void usage(java.util.function.Function<String, String> line,
+                    java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> table) {
+    this.usageLine = line;
+    this.usageTable = table;
+  }
+
   public void install(JavalinConfig c) {
     c.routes.get("/hub/home", this::home);
     c.routes.get("/hub/admin", this::admin);
@@ -74,6 +85,8 @@ public final class HomeAdminRoutes {
       }
       b.append("<p>No server running. <a id=\"start\" href=\"/hub/spawn\">Start my server</a></p>");
     }
+    String usage = usageLine.apply(user.name());
+    if (usage != null) b.append("<p id=\"usage\">Your use: ").append(esc(usage)).append("</p>");
     b.append(HomesPage.userSection(user.name()));
     ctx.html(Html.page("Home", user.name(), user.admin(), b.toString()));
   }
@@ -123,10 +136,27 @@ public final class HomeAdminRoutes {
           .append("</td><td>").append(sparkline(cluster.recentMetrics(n.hostname(), 60))).append("</td></tr>");
     }
     b.append("</table>");
+    appendUsage(b);
     b.append(HomesPage.adminSection(xsrf));
     appendPlacement(b);
     b.append(PageActions.script(xsrf));
     ctx.html(Html.page("Admin", user.name(), true, b.toString()));
+  }
+
+  /** This period's GPU-hours and guaranteed core-hours per user and group, and the CSV link. */
+  private void appendUsage(StringBuilder b) {
+    var table = usageTable.get();
+    if (table == null) return;
+    b.append("<h2>Usage this ").append(esc(table.path("period").asText())).append(" (since ")
+        .append(esc(table.path("period_start").asText())).append(")</h2><p><a id=\"usage-csv\" href=\"/hub/api/usage.csv\">")
+        .append("Download as CSV</a></p><table id=\"usage\"><tr><th>User or group</th><th>GPU-hours</th>")
+        .append("<th>Core-hours guaranteed</th></tr>");
+    for (String kind : List.of("users", "groups")) {
+      table.path(kind).fields().forEachRemaining(e -> b.append("<tr><td>").append(kind.equals("groups") ? "group " : "")
+          .append(esc(e.getKey())).append("</td><td>").append(e.getValue().path("gpu_hours").asDouble()).append("</td><td>")
+          .append(e.getValue().path("core_hours").asDouble()).append("</td></tr>"));
+    }
+    b.append("</table>");
   }
 
   /** Every container of a server, per node: the user's server, and kernel hosts or workers of multi-node ones. */

@@ -40,7 +40,8 @@ public final class SpawnRoutes implements AutoCloseable {
   /** Starting servers' own errors and their statuses. */
   public static final List<dev.gpuhub.server.http.ErrorMapping> ERRORS =
       List.of(new dev.gpuhub.server.http.ErrorMapping(dev.gpuhub.server.hub.spawn.ServerAlreadyActiveException.class, 409),
-          new dev.gpuhub.server.http.ErrorMapping(dev.gpuhub.server.hub.spawn.ProfileNotAllowedException.class, 403));
+          new dev.gpuhub.server.http.ErrorMapping(dev.gpuhub.server.hub.spawn.ProfileNotAllowedException.class, 403),
+          new dev.gpuhub.server.http.ErrorMapping(dev.gpuhub.server.hub.spawn.QuotaExceededException.class, 403));
 
   private static final ObjectMapper MAPPER = WireJson.mapper();
   private final ProgressStreams streams = new ProgressStreams();
@@ -105,7 +106,7 @@ public final class SpawnRoutes implements AutoCloseable {
     } catch (IllegalArgumentException | IllegalStateException | dev.gpuhub.server.discovery.NotFoundException e) {
       ctx.status(400).html(formPage(ctx, user, e.getMessage()));
       return;
-    } catch (dev.gpuhub.server.hub.spawn.ProfileNotAllowedException e) {
+    } catch (dev.gpuhub.server.hub.spawn.ProfileNotAllowedException | dev.gpuhub.server.hub.spawn.QuotaExceededException e) {
       ctx.status(403).html(formPage(ctx, user, e.getMessage()));
       return;
     }

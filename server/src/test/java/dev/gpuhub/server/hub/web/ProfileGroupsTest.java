@@ -1,21 +1,11 @@
 package dev.gpuhub.server.hub.web;
 
+import static dev.gpuhub.server.hub.EmbeddedHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.gpuhub.server.ControlPlane;
-import dev.gpuhub.server.ServerConfig;
-import dev.gpuhub.server.hub.auth.HubUser;
-import dev.gpuhub.store.StoreConfig;
-import dev.gpuhub.wire.AgentAuth;
-import dev.gpuhub.wire.WireJson;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.gpuhub.server.hub.EmbeddedHub;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,53 +17,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProfileGroupsTest {
   @TempDir Path dataDir;
-  private final String agentToken = AgentAuth.generateToken();
-  private final HttpClient http = HttpClient.newHttpClient();
-  private ControlPlane plane;
+  private EmbeddedHub h;
   private String alice;
   private String bob;
   private String root;
 
   @BeforeEach
   void start() {
-    Map<String, String> env = new HashMap<>();
-    env.put("GPUHUB_AGENT_TOKEN", agentToken);
-    env.put("API_PORT", "0");
-    env.put("HUB_PORT", "0");
-    env.put("GPUHUB_BIND", "127.0.0.1");
-    env.put("GPUHUB_DATA_DIR", dataDir.toString());
-    plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
-    alice = token("alice", false);
-    bob = token("bob", false);
-    root = token("root", true);
+    h = new EmbeddedHub(dataDir);
+    alice = h.user("alice", false);
+    bob = h.user("bob", false);
+    root = h.user("root", true);
   }
 
   @AfterEach
   void stop() {
-    if (plane != null) plane.close();
+    if (h != null) h.close();
   }
 
-  private String token(String name, boolean admin) {
-    HubUser u = plane.hub().auth().accounts().create(name, null, admin);
-    return plane.hub().auth().accounts().createToken(u, "test", null).token();
+  private HttpResponse<String> hub(String method, String path, String token, String body) {
+    return h.hub(method, path, token, body);
   }
 
-  private HttpResponse<String> call(String method, String url, String auth, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", auth).header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> hub(String method, String path, String token, String body) throws Exception {
-    return call(method, plane.hub().url() + path, "token " + token, body);
-  }
-
-  private HttpResponse<String> discovery(String method, String path, String body) throws Exception {
-    return call(method, plane.discoveryUrl() + path, "Bearer " + agentToken, body);
+  private HttpResponse<String> discovery(String method, String path, String body) {
+    return h.discovery(method, path, body);
   }
 
   @Test
-  void aProfileForAGroupIsOnlyItsMembers() throws Exception {
+  void aProfileForAGroupIsOnlyItsMembers() {
     // a profile cannot name a group that does not exist; nothing is stored
     String body = "{\"name\": \"gpu-lab\", \"display_name\": \"GPU lab\", \"cpu_guarantee\": 1, \"mem_guarantee\": 1,"
         + " \"groups\": [\"gpu-users\"]}";
@@ -95,7 +66,7 @@ class ProfileGroupsTest {
     assertThat(json(refused).path("error").asText())
         .isEqualTo("profile 'gpu-lab' is for the members of gpu-users; bob is in none of them (an administrator can add you)");
     assertThat(hub("GET", "/hub/api/nodes?profile=gpu-lab", bob, null).statusCode()).isEqualTo(403);
-    assertThat(plane.hub().spawner().server("bob")).isEmpty();
+    assertThat(h.plane.hub().spawner().server("bob")).isEmpty();
 
     // alice, a member: in her form, and her start is taken
     assertThat(hub("GET", "/hub/spawn", alice, null).body()).contains("GPU lab");
@@ -107,13 +78,5 @@ class ProfileGroupsTest {
     assertThat(hub("GET", "/hub/spawn", bob, null).body()).contains("GPU lab");
     assertThat(discovery("PUT", "/profiles/gpu-lab", "{\"groups\": []}").statusCode()).isEqualTo(200);
     assertThat(json(discovery("GET", "/profiles/gpu-lab", null)).path("groups").toString()).isEqualTo("[]");
-  }
-
-  private static JsonNode json(HttpResponse<String> r) {
-    try {
-      return WireJson.mapper().readTree(r.body());
-    } catch (java.io.IOException e) {
-      throw new AssertionError(r.body(), e);
-    }
   }
 }
