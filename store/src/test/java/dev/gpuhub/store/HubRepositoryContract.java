@@ -44,6 +44,34 @@ public abstract class HubRepositoryContract {
   // ---- users
 
   @Test
+  void quotasAreSetReplacedAndDeleted() {
+    hub.createUser("ada", null, false);
+    hub.setQuota(new QuotaRecord(QuotaRecord.USER, "ada", new dev.gpuhub.core.quota.Quota(1, null, 2.5)));
+    hub.setQuota(new QuotaRecord(QuotaRecord.GROUP, "lab", new dev.gpuhub.core.quota.Quota(null, 3, null)));
+    hub.setQuota(new QuotaRecord(QuotaRecord.USER, "ada", new dev.gpuhub.core.quota.Quota(2, 1, null)));
+    assertThat(hub.quotas()).containsExactly(
+        new QuotaRecord(QuotaRecord.GROUP, "lab", new dev.gpuhub.core.quota.Quota(null, 3, null)),
+        new QuotaRecord(QuotaRecord.USER, "ada", new dev.gpuhub.core.quota.Quota(2, 1, null)));
+    assertThat(hub.deleteQuota(QuotaRecord.USER, "ada")).isTrue();
+    assertThat(hub.deleteQuota(QuotaRecord.USER, "ada")).isFalse();
+    assertThat(hub.quotas()).hasSize(1);
+  }
+
+  @Test
+  void usageIsOpenedOnceClosedAndReadByPeriod() {
+    java.time.Instant t = java.time.Instant.parse("2026-12-01T10:00:00Z");
+    hub.usageStarted(new dev.gpuhub.core.quota.Usage("ada", "", "single-gpu", 2, 4, t, null));
+    hub.usageStarted(new dev.gpuhub.core.quota.Usage("ada", "", "single-gpu", 2, 4, t.plusSeconds(60), null)); // adopted: kept
+    hub.usageStarted(new dev.gpuhub.core.quota.Usage("bo", "", "single-cpu", 0, 0.5, t.minusSeconds(7200), null));
+    hub.usageEnded("bo", "", t.minusSeconds(3600));
+    assertThat(hub.usageSince(t.minusSeconds(1800))).singleElement()
+        .isEqualTo(new dev.gpuhub.core.quota.Usage("ada", "", "single-gpu", 2, 4, t, null));
+    hub.usageEnded("ada", "", t.plusSeconds(900));
+    assertThat(hub.usageSince(t.minusSeconds(86_400))).extracting(dev.gpuhub.core.quota.Usage::user).containsExactly("bo", "ada");
+    assertThat(hub.usageSince(t.minusSeconds(86_400)).get(1).endedAt()).isEqualTo(t.plusSeconds(900));
+  }
+
+  @Test
   void dataMountsAreStoredListedByNameRefusedTwiceAndDeclaredAwayWithoutTouchingData() {
     var imagenet = new dev.gpuhub.core.data.DataMount("imagenet", "/srv/gpuhub/data/imagenet", "/data/imagenet", true,
         List.of("gpu-small", "gpu-large"), List.of());
