@@ -52,7 +52,7 @@ final class BenchInstallation implements AutoCloseable {
         plane.stores().repository().updateProfile(new Profile(p.id(), p.name(), p.displayName(), p.description(),
             Math.min(p.cpuGuarantee(), 1), Math.min(p.memGuarantee(), 1), p.gpuCount(), p.minNodes(), p.maxNodes(), 100,
             100, p.placementPolicy(), Math.min(p.cpuLimit(), 1), Math.min(p.memLimit(), 1), p.gpuModel(), p.gpuMinMemoryGb(),
-            p.groups()));
+            p.groups(), false));
       }
       agent = AgentDaemon.create(AgentConfig.of(plane.discoveryUrl(), agentToken)
           .withHostname(NODE).withIp("127.0.0.1").withDockerHost(dockerd.dockerHost()).withApiPort(0)

@@ -103,6 +103,21 @@ class HubBadInputTest {
       f("profiles", ARRAY, 0, 0, false),
       f("groups", ARRAY, 0, 0, false));
 
+  private static final List<Field> PROFILE_FIELDS = List.of(
+      new Field("name", TEXT, 0, 0, true, "Has Spaces"),
+      f("display_name", TEXT, 0, 0, false),
+      f("cpu_guarantee", BadBodies.Kind.NUMBER, 0.01, 10_000, true),
+      f("mem_guarantee", BadBodies.Kind.NUMBER, 0.01, 100_000, true),
+      f("cpu_limit", BadBodies.Kind.NUMBER, 0.01, 10_000, false),
+      f("mem_limit", BadBodies.Kind.NUMBER, 0.01, 100_000, false),
+      f("gpu_count", BadBodies.Kind.INT, 0, 8, false),
+      f("groups", ARRAY, 0, 0, false));
+
+  private static final List<Field> QUOTA_FIELDS = List.of(
+      f("max_gpus", BadBodies.Kind.INT, 0, 10_000, false),
+      f("max_servers", BadBodies.Kind.INT, 0, 10_000, false),
+      f("gpu_hours", BadBodies.Kind.NUMBER, 0, 1e8, false));
+
   @Test
   void everyHubWriteEndpointRejectsBadBodiesNamingTheFieldAndStoresNothing() throws Exception {
     long t0 = System.nanoTime();
@@ -136,6 +151,11 @@ class HubBadInputTest {
       ObjectNode mount = obj("{\"name\":\"hb-mount\",\"path\":\"" + DATA_ROOT + "/imagenet\",\"target\":\"/data/imagenet\","
           + "\"read_only\":true,\"profiles\":[\"single-cpu\"],\"groups\":[]}");
 
+      ObjectNode profile = obj("{\"name\":\"hb-profile\",\"display_name\":\"HB\",\"cpu_guarantee\":1,\"mem_guarantee\":1,"
+          + "\"cpu_limit\":10000,\"mem_limit\":100000,\"gpu_count\":0,\"groups\":[]}");
+      ObjectNode quota = obj("{\"max_gpus\":1,\"max_servers\":2,\"gpu_hours\":10}");
+      String profilesBefore = call("GET", "/hub/api/profiles", null).body();
+      String quotasBefore = call("GET", "/hub/api/quotas", null).body();
       Map<String, Integer> counts = new LinkedHashMap<>();
       List<Case> jobs = BadBodies.generate(job, JOB_FIELDS, random, 300);
       jobs.add(field(job, "image", "\"other:2\"", "image"));
@@ -207,6 +227,14 @@ class HubBadInputTest {
       mounts.add(field(mount, "mode", "\"rw\"", "mode"));
       counts.put("POST /hub/api/data-mounts", check("POST", "/hub/api/data-mounts", mounts));
 
+      List<Case> profiles = BadBodies.generate(profile, PROFILE_FIELDS, random, 200);
+      profiles.add(field(field(profile, "cpu_guarantee", "3"), "cpu_limit", "2", "cpu_limit"));
+      profiles.add(field(profile, "groups", "[\"no-such-group\"]", "groups"));
+      profiles.add(field(profile, "gpu_model", "\"<b>\"", "gpu_model"));
+      counts.put("POST /hub/api/profiles", check("POST", "/hub/api/profiles", profiles));
+      List<Case> quotas = BadBodies.generate(quota, QUOTA_FIELDS, random, 100);
+      counts.put("PUT /hub/api/quotas/users/<target>", check("PUT", "/hub/api/quotas/users/" + TARGET, quotas));
+
       int sent = counts.values().stream().mapToInt(Integer::intValue).sum();
       counts.forEach((endpoint, n) -> System.out.println("  " + endpoint + ": " + n + " bad bodies"));
       assertThat(failures).as("%d of %d bad bodies were not answered as expected", failures.size(), sent).isEmpty();
@@ -221,6 +249,8 @@ class HubBadInputTest {
       assertThat(services()).isEqualTo(servicesBefore);
       assertThat(call("GET", "/hub/api/data-mounts", null).body()).isEqualTo(mountsBefore);
       assertThat(call("GET", "/hub/api/groups", null).body()).isEqualTo(groupsBefore);
+      assertThat(call("GET", "/hub/api/profiles", null).body()).isEqualTo(profilesBefore);
+      assertThat(call("GET", "/hub/api/quotas", null).body()).isEqualTo(quotasBefore);
 
       // ...and every endpoint still takes its valid body.
       assertOk(call("POST", "/hub/api/groups", groups.toString()), 201);
@@ -233,6 +263,8 @@ class HubBadInputTest {
       assertOk(call("POST", "/hub/api/users/" + ADMIN + "/tokens", newToken.toString()), 201);
       assertOk(call("POST", "/hub/api/services", service.toString()), 201);
       assertOk(call("POST", "/hub/api/data-mounts", mount.toString()), 201);
+      assertOk(call("POST", "/hub/api/profiles", profile.toString()), 201);
+      assertOk(call("PUT", "/hub/api/quotas/users/" + TARGET, quota.toString()), 200);
       assertThat(accounts.find("hb-bulk-2")).isPresent();
       System.out.println("HubBadInputTest took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }

@@ -203,7 +203,7 @@ public abstract class ClusterRepositoryContract {
   @Test
   void aProfileKeepsItsLimitsGpusAndGroups() {
     Profile p = repo.createProfile(new Profile(0, "two-a100", "Two A100", "d", 2, 8, 2, 1, 1, 80, 85, "pack", 16, 64,
-        "*A100*", 40, List.of("gpu-users", "chem")));
+        "*A100*", 40, List.of("gpu-users", "chem"), false));
     Profile stored = repo.profile(p.id()).orElseThrow();
     assertThat(stored).isEqualTo(p);
     assertThat(stored.groups()).containsExactly("chem", "gpu-users");

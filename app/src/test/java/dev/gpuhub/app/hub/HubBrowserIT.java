@@ -74,6 +74,7 @@ class HubBrowserIT {
       BrowserSession admin = browser("admin");
       signUp(admin, "admin", "08", hub.adminSecret());
       adminSeesTheServer(admin, "09");
+      adminEditsAProfile(admin, "09b");
 
       stopFromHome(student, admin, "10");
     } catch (Throwable failure) {
@@ -269,6 +270,42 @@ class HubBrowserIT {
     assertThat(cells(home)).as(b.describe()).contains(HubFixture.NODE, "Delete");
     assertThat(cells(home).get(2)).as("size; %s", b.describe()).matches("\\d+\\.\\d MB");
     b.screenshot(step + "-" + b.name + "-admin-page");
+    b.drainConsole();
+  }
+
+  /**
+   * The admin page's profile form: a limit below its guarantee is refused with the field named and
+   * nothing added; a right one adds the profile to the table; Retire (confirmed) marks it retired.
+   */
+  private static void adminEditsAProfile(BrowserSession b, String step) {
+    b.go("/hub/admin");
+    b.await(By.id("profile-form"), PAGE);
+    b.type("pf-name", "burst");
+    b.type("pf-display_name", "Burst");
+    b.type("pf-cpu_guarantee", "2");
+    b.type("pf-cpu_limit", "1");
+    b.type("pf-mem_guarantee", "1");
+    b.driver.findElement(By.id("profile-save")).click();
+    WebElement error = b.await("the form's error", PAGE, () -> {
+      WebElement e = b.maybe(By.id("profile-error"));
+      return e != null && e.isDisplayed() && !e.getText().isBlank() ? e : null;
+    });
+    assertThat(error.getText()).as(b.describe()).contains("cpu_limit", "must be at least cpu_guarantee (2)");
+    assertThat(rowOf(b, "profiles", "burst")).as("nothing added; %s", b.describe()).isNull();
+    b.screenshot(step + "-" + b.name + "-profile-refused");
+    b.type("pf-cpu_limit", "4");
+    b.driver.findElement(By.id("profile-save")).click();
+    WebElement row = b.await("the new profile's row", PAGE, () -> rowOf(b, "profiles", "burst"));
+    assertThat(cells(row)).as(b.describe()).contains("Burst", "2.0 / 4.0", "1.0 / 1.0");
+    b.driver.findElement(By.id("retire-burst")).click();
+    b.driver.switchTo().alert().accept();
+    WebElement retired = b.await("the retired row", PAGE, () -> {
+      WebElement r = rowOf(b, "profiles", "burst");
+      return r != null && cells(r).contains("retired") ? r : null;
+    });
+    assertThat(retired).isNotNull();
+    assertThat(hub.plane.stores().repository().profileByName("burst")).hasValueSatisfying(p -> assertThat(p.retired()).isTrue());
+    b.screenshot(step + "-" + b.name + "-profile-retired");
     b.drainConsole();
   }
 

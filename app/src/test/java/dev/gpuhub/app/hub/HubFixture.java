@@ -98,10 +98,10 @@ final class HubFixture implements AutoCloseable {
       // 20 notebooks share this 2-core machine in the load test: each is guaranteed 0.05 core and 0.25 GB
       Profile lifted = new Profile(p.id(), p.name(), p.displayName(), p.description(), p.cpuGuarantee(), p.memGuarantee(),
           p.gpuCount(), p.minNodes(), p.maxNodes(), 100, 100, p.placementPolicy(), p.cpuLimit(), p.memLimit(), p.gpuModel(),
-          p.gpuMinMemoryGb(), p.groups());
+          p.gpuMinMemoryGb(), p.groups(), p.retired());
       plane.stores().repository().updateProfile(shippedProfiles ? lifted : new Profile(p.id(), p.name(), p.displayName(),
           p.description(), 0.05, 0.25, p.gpuCount(), p.minNodes(), p.maxNodes(), 100, 100, p.placementPolicy(), 1, 1,
-          p.gpuModel(), p.gpuMinMemoryGb(), p.groups()));
+          p.gpuModel(), p.gpuMinMemoryGb(), p.groups(), p.retired()));
     }
     startAgent();
     awaitNode();

@@ -18,7 +18,9 @@ import java.util.Objects;
  * of the model {@code gpuModel} matches (a pattern, null for any) with at least
  * {@code gpuMinMemoryGb} GB each (0 for any; {@link GpuConstraint}). A node is eligible only
  * while its reported usage stays at or below {@code maxCpuUsage} / {@code maxMemoryUsage} percent.
- * {@code groups} limits who may use it to the members of those groups (empty: everyone).
+ * {@code groups} limits who may use it to the members of those groups (empty: everyone). A
+ * {@code retired} profile is offered to nobody and starts nothing new; servers running on it keep it
+ * until they stop.
  * {@code placementPolicy} names how nodes are chosen for it ({@code spread}, {@code pack} or a seed
  * algorithm such as {@code round_robin}); null means the server's default ({@code spread}).
  *
@@ -41,7 +43,8 @@ public record Profile(
     double memLimit,
     String gpuModel,
     double gpuMinMemoryGb,
-    List<String> groups) {
+    List<String> groups,
+    boolean retired) {
 
   /** Most GPUs a profile asks for per node. */
   public static final int MAX_GPUS = 8;
@@ -51,7 +54,7 @@ public record Profile(
                  double memGuarantee, boolean gpuRequired, int minNodes, int maxNodes, double maxCpuUsage,
                  double maxMemoryUsage, String placementPolicy, double cpuLimit, double memLimit) {
     this(id, name, displayName, description, cpuGuarantee, memGuarantee, gpuRequired ? 1 : 0, minNodes, maxNodes,
-        maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, null, 0, List.of());
+        maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, null, 0, List.of(), false);
   }
 
   /** Seed default of {@code max_cpu_usage}. */
@@ -64,7 +67,7 @@ public record Profile(
                  double memGuarantee, boolean gpuRequired, int minNodes, int maxNodes, double maxCpuUsage,
                  double maxMemoryUsage, String placementPolicy) {
     this(id, name, displayName, description, cpuGuarantee, memGuarantee, gpuRequired ? 1 : 0, minNodes, maxNodes,
-        maxCpuUsage, maxMemoryUsage, placementPolicy, cpuGuarantee, memGuarantee, null, 0, List.of());
+        maxCpuUsage, maxMemoryUsage, placementPolicy, cpuGuarantee, memGuarantee, null, 0, List.of(), false);
   }
 
   /** A profile with the server's default placement policy, its limits equal to its guarantees. */
@@ -111,27 +114,34 @@ public record Profile(
   public Profile withId(long newId) {
     return new Profile(newId, name, displayName, description, cpuGuarantee, memGuarantee,
         gpuCount, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, gpuModel,
-        gpuMinMemoryGb, groups);
+        gpuMinMemoryGb, groups, retired);
   }
 
   /** This profile with other limits (each at least its guarantee). */
   public Profile withLimits(double cpu, double memGb) {
     return new Profile(id, name, displayName, description, cpuGuarantee, memGuarantee,
         gpuCount, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpu, memGb, gpuModel, gpuMinMemoryGb,
-        groups);
+        groups, retired);
   }
 
   /** This profile with {@code count} GPUs per node that {@code constraint} accepts. */
   public Profile withGpus(int count, GpuConstraint constraint) {
     return new Profile(id, name, displayName, description, cpuGuarantee, memGuarantee,
         count, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, constraint.model(),
-        constraint.minMemoryGb(), groups);
+        constraint.minMemoryGb(), groups, retired);
   }
 
   /** This profile limited to the members of {@code names} (empty: open to everyone). */
   public Profile withGroups(List<String> names) {
     return new Profile(id, name, displayName, description, cpuGuarantee, memGuarantee,
         gpuCount, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, gpuModel,
-        gpuMinMemoryGb, names);
+        gpuMinMemoryGb, names, retired);
+  }
+
+  /** This profile retired (or back in use). */
+  public Profile withRetired(boolean value) {
+    return new Profile(id, name, displayName, description, cpuGuarantee, memGuarantee,
+        gpuCount, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, gpuModel,
+        gpuMinMemoryGb, groups, value);
   }
 }

@@ -76,13 +76,7 @@ public final class DiscoveryRoutes {
   }
 
   private Profile checkGroups(Profile p) {
-    for (String g : p.groups()) {
-      if (!groupExists.test(g)) {
-        throw new dev.gpuhub.wire.InvalidPayloadException("groups", "names group '" + g + "', which does not exist;"
-            + " create it first (POST /hub/api/groups/" + g + ")");
-      }
-    }
-    return p;
+    return ProfileParser.checkGroups(p, groupExists);
   }
 
   public void install(JavalinConfig config) {

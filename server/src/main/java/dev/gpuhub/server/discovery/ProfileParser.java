@@ -87,7 +87,23 @@ public final class ProfileParser {
         memLimit,
         gpuConstraint(f, p).model(),
         gpuConstraint(f, p).minMemoryGb(),
-        groups(f, p.groups()));
+        groups(f, p.groups()),
+        f.optionalBoolean("retired", p.retired()));
+  }
+
+  /**
+   * {@code p}, when every group it names exists.
+   *
+   * @throws InvalidPayloadException naming {@code groups} and the first group that does not exist
+   */
+  public static Profile checkGroups(Profile p, java.util.function.Predicate<String> groupExists) {
+    for (String g : p.groups()) {
+      if (!groupExists.test(g)) {
+        throw new InvalidPayloadException("groups", "names group '" + g + "', which does not exist;"
+            + " create it first (POST /hub/api/groups/" + g + ")");
+      }
+    }
+    return p;
   }
 
   /** Longest list of groups a profile may be limited to. */
@@ -163,6 +179,7 @@ public final class ProfileParser {
   private static Profile withMaxNodes(Profile p, int max) {
     return new Profile(p.id(), p.name(), p.displayName(), p.description(), p.cpuGuarantee(),
         p.memGuarantee(), p.gpuCount(), p.minNodes(), max, p.maxCpuUsage(), p.maxMemoryUsage(), p.placementPolicy(),
-        p.cpuLimit(), p.memLimit(), p.gpuModel(), p.gpuMinMemoryGb(), p.groups());
+        p.cpuLimit(), p.memLimit(), p.gpuModel(), p.gpuMinMemoryGb(), p.groups(),
+        p.retired());
   }
 }

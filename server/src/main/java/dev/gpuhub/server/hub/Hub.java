@@ -179,6 +179,9 @@ public final class Hub implements AutoCloseable {
     HomeAdminRoutes pages = new HomeAdminRoutes(identity, spawner, routes, discovery, engine, stores.repository(), stores.hub());
     dev.gpuhub.server.hub.quota.QuotaRoutes quotaRoutes = new dev.gpuhub.server.hub.quota.QuotaRoutes(identity, stores.hub(), quotas);
     pages.usage(quotaRoutes::homeLine, quotaRoutes::allUsage);
+    dev.gpuhub.server.hub.web.ProfileAdminRoutes profileAdmin =
+        new dev.gpuhub.server.hub.web.ProfileAdminRoutes(identity, stores.repository(), stores.hub());
+    pages.profiles(profileAdmin::section);
     metrics.usage(quotas::usageByUser);
     this.app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
@@ -216,6 +219,7 @@ public final class Hub implements AutoCloseable {
       homes.install(c);
       dataMounts.install(c);
       quotaRoutes.install(c);
+      profileAdmin.install(c);
       jobs.install(c, identity);
       serviceRoutes.install(c);
       c.routes.get("/", ctx -> ctx.redirect("/hub/"));

@@ -16,12 +16,13 @@ import java.util.function.Supplier;
 final class ProfileTable {
   private static final String COLUMNS = "name, display_name, description, cpu_requirement,"
       + " ram_requirement, gpu_required, min_nodes, max_nodes, max_cpu_usage, max_memory_usage,"
-      + " placement_policy, cpu_limit, mem_limit, gpu_count, gpu_model, gpu_min_memory_gb, allowed_groups";
+      + " placement_policy, cpu_limit, mem_limit, gpu_count, gpu_model, gpu_min_memory_gb, allowed_groups,"
+      + " retired";
   /** How many parameters {@link #bind} binds. */
-  private static final int COLUMN_COUNT = 17;
+  private static final int COLUMN_COUNT = 18;
   /** Inserts one profile; bind its parameters with {@link #bind}. */
   private static final String INSERT =
-      "INSERT INTO profiles (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO profiles (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT = "SELECT id, " + COLUMNS + " FROM profiles";
 
   private final Jdbc jdbc;
@@ -75,7 +76,7 @@ final class ProfileTable {
           + " cpu_requirement = ?, ram_requirement = ?, gpu_required = ?, min_nodes = ?,"
           + " max_nodes = ?, max_cpu_usage = ?, max_memory_usage = ?, placement_policy = ?,"
           + " cpu_limit = ?, mem_limit = ?, gpu_count = ?, gpu_model = ?, gpu_min_memory_gb = ?,"
-          + " allowed_groups = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?";
+          + " allowed_groups = ?, retired = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         bind(ps, profile);
         ps.setLong(COLUMN_COUNT + 1, profile.id());
@@ -106,7 +107,7 @@ final class ProfileTable {
     }
   }
 
-  /** Binds a profile's columns as parameters 1 to 17, in the order of {@link #COLUMNS}. */
+  /** Binds a profile's columns as parameters 1 to 18, in the order of {@link #COLUMNS}. */
   private static void bind(PreparedStatement ps, Profile p) throws SQLException {
     ps.setString(1, p.name());
     ps.setString(2, p.displayName());
@@ -125,6 +126,7 @@ final class ProfileTable {
     ps.setString(15, p.gpuModel());
     ps.setDouble(16, p.gpuMinMemoryGb());
     ps.setString(17, p.groups().isEmpty() ? null : String.join(" ", p.groups()));
+    ps.setBoolean(18, p.retired());
   }
 
   /** The stored group names (separated by spaces; null for none). */
@@ -141,7 +143,8 @@ final class ProfileTable {
             rs.getDouble("ram_requirement"), rs.getInt("gpu_count"), rs.getInt("min_nodes"),
             rs.getInt("max_nodes"), rs.getDouble("max_cpu_usage"), rs.getDouble("max_memory_usage"),
             rs.getString("placement_policy"), rs.getDouble("cpu_limit"), rs.getDouble("mem_limit"),
-            rs.getString("gpu_model"), rs.getDouble("gpu_min_memory_gb"), groups(rs.getString("allowed_groups"))));
+            rs.getString("gpu_model"), rs.getDouble("gpu_min_memory_gb"), groups(rs.getString("allowed_groups")),
+            rs.getBoolean("retired")));
       }
       return rows;
     }

@@ -131,6 +131,9 @@ public final class Spawner implements AutoCloseable {
   public ActiveServer spawn(String user, SpawnOptions options) {
     Profile profile = cluster.profiles().apply(options.profile() == null ? "single-cpu" : options.profile())
         .orElseThrow(() -> new NotFoundException("profile '" + options.profile() + "' does not exist"));
+    if (profile.retired()) {
+      throw new IllegalArgumentException("profile '" + profile.name() + "' is retired: choose another one");
+    }
     checkAllowed(user, profile);
     String image = chooseImage(profile, options.image());
     HomePlacement.HomeChoice homeChoice = HomePlacement.HomeChoice.parse(options.home());

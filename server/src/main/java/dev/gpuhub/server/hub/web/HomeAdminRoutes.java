@@ -50,6 +50,13 @@ public final class HomeAdminRoutes {
   private volatile java.util.function.Function<String, String> usageLine = user -> null;
   private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> usageTable = () -> null;
 
+  private volatile java.util.function.Supplier<String> profilesSection = () -> "";
+
+  /** Sets the admin page's profiles section (see {@link ProfileAdminRoutes#section}). */
+  public void profiles(java.util.function.Supplier<String> section) {
+    this.profilesSection = section;
+  }
+
   /** Sets where the pages read usage from (the hub's quotas). */
   public void usage(java.util.function.Function<String, String> line,
                     java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> table) {
@@ -137,6 +144,7 @@ public final class HomeAdminRoutes {
     }
     b.append("</table>");
     appendUsage(b);
+    b.append(profilesSection.get());
     b.append(HomesPage.adminSection(xsrf));
     appendPlacement(b);
     b.append(PageActions.script(xsrf));

@@ -85,7 +85,8 @@ public final class SpawnRoutes implements AutoCloseable {
 
   /** The form page; {@code error} is the hub's own message (never text from the request's address). */
   private String formPage(Context ctx, HubIdentity.User user, String error) {
-    List<Profile> usable = repository.profiles().stream().filter(p -> spawner.mayUse(user.name(), p)).toList();
+    List<Profile> usable = repository.profiles().stream().filter(p -> !p.retired() && spawner.mayUse(user.name(), p))
+        .toList();
     return Html.page("Start a server", user.name(), user.admin(), SpawnForm.render(usable, config,
         identity.xsrfToken(ctx), error));
   }

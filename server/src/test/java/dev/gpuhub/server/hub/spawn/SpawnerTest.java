@@ -65,7 +65,7 @@ class SpawnerTest {
   @Test
   void aTwoGpuServerOfAModelGetsTwoOfThatModelsDevicesOnOneNodeAndItsLimitsAndGuarantees() {
     TestCluster gpus = new TestCluster().node("t4", 16, 4, 10.0, "Tesla T4").node("a100", 16, 2, 10.0, "NVIDIA A100-SXM4-80GB");
-    Profile twoA100 = new Profile(4, "two-a100", "Two A100", "", 2, 4, 2, 1, 1, 100, 100, null, 8, 16, "*A100*", 0, List.of());
+    Profile twoA100 = new Profile(4, "two-a100", "Two A100", "", 2, 4, 2, 1, 1, 100, 100, null, 8, 16, "*A100*", 0, List.of(), false);
     Spawner s = new Spawner(config, new ClusterView(n -> Optional.of(twoA100), gpus::liveNodes, PlacementConfig.defaults(),
         false), gpus.launcher, new PortClaims(), routes, ServerLedger.NONE, Clock.systemUTC());
     try {

@@ -1,0 +1,74 @@
+package dev.gpuhub.server.hub.web;
+
+import static dev.gpuhub.server.hub.EmbeddedHub.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gpuhub.server.hub.EmbeddedHub;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Profiles managed by hub admins: bad values name the field and store nothing; retiring keeps the profile. */
+class ProfileAdminApiTest {
+  @TempDir Path dataDir;
+  private EmbeddedHub h;
+  private String bob;
+  private String root;
+
+  @BeforeEach
+  void start() {
+    h = new EmbeddedHub(dataDir);
+    bob = h.user("bob", false);
+    root = h.user("root", true);
+  }
+
+  @AfterEach
+  void stop() {
+    if (h != null) h.close();
+  }
+
+  @Test
+  void adminsCreateChangeAndRetireProfiles() {
+    String before = h.hub("GET", "/hub/api/profiles", root, null).body();
+    for (String[] bad : new String[][] {
+        {"{\"name\": \"burst\", \"cpu_guarantee\": 2, \"cpu_limit\": 1, \"mem_guarantee\": 1}", "cpu_limit"},
+        {"{\"name\": \"burst\", \"cpu_guarantee\": -1, \"mem_guarantee\": 1}", "cpu_guarantee"},
+        {"{\"name\": \"burst\", \"cpu_guarantee\": 1, \"mem_guarantee\": 1, \"gpu_count\": 9}", "gpu_count"},
+        {"{\"name\": \"burst\", \"cpu_guarantee\": 1, \"mem_guarantee\": 1, \"groups\": [\"nobody\"]}", "groups"},
+        {"{\"name\": \"Burst!\", \"cpu_guarantee\": 1, \"mem_guarantee\": 1}", "name"},
+        {"{\"name\": \"burst\", \"mem_guarantee\": 1}", "cpu_guarantee"}}) {
+      HttpResponse<String> r = h.hub("POST", "/hub/api/profiles", root, bad[0]);
+      assertThat(r.statusCode()).as(bad[0]).isEqualTo(400);
+      assertThat(json(r).path("error").asText()).as(bad[0]).contains(bad[1]);
+    }
+    assertThat(h.hub("GET", "/hub/api/profiles", root, null).body()).as("nothing stored").isEqualTo(before);
+    assertThat(h.hub("POST", "/hub/api/profiles", bob, "{\"name\": \"mine\", \"cpu_guarantee\": 1, \"mem_guarantee\": 1}")
+        .statusCode()).isEqualTo(403);
+
+    HttpResponse<String> made = h.hub("POST", "/hub/api/profiles", root,
+        "{\"name\": \"burst\", \"display_name\": \"Burst\", \"cpu_guarantee\": 0.25, \"cpu_limit\": 4, \"mem_guarantee\": 1}");
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    assertThat(h.hub("POST", "/hub/api/profiles", root, "{\"name\": \"burst\", \"cpu_guarantee\": 1, \"mem_guarantee\": 1}")
+        .statusCode()).isEqualTo(409);
+    HttpResponse<String> changed = h.hub("PATCH", "/hub/api/profiles/burst", root, "{\"mem_limit\": 3}");
+    assertThat(json(changed).path("mem_limit").asDouble()).isEqualTo(3.0);
+    assertThat(h.hub("PATCH", "/hub/api/profiles/burst", root, "{\"mem_limit\": 0.5}").statusCode()).isEqualTo(400);
+    assertThat(h.hub("GET", "/hub/spawn", bob, null).body()).contains("Burst", "up to 4 cores (0.25 guaranteed)");
+    assertThat(h.hub("GET", "/hub/admin", root, null).body()).contains("data-profile=\"burst\"", "id=\"profile-form\"");
+
+    // retired: offered to nobody, no new starts, still listed for admins
+    HttpResponse<String> retired = h.hub("DELETE", "/hub/api/profiles/burst", root, null);
+    assertThat(json(retired).path("retired").asBoolean()).isTrue();
+    assertThat(h.hub("GET", "/hub/spawn", bob, null).body()).doesNotContain("Burst");
+    HttpResponse<String> refused = h.hub("POST", "/hub/api/users/bob/server", bob, "{\"profile\": \"burst\"}");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json(refused).path("error").asText()).isEqualTo("profile 'burst' is retired: choose another one");
+    assertThat(json(h.hub("GET", "/hub/api/profiles", root, null)).findValuesAsText("name")).contains("burst");
+    assertThat(h.hub("PATCH", "/hub/api/profiles/burst", root, "{\"retired\": false}").statusCode()).isEqualTo(200);
+    assertThat(h.hub("GET", "/hub/spawn", bob, null).body()).contains("Burst");
+    assertThat(h.hub("DELETE", "/hub/api/profiles/none", root, null).statusCode()).isEqualTo(404);
+  }
+}
