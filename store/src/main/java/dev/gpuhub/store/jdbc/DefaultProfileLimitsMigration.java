@@ -4,9 +4,7 @@ import dev.gpuhub.core.profile.DefaultProfiles;
 import dev.gpuhub.core.profile.Profile;
 import java.sql.PreparedStatement;
 import java.util.Map;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Flyway V12: gives the four shipped profiles the guarantees and limits of {@link DefaultProfiles}
@@ -15,7 +13,7 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * an administrator edited keeps what they set (its limits equal its guarantees, from V11).
  * Frozen against the V11 columns; without a checksum, like {@link DefaultProfilesMigration}.
  */
-final class DefaultProfileLimitsMigration implements JavaMigration {
+final class DefaultProfileLimitsMigration extends FrozenJavaMigration {
   /** The first release's cores and GB per shipped profile (SPEC §4), frozen. */
   private static final Map<String, double[]> FIRST_RELEASE = Map.of(
       "single-cpu", new double[] {2, 2}, "single-gpu", new double[] {4, 8},
@@ -24,24 +22,8 @@ final class DefaultProfileLimitsMigration implements JavaMigration {
       + " mem_limit = ?, description = ? WHERE name = ? AND cpu_limit = cpu_requirement AND mem_limit = ram_requirement"
       + " AND ((cpu_requirement = ? AND ram_requirement = ?) OR (cpu_requirement = ? AND ram_requirement = ?))";
 
-  @Override
-  public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("12");
-  }
-
-  @Override
-  public String getDescription() {
-    return "default profile guarantees and limits";
-  }
-
-  @Override
-  public Integer getChecksum() {
-    return null;
-  }
-
-  @Override
-  public boolean canExecuteInTransaction() {
-    return true;
+  DefaultProfileLimitsMigration() {
+    super("12", "default profile guarantees and limits");
   }
 
   @Override

@@ -3,9 +3,7 @@ package dev.gpuhub.store.jdbc;
 import dev.gpuhub.core.profile.DefaultProfiles;
 import dev.gpuhub.core.profile.Profile;
 import java.sql.PreparedStatement;
-import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.migration.Context;
-import org.flywaydb.core.api.migration.JavaMigration;
 
 /**
  * Flyway V2: inserts the four {@link DefaultProfiles} into a fresh database. Written in Java so the
@@ -15,30 +13,14 @@ import org.flywaydb.core.api.migration.JavaMigration;
  * (NULL: the server's default policy). Without a checksum, editing DefaultProfiles later does not
  * fail validation of databases that already ran it.
  */
-final class DefaultProfilesMigration implements JavaMigration {
+final class DefaultProfilesMigration extends FrozenJavaMigration {
   /** The V1 columns of {@code profiles}; frozen. */
   private static final String INSERT = "INSERT INTO profiles (name, display_name, description,"
       + " cpu_requirement, ram_requirement, gpu_required, min_nodes, max_nodes, max_cpu_usage,"
       + " max_memory_usage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  @Override
-  public MigrationVersion getVersion() {
-    return MigrationVersion.fromVersion("2");
-  }
-
-  @Override
-  public String getDescription() {
-    return "default profiles";
-  }
-
-  @Override
-  public Integer getChecksum() {
-    return null;
-  }
-
-  @Override
-  public boolean canExecuteInTransaction() {
-    return true;
+  DefaultProfilesMigration() {
+    super("2", "default profiles");
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.gpuhub.server.hub.auth;
 
+import dev.gpuhub.testkit.MutableClock;
 import dev.gpuhub.server.http.ApiErrors;
 import dev.gpuhub.store.StoreConfig;
 import dev.gpuhub.store.Stores;

@@ -1,5 +1,6 @@
 package dev.gpuhub.server.hub.auth;
 
+import dev.gpuhub.testkit.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

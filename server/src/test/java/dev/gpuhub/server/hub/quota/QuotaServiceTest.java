@@ -14,9 +14,7 @@ import dev.gpuhub.store.QuotaRecord;
 import dev.gpuhub.store.StoreConfig;
 import dev.gpuhub.store.Stores;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +33,8 @@ class QuotaServiceTest {
 
   @TempDir Path dir;
   private Stores stores;
-  private Instant now = Instant.parse("2026-12-30T10:00:00Z");
+  private final dev.gpuhub.testkit.MutableClock clock = new dev.gpuhub.testkit.MutableClock(Instant.parse("2026-12-30T10:00:00Z"));
+  private Instant now = clock.instant();
   private final List<ActiveServer> active = new ArrayList<>();
   private QuotaService quotas;
 
@@ -44,17 +43,6 @@ class QuotaServiceTest {
     stores = Stores.open(StoreConfig.embedded(dir));
     for (String u : List.of("alice", "bob", "carol")) stores.hub().createUser(u, null, false);
     stores.hub().createGroup("lab", List.of("alice", "bob"));
-    Clock clock = new Clock() {
-      @Override public java.time.ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
-      @Override public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-      @Override public Instant instant() {
-        return now;
-      }
-    };
     quotas = new QuotaService(stores.hub(), () -> active, n -> Optional.ofNullable(PROFILES.get(n)), UsagePeriod.MONTH, clock);
   }
 
@@ -105,7 +93,7 @@ class QuotaServiceTest {
     assertThat(quotas.usageByUser().get("alice")[0]).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
     stores.hub().usageEnded("alice", "", now);
 
-    now = Instant.parse("2027-01-01T00:00:01Z"); // the next month: a new budget
+    clock.set(Instant.parse("2027-01-01T00:00:01Z")); // the next month: a new budget
     quotas.admit("alice", ONE_GPU, 1);
     assertThat(quotas.usageByUser()).doesNotContainKey("alice");
   }
