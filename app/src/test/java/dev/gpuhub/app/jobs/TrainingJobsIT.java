@@ -173,6 +173,16 @@ class TrainingJobsIT {
               && hub.trainers.stream().mapToInt(TrainerProcesses::alive).sum() == 0);
       assertThat(hub.plane.discovery().placement().allocations())
           .allMatch(n -> n.gpuHolders().values().stream().allMatch(h -> h == null));
+
+      // Accounting: every allocation of each job is a closed usage record with its GPUs (B's grew)
+      var usage = hub.plane.stores().hub().usageSince(java.time.Instant.EPOCH);
+      var ofA = usage.stream().filter(u -> u.server().equals("job:" + a)).toList();
+      var ofB = usage.stream().filter(u -> u.server().equals("job:" + b)).toList();
+      assertThat(ofA).isNotEmpty().allMatch(u -> u.endedAt() != null && u.gpus() > 0);
+      assertThat(ofB).hasSizeGreaterThanOrEqualTo(2).allMatch(u -> u.endedAt() != null && u.gpus() > 0);
+      assertThat(ofB.get(ofB.size() - 1).gpus()).isEqualTo(bGpusAfter);
+      System.out.printf("TrainingJobsIT: usage records: job A %d, job B %d (%s GPUs)%n", ofA.size(), ofB.size(),
+          ofB.stream().map(u -> Integer.toString(u.gpus())).toList());
     }
     System.out.printf("TrainingJobsIT: %.1f s in all%n", seconds(t0));
   }

@@ -183,6 +183,7 @@ public final class Hub implements AutoCloseable {
         new dev.gpuhub.server.hub.web.ProfileAdminRoutes(identity, stores.repository(), stores.hub());
     pages.profiles(profileAdmin::section);
     metrics.usage(quotas::usageByUser);
+    jobs.usage(quotas.jobUsage());
     this.app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       c.jetty.host = bindHost;

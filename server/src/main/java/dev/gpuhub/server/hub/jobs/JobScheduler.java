@@ -46,6 +46,7 @@ public final class JobScheduler implements AutoCloseable {
   private final JobsConfig config;
   private final JobBook book;
   private final JobLauncher launcher;
+  private volatile JobUsage usage = JobUsage.NONE;
   private final SchedulingPolicy policy;
   private final PlacementEngine engine;
   private final Supplier<List<NodeReport>> liveNodes;
@@ -196,7 +197,7 @@ public final class JobScheduler implements AutoCloseable {
       List<String> want = desired.get(job.id());
       List<String> have = job.allocation().stream().map(JobReplica::hostname).toList();
       if (JobCluster.sameNodes(want, have) || have.isEmpty()) continue;
-      launcher.stop(job.id(), job.allocation());
+      stopReplicas(job);
       book.update(job.id(), j -> j.withAllocation(List.of(), null).withState(want.isEmpty() ? TrainingJobState.QUEUED
           : TrainingJobState.RESTARTING, want.isEmpty() ? "paused by the scheduler: its GPUs went to other jobs" : null));
     }
@@ -245,6 +246,8 @@ public final class JobScheduler implements AutoCloseable {
           new JobLauncher.Launch(hosts, token, batch, local));
       book.update(job.id(), j -> j.withAllocation(started, tokenHash).withState(TrainingJobState.RUNNING, null)
           .withRestarts(restart ? j.restarts() + 1 : j.restarts(), j.startedAt() == null ? now : j.startedAt()));
+      usage.started(job.owner(), job.id(), started.stream().mapToInt(r -> r.gpuUuids().size()).sum(),
+          config.replicaCpu() * replicas, clock.instant());
       LOG.atInfo().addKeyValue("job", job.id()).addKeyValue("replicas", replicas).addKeyValue("nodes", hosts)
           .addKeyValue("batch", batch).log(restart ? "training job restarted on a new allocation" : "training job started");
     } catch (LaunchException e) {
@@ -254,11 +257,22 @@ public final class JobScheduler implements AutoCloseable {
     }
   }
 
+  /** Stops a job's replicas and releases their reservations; the job holds nothing from now on (accounting). */
+  private void stopReplicas(TrainingJobRecord job) {
+    launcher.stop(job.id(), job.allocation());
+    if (!job.allocation().isEmpty()) usage.ended(job.owner(), job.id(), clock.instant());
+  }
+
+  /** Sets who hears of jobs' allocations starting and ending (the hub's usage records). */
+  void usage(JobUsage value) {
+    this.usage = value;
+  }
+
   /** Finished, failed, cancelled: containers and reservations go, the job keeps its record. */
   private TrainingJobRecord finish(long id, TrainingJobState end, String why) {
     TrainingJobRecord job = book.get(id).orElseThrow();
     if (!job.state().isActive()) return job;
-    launcher.stop(id, job.allocation());
+    stopReplicas(job);
     models.forget(id);
     TrainingJobRecord done = book.update(id, j -> j.withAllocation(List.of(), null).withState(end,
         end == TrainingJobState.FINISHED ? null : why).withFinishedAt(clock.instant()));
@@ -269,7 +283,7 @@ public final class JobScheduler implements AutoCloseable {
   /** Back to the queue (its replicas vanished): it restarts from its checkpoint when GPUs are given again. */
   private void requeue(long id, String why) {
     TrainingJobRecord job = book.get(id).orElseThrow();
-    launcher.stop(id, job.allocation());
+    stopReplicas(job);
     book.update(id, j -> j.withAllocation(List.of(), null).withState(TrainingJobState.QUEUED, why));
     LOG.atWarn().addKeyValue("job", id).log("training job re-queued: {}", why);
   }

@@ -48,6 +48,11 @@ public final class Jobs implements AutoCloseable {
     return new PolluxPolicy(PolluxPolicy.Config.DEFAULTS.withRestartDelaySeconds(config.restartDelaySeconds()), 0L);
   }
 
+  /** Sets who hears of jobs' allocations starting and ending (accounting). */
+  public void usage(JobUsage usage) {
+    scheduler.usage(usage);
+  }
+
   public void install(JavalinConfig c, HubIdentity identity) {
     new JobRoutes(identity, scheduler).install(c);
   }

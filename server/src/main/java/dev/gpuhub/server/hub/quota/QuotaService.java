@@ -33,6 +33,7 @@ import java.util.function.Supplier;
  * Thread-safe; reads the store at each decision (quotas change rarely, starts are few).
  */
 public final class QuotaService implements SpawnAdmission {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QuotaService.class);
   private final HubRepository repository;
   private final Supplier<Collection<ActiveServer>> active;
   private final Function<String, Optional<Profile>> profiles;
@@ -86,6 +87,32 @@ public final class QuotaService implements SpawnAdmission {
         }
       }
     }
+  }
+
+  /**
+   * Records training jobs' allocations as usage ({@code job:<id>}, so GPU-hour budgets count them);
+   * a store failure is logged and never reaches the scheduler.
+   */
+  public dev.gpuhub.server.hub.jobs.JobUsage jobUsage() {
+    return new dev.gpuhub.server.hub.jobs.JobUsage() {
+      @Override
+      public void started(String user, long job, int gpus, double cores, Instant at) {
+        try {
+          repository.usageStarted(new Usage(user, "job:" + job, "training job", gpus, cores, at, null));
+        } catch (RuntimeException e) {
+          LOG.warn("could not record the start of job {} of {}", job, user, e);
+        }
+      }
+
+      @Override
+      public void ended(String user, long job, Instant at) {
+        try {
+          repository.usageEnded(user, "job:" + job, at);
+        } catch (RuntimeException e) {
+          LOG.warn("could not record the end of job {} of {}", job, user, e);
+        }
+      }
+    };
   }
 
   /** "user alice" or "group chem" to the quota that applies, users' first; empty when none does. */
