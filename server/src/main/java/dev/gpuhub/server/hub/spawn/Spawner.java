@@ -62,6 +62,7 @@ public final class Spawner implements AutoCloseable {
   private final ServerWorkloads workloads;
   private final SecureRandom random = new SecureRandom();
   private final SharedData sharedData = new SharedData();
+  private final SpawnChecks checks;
   private volatile SpawnerHooks hooks = SpawnerHooks.NONE;
 
   /** What the spawner learns from the hub (set once the hub exists; {@link SpawnerHooks#NONE} until then). */
@@ -98,6 +99,7 @@ public final class Spawner implements AutoCloseable {
     this.ledger = ledger;
     this.clock = clock;
     this.homes = new HomePlacement(config.homes(), ledger, cluster, launcher.agents());
+    this.checks = new SpawnChecks(config, cluster.profiles(), () -> hooks);
     this.workloads = new ServerWorkloads(config, containers, this.tls, sharedData, () -> hooks.hubUrl().get(), this::endpoint,
         this::claimPort);
   }
@@ -129,27 +131,19 @@ public final class Spawner implements AutoCloseable {
    * @throws IllegalArgumentException for an image or node count the profile does not allow
    */
   public ActiveServer spawn(String user, SpawnOptions options) {
-    Profile profile = cluster.profiles().apply(options.profile() == null ? "single-cpu" : options.profile())
-        .orElseThrow(() -> new NotFoundException("profile '" + options.profile() + "' does not exist"));
-    if (profile.retired()) {
-      throw new IllegalArgumentException("profile '" + profile.name() + "' is retired: choose another one");
-    }
-    checkAllowed(user, profile);
-    String image = chooseImage(profile, options.image());
+    SpawnChecks.Checked checked = checks.check(user, options);
+    Profile profile = checked.profile();
+    String image = checked.image();
+    int count = checked.nodeCount();
     HomePlacement.HomeChoice homeChoice = HomePlacement.HomeChoice.parse(options.home());
-    int count = options.nodeCount() == null ? profile.minNodes() : options.nodeCount();
-    if (count < profile.minNodes() || count > profile.maxNodes()) {
-      throw new IllegalArgumentException("profile " + profile.name() + " allows " + profile.minNodes() + " to "
-          + profile.maxNodes() + " nodes; " + count + " requested");
-    }
     ActiveServer current = servers.get(user);
-    if (current != null && current.snapshot().state().isActive()) throw alreadyActive(user, current);
-    hooks.admission().admit(user, profile, count);
+    if (current != null && current.snapshot().state().isActive()) throw SpawnChecks.alreadyActive(user, current);
+    checks.admit(user, checked);
     ActiveServer server = new ActiveServer(new ActiveServer.Snapshot(user, profile.name(), image, List.of(), null,
         null, null, null, 0, newToken(), ServerState.PENDING, clock.instant(), null));
     ActiveServer previous = servers.compute(user, (u, old) ->
         old != null && old.snapshot().state().isActive() ? old : server);
-    if (previous != server) throw alreadyActive(user, previous);
+    if (previous != server) throw SpawnChecks.alreadyActive(user, previous);
     server.progress().append(ProgressEvent.step(0, "Server requested: profile " + profile.name() + ", image " + image));
     List<String> preferred = options.preferredNodes();
     boolean toHome = false;
@@ -168,30 +162,14 @@ public final class Spawner implements AutoCloseable {
     return server;
   }
 
-  private static ServerAlreadyActiveException alreadyActive(String user, ActiveServer existing) {
-    return new ServerAlreadyActiveException(user + " already has a server ("
-        + existing.snapshot().state().name().toLowerCase(java.util.Locale.ROOT) + "); stop it first");
-  }
-
   /** Whether {@code user} may use {@code profile}: it is open to everyone, or they are in one of its groups. */
   public boolean mayUse(String user, Profile profile) {
-    return profile.groups().isEmpty() || profile.openTo(hooks.groupsOf().apply(user));
+    return checks.mayUse(user, profile);
   }
 
   /** @throws ProfileNotAllowedException naming the profile's groups when {@code user} may not use it */
   public void checkAllowed(String user, Profile profile) {
-    if (!mayUse(user, profile)) {
-      throw new ProfileNotAllowedException("profile '" + profile.name() + "' is for the members of "
-          + String.join(", ", profile.groups()) + "; " + user + " is in none of them (an administrator can add you)");
-    }
-  }
-
-  private String chooseImage(Profile profile, String requested) {
-    String preferred = profile.gpuRequired() ? config.gpuImage() : config.cpuImage();
-    if (requested == null || requested.isBlank()) return preferred;
-    if (requested.equals(config.cpuImage()) || requested.equals(config.gpuImage())) return requested;
-    throw new IllegalArgumentException("image '" + requested + "' is not offered; choose " + config.cpuImage()
-        + (config.gpuImage().equals(config.cpuImage()) ? "" : " or " + config.gpuImage()));
+    checks.checkAllowed(user, profile);
   }
 
   /**
