@@ -113,6 +113,12 @@ class HubBadInputTest {
       f("gpu_count", BadBodies.Kind.INT, 0, 8, false),
       f("groups", ARRAY, 0, 0, false));
 
+  private static final List<Field> IMAGE_FIELDS = List.of(
+      new Field("reference", TEXT, 0, 0, true, "Bad Ref"),
+      f("display_name", TEXT, 0, 0, false),
+      f("profiles", ARRAY, 0, 0, false),
+      f("groups", ARRAY, 0, 0, false));
+
   private static final List<Field> QUOTA_FIELDS = List.of(
       f("max_gpus", BadBodies.Kind.INT, 0, 10_000, false),
       f("max_servers", BadBodies.Kind.INT, 0, 10_000, false),
@@ -153,6 +159,9 @@ class HubBadInputTest {
 
       ObjectNode profile = obj("{\"name\":\"hb-profile\",\"display_name\":\"HB\",\"cpu_guarantee\":1,\"mem_guarantee\":1,"
           + "\"cpu_limit\":10000,\"mem_limit\":100000,\"gpu_count\":0,\"groups\":[]}");
+      ObjectNode image = obj("{\"reference\":\"lab/pytorch:2.3\",\"display_name\":\"PyTorch\",\"profiles\":[\"single-cpu\"],"
+          + "\"groups\":[]}");
+      String imagesBefore = call("GET", "/hub/api/images", null).body();
       ObjectNode quota = obj("{\"max_gpus\":1,\"max_servers\":2,\"gpu_hours\":10}");
       String profilesBefore = call("GET", "/hub/api/profiles", null).body();
       String quotasBefore = call("GET", "/hub/api/quotas", null).body();
@@ -232,6 +241,10 @@ class HubBadInputTest {
       profiles.add(field(profile, "groups", "[\"no-such-group\"]", "groups"));
       profiles.add(field(profile, "gpu_model", "\"<b>\"", "gpu_model"));
       counts.put("POST /hub/api/profiles", check("POST", "/hub/api/profiles", profiles));
+      List<Case> images = BadBodies.generate(image, IMAGE_FIELDS, random, 100);
+      images.add(field(image, "profiles", "[\"no-such-profile\"]", "profiles"));
+      images.add(field(image, "groups", "[\"no-such-group\"]", "groups"));
+      counts.put("POST /hub/api/images", check("POST", "/hub/api/images", images));
       List<Case> quotas = BadBodies.generate(quota, QUOTA_FIELDS, random, 100);
       counts.put("PUT /hub/api/quotas/users/<target>", check("PUT", "/hub/api/quotas/users/" + TARGET, quotas));
 
@@ -251,6 +264,7 @@ class HubBadInputTest {
       assertThat(call("GET", "/hub/api/groups", null).body()).isEqualTo(groupsBefore);
       assertThat(call("GET", "/hub/api/profiles", null).body()).isEqualTo(profilesBefore);
       assertThat(call("GET", "/hub/api/quotas", null).body()).isEqualTo(quotasBefore);
+      assertThat(call("GET", "/hub/api/images", null).body()).isEqualTo(imagesBefore);
 
       // ...and every endpoint still takes its valid body.
       assertOk(call("POST", "/hub/api/groups", groups.toString()), 201);
@@ -265,6 +279,7 @@ class HubBadInputTest {
       assertOk(call("POST", "/hub/api/data-mounts", mount.toString()), 201);
       assertOk(call("POST", "/hub/api/profiles", profile.toString()), 201);
       assertOk(call("PUT", "/hub/api/quotas/users/" + TARGET, quota.toString()), 200);
+      assertOk(call("POST", "/hub/api/images", image.toString()), 201);
       assertThat(accounts.find("hb-bulk-2")).isPresent();
       System.out.println("HubBadInputTest took " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }

@@ -227,4 +227,25 @@ public interface HubRepository {
   default List<dev.gpuhub.core.quota.Usage> usageSince(java.time.Instant from) {
     return List.of();
   }
+
+  // ---- images (table hub_images)
+
+  /**
+   * Declares an image users may start.
+   *
+   * @throws DuplicateNameException when the reference is declared already
+   */
+  default void createImage(dev.gpuhub.core.profile.ImageChoice image) {
+    throw new UnsupportedOperationException("this store keeps no images");
+  }
+
+  /** False when there was no such image. */
+  default boolean deleteImage(String reference) {
+    return false;
+  }
+
+  /** Every declared image, by reference; none means the configured defaults. */
+  default List<dev.gpuhub.core.profile.ImageChoice> images() {
+    return List.of();
+  }
 }

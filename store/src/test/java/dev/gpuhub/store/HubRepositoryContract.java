@@ -44,6 +44,21 @@ public abstract class HubRepositoryContract {
   // ---- users
 
   @Test
+  void imagesAreDeclaredOnceListedAndRemoved() {
+    var pytorch = new dev.gpuhub.core.profile.ImageChoice("lab/pytorch:2.3", "PyTorch", java.util.List.of("single-cpu"),
+        java.util.List.of("b", "a"));
+    hub.createImage(pytorch);
+    hub.createImage(dev.gpuhub.core.profile.ImageChoice.of("lab/base:1"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> hub.createImage(dev.gpuhub.core.profile.ImageChoice.of("lab/base:1")))
+        .isInstanceOf(DuplicateNameException.class);
+    assertThat(hub.images()).containsExactly(dev.gpuhub.core.profile.ImageChoice.of("lab/base:1"), pytorch);
+    assertThat(hub.images().get(1).groups()).containsExactly("a", "b");
+    assertThat(hub.deleteImage("lab/base:1")).isTrue();
+    assertThat(hub.deleteImage("lab/base:1")).isFalse();
+    assertThat(hub.images()).containsExactly(pytorch);
+  }
+
+  @Test
   void quotasAreSetReplacedAndDeleted() {
     hub.createUser("ada", null, false);
     hub.setQuota(new QuotaRecord(QuotaRecord.USER, "ada", new dev.gpuhub.core.quota.Quota(1, null, 2.5)));

@@ -108,6 +108,13 @@ class HubAuthorizationIT {
         new Case("GET", "/hub/api/users/alice/usage", false, 403, 403, 200, 200),
         new Case("GET", "/hub/api/usage", false, 403, 403, 403, 200),
         new Case("GET", "/hub/api/usage.csv", false, 403, 403, 403, 200),
+        // profiles and images: admins only (empty bodies are 400 for them: nothing is made)
+        new Case("GET", "/hub/api/profiles", false, 403, 403, 403, 200),
+        new Case("POST", "/hub/api/profiles", false, 403, 403, 403, 400),
+        new Case("PATCH", "/hub/api/profiles/single-cpu", false, 403, 403, 403, 400),
+        new Case("GET", "/hub/api/images", false, 403, 403, 403, 200),
+        new Case("POST", "/hub/api/images", false, 403, 403, 403, 400),
+        new Case("DELETE", "/hub/api/images/lab/none:1", false, 403, 403, 403, 404),
         new Case("DELETE", "/hub/api/users/alice/server", false, 403, 403, -1, -1));
     List<String> wrong = new ArrayList<>();
     for (Case k : cases) {

@@ -165,7 +165,8 @@ public final class Hub implements AutoCloseable {
           }
         })
         .withData(stores.hub()::dataMounts, stores.hub()::groupsOf)
-        .withAdmission(quotas);
+        .withAdmission(quotas)
+        .withImages(stores.hub()::images);
     spawner.hooks(subdomains.on() ? hooks.withOrigins(subdomains.hubOrigin(), subdomains::origin) : hooks);
     AuthRoutes authRoutes = new AuthRoutes(auth, (user, server, at) -> {
       if (server.isEmpty()) routes.reportActivity(user, at); // named servers are not served yet
@@ -181,7 +182,9 @@ public final class Hub implements AutoCloseable {
     pages.usage(quotaRoutes::homeLine, quotaRoutes::allUsage);
     dev.gpuhub.server.hub.web.ProfileAdminRoutes profileAdmin =
         new dev.gpuhub.server.hub.web.ProfileAdminRoutes(identity, stores.repository(), stores.hub());
-    pages.profiles(profileAdmin::section);
+    dev.gpuhub.server.hub.web.ImageRoutes imageRoutes =
+        new dev.gpuhub.server.hub.web.ImageRoutes(identity, stores.hub(), stores.repository());
+    pages.profiles(() -> profileAdmin.section() + imageRoutes.section());
     metrics.usage(quotas::usageByUser);
     jobs.usage(quotas.jobUsage());
     this.app = Javalin.create(c -> {
@@ -221,6 +224,7 @@ public final class Hub implements AutoCloseable {
       dataMounts.install(c);
       quotaRoutes.install(c);
       profileAdmin.install(c);
+      imageRoutes.install(c);
       jobs.install(c, identity);
       serviceRoutes.install(c);
       c.routes.get("/", ctx -> ctx.redirect("/hub/"));

@@ -26,6 +26,7 @@ public final class JdbcHubRepository implements HubRepository {
   private final DataMountTable dataMounts;
   private final HubGroupTable groups;
   private final QuotaUsageTables quotaUsage;
+  private final ImageTable images;
 
   JdbcHubRepository(DataSource dataSource, SqlDialect dialect, Clock clock, SecretBox box) {
     Jdbc jdbc = new Jdbc(dataSource);
@@ -35,6 +36,7 @@ public final class JdbcHubRepository implements HubRepository {
     this.dataMounts = new DataMountTable(jdbc, dialect);
     this.groups = new HubGroupTable(jdbc, clock);
     this.quotaUsage = new QuotaUsageTables(jdbc);
+    this.images = new ImageTable(jdbc);
   }
 
   @Override
@@ -222,5 +224,20 @@ public final class JdbcHubRepository implements HubRepository {
   @Override
   public List<dev.gpuhub.core.quota.Usage> usageSince(java.time.Instant from) {
     return quotaUsage.since(from);
+  }
+
+  @Override
+  public void createImage(dev.gpuhub.core.profile.ImageChoice image) {
+    images.create(image);
+  }
+
+  @Override
+  public boolean deleteImage(String reference) {
+    return images.delete(reference);
+  }
+
+  @Override
+  public List<dev.gpuhub.core.profile.ImageChoice> images() {
+    return images.all();
   }
 }

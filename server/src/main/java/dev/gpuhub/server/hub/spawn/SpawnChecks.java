@@ -2,6 +2,8 @@ package dev.gpuhub.server.hub.spawn;
 
 import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.discovery.NotFoundException;
+import dev.gpuhub.core.profile.ImageChoice;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -38,7 +40,7 @@ final class SpawnChecks {
       throw new IllegalArgumentException("profile '" + profile.name() + "' is retired: choose another one");
     }
     checkAllowed(user, profile);
-    String image = chooseImage(profile, options.image());
+    String image = chooseImage(user, profile, options.image());
     int count = options.nodeCount() == null ? profile.minNodes() : options.nodeCount();
     if (count < profile.minNodes() || count > profile.maxNodes()) {
       throw new IllegalArgumentException("profile " + profile.name() + " allows " + profile.minNodes() + " to "
@@ -70,11 +72,41 @@ final class SpawnChecks {
         + existing.snapshot().state().name().toLowerCase(Locale.ROOT) + "); stop it first");
   }
 
-  private String chooseImage(Profile profile, String requested) {
-    String preferred = profile.gpuRequired() ? config.gpuImage() : config.cpuImage();
-    if (requested == null || requested.isBlank()) return preferred;
-    if (requested.equals(config.cpuImage()) || requested.equals(config.gpuImage())) return requested;
-    throw new IllegalArgumentException("image '" + requested + "' is not offered; choose " + config.cpuImage()
-        + (config.gpuImage().equals(config.cpuImage()) ? "" : " or " + config.gpuImage()));
+  /**
+   * The images {@code user} may start with {@code profile}, the first the default: the declared ones
+   * that serve the profile and are open to the user's groups; with none declared, the configured
+   * image of the profile's kind, then the other.
+   */
+  List<ImageChoice> offered(String user, Profile profile) {
+    List<ImageChoice> declared = hooks.get().images().get();
+    if (declared.isEmpty()) {
+      String first = profile.gpuRequired() ? config.gpuImage() : config.cpuImage();
+      String other = profile.gpuRequired() ? config.cpuImage() : config.gpuImage();
+      return first.equals(other) ? List.of(ImageChoice.of(first)) : List.of(ImageChoice.of(first), ImageChoice.of(other));
+    }
+    List<String> groups = hooks.get().groupsOf().apply(user);
+    return declared.stream().filter(i -> i.serves(profile.name()) && i.openTo(groups)).toList();
   }
+
+  private String chooseImage(String user, Profile profile, String requested) {
+    List<ImageChoice> offered = offered(user, profile);
+    List<String> references = offered.stream().map(ImageChoice::reference).toList();
+    if (requested == null || requested.isBlank()) {
+      if (offered.isEmpty()) {
+        throw new IllegalArgumentException("no image is offered to " + user + " with profile '" + profile.name()
+            + "': an administrator declares images on the admin page");
+      }
+      return references.get(0);
+    }
+    if (references.contains(requested)) return requested;
+    hooks.get().images().get().stream()
+        .filter(i -> i.reference().equals(requested) && i.serves(profile.name())).findFirst()
+        .ifPresent(i -> {
+          throw new ProfileNotAllowedException("image '" + requested + "' is for the members of "
+              + String.join(", ", i.groups()) + "; " + user + " is in none of them (an administrator can add you)");
+        });
+    throw new IllegalArgumentException("image '" + requested + "' is not offered with profile '" + profile.name() + "'"
+        + (references.isEmpty() ? "" : "; choose " + String.join(" or ", references)));
+  }
+
 }

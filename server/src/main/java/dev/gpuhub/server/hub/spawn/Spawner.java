@@ -167,6 +167,11 @@ public final class Spawner implements AutoCloseable {
     return checks.mayUse(user, profile);
   }
 
+  /** The images {@code user} may start with {@code profile}, the default first. */
+  public List<dev.gpuhub.core.profile.ImageChoice> offeredImages(String user, Profile profile) {
+    return checks.offered(user, profile);
+  }
+
   /** @throws ProfileNotAllowedException naming the profile's groups when {@code user} may not use it */
   public void checkAllowed(String user, Profile profile) {
     checks.checkAllowed(user, profile);

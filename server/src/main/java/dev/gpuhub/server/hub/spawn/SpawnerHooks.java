@@ -1,6 +1,7 @@
 package dev.gpuhub.server.hub.spawn;
 
 import dev.gpuhub.core.data.DataMount;
+import dev.gpuhub.core.profile.ImageChoice;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -20,37 +21,43 @@ import java.util.function.UnaryOperator;
  * @param hubOrigin   with per-user subdomains, the hub's origin as browsers see it; "" otherwise
  * @param serverOrigin with per-user subdomains, a user's server's origin; "" otherwise
  * @param admission   who may start what (quotas), asked before anything is placed
+ * @param images      the images administrators declared (none: the configured CPU and GPU images)
  */
 public record SpawnerHooks(Supplier<String> hubUrl, ServerApiClients apiClients, SpawnObserver observer,
                            Supplier<List<DataMount>> dataMounts, Function<String, List<String>> groupsOf,
-                           String hubOrigin, UnaryOperator<String> serverOrigin, SpawnAdmission admission) {
+                           String hubOrigin, UnaryOperator<String> serverOrigin, SpawnAdmission admission,
+                           Supplier<List<ImageChoice>> images) {
   /** No hub: no URL, nothing registered or observed, no shared data, no groups, one origin, no quotas. */
   public static final SpawnerHooks NONE = new SpawnerHooks(() -> null, ServerApiClients.NONE, SpawnObserver.NONE,
-      List::of, user -> List.of(), "", user -> "", SpawnAdmission.ALL);
+      List::of, user -> List.of(), "", user -> "", SpawnAdmission.ALL, List::of);
 
   public SpawnerHooks withHubUrl(Supplier<String> url) {
-    return new SpawnerHooks(url, apiClients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin, admission);
+    return new SpawnerHooks(url, apiClients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin, admission, images);
   }
 
   public SpawnerHooks withApiClients(ServerApiClients clients) {
-    return new SpawnerHooks(hubUrl, clients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin, admission);
+    return new SpawnerHooks(hubUrl, clients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin, admission, images);
   }
 
   public SpawnerHooks withObserver(SpawnObserver o) {
-    return new SpawnerHooks(hubUrl, apiClients, o, dataMounts, groupsOf, hubOrigin, serverOrigin, admission);
+    return new SpawnerHooks(hubUrl, apiClients, o, dataMounts, groupsOf, hubOrigin, serverOrigin, admission, images);
   }
 
   /** The shared data and where a user's groups come from. */
   public SpawnerHooks withData(Supplier<List<DataMount>> mounts, Function<String, List<String>> groups) {
-    return new SpawnerHooks(hubUrl, apiClients, observer, mounts, groups, hubOrigin, serverOrigin, admission);
+    return new SpawnerHooks(hubUrl, apiClients, observer, mounts, groups, hubOrigin, serverOrigin, admission, images);
   }
 
   /** Per-user subdomains: the hub's origin and each server's ({@code JUPYTERHUB_HOST}, the OAuth callback). */
   public SpawnerHooks withOrigins(String hub, UnaryOperator<String> server) {
-    return new SpawnerHooks(hubUrl, apiClients, observer, dataMounts, groupsOf, hub, server, admission);
+    return new SpawnerHooks(hubUrl, apiClients, observer, dataMounts, groupsOf, hub, server, admission, images);
   }
 
   public SpawnerHooks withAdmission(SpawnAdmission a) {
-    return new SpawnerHooks(hubUrl, apiClients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin, a);
+    return new SpawnerHooks(hubUrl, apiClients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin, a, images);
+  }
+
+  public SpawnerHooks withImages(Supplier<List<ImageChoice>> declared) {
+    return new SpawnerHooks(hubUrl, apiClients, observer, dataMounts, groupsOf, hubOrigin, serverOrigin, admission, declared);
   }
 }

@@ -2,8 +2,8 @@ package dev.gpuhub.server.hub.web;
 
 import static dev.gpuhub.server.hub.web.Html.esc;
 
+import dev.gpuhub.core.profile.ImageChoice;
 import dev.gpuhub.core.profile.Profile;
-import dev.gpuhub.server.hub.spawn.SpawnerConfig;
 import java.util.List;
 
 /**
@@ -15,7 +15,37 @@ import java.util.List;
 final class SpawnForm {
   private SpawnForm() {}
 
-  static String render(List<Profile> profiles, SpawnerConfig config, String xsrf, String error) {
+  /**
+   * One option per image the user may start with some profile: {@code data-profiles} names those
+   * profiles, {@code data-default} those for which it is the default (the script shows only the
+   * chosen profile's images and selects its default).
+   */
+  static String imageOptions(List<Profile> profiles, java.util.Map<String, List<ImageChoice>> images) {
+    java.util.Map<String, ImageChoice> byRef = new java.util.LinkedHashMap<>();
+    java.util.Map<String, List<String>> serves = new java.util.HashMap<>();
+    java.util.Map<String, List<String>> defaults = new java.util.HashMap<>();
+    for (Profile p : profiles) {
+      List<ImageChoice> offered = images.getOrDefault(p.name(), List.of());
+      for (int i = 0; i < offered.size(); i++) {
+        ImageChoice c = offered.get(i);
+        byRef.putIfAbsent(c.reference(), c);
+        serves.computeIfAbsent(c.reference(), k -> new java.util.ArrayList<>()).add(p.name());
+        if (i == 0) defaults.computeIfAbsent(c.reference(), k -> new java.util.ArrayList<>()).add(p.name());
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    for (ImageChoice c : byRef.values()) {
+      b.append("<option value=\"").append(esc(c.reference())).append("\" data-profiles=\"")
+          .append(esc(String.join(" ", serves.get(c.reference())))).append("\" data-default=\"")
+          .append(esc(String.join(" ", defaults.getOrDefault(c.reference(), List.of())))).append("\">")
+          .append(esc(c.displayName())).append(c.displayName().equals(c.reference()) ? "" : " (" + esc(c.reference()) + ")")
+          .append("</option>");
+    }
+    return b.toString();
+  }
+
+  static String render(List<Profile> profiles, java.util.Map<String, List<ImageChoice>> images, String xsrf,
+                       String error) {
     StringBuilder b = new StringBuilder("<h1>Start a server</h1>");
     if (error != null) b.append("<p class=\"error\" id=\"error\">").append(esc(error)).append("</p>");
     b.append("<form method=\"post\" action=\"/hub/spawn\" id=\"spawn-form\">")
@@ -33,11 +63,8 @@ final class SpawnForm {
           .append("</label>");
       first = false;
     }
-    b.append("</div><h2>Environment</h2><select name=\"image\" id=\"image\">")
-        .append("<option value=\"").append(esc(config.cpuImage())).append("\" data-kind=\"cpu\">CPU environment (")
-        .append(esc(config.cpuImage())).append(")</option>")
-        .append("<option value=\"").append(esc(config.gpuImage())).append("\" data-kind=\"gpu\">GPU environment (")
-        .append(esc(config.gpuImage())).append(")</option></select>")
+    b.append("</div><h2>Environment</h2><select name=\"image\" id=\"image\">").append(imageOptions(profiles, images))
+        .append("</select>")
         .append("<h2>Nodes</h2><input type=\"number\" name=\"node_count\" id=\"node_count\" value=\"1\" min=\"1\" max=\"1\">")
         .append("<table id=\"nodes\"><thead><tr><th></th><th>Hostname</th><th>Status</th><th>IP</th><th>Cores</th>")
         .append("<th>Memory</th><th>Containers</th><th>GPU</th><th>CPU %</th><th>Mem %</th></tr></thead><tbody></tbody></table>")
@@ -53,7 +80,9 @@ final class SpawnForm {
       "function esc(s){return String(s).replace(/[&<>\"']/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','\"':'&quot;',\"'\":'&#39;'}[c]));}",
       "function syncProfile(){const p=profile();if(!p)return;const n=document.getElementById('node_count');",
       " n.min=p.dataset.min;n.max=p.dataset.max;if(+n.value<+n.min||+n.value>+n.max)n.value=n.min;",
-      " const img=document.getElementById('image');img.value=img.querySelector('option[data-kind='+(p.dataset.gpu==='true'?'gpu':'cpu')+']').value;refresh();}",
+      " const img=document.getElementById('image');let pick=null;for(const o of img.options){const on=o.dataset.profiles.split(' ').includes(p.value);",
+      "  o.hidden=!on;o.disabled=!on;if(on&&(!pick||o.dataset.default.split(' ').includes(p.value)&&!pick.dataset.default.split(' ').includes(p.value)))pick=o;}",
+      " if(pick)img.value=pick.value;refresh();}",
       "async function refresh(){const p=profile();if(!p)return;const r=await fetch('/hub/api/nodes?profile='+encodeURIComponent(p.value)+'&node_count='+encodeURIComponent(document.getElementById('node_count').value));",
       " if(!r.ok)return;const d=await r.json();const rows=d.nodes.map(n=>'<tr'+(n.eligible?'':' class=\"muted\" title=\"'+esc(n.rejection_reason)+'\"')+'><td>'+(n.primary?'&#9733; primary':'')+'</td><td>'+esc(n.hostname)+'</td><td>'+(n.eligible?'eligible':'not eligible: '+esc(n.rejection_reason))+'</td><td>'+esc(n.ip)+'</td><td>'+n.cpu_cores+'</td><td>'+n.ram_gb+' GB</td><td>'+(n.containers_with_reservations??n.total_containers)+'/'+n.max_containers+'</td><td>'+(n.gpus&&n.gpus.length?n.gpus.map((g,i)=>'#'+i+(g.model?' '+esc(g.model)+(g.memory_total_mb?' '+Math.round(g.memory_total_mb/1024)+' GB':''):'')+' '+(g.held_by?'held by '+esc(g.held_by):'free')).join(', '):'-')+'</td><td>'+(n.cpu_usage_percent??'?')+'</td><td>'+(n.memory_usage_percent??'?')+'</td></tr>');",
       " document.querySelector('#nodes tbody').innerHTML=rows.join('');",

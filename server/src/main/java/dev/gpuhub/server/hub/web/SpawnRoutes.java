@@ -87,7 +87,9 @@ public final class SpawnRoutes implements AutoCloseable {
   private String formPage(Context ctx, HubIdentity.User user, String error) {
     List<Profile> usable = repository.profiles().stream().filter(p -> !p.retired() && spawner.mayUse(user.name(), p))
         .toList();
-    return Html.page("Start a server", user.name(), user.admin(), SpawnForm.render(usable, config,
+    Map<String, List<dev.gpuhub.core.profile.ImageChoice>> images = new HashMap<>();
+    for (Profile p : usable) images.put(p.name(), spawner.offeredImages(user.name(), p));
+    return Html.page("Start a server", user.name(), user.admin(), SpawnForm.render(usable, images,
         identity.xsrfToken(ctx), error));
   }
 
