@@ -50,6 +50,7 @@ class HubConcurrencyIT {
     }
     Map<String, HubClient> clients = new ConcurrentHashMap<>();
     List<Long> spawnMillis = Collections.synchronizedList(new ArrayList<>());
+    List<Long> loginMillis = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger failedRequests = new AtomicInteger();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch go = new CountDownLatch(1);
@@ -61,7 +62,9 @@ class HubConcurrencyIT {
         HubClient c = new HubClient(hub.hubUrl);
         clients.put(name, c);
         c.get("/hub/login");
+        long l0 = System.nanoTime();
         HttpResponse<String> login = c.form("/hub/login", Map.of("username", name, "password", "password-" + name));
+        loginMillis.add((System.nanoTime() - l0) / 1_000_000);
         if (login.statusCode() != 302) {
           failedRequests.incrementAndGet();
           problems.add(name + " login " + login.statusCode() + " Retry-After " + login.headers().firstValue("Retry-After").orElse("-")
@@ -88,6 +91,7 @@ class HubConcurrencyIT {
     go.countDown();
     for (Future<?> f : done) f.get(10, TimeUnit.MINUTES);
     pool.shutdown();
+    System.out.println("HubConcurrencyIT: 20 logins at once took at most " + Collections.max(loginMillis) + " ms each");
     assertThat(problems).isEmpty();
     assertThat(failedRequests).hasValue(0);
     assertThat(hub.serverContainers()).hasSize(USERS);
