@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gpuhub.core.data.DataMount;
 import dev.gpuhub.core.data.InvalidDataMountException;
-import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.http.JsonBodies;
 import dev.gpuhub.server.hub.HubIdentity;
 import dev.gpuhub.store.ClusterRepository;
@@ -93,13 +92,8 @@ public final class DataMountRoutes {
     if (!mount.path().equals(dataRoot) && !mount.path().startsWith(dataRoot + "/")) {
       throw new InvalidPayloadException("path", "path '" + mount.path() + "' is not under GPUHUB_DATA_ROOT (" + dataRoot + ")");
     }
-    List<String> known = cluster.profiles().stream().map(Profile::name).toList();
-    for (String p : mount.profiles()) {
-      if (!known.contains(p)) throw new InvalidPayloadException("profiles", "profile '" + p + "' does not exist; profiles: " + known);
-    }
-    for (String g : mount.groups()) {
-      if (hub.group(g).isEmpty()) throw new InvalidPayloadException("groups", "group '" + g + "' does not exist");
-    }
+    KnownNames.profiles(cluster, mount.profiles());
+    KnownNames.groups(hub, mount.groups());
     return mount;
   }
 

@@ -2,7 +2,6 @@ package dev.gpuhub.server.hub.web;
 
 import static dev.gpuhub.server.hub.web.Html.esc;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuhub.core.profile.ImageChoice;
 import dev.gpuhub.server.http.JsonBodies;
 import dev.gpuhub.server.hub.HubIdentity;
@@ -13,7 +12,6 @@ import dev.gpuhub.wire.JsonFields;
 import dev.gpuhub.wire.WireJson;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.NotFoundResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -69,14 +67,10 @@ public final class ImageRoutes {
 
   private ImageChoice parse(JsonFields f) {
     String reference = f.requireText("reference", 255, ImageChoice.REFERENCE, "an image reference such as lab/pytorch:2.3");
-    List<String> profiles = names(f, "profiles");
-    for (String p : profiles) {
-      if (cluster.profileByName(p).isEmpty()) throw new InvalidPayloadException("profiles", "names profile '" + p + "', which does not exist");
-    }
-    List<String> groups = names(f, "groups");
-    for (String g : groups) {
-      if (hub.group(g).isEmpty()) throw new InvalidPayloadException("groups", "names group '" + g + "', which does not exist");
-    }
+    List<String> profiles = f.optionalStringList("profiles");
+    KnownNames.profiles(cluster, profiles);
+    List<String> groups = f.optionalStringList("groups");
+    KnownNames.groups(hub, groups);
     try {
       return new ImageChoice(reference, f.optionalText("display_name", 100, null), profiles, groups);
     } catch (IllegalArgumentException e) {
@@ -84,19 +78,7 @@ public final class ImageRoutes {
     }
   }
 
-  private static List<String> names(JsonFields f, String field) {
-    JsonNode v = f.raw(field);
-    List<String> out = new ArrayList<>();
-    if (v == null || v.isNull()) return out;
-    if (!v.isArray()) throw new InvalidPayloadException(field, "must be an array of names, [] for all");
-    for (JsonNode n : v) {
-      if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > 64) {
-        throw new InvalidPayloadException(field, "holds " + n + ", which is not a name");
-      }
-      out.add(n.asText());
-    }
-    return out;
-  }
+
 
   /** The admin page's section: the declared images, a Remove button each, and a form to declare one. */
   public String section() {

@@ -5,37 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuhub.core.quota.Usage;
-import dev.gpuhub.server.hub.EmbeddedHub;
+import dev.gpuhub.server.hub.EmbeddedHubTest;
 import dev.gpuhub.store.HubRepository;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Quotas and usage over HTTP: who may, shapes, bad input; the CSV and the metrics agree with the store. */
-class QuotaApiTest {
-  @TempDir Path dataDir;
-  private EmbeddedHub h;
-  private String alice;
-  private String bob;
-  private String root;
-
+class QuotaApiTest extends EmbeddedHubTest {
   @BeforeEach
   void start() {
-    h = new EmbeddedHub(dataDir);
-    alice = h.user("alice", false);
-    bob = h.user("bob", false);
-    root = h.user("root", true);
     assertThat(h.hub("POST", "/hub/api/groups/lab", root, "{\"users\": [\"alice\", \"bob\"]}").statusCode()).isEqualTo(201);
-  }
-
-  @AfterEach
-  void stop() {
-    if (h != null) h.close();
   }
 
   @Test

@@ -3,34 +3,16 @@ package dev.gpuhub.server.hub.web;
 import static dev.gpuhub.server.hub.EmbeddedHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gpuhub.server.hub.EmbeddedHub;
+import dev.gpuhub.server.hub.EmbeddedHubTest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Images declared by admins, per profile and group: what each user is offered, and what is refused and why. */
-class ImagesTest {
-  @TempDir Path dataDir;
-  private EmbeddedHub h;
-  private String alice;
-  private String bob;
-  private String root;
-
+class ImagesTest extends EmbeddedHubTest {
   @BeforeEach
   void start() {
-    h = new EmbeddedHub(dataDir);
-    alice = h.user("alice", false);
-    bob = h.user("bob", false);
-    root = h.user("root", true);
     assertThat(h.hub("POST", "/hub/api/groups/gpu-users", root, "{\"users\": [\"alice\"]}").statusCode()).isEqualTo(201);
-  }
-
-  @AfterEach
-  void stop() {
-    if (h != null) h.close();
   }
 
   @Test

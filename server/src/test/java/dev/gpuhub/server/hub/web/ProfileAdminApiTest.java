@@ -3,33 +3,12 @@ package dev.gpuhub.server.hub.web;
 import static dev.gpuhub.server.hub.EmbeddedHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gpuhub.server.hub.EmbeddedHub;
+import dev.gpuhub.server.hub.EmbeddedHubTest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Profiles managed by hub admins: bad values name the field and store nothing; retiring keeps the profile. */
-class ProfileAdminApiTest {
-  @TempDir Path dataDir;
-  private EmbeddedHub h;
-  private String bob;
-  private String root;
-
-  @BeforeEach
-  void start() {
-    h = new EmbeddedHub(dataDir);
-    bob = h.user("bob", false);
-    root = h.user("root", true);
-  }
-
-  @AfterEach
-  void stop() {
-    if (h != null) h.close();
-  }
-
+class ProfileAdminApiTest extends EmbeddedHubTest {
   @Test
   void adminsCreateChangeAndRetireProfiles() {
     String before = h.hub("GET", "/hub/api/profiles", root, null).body();

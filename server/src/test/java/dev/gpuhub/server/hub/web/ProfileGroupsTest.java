@@ -3,38 +3,15 @@ package dev.gpuhub.server.hub.web;
 import static dev.gpuhub.server.hub.EmbeddedHub.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gpuhub.server.hub.EmbeddedHub;
+import dev.gpuhub.server.hub.EmbeddedHubTest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A profile limited to a group: absent from a non-member's form and refused by the API (403 with
  * the reason); a member sees it and may start it; a profile cannot name a group that does not exist.
  */
-class ProfileGroupsTest {
-  @TempDir Path dataDir;
-  private EmbeddedHub h;
-  private String alice;
-  private String bob;
-  private String root;
-
-  @BeforeEach
-  void start() {
-    h = new EmbeddedHub(dataDir);
-    alice = h.user("alice", false);
-    bob = h.user("bob", false);
-    root = h.user("root", true);
-  }
-
-  @AfterEach
-  void stop() {
-    if (h != null) h.close();
-  }
-
+class ProfileGroupsTest extends EmbeddedHubTest {
   private HttpResponse<String> hub(String method, String path, String token, String body) {
     return h.hub(method, path, token, body);
   }
