@@ -50,6 +50,19 @@ public interface ContainerRuntime extends AutoCloseable {
    */
   List<ContainerSummary> listRunning();
 
+  /** Most image references {@link #images()} lists. */
+  int MAX_IMAGES = 500;
+
+  /**
+   * The image references ({@code repository:tag}) present on the node, sorted, at most
+   * {@link #MAX_IMAGES}; empty when the runtime cannot tell (any image counts as present then).
+   *
+   * @throws RuntimeUnavailableException when the daemon cannot be reached or answers with an error
+   */
+  default List<String> images() {
+    return List.of();
+  }
+
   /**
    * Every container, running or stopped, carrying label {@code key} (any value).
    *

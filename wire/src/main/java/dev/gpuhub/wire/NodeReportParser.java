@@ -59,7 +59,25 @@ public final class NodeReportParser {
     }
     return new NodeReport(hostname, ip, cpuCores, ramGb, cpu, memory, disk, hasGpu, gpus,
         maxContainers, isActive, total, jupyter, ray, lastUpdated, agentPort == null ? null : agentPort.intValue(),
-        managed == null ? null : managed.intValue());
+        managed == null ? null : managed.intValue(), parseImages(f));
+  }
+
+  /** Most image references one node may report. */
+  public static final int MAX_IMAGES = 500;
+
+  /** {@code images}: image references, at most {@link #MAX_IMAGES}; absent or null: not reported. */
+  private static List<String> parseImages(JsonFields f) {
+    if (!f.has("images")) return null;
+    List<String> images = f.optionalStringList("images");
+    if (images.size() > MAX_IMAGES) {
+      throw new InvalidPayloadException("images", "lists " + images.size() + " images; at most " + MAX_IMAGES + " are accepted");
+    }
+    for (String image : images) {
+      if (!dev.gpuhub.core.profile.ImageChoice.REFERENCE.matcher(image).matches()) {
+        throw new InvalidPayloadException("images", "holds '" + image + "', which is not an image reference");
+      }
+    }
+    return images;
   }
 
   private static List<GpuDevice> parseGpus(JsonFields f) {

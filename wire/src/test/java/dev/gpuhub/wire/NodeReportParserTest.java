@@ -53,6 +53,20 @@ class NodeReportParserTest {
   }
 
   @Test
+  void imagesRoundTripAndBadOnesNameTheField() throws Exception {
+    String base = "\"hostname\":\"a\",\"ip\":\"127.0.0.1\",\"cpu_cores\":2,\"ram_gb\":4";
+    NodeReport r = NodeReportParser.parse(json("{" + base + ",\"images\":[\"gpuhub-notebook:latest\",\"lab/cuda:12.4\"]}"));
+    assertThat(r.images()).containsExactly("gpuhub-notebook:latest", "lab/cuda:12.4");
+    assertThat(r.hasImage("lab/cuda:12.4")).isTrue();
+    assertThat(NodeReportParser.parse(WireJson.mapper().valueToTree(r))).isEqualTo(r);
+    assertThat(NodeReportParser.parse(json("{" + base + "}")).images()).as("not reported").isNull();
+    assertThatThrownBy(() -> NodeReportParser.parse(json("{" + base + ",\"images\":[\"bad image\"]}")))
+        .isInstanceOf(InvalidPayloadException.class).hasMessageContaining("field 'images'");
+    assertThatThrownBy(() -> NodeReportParser.parse(json("{" + base + ",\"images\":\"x:1\"}")))
+        .isInstanceOf(InvalidPayloadException.class).hasMessageContaining("images");
+  }
+
+  @Test
   void managedContainersRoundTripAndCannotExceedTheTotal() throws Exception {
     String base = "\"hostname\":\"a\",\"ip\":\"127.0.0.1\",\"cpu_cores\":2,\"ram_gb\":4,\"total_containers\":3";
     NodeReport r = NodeReportParser.parse(json("{" + base + ",\"managed_containers\":2}"));

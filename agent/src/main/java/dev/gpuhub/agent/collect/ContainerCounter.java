@@ -28,6 +28,16 @@ public final class ContainerCounter {
     this.runtime = runtime;
   }
 
+  /** The images the node has, or null when the daemon cannot say (not reported then). */
+  public List<String> images() {
+    try {
+      List<String> images = runtime.images();
+      return images.isEmpty() ? null : images;
+    } catch (RuntimeException e) {
+      return null; // count() logs the daemon being away
+    }
+  }
+
   /** The counts now; zeros when the daemon cannot be reached. */
   public synchronized ContainerCounts count() {
     List<ContainerSummary> running;

@@ -48,6 +48,6 @@ public final class NodeReportCollector implements Supplier<NodeReport> {
         gpu.hasGpu(), gpu.gpus(),
         maxContainers, true,
         counts.total(), counts.jupyterlab(), counts.ray(),
-        clock.instant(), null, counts.managed());
+        clock.instant(), null, counts.managed(), containers.images());
   }
 }

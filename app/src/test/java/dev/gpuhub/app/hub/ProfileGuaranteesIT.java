@@ -78,6 +78,8 @@ class ProfileGuaranteesIT {
       assertThat(r.memoryGb()).isEqualTo(single.memGuarantee());
     });
     NodeReport node = hub.plane.discovery().liveNodes().get(0);
+    // the agent reports the images its Docker has (placement prefers nodes with a server's image)
+    assertThat(node.images()).as("images the node reports").contains(hub.image);
     System.out.printf("ProfileGuaranteesIT: %d Single CPU servers ready on %d cores; reserved %.1f cores and %.1f GB;"
         + " each limited to %.1f cores and %.1f GB%n", USERS, node.cpuCores(), held.stream().mapToDouble(Reservation::cpu).sum(),
         held.stream().mapToDouble(Reservation::memoryGb).sum(), single.cpuLimit(), single.memLimit());

@@ -60,10 +60,25 @@ final class NodeChooser {
         for (NodeAllocation a : eligible) {
           if (!a.freeGpus().isEmpty()) rejected.put(a.hostname(), "kept free for GPU work while CPU-only nodes have room");
         }
-        return withoutFreeGpu;
+        eligible = withoutFreeGpu;
       }
     }
-    return eligible;
+    return preferImage(request, eligible, rejected);
+  }
+
+  /**
+   * Nodes that report having the request's image, when enough of them have room (a start there needs
+   * no image on the node); otherwise every eligible node.
+   */
+  private static List<NodeAllocation> preferImage(PlacementRequest request, List<NodeAllocation> eligible,
+                                                  Map<String, String> rejected) {
+    if (request.image() == null || request.preferredOnly()) return eligible;
+    List<NodeAllocation> having = eligible.stream().filter(a -> a.report().hasImage(request.image())).toList();
+    if (having.size() < request.count() || having.size() == eligible.size()) return eligible;
+    for (NodeAllocation a : eligible) {
+      if (!having.contains(a)) rejected.put(a.hostname(), "does not have image " + request.image() + " while other nodes with room do");
+    }
+    return having;
   }
 
   Choice choose(PlacementRequest request, List<NodeAllocation> nodes) {

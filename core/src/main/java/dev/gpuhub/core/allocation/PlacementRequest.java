@@ -24,10 +24,26 @@ import java.util.Objects;
  *                       have room; otherwise ignored (unless {@code preferredOnly})
  * @param preferredOnly  place on exactly {@code preferredNodes} or not at all (a planner decided them)
  * @param gpuConstraint  which devices count for {@code gpusPerNode} (model, memory); null = any
+ * @param image          the image the work starts, or null: nodes that report having it are preferred
  */
 public record PlacementRequest(String owner, String profileName, double cpu, double memoryGb, int gpusPerNode,
                                int count, Thresholds thresholds, PlacementPolicy policy,
-                               List<String> preferredNodes, boolean preferredOnly, GpuConstraint gpuConstraint) {
+                               List<String> preferredNodes, boolean preferredOnly, GpuConstraint gpuConstraint,
+                               String image) {
+
+  /** A request without an image preference. */
+  public PlacementRequest(String owner, String profileName, double cpu, double memoryGb, int gpusPerNode, int count,
+                          Thresholds thresholds, PlacementPolicy policy, List<String> preferredNodes, boolean preferredOnly,
+                          GpuConstraint gpuConstraint) {
+    this(owner, profileName, cpu, memoryGb, gpusPerNode, count, thresholds, policy, preferredNodes, preferredOnly,
+        gpuConstraint, null);
+  }
+
+  /** This request preferring nodes that have {@code value}. */
+  public PlacementRequest withImage(String value) {
+    return new PlacementRequest(owner, profileName, cpu, memoryGb, gpusPerNode, count, thresholds, policy, preferredNodes,
+        preferredOnly, gpuConstraint, value);
+  }
 
   /** A request that takes any GPU. */
   public PlacementRequest(String owner, String profileName, double cpu, double memoryGb, int gpusPerNode, int count,

@@ -61,6 +61,27 @@ class GpuCountPlacementTest {
   }
 
   @Test
+  void nodesThatHaveTheImageArePreferredWhenEnoughOfThemHaveRoom() {
+    TestCluster c = new TestCluster().node("plain-1", 32, 128, 0, 10).node("plain-2", 32, 128, 0, 10)
+        .node("has-it", 32, 128, 0, 10);
+    var has = c.nodes.get("has-it");
+    c.nodes.put("has-it", new dev.gpuhub.core.node.NodeReport(has.hostname(), has.ip(), has.cpuCores(), has.ramGb(),
+        has.cpuUsagePercent(), has.memoryUsagePercent(), has.diskUsagePercent(), has.hasGpu(), has.gpuInfo(),
+        has.maxContainers(), true, 0, 0, 0, has.lastUpdated(), has.agentPort(), null, List.of("lab/pytorch:2.3")));
+    PlacementEngine engine = c.engine();
+    for (String owner : List.of("a", "b", "c")) {
+      Placement p = engine.placeNow(TestCluster.cpu(owner, 1, 1, 1).withImage("lab/pytorch:2.3"));
+      assertThat(p.reservations().get(0).hostname()).as(owner).isEqualTo("has-it");
+      assertThat(p.rejected().get("plain-1")).contains("does not have image lab/pytorch:2.3");
+    }
+    // two nodes asked for, one has the image: no preference, both kinds are used
+    Placement two = engine.placeNow(TestCluster.cpu("d", 1, 1, 2).withImage("lab/pytorch:2.3"));
+    assertThat(two.reservations()).hasSize(2);
+    // another image: no node has it, every node may be chosen
+    assertThat(engine.placeNow(TestCluster.cpu("e", 1, 1, 1).withImage("lab/other:1")).rejected()).isEmpty();
+  }
+
+  @Test
   void aRequestNoNodeCouldEverMeetFailsAtOnceNamingTheConstraint() {
     TestCluster c = cluster();
     PlacementTicket t = c.engine().submit(TestCluster.gpus("ada", 3, A100, 1), java.time.Duration.ofMinutes(5));

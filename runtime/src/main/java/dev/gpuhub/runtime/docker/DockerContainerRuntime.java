@@ -181,6 +181,18 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public List<String> images() {
+    List<com.github.dockerjava.api.model.Image> images;
+    try {
+      images = client.listImagesCmd().exec();
+    } catch (RuntimeException e) {
+      throw unavailable(e);
+    }
+    return images.stream().filter(i -> i.getRepoTags() != null).flatMap(i -> java.util.Arrays.stream(i.getRepoTags()))
+        .filter(t -> !t.startsWith("<none>")).distinct().sorted().limit(MAX_IMAGES).toList();
+  }
+
+  @Override
   public List<ContainerSummary> listByLabel(String key) {
     ContainerRuntime.requireLabelKey(key);
     List<Container> containers;

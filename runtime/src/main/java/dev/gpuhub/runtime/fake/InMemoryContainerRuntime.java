@@ -112,6 +112,13 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     return find(idOrName).map(e -> e.spec);
   }
 
+  /** The images given (none when any image counts as present). */
+  @Override
+  public synchronized List<String> images() {
+    requireReachable();
+    return anyImage ? List.of() : images.stream().sorted().limit(MAX_IMAGES).toList();
+  }
+
   @Override
   public synchronized List<ContainerSummary> listRunning() {
     requireReachable();

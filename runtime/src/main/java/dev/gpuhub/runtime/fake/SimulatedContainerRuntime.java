@@ -173,6 +173,11 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public List<String> images() {
+    return containers.images();
+  }
+
+  @Override
   public List<ContainerSummary> listByLabel(String key) {
     return containers.listByLabel(key);
   }

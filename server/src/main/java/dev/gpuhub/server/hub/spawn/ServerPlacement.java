@@ -46,7 +46,8 @@ final class ServerPlacement {
    */
   Placement place(ActiveServer server, Profile profile, int count, List<String> preferred) {
     String owner = Spawner.owner(server.snapshot().user());
-    PlacementTicket ticket = engine.submit(request(owner, profile, count, preferred), config.queueMaxWait());
+    PlacementTicket ticket = engine.submit(request(owner, profile, count, preferred).withImage(server.snapshot().image()),
+        config.queueMaxWait());
     QueueEntry shown = null;
     while (true) {
       try {
