@@ -208,7 +208,7 @@ class HubMultiNodeIT {
     assertThat(server.snapshot().primaryHostname()).isEqualTo(HubFixture.NODE); // A's containers were created first
     AgentClient agents = hub.agents();
     for (String node : List.of(HubFixture.NODE, NODE_B)) assertThat(containersOf(agents, node, "dave")).isEmpty();
-    assertThat(hub.plane.hub().spawner().reservations("dave")).isEmpty();
+    assertThat(hub.plane.hub().spawner().placements().reservations("dave")).isEmpty();
     assertThat(dave.getJson("/gateway/dave/api/kernelspecs").statusCode()).isEqualTo(404);
   }
 

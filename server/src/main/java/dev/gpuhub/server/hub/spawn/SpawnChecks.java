@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * the user may use it (its groups), the image is offered, the node count is within the profile's
  * range, and (last, when nothing else is wrong) the quotas admit it.
  */
-final class SpawnChecks {
+public final class SpawnChecks {
   /** A request that passed: the profile, the image and the node count to start. */
   record Checked(Profile profile, String image, int nodeCount) {}
 
@@ -55,12 +55,12 @@ final class SpawnChecks {
   }
 
   /** Whether {@code user} may use {@code profile}: it is open to everyone, or they are in one of its groups. */
-  boolean mayUse(String user, Profile profile) {
+  public boolean mayUse(String user, Profile profile) {
     return profile.groups().isEmpty() || profile.openTo(hooks.get().groupsOf().apply(user));
   }
 
   /** @throws ProfileNotAllowedException naming the profile's groups when {@code user} may not use it */
-  void checkAllowed(String user, Profile profile) {
+  public void checkAllowed(String user, Profile profile) {
     if (!mayUse(user, profile)) {
       throw new ProfileNotAllowedException("profile '" + profile.name() + "' is for the members of "
           + String.join(", ", profile.groups()) + "; " + user + " is in none of them (an administrator can add you)");
@@ -77,7 +77,7 @@ final class SpawnChecks {
    * that serve the profile and are open to the user's groups; with none declared, the configured
    * image of the profile's kind, then the other.
    */
-  List<ImageChoice> offered(String user, Profile profile) {
+  public List<ImageChoice> offered(String user, Profile profile) {
     List<ImageChoice> declared = hooks.get().images().get();
     if (declared.isEmpty()) {
       String first = profile.gpuRequired() ? config.gpuImage() : config.cpuImage();

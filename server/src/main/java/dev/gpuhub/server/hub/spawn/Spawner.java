@@ -1,12 +1,7 @@
 package dev.gpuhub.server.hub.spawn;
 
 import dev.gpuhub.server.workload.WorkloadTls;
-import dev.gpuhub.core.allocation.NodeAllocation;
 import dev.gpuhub.core.allocation.Placement;
-import dev.gpuhub.core.allocation.PlacementEngine;
-import dev.gpuhub.core.allocation.PlacementPreview;
-import dev.gpuhub.core.allocation.QueueEntry;
-import dev.gpuhub.core.allocation.Reservation;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.core.placement.NotEnoughNodesException;
 import dev.gpuhub.core.profile.Profile;
@@ -63,6 +58,7 @@ public final class Spawner implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private final SharedData sharedData = new SharedData();
   private final SpawnChecks checks;
+  private final ServerPlacementView placementView;
   private volatile SpawnerHooks hooks = SpawnerHooks.NONE;
 
   /** What the spawner learns from the hub (set once the hub exists; {@link SpawnerHooks#NONE} until then). */
@@ -100,6 +96,7 @@ public final class Spawner implements AutoCloseable {
     this.clock = clock;
     this.homes = new HomePlacement(config.homes(), ledger, cluster, launcher.agents());
     this.checks = new SpawnChecks(config, cluster.profiles(), () -> hooks);
+    this.placementView = new ServerPlacementView(launcher.engine(), placement, homes, config);
     this.workloads = new ServerWorkloads(config, containers, this.tls, sharedData, () -> hooks.hubUrl().get(), this::endpoint,
         this::claimPort);
   }
@@ -162,19 +159,9 @@ public final class Spawner implements AutoCloseable {
     return server;
   }
 
-  /** Whether {@code user} may use {@code profile}: it is open to everyone, or they are in one of its groups. */
-  public boolean mayUse(String user, Profile profile) {
-    return checks.mayUse(user, profile);
-  }
-
-  /** The images {@code user} may start with {@code profile}, the default first. */
-  public List<dev.gpuhub.core.profile.ImageChoice> offeredImages(String user, Profile profile) {
-    return checks.offered(user, profile);
-  }
-
-  /** @throws ProfileNotAllowedException naming the profile's groups when {@code user} may not use it */
-  public void checkAllowed(String user, Profile profile) {
-    checks.checkAllowed(user, profile);
+  /** What a start must pass (profile, groups, image, node count, quotas); the forms ask it what to offer. */
+  public SpawnChecks checks() {
+    return checks;
   }
 
   /**
@@ -247,47 +234,9 @@ public final class Spawner implements AutoCloseable {
     return ServerContainers.owner(user);
   }
 
-  /**
-   * Where a server of {@code profile} on {@code nodeCount} nodes would go now, decided by the
-   * placement engine with the request a spawn would make, reserving nothing.
-   */
-  public PlacementPreview preview(Profile profile, int nodeCount) {
-    return engine().preview(placement.request(Labels.SERVER_OWNER + "preview", profile, nodeCount, List.of()));
-  }
-
-  /** As {@link #preview(Profile, int)} for {@code user}: the request a start would make, their home's nodes preferred. */
-  public PlacementPreview preview(String user, Profile profile, int nodeCount) {
-    return engine().preview(placement.request(Labels.SERVER_OWNER + "preview", profile, nodeCount,
-        homes.preference(user, nodeCount)));
-  }
-
-  /** What a server of {@code profile} would run on each of {@code nodes} (primary first). */
-  public List<ServerLayout.NodeParts> layout(Profile profile, List<String> nodes) {
-    return ServerLayout.of(nodes, config.workerModes().containsKey(profile.name()));
-  }
-
-  /** Every live node's capacity against its reservations. */
-  public List<NodeAllocation> allocations() {
-    return engine().allocations();
-  }
-
-  /** How many requests wait for room, all classes together. */
-  public int queueLength() {
-    return engine().queue().size();
-  }
-
-  /** The user's queued spawn, if it waits for room. */
-  public Optional<QueueEntry> queued(String user) {
-    return engine().queued(owner(user));
-  }
-
-  /** What the user's server holds, primary first. */
-  public List<Reservation> reservations(String user) {
-    return engine().reservationsOf(owner(user));
-  }
-
-  private PlacementEngine engine() {
-    return launcher.engine();
+  /** Where servers would go and what they hold: the options form's plan, queue positions, reservations. */
+  public ServerPlacementView placements() {
+    return placementView;
   }
 
   /** Gives back every port the server claimed. */

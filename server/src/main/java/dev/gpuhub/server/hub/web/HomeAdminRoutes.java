@@ -80,7 +80,7 @@ public final class HomeAdminRoutes {
           .append("<p><a id=\"open\" href=\"").append(esc(s.get().url())).append("\">Open my server</a></p>")
           .append(stopButton(user.name(), xsrf, "stop", "Stop server"));
     } else if (s.isPresent() && s.get().state() == ServerState.PENDING) {
-      Optional<QueueEntry> queued = spawner.queued(user.name());
+      Optional<QueueEntry> queued = spawner.placements().queued(user.name());
       b.append("<p>Starting... <a href=\"/hub/spawn-pending/").append(esc(user.name())).append("\">follow progress</a></p>");
       queued.ifPresent(q -> b.append("<p id=\"queue\">Waiting for room: position ").append(q.position()).append(" of ")
           .append(q.queueLength()).append(q.estimatedSeconds() == null ? "" : ", about " + q.estimatedSeconds() + " s")

@@ -85,10 +85,10 @@ public final class SpawnRoutes implements AutoCloseable {
 
   /** The form page; {@code error} is the hub's own message (never text from the request's address). */
   private String formPage(Context ctx, HubIdentity.User user, String error) {
-    List<Profile> usable = repository.profiles().stream().filter(p -> !p.retired() && spawner.mayUse(user.name(), p))
+    List<Profile> usable = repository.profiles().stream().filter(p -> !p.retired() && spawner.checks().mayUse(user.name(), p))
         .toList();
     Map<String, List<dev.gpuhub.core.profile.ImageChoice>> images = new HashMap<>();
-    for (Profile p : usable) images.put(p.name(), spawner.offeredImages(user.name(), p));
+    for (Profile p : usable) images.put(p.name(), spawner.checks().offered(user.name(), p));
     return Html.page("Start a server", user.name(), user.admin(), SpawnForm.render(usable, images,
         identity.xsrfToken(ctx), error));
   }
@@ -193,7 +193,7 @@ public final class SpawnRoutes implements AutoCloseable {
     HubIdentity.User user = identity.requireUser(ctx);
     String ref = ctx.queryParam("profile");
     Profile profile = ref == null || ref.isBlank() ? null : discovery.profile(ref).orElse(null);
-    if (profile != null) spawner.checkAllowed(user.name(), profile);
+    if (profile != null) spawner.checks().checkAllowed(user.name(), profile);
     ObjectNode body = MAPPER.createObjectNode();
     ArrayNode nodes = body.putArray("nodes");
     Map<String, NodeReport> live = new HashMap<>();
@@ -208,7 +208,7 @@ public final class SpawnRoutes implements AutoCloseable {
       }
     } else {
       int count = nodeCount(profile, ctx.queryParam("node_count"));
-      preview = spawner.preview(user.name(), profile, count);
+      preview = spawner.placements().preview(user.name(), profile, count);
       List<String> home = spawner.homePreference(user.name(), count);
       body.set("home_nodes", MAPPER.valueToTree(home));
       for (PlacementPreview.Candidate c : preview.candidates()) {
@@ -218,7 +218,7 @@ public final class SpawnRoutes implements AutoCloseable {
         nodes.add(nodeJson(node, c.eligible(), primary, c.rejection(), c.score()).put("holds_home", home.contains(c.hostname())));
       }
     }
-    for (var a : spawner.allocations()) {
+    for (var a : spawner.placements().allocations()) {
       for (var n : nodes) {
         if (!n.path("hostname").asText().equals(a.hostname())) continue;
         ObjectNode o = (ObjectNode) n;
@@ -236,9 +236,9 @@ public final class SpawnRoutes implements AutoCloseable {
         }
       }
     }
-    body.put("queued", spawner.queueLength());
+    body.put("queued", spawner.placements().queueLength());
     if (preview != null) {
-      body.set("plan", plan(spawner.layout(profile, preview.chosen())));
+      body.set("plan", plan(spawner.placements().layout(profile, preview.chosen())));
       body.put("plan_exact", preview.exact());
       if (!preview.placed()) body.put("wait_reason", preview.waitReason());
     }
@@ -330,8 +330,8 @@ public final class SpawnRoutes implements AutoCloseable {
     n.put("primary_node", s.primaryHostname());
     n.put("started", s.startedAt().toString());
     if (s.failureReason() != null) n.put("failure_reason", s.failureReason());
-    spawner.queued(s.user()).ifPresent(q -> n.set("queue", dev.gpuhub.server.discovery.ReservationViews.queueEntry(q)));
-    n.set("reservations", dev.gpuhub.server.discovery.ReservationViews.list(spawner.reservations(s.user())));
+    spawner.placements().queued(s.user()).ifPresent(q -> n.set("queue", dev.gpuhub.server.discovery.ReservationViews.queueEntry(q)));
+    n.set("reservations", dev.gpuhub.server.discovery.ReservationViews.list(spawner.placements().reservations(s.user())));
     return n;
   }
 

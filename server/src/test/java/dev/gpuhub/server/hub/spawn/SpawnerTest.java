@@ -191,8 +191,8 @@ class SpawnerTest {
     ServerLedger remembers = lastServerOn("home");
     Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), three::liveNodes,
         PlacementConfig.defaults(), false), three.launcher, new PortClaims(), routes, remembers, Clock.systemUTC());
-    assertThat(s.preview(SINGLE, 1).chosen()).as("a new user's plan").doesNotContain("home");
-    assertThat(s.preview("ivy", SINGLE, 1).chosen()).as("ivy's plan: back to her home").containsExactly("home");
+    assertThat(s.placements().preview(SINGLE, 1).chosen()).as("a new user's plan").doesNotContain("home");
+    assertThat(s.placements().preview("ivy", SINGLE, 1).chosen()).as("ivy's plan: back to her home").containsExactly("home");
     ActiveServer ivy = s.spawn("ivy", new SpawnOptions("single-cpu", null, null));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (ivy.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
@@ -299,8 +299,8 @@ class SpawnerTest {
         List.of("quiet"), true));
     for (String[] step : steps) {
       Profile profile = profiles.get(step[1]);
-      var preview = s.preview(profile, profile.minNodes());
-      List<ServerLayout.NodeParts> plan = s.layout(profile, preview.chosen());
+      var preview = s.placements().preview(profile, profile.minNodes());
+      List<ServerLayout.NodeParts> plan = s.placements().layout(profile, preview.chosen());
       ActiveServer server = s.spawn(step[0], new SpawnOptions(step[1], null, null));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (server.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
