@@ -122,11 +122,11 @@ public final class Hub implements AutoCloseable {
         new dev.gpuhub.server.hub.proxy.ServerSessions(authConfig.sessionIdleTimeout(), clock);
     auth.onLogout(u -> {
       serverSessions.endAllOf(u.name());
-      if (authConfig.logoutStopsServer()) spawner.stop(u.name(), "logged out");
+      if (authConfig.logoutStopsServer()) spawner.stopAll(u.name(), "logged out");
     });
     auth.onDelete(u -> {
       serverSessions.endAllOf(u.name());
-      spawner.stop(u.name(), "user deleted");
+      spawner.stopAll(u.name(), "user deleted");
       jobs.cancelAllOf(u.name(), "user deleted");
     });
     HubAuthIdentity identity = new HubAuthIdentity(auth, adminAccess, serverSessions);
@@ -169,7 +169,11 @@ public final class Hub implements AutoCloseable {
         .withImages(stores.hub()::images);
     spawner.hooks(subdomains.on() ? hooks.withOrigins(subdomains.hubOrigin(), subdomains::origin) : hooks);
     AuthRoutes authRoutes = new AuthRoutes(auth, (user, server, at) -> {
-      if (server.isEmpty()) routes.reportActivity(user, at); // named servers are not served yet
+      try {
+        routes.reportActivity(new dev.gpuhub.core.hub.ServerId(user, server), at);
+      } catch (IllegalArgumentException e) {
+        // a server name no server can have: no route to move forward
+      }
     });
     this.spawnRoutes = new SpawnRoutes(identity, spawner, discovery, stores.repository(), spawnerConfig);
     dev.gpuhub.server.hub.web.HomesRoutes homes =
@@ -258,9 +262,10 @@ public final class Hub implements AutoCloseable {
     LOG.atInfo().addKeyValue("url", url()).log("hub listening");
   }
 
-  /** The kernel gateway of the user's active multi-node server, once its kernel hosts are started. */
-  private java.util.Optional<dev.gpuhub.server.hub.proxy.KernelGateways.Target> kernelGateway(String user) {
-    return spawner.server(user).filter(a -> a.snapshot().state().isActive() && a.gatewayToken() != null)
+  /** The kernel gateway of an active multi-node server, once its kernel hosts are started. */
+  private java.util.Optional<dev.gpuhub.server.hub.proxy.KernelGateways.Target> kernelGateway(
+      dev.gpuhub.core.hub.ServerId server) {
+    return spawner.server(server).filter(a -> a.snapshot().state().isActive() && a.gatewayToken() != null)
         .map(a -> new dev.gpuhub.server.hub.proxy.KernelGateways.Target(a.gatewayToken(), a.kernelHosts().stream()
             .filter(h -> h.containerId() != null)
             .map(h -> new dev.gpuhub.server.hub.proxy.KernelGateways.Host(h.hostname(), h.ip(), h.port(), h.token(),

@@ -63,12 +63,13 @@ public final class HubAuthIdentity implements HubIdentity, ProxyAccess {
    * {@code access:servers} on it, as in JupyterHub.
    */
   @Override
-  public Decision check(HttpServletRequest request, String owner) {
+  public Decision check(HttpServletRequest request, dev.gpuhub.core.hub.ServerId server) {
+    String owner = server.user();
     Optional<HubAuth.Caller> caller = auth.identifyCaller(request.getHeader("Authorization"), cookie(request, HubAuth.SESSION_COOKIE))
         .or(() -> serverSessionUser(request, owner).map(HubAuth.Caller::of));
     if (caller.isEmpty()) return Decision.ANONYMOUS;
     HubUser user = caller.get().user();
-    if (caller.get().restricted() && !Scopes.allows(caller.get().scopes(), "access:servers", owner, "")) {
+    if (caller.get().restricted() && !Scopes.allows(caller.get().scopes(), "access:servers", owner, server.name())) {
       return Decision.FORBIDDEN;
     }
     if (user.name().equals(owner)) return Decision.ALLOW;

@@ -50,7 +50,7 @@ public final class NodeDrain {
     for (ActiveServer s : spawner.servers().values()) {
       ActiveServer.Snapshot snap = s.snapshot();
       boolean there = hostname.equals(snap.primaryHostname()) || (snap.nodes() != null && snap.nodes().contains(hostname));
-      if (there && snap.state().isActive() && spawner.stop(snap.user(), reason)) servers++;
+      if (there && snap.state().isActive() && spawner.stop(snap.id(), reason)) servers++;
     }
     int removed = 0;
     boolean answered = false;

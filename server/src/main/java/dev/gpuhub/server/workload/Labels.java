@@ -15,6 +15,8 @@ public final class Labels {
   public static final String KIND_SERVICE = "service";
   /** The user a container belongs to. */
   public static final String USER = "gpuhub.user";
+  /** A named server's name, on each of its containers (absent on a user's default server's). */
+  public static final String SERVER_NAME = "gpuhub.server";
   /** The profile a server's containers were started for. */
   public static final String PROFILE = "gpuhub.profile";
   /** The placement-engine owner whose reservation the container runs on. */

@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  * here: the routes' own guards (self or admin) apply to them, and to restricted tokens as well.
  */
 final class ScopeGuard {
-  /** One rule: a method, a path pattern (group 1, when present, is the user), the scope it needs ("" for none). */
+  /**
+   * One rule: a method, a path pattern (group 1, when present, is the user; group 2 a server's
+   * name), the scope it needs ("" for none).
+   */
   private record Rule(HandlerType method, Pattern path, String scope) {}
 
   private static final String USER = "([^/]+)";
@@ -34,6 +37,8 @@ final class ScopeGuard {
       rule(HandlerType.POST, "/hub/api/users/" + USER + "/activity", "users:activity"),
       rule(HandlerType.POST, "/hub/api/users/" + USER + "/server", "servers"),
       rule(HandlerType.DELETE, "/hub/api/users/" + USER + "/server", "delete:servers"),
+      rule(HandlerType.POST, "/hub/api/users/" + USER + "/servers/([^/]+)", "servers"),
+      rule(HandlerType.DELETE, "/hub/api/users/" + USER + "/servers/([^/]+)", "delete:servers"),
       rule(HandlerType.GET, "/hub/api/users/" + USER + "/tokens(?:/[^/]+)?", "read:tokens"),
       rule(HandlerType.POST, "/hub/api/users/" + USER + "/tokens", "tokens"),
       rule(HandlerType.DELETE, "/hub/api/users/" + USER + "/tokens/[^/]+", "tokens"),
@@ -67,7 +72,8 @@ final class ScopeGuard {
       if (!m.matches()) continue;
       if (rule.scope().isEmpty()) return;
       String user = m.groupCount() >= 1 ? m.group(1) : null;
-      if (Scopes.allows(caller.get().scopes(), rule.scope(), user, null)) return;
+      String server = m.groupCount() >= 2 ? m.group(2) : null;
+      if (Scopes.allows(caller.get().scopes(), rule.scope(), user, server)) return;
       throw new ForbiddenException("this token's scopes do not include " + rule.scope()
           + (user == null ? "" : "!user=" + user) + " (it has: " + String.join(" ", caller.get().scopes()) + ")");
     }

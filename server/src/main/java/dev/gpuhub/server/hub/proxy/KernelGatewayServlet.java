@@ -25,7 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code /gateway/<user>/...}: the kernel gateway of a multi-node server (issue 7), the endpoints
+ * {@code /gateway/<server>/...} ({@code <server>} is {@link dev.gpuhub.core.hub.ServerId#slug()}: the
+ * user's name, or {@code <user>_<name>} for a named server): the kernel gateway of a multi-node server (issue 7), the endpoints
  * notebook 6's {@code GatewayClient} uses. Kernel specs are one per selected node,
  * {@code python3-<hostname>} ("Python 3 on &lt;hostname&gt;"); a kernel started under one runs on
  * that node's kernel host, and every later request about it (model, delete, interrupt, restart,
@@ -73,13 +74,20 @@ public final class KernelGatewayServlet extends HttpServlet {
       send(response, 404, error("no such path"));
       return;
     }
-    String user = m.group(1);
+    String user = m.group(1); // the server's slug: keys its kernels below
+    dev.gpuhub.core.hub.ServerId server;
+    try {
+      server = dev.gpuhub.core.hub.ServerId.parseSlug(user);
+    } catch (IllegalArgumentException e) {
+      send(response, 404, error("no such server: " + e.getMessage()));
+      return;
+    }
     String rest = m.group(2) == null ? "/" : m.group(2);
-    Optional<KernelGateways.Target> target = gateways.of(user);
+    Optional<KernelGateways.Target> target = gateways.of(server);
     boolean byServer = target.isPresent() && presentsToken(request, target.get().gatewayToken());
     if (!byServer) {
-      if (access.check(request, user) != ProxyAccess.Decision.ALLOW) {
-        send(response, 403, error("the kernels of " + user + " are not yours"));
+      if (access.check(request, server) != ProxyAccess.Decision.ALLOW) {
+        send(response, 403, error("the kernels of " + server.describe() + " are not yours"));
         return;
       }
       if (!"GET".equals(request.getMethod()) && !xsrfMatches(request)) {
@@ -88,10 +96,10 @@ public final class KernelGatewayServlet extends HttpServlet {
       }
     }
     if (target.isEmpty()) {
-      send(response, 404, error(user + " has no multi-node server with kernel hosts"));
+      send(response, 404, error(server.describe() + " is no multi-node server with kernel hosts"));
       return;
     }
-    routes.touch(user);
+    routes.touch(server);
     KernelGateways.Target t = target.get();
     String method = request.getMethod();
     if (rest.equals("/api/kernelspecs") || rest.equals("/api/kernelspecs/")) {
@@ -141,8 +149,8 @@ public final class KernelGatewayServlet extends HttpServlet {
         send(response, 403, error("cross-origin WebSocket refused"));
         return;
       }
-      webSockets.bridge(request, response, new ProxyRoute(user, h.ip(), h.port(), h.token(), tls.on()), hostPath,
-          () -> routes.touch(user));
+      webSockets.bridge(request, response, new ProxyRoute(server, h.ip(), h.port(), h.token(), tls.on()), hostPath,
+          () -> routes.touch(server));
       return;
     }
     boolean allowed = action == null ? method.equals("GET") || method.equals("DELETE") : method.equals("POST");

@@ -23,5 +23,5 @@ public interface KernelGateways {
   }
 
   /** The user's gateway while the user has an active multi-node server with kernel hosts. */
-  Optional<Target> of(String user);
+  Optional<Target> of(dev.gpuhub.core.hub.ServerId server);
 }

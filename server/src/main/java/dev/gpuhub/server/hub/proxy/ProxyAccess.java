@@ -3,7 +3,7 @@ package dev.gpuhub.server.hub.proxy;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Decides who may reach {@code /user/<owner>/...}. Implementations read the hub's session cookie or
+ * Decides who may reach a user's server ({@code /user/<owner>/...}, default or named). Implementations read the hub's session cookie or
  * API token from the request; they must not consume the request body.
  */
 @FunctionalInterface
@@ -23,5 +23,5 @@ public interface ProxyAccess {
   /** Where an admin confirms opening {@code <owner>}'s server: this path plus the owner's name. */
   String ADMIN_ACCESS_PATH = "/hub/admin/access/";
 
-  Decision check(HttpServletRequest request, String owner);
+  Decision check(HttpServletRequest request, dev.gpuhub.core.hub.ServerId server);
 }

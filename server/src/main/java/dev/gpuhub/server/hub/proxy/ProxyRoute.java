@@ -1,20 +1,22 @@
 package dev.gpuhub.server.hub.proxy;
 
+import dev.gpuhub.core.hub.ServerId;
 import java.util.Objects;
 
 /**
- * Where one user's server answers: {@code host:port}, serving under {@code /user/<user>/}, and the
- * per-server token the proxy adds to every request so the user never handles it; null for a
- * server that authenticates its users itself (JupyterHub's single-user server, by OAuth).
+ * Where one of a user's servers answers: {@code host:port}, serving under its prefix
+ * ({@code /user/<user>/} or {@code /user/<user>/<server>/}), and the per-server token the proxy
+ * adds to every request so the user never handles it; null for a server that authenticates its
+ * users itself (JupyterHub's single-user server, by OAuth).
  */
-public record ProxyRoute(String user, String host, int port, String serverToken, boolean tls) {
-  /** A route to a server serving plain HTTP. */
+public record ProxyRoute(ServerId server, String host, int port, String serverToken, boolean tls) {
+  /** A route to a user's default server serving plain HTTP. */
   public ProxyRoute(String user, String host, int port, String serverToken) {
-    this(user, host, port, serverToken, false);
+    this(ServerId.defaultOf(user), host, port, serverToken, false);
   }
 
   public ProxyRoute {
-    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(server, "server");
     Objects.requireNonNull(host, "host");
     if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be 1..65535, was " + port);
   }
@@ -24,14 +26,14 @@ public record ProxyRoute(String user, String host, int port, String serverToken,
     return serverToken != null;
   }
 
-  /** The path prefix the server is mounted under. */
-  public String basePath() {
-    return prefixOf(user);
+  /** The user the server belongs to. */
+  public String user() {
+    return server.user();
   }
 
-  /** {@code /user/<name>/}. */
-  public static String prefixOf(String user) {
-    return "/user/" + user + "/";
+  /** The path prefix the server is mounted under. */
+  public String basePath() {
+    return server.prefix();
   }
 
   /** {@code https://host:port} or {@code http://host:port}, as the server serves. */

@@ -14,8 +14,9 @@ import org.eclipse.jetty.io.ClientConnector;
 import dev.gpuhub.server.workload.WorkloadTls;
 
 /**
- * {@code /user/<name>/...}: Jetty's reverse proxy to that user's server, for that user or an admin
- * only. HTTP goes through {@link ProxyServlet}; WebSocket upgrades through {@link WebSocketBridge}.
+ * {@code /user/<name>/...}: Jetty's reverse proxy to that user's servers, for that user or an admin
+ * only: {@code /user/<name>/<server>/...} to the named server {@code <server>} when it has a route,
+ * everything else under {@code /user/<name>/} to the default server. HTTP goes through {@link ProxyServlet}; WebSocket upgrades through {@link WebSocketBridge}.
  * Every forwarded request carries {@code Authorization: token <server token>} instead of whatever
  * the client sent, and never the hub's session cookie; the server's {@code Set-Cookie} passes only
  * within {@code /user/<name>/} ({@link HubCredentials}). Traffic is recorded for the idle culler.
@@ -68,7 +69,9 @@ public final class UserServerProxyServlet extends ProxyServlet {
       return;
     }
     if (subdomains.on() && !onOwnSubdomain(request, response, user, path)) return;
-    switch (access.check(request, user)) {
+    dev.gpuhub.core.hub.ServerId server = routes.serverFor(user, path.length() > 7 + user.length()
+        ? path.substring(7 + user.length()) : "");
+    switch (access.check(request, server)) {
       case ANONYMOUS -> {
         if (isBrowserGet(request) && subdomains.on()) {
           // the hub's session cookie never comes here: the hub hands this browser a session of this server
@@ -98,17 +101,17 @@ public final class UserServerProxyServlet extends ProxyServlet {
       }
       case ALLOW -> { }
     }
-    if (path.equals("/user/" + user)) {
+    if ((path + "/").equals(server.prefix()) || path.equals("/user/" + user)) {
       response.sendRedirect(path + "/" + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
       return;
     }
-    var route = routes.get(user);
+    var route = routes.get(server);
     if (route.isEmpty()) {
       if (isBrowserGet(request)) response.sendRedirect("/hub/home");
       else sendJson(response, 404, user + " has no running server; start one at /hub/spawn");
       return;
     }
-    routes.touch(user);
+    routes.touch(server);
     boolean webSocket = "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
     if ((webSocket || !isSafe(request.getMethod())) && !sameOrigin(request)) {
       // the hub adds the server's token, so Jupyter's own XSRF and Origin checks never see the
@@ -118,7 +121,7 @@ public final class UserServerProxyServlet extends ProxyServlet {
       return;
     }
     if (webSocket) {
-      webSockets.bridge(request, response, route.get(), request.getRequestURI(), () -> routes.touch(user));
+      webSockets.bridge(request, response, route.get(), request.getRequestURI(), () -> routes.touch(server));
       return;
     }
     request.setAttribute(ROUTE, route.get());
@@ -186,9 +189,10 @@ public final class UserServerProxyServlet extends ProxyServlet {
   @Override
   protected org.eclipse.jetty.http.HttpField filterServerResponseHeader(HttpServletRequest clientRequest,
       org.eclipse.jetty.client.Response serverResponse, org.eclipse.jetty.http.HttpField field) {
-    String owner = ownerOf(clientRequest.getRequestURI());
+    ProxyRoute route = (ProxyRoute) clientRequest.getAttribute(ROUTE);
+    String prefix = route.basePath();
     return HubCredentials.filterResponse(super.filterServerResponseHeader(clientRequest, serverResponse, field),
-        "/user/" + owner);
+        prefix.substring(0, prefix.length() - 1));
   }
 
   @Override

@@ -5,16 +5,26 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One user's server as the spawner tracks it: where it runs, its state and its progress. State
+ * One of a user's servers (default or named) as the spawner tracks it: where it runs, its state and its progress. State
  * changes follow {@link ServerState}; reads return consistent {@link Snapshot}s. Thread-safe.
  */
 public final class ActiveServer {
   /** An immutable view of a server. */
-  public record Snapshot(String user, String profile, String image, List<String> nodes, String primaryHostname,
-                         String nodeIp, Integer agentPort, String containerId, int port, String token,
-                         ServerState state, Instant startedAt, String failureReason) {
+  public record Snapshot(String user, String server, String profile, String image, List<String> nodes,
+                         String primaryHostname, String nodeIp, Integer agentPort, String containerId, int port,
+                         String token, ServerState state, Instant startedAt, String failureReason) {
+    public Snapshot {
+      server = server == null ? "" : server;
+    }
+
+    /** Which of the user's servers this is. */
+    public dev.gpuhub.core.hub.ServerId id() {
+      return new dev.gpuhub.core.hub.ServerId(user, server);
+    }
+
+    /** {@code /user/<user>/} or {@code /user/<user>/<server>/}. */
     public String url() {
-      return "/user/" + user + "/";
+      return id().prefix();
     }
 
     /** The primary node's agent, or null before the server is placed. */
@@ -95,20 +105,20 @@ public final class ActiveServer {
   synchronized boolean transition(ServerState next, String reason) {
     if (!next.canFollow(snapshot.state())) return false;
     Snapshot s = snapshot;
-    snapshot = new Snapshot(s.user(), s.profile(), s.image(), s.nodes(), s.primaryHostname(), s.nodeIp(),
+    snapshot = new Snapshot(s.user(), s.server(), s.profile(), s.image(), s.nodes(), s.primaryHostname(), s.nodeIp(),
         s.agentPort(), s.containerId(), s.port(), s.token(), next, s.startedAt(), reason);
     return true;
   }
 
   synchronized void placed(List<String> nodes, String primary, String ip, Integer agentPort, int port) {
     Snapshot s = snapshot;
-    snapshot = new Snapshot(s.user(), s.profile(), s.image(), nodes, primary, ip, agentPort, s.containerId(), port,
+    snapshot = new Snapshot(s.user(), s.server(), s.profile(), s.image(), nodes, primary, ip, agentPort, s.containerId(), port,
         s.token(), s.state(), s.startedAt(), s.failureReason());
   }
 
   synchronized void started(String containerId) {
     Snapshot s = snapshot;
-    snapshot = new Snapshot(s.user(), s.profile(), s.image(), s.nodes(), s.primaryHostname(), s.nodeIp(),
+    snapshot = new Snapshot(s.user(), s.server(), s.profile(), s.image(), s.nodes(), s.primaryHostname(), s.nodeIp(),
         s.agentPort(), containerId, s.port(), s.token(), s.state(), s.startedAt(), s.failureReason());
   }
 
@@ -118,15 +128,15 @@ public final class ActiveServer {
     List<dev.gpuhub.server.workload.Workload.ContainerRef> out = new java.util.ArrayList<>();
     if (s.agent() != null) {
       out.add(new dev.gpuhub.server.workload.Workload.ContainerRef(s.agent(), s.containerId() != null ? s.containerId()
-          : Spawner.containerName(s.user())));
+          : ServerContainers.name(s.id())));
     }
     for (KernelHost h : kernelHosts()) {
       out.add(new dev.gpuhub.server.workload.Workload.ContainerRef(h.agent(), h.containerId() != null ? h.containerId()
-          : KernelHost.containerName(s.user(), h.hostname())));
+          : KernelHost.containerName(s.id(), h.hostname())));
     }
     for (Worker w : workers()) {
       out.add(new dev.gpuhub.server.workload.Workload.ContainerRef(w.agent(), w.containerId() != null ? w.containerId()
-          : WorkerMode.containerName(s.user(), w.hostname())));
+          : WorkerMode.containerName(s.id(), w.hostname())));
     }
     return out;
   }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link ServerLedger} over the durable {@code hub_servers} table (one default server per user), and
+ * {@link ServerLedger} over the durable {@code hub_servers} table (one row per user and server name), and
  * the usage records ({@code hub_usage}): a server's GPUs and guaranteed cores from running until it ends.
  */
 public final class HubServerLedger implements ServerLedger {
@@ -29,31 +29,33 @@ public final class HubServerLedger implements ServerLedger {
   public void running(ActiveServer.Snapshot s) {
     HubUserRecord user = repository.findUser(s.user())
         .orElseThrow(() -> new IllegalStateException("user " + s.user() + " does not exist"));
-    Optional<HubServerRecord> existing = repository.findServer(user.id(), "");
-    HubServerRecord base = existing.orElseGet(() -> repository.createServer(HubServerRecord.pending(user.id(), "",
+    Optional<HubServerRecord> existing = repository.findServer(user.id(), s.server());
+    HubServerRecord base = existing.orElseGet(() -> repository.createServer(HubServerRecord.pending(user.id(), s.server(),
         s.profile(), s.image(), s.nodes(), s.url(), s.token(), s.startedAt())));
-    HubServerRecord record = new HubServerRecord(base.id(), user.id(), user.name(), "", s.profile(), s.image(), s.nodes(),
-        s.primaryHostname(), s.containerId(), Spawner.containerName(s.user()), s.url(), s.port(), s.token(),
+    HubServerRecord record = new HubServerRecord(base.id(), user.id(), user.name(), s.server(), s.profile(), s.image(),
+        s.nodes(), s.primaryHostname(), s.containerId(), Spawner.containerName(s.id()), s.url(), s.port(), s.token(),
         HubServerState.RUNNING, s.startedAt(), clock.instant(), null, null);
     repository.updateServer(record);
     int nodes = Math.max(1, s.nodes().size());
     var profile = profiles.apply(s.profile());
-    repository.usageStarted(new dev.gpuhub.core.quota.Usage(s.user(), "", s.profile(),
+    repository.usageStarted(new dev.gpuhub.core.quota.Usage(s.user(), s.server(), s.profile(),
         profile.map(p -> p.gpuCount() * nodes).orElse(0), profile.map(p -> p.cpuGuarantee() * nodes).orElse(0.0),
         clock.instant(), null));
   }
 
   @Override
-  public void ended(String user, ServerState state, String reason) {
-    repository.usageEnded(user, "", clock.instant());
-    repository.findUser(user).flatMap(u -> repository.findServer(u.id(), "")).ifPresent(rec ->
+  public void ended(dev.gpuhub.core.hub.ServerId server, ServerState state, String reason) {
+    repository.usageEnded(server.user(), server.name(), clock.instant());
+    repository.findUser(server.user()).flatMap(u -> repository.findServer(u.id(), server.name())).ifPresent(rec ->
         repository.updateServerState(rec.id(), state == ServerState.FAILED ? HubServerState.FAILED : HubServerState.STOPPED,
             state == ServerState.FAILED ? reason : null, clock.instant()));
   }
 
   @Override
   public List<String> lastNodes(String user) {
-    return repository.findUser(user).flatMap(u -> repository.findServer(u.id(), "")).map(r -> {
+    return repository.findUser(user).flatMap(u -> repository.serversOf(u.id()).stream()
+        .filter(r -> r.startedAt() != null && (r.primaryHostname() != null || r.nodeHostnames() != null))
+        .max(java.util.Comparator.comparing(HubServerRecord::startedAt))).map(r -> {
       java.util.LinkedHashSet<String> nodes = new java.util.LinkedHashSet<>();
       if (r.primaryHostname() != null) nodes.add(r.primaryHostname());
       if (r.nodeHostnames() != null) nodes.addAll(r.nodeHostnames());
@@ -65,7 +67,7 @@ public final class HubServerLedger implements ServerLedger {
   public List<ActiveServer.Snapshot> runningServers() {
     return repository.runningServers().stream()
         .filter(r -> r.port() != null && r.serverToken() != null)
-        .map(r -> new ActiveServer.Snapshot(r.userName(), r.profileName(), r.image(), r.nodeHostnames(),
+        .map(r -> new ActiveServer.Snapshot(r.userName(), r.name(), r.profileName(), r.image(), r.nodeHostnames(),
             r.primaryHostname(), null, null, r.containerId(), r.port(), r.serverToken(), ServerState.RUNNING,
             r.startedAt(), null))
         .toList();

@@ -42,7 +42,7 @@ public final class IdleCuller implements AutoCloseable {
     scheduler.scheduleWithFixedDelay(this::passLogged, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Stops every running server idle longer than the timeout; returns their users. */
+  /** Stops every running server idle longer than the timeout; returns them ({@code alice}, {@code alice/gpu}). */
   public List<String> cullNow() {
     Instant now = clock.instant();
     List<String> culled = new ArrayList<>();
@@ -51,7 +51,7 @@ public final class IdleCuller implements AutoCloseable {
       Instant last = routes.lastActivity(e.getKey()).orElse(e.getValue().snapshot().startedAt());
       if (Duration.between(last, now).compareTo(idleTimeout) > 0
           && spawner.stop(e.getKey(), "idle for more than " + idleTimeout.toSeconds() + " s")) {
-        culled.add(e.getKey());
+        culled.add(e.getKey().compact());
       }
     }
     return culled;

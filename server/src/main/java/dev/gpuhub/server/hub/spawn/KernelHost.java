@@ -26,14 +26,14 @@ public record KernelHost(String hostname, String ip, int agentPort, String conta
     return java.net.URI.create(ProxyRoute.origin(scheme, ip, port) + basePath + "api");
   }
 
-  /** The base path of {@code user}'s kernel host on {@code hostname}. */
-  public static String basePathOf(String user, String hostname) {
-    return "/user/" + user + "/kernelhost/" + hostname + "/";
+  /** The base path of a server's kernel host on {@code hostname}. */
+  public static String basePathOf(dev.gpuhub.core.hub.ServerId id, String hostname) {
+    return id.prefix() + "kernelhost/" + hostname + "/";
   }
 
-  /** The container name of {@code user}'s kernel host on {@code hostname}. */
-  public static String containerName(String user, String hostname) {
-    return ServerContainers.name(user) + "-kh-" + hostname;
+  /** The container name of a server's kernel host on {@code hostname}. */
+  public static String containerName(dev.gpuhub.core.hub.ServerId id, String hostname) {
+    return ServerContainers.name(id) + "-kh-" + hostname;
   }
 
   /** The kernel spec name that selects this host, {@code python3-<hostname>}. */

@@ -48,7 +48,7 @@ public final class Reconciler {
   private final AgentClient agents;
   private final PlacementEngine engine;
   private final Clock clock;
-  private final Map<String, ActiveServer.Snapshot> awaiting = new LinkedHashMap<>();
+  private final Map<dev.gpuhub.core.hub.ServerId, ActiveServer.Snapshot> awaiting = new LinkedHashMap<>();
   private Instant deadline = Instant.MIN;
 
   public Reconciler(Spawner spawner, ServerLedger ledger, Supplier<List<NodeReport>> liveNodes, WorkloadLauncher launcher,
@@ -68,7 +68,7 @@ public final class Reconciler {
    */
   public synchronized void loadRecorded(Duration patience) {
     deadline = clock.instant().plus(patience);
-    for (ActiveServer.Snapshot s : ledger.runningServers()) awaiting.put(s.user(), s);
+    for (ActiveServer.Snapshot s : ledger.runningServers()) awaiting.put(s.id(), s);
   }
 
   /** Whether recorded servers still wait for their node's report. */
@@ -95,16 +95,16 @@ public final class Reconciler {
       if (!primaryLive || (someNodeSilent && !overdue)) { // a multi-node server waits for all its nodes, until the deadline
         if (!primaryLive && overdue) {
           end(s, "its node " + s.primaryHostname() + " did not report after the hub restarted");
-          ended.add(s.user());
+          ended.add(s.id().compact());
           it.remove();
         }
         continue;
       }
-      ActiveServer.Snapshot located = new ActiveServer.Snapshot(s.user(), s.profile(), s.image(), s.nodes(),
+      ActiveServer.Snapshot located = new ActiveServer.Snapshot(s.user(), s.server(), s.profile(), s.image(), s.nodes(),
           s.primaryHostname(), node.ip(), node.agentPort(), s.containerId(), s.port(), s.token(), ServerState.RUNNING,
           s.startedAt(), null);
-      Workload.Unit primary = new Workload.Unit(Spawner.owner(s.user()), located.agent(), null, Readiness.none(),
-          s.user() + "'s server container");
+      Workload.Unit primary = new Workload.Unit(Spawner.owner(s.id()), located.agent(), null, Readiness.none(),
+          "the container of " + s.id().describe());
       Optional<Workload.Started> kept;
       try {
         kept = located.containerId() == null ? Optional.empty()
@@ -116,10 +116,10 @@ public final class Reconciler {
         Optional<Parts> parts = parts(located, live, overdue);
         if (parts.isEmpty()) continue; // a node could not be asked: try again on the next pass, until the deadline
         spawner.adopt(located, parts.get().kernelHosts(), parts.get().workers(), parts.get().workerPort());
-        adopted.add(s.user());
+        adopted.add(s.id().compact());
       } else {
         end(s, "its container no longer runs");
-        ended.add(s.user());
+        ended.add(s.id().compact());
       }
       it.remove();
     }
@@ -155,13 +155,13 @@ public final class Reconciler {
       }
       for (ContainerView c : containers) {
         Map<String, String> labels = c.labels();
-        if (!c.running() || !s.user().equals(labels.get(Labels.USER)) || labels.containsKey(Labels.JOB)
+        if (!c.running() || !ServerContainers.serverOf(labels).map(s.id()::equals).orElse(false) || labels.containsKey(Labels.JOB)
             || !hostname.equals(labels.get(Labels.NODE))) continue;
         Integer port = port(labels.get(Labels.PORT));
         if (port == null) continue; // started before ports were labelled: cannot be reached, removed as an orphan
         if (Labels.KIND_KERNEL_HOST.equals(labels.get(Labels.KIND))) {
           hosts.add(new KernelHost(hostname, node.ip(), node.agentPort(), c.id(), port,
-              ServerContainers.kernelHostToken(s.token(), hostname), KernelHost.basePathOf(s.user(), hostname)));
+              ServerContainers.kernelHostToken(s.token(), hostname), KernelHost.basePathOf(s.id(), hostname)));
         } else if (Labels.KIND_WORKER.equals(labels.get(Labels.KIND))) {
           workers.add(new ActiveServer.Worker(hostname, node.ip(), node.agentPort(), c.id()));
           workerPort = port;
@@ -180,8 +180,8 @@ public final class Reconciler {
   }
 
   private void end(ActiveServer.Snapshot s, String why) {
-    engine.release(Spawner.owner(s.user()));
-    ledger.ended(s.user(), ServerState.STOPPED, "not running after a hub restart: " + why);
+    engine.release(Spawner.owner(s.id()));
+    ledger.ended(s.id(), ServerState.STOPPED, "not running after a hub restart: " + why);
   }
 
   /**
@@ -189,15 +189,16 @@ public final class Reconciler {
    * held by a spawn that was in flight when the hub stopped); returns the owners released.
    */
   public synchronized List<String> releaseLeakedReservations() {
-    Map<String, ActiveServer> servers = spawner.servers();
+    Map<dev.gpuhub.core.hub.ServerId, ActiveServer> servers = spawner.servers();
     List<String> released = new ArrayList<>();
     java.util.Set<String> owners = new java.util.TreeSet<>();
     for (var r : engine.reservations()) owners.add(r.owner());
     for (String owner : owners) {
       if (!owner.startsWith(Labels.SERVER_OWNER)) continue;
-      String user = owner.substring(Labels.SERVER_OWNER.length());
-      ActiveServer server = servers.get(user);
-      if (awaiting.containsKey(user) || (server != null && server.snapshot().state().isActive())) continue;
+      var id = ServerContainers.serverOf(owner);
+      ActiveServer server = id.map(servers::get).orElse(null);
+      if (id.isPresent() && awaiting.containsKey(id.get())) continue;
+      if (server != null && server.snapshot().state().isActive()) continue;
       if (!engine.release(owner).isEmpty()) released.add(owner);
     }
     if (!released.isEmpty()) LOG.atInfo().addKeyValue("owners", released).log("released reservations no server holds");
@@ -226,14 +227,14 @@ public final class Reconciler {
       }
       // Servers known after the listing: every container in it was started by a spawn registered by then,
       // so one that no server owns now is an orphan (an earlier read would miss a spawn in progress).
-      Map<String, ActiveServer> servers = spawner.servers();
+      Map<dev.gpuhub.core.hub.ServerId, ActiveServer> servers = spawner.servers();
       java.util.Set<String> runningIds = new java.util.HashSet<>();
       for (ContainerView c : containers) {
         if (c.labels().containsKey(Labels.JOB)) continue; // a training job's replica: the job scheduler's to manage
         if (c.running()) runningIds.add(c.id());
-        String owner = c.label(Labels.USER);
-        if (owner != null && awaiting.containsKey(owner)) continue; // adopted once its node reports
-        ActiveServer server = owner == null ? null : servers.get(owner);
+        var owner = ServerContainers.serverOf(c.labels());
+        if (owner.isPresent() && awaiting.containsKey(owner.get())) continue; // adopted once its node reports
+        ActiveServer server = owner.map(servers::get).orElse(null);
         boolean owned;
         if (Labels.KIND_KERNEL_HOST.equals(c.label(Labels.KIND))) { // a multi-node server's kernel host
           owned = server != null && (server.snapshot().state() == ServerState.PENDING
@@ -253,11 +254,11 @@ public final class Reconciler {
         }
       }
       for (ActiveServer.Snapshot s : before) {
-        ActiveServer now = servers.get(s.user());
+        ActiveServer now = servers.get(s.id());
         if (s.state() == ServerState.RUNNING && node.hostname().equals(s.primaryHostname())
             && s.containerId() != null && !runningIds.contains(s.containerId())
             && now != null && s.containerId().equals(now.snapshot().containerId())) {
-          spawner.containerGone(s.user(), "its container on " + node.hostname() + " is no longer running");
+          spawner.containerGone(s.id(), "its container on " + node.hostname() + " is no longer running");
         }
       }
     }

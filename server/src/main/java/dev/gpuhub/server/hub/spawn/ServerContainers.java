@@ -45,14 +45,35 @@ final class ServerContainers {
     this.tls = tls;
   }
 
-  /** The container name of {@code user}'s server. */
-  static String name(String user) {
-    return "gpuhub-" + user;
+  /** The container name of a user's server: {@code gpuhub-alice}, {@code gpuhub-alice_gpu} for a named one. */
+  static String name(dev.gpuhub.core.hub.ServerId id) {
+    return "gpuhub-" + id.slug();
   }
 
-  /** The reservation owner of a user's default server. */
-  static String owner(String user) {
-    return Labels.SERVER_OWNER + user;
+  /** The reservation owner of a user's server: {@code server:alice}, {@code server:alice/gpu} for a named one. */
+  static String owner(dev.gpuhub.core.hub.ServerId id) {
+    return Labels.SERVER_OWNER + id.compact();
+  }
+
+  /** The server a reservation owner of {@link #owner} names; empty for other owners. */
+  static java.util.Optional<dev.gpuhub.core.hub.ServerId> serverOf(String owner) {
+    if (owner == null || !owner.startsWith(Labels.SERVER_OWNER)) return java.util.Optional.empty();
+    try {
+      return java.util.Optional.of(dev.gpuhub.core.hub.ServerId.parseCompact(owner.substring(Labels.SERVER_OWNER.length())));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /** The server a container's labels say it belongs to; empty without a valid user label. */
+  static java.util.Optional<dev.gpuhub.core.hub.ServerId> serverOf(Map<String, String> labels) {
+    String user = labels.get(Labels.USER);
+    if (user == null) return java.util.Optional.empty();
+    try {
+      return java.util.Optional.of(new dev.gpuhub.core.hub.ServerId(user, labels.get(Labels.SERVER_NAME)));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /**
@@ -64,14 +85,15 @@ final class ServerContainers {
                           String gatewayToken, WorkerMode workerMode, Integer workerPort) {
     Map<String, String> env = env(s.primaryHostname(), s.user(), s.token());
     env.put("GPUHUB_PORT", Integer.toString(s.port()));
-    List<String> command = new ArrayList<>(config.commandFor(s.port(), s.user(), s.token()));
+    env.put("GPUHUB_SERVER_NAME", s.server());
+    List<String> command = new ArrayList<>(config.commandFor(s.port(), s.id(), s.token()));
     if (config.singleUser()) {
       env.remove(JUPYTER_TOKEN_ENV); // the server knows its users by OAuth, not by a token the proxy adds
       env.putAll(singleUserEnv(s, hubUrl));
     }
     if (gatewayToken != null) { // multi-node: kernels run on the kernel hosts, through the hub's gateway
       env.put(GATEWAY_TOKEN_ENV, gatewayToken);
-      String url = gatewayUrl + "/gateway/" + s.user();
+      String url = gatewayUrl + "/gateway/" + s.id().slug();
       String timeout = Long.toString(Math.max(40, config.startTimeout().toSeconds()));
       if (config.singleUser()) { // the gateway client reads its settings from the environment too
         env.put("JUPYTER_GATEWAY_URL", url);
@@ -90,18 +112,18 @@ final class ServerContainers {
       }
     }
     List<Integer> ports = workerMode == null ? List.of(s.port()) : List.of(s.port(), workerPort);
-    return request(name(s.user()), s, profile, command, env, labels(s, profile, Labels.KIND_SERVER, null, null), gpus,
-        ports).withFiles(tls.filesFor(name(s.user()), s.nodeIp())).withVolumes(config.homes().mountsFor(s.user()));
+    return request(name(s.id()), s, profile, command, env, labels(s, profile, Labels.KIND_SERVER, null, null), gpus,
+        ports).withFiles(tls.filesFor(name(s.id()), s.nodeIp())).withVolumes(config.homes().mountsFor(s.user()));
   }
 
   /** A kernel host of a multi-node server. */
   ContainerRequest kernelHost(ActiveServer.Snapshot s, Profile profile, KernelHost host, List<String> gpus) {
     Map<String, String> env = env(host.hostname(), s.user(), host.token());
     env.put("GPUHUB_PORT", Integer.toString(host.port()));
-    return request(KernelHost.containerName(s.user(), host.hostname()), s, profile,
+    return request(KernelHost.containerName(s.id(), host.hostname()), s, profile,
         config.commandFor(host.port(), s.user(), host.token(), host.basePath()), env,
         labels(s, profile, Labels.KIND_KERNEL_HOST, host.hostname(), host.port()), gpus, List.of(host.port()))
-        .withFiles(tls.filesFor(KernelHost.containerName(s.user(), host.hostname()), host.ip()))
+        .withFiles(tls.filesFor(KernelHost.containerName(s.id(), host.hostname()), host.ip()))
         .withVolumes(config.homes().mountsFor(s.user()));
   }
 
@@ -113,7 +135,7 @@ final class ServerContainers {
     env.put("GPUHUB_USER", s.user());
     env.put("GPUHUB_PRIMARY_IP", s.nodeIp());
     env.put("GPUHUB_WORKER_PORT", Integer.toString(workerPort));
-    return request(WorkerMode.containerName(s.user(), hostname), s, profile,
+    return request(WorkerMode.containerName(s.id(), hostname), s, profile,
         WorkerMode.shell(mode.workerCommand(), s.nodeIp(), workerPort, hostname, s.user()), env,
         labels(s, profile, Labels.KIND_WORKER, hostname, workerPort), gpus, List.of())
         .withVolumes(config.homes().mountsFor(s.user()));
@@ -126,10 +148,10 @@ final class ServerContainers {
    * scopes a browser's token needs here, where it listens and its TLS files.
    */
   Map<String, String> singleUserEnv(ActiveServer.Snapshot s, String hubUrl) {
-    String prefix = "/user/" + s.user() + "/";
+    String prefix = s.url();
     Map<String, String> env = new HashMap<>();
     env.put("JUPYTERHUB_API_TOKEN", hubApiToken(s.token()));
-    env.put("JUPYTERHUB_CLIENT_ID", dev.gpuhub.server.hub.auth.ServerApiTokens.clientId(s.user(), ""));
+    env.put("JUPYTERHUB_CLIENT_ID", dev.gpuhub.server.hub.auth.ServerApiTokens.clientId(s.user(), s.server()));
     env.put("JUPYTERHUB_API_URL", hubUrl + "/hub/api");
     env.put("JUPYTERHUB_ACTIVITY_URL", hubUrl + "/hub/api/users/" + s.user() + "/activity");
     env.put("JUPYTERHUB_ACTIVITY_INTERVAL", Long.toString(activityIntervalSeconds()));
@@ -137,9 +159,9 @@ final class ServerContainers {
     env.put("JUPYTERHUB_HOST", hubOrigin);
     env.put("JUPYTERHUB_SERVICE_PREFIX", prefix);
     env.put("JUPYTERHUB_SERVICE_URL", "http://" + SpawnerConfig.LISTEN_ADDRESS + ":" + s.port() + prefix);
-    env.put("JUPYTERHUB_SERVER_NAME", "");
-    env.put("JUPYTERHUB_OAUTH_CALLBACK_URL", oauthCallback(s.user()));
-    String access = "[\"access:servers!server=" + s.user() + "/\", \"access:servers!user=" + s.user() + "\"]";
+    env.put("JUPYTERHUB_SERVER_NAME", s.server());
+    env.put("JUPYTERHUB_OAUTH_CALLBACK_URL", oauthCallback(s.id()));
+    String access = "[\"access:servers!server=" + s.id().scopeKey() + "\", \"access:servers!user=" + s.user() + "\"]";
     env.put("JUPYTERHUB_OAUTH_ACCESS_SCOPES", access);
     env.put("JUPYTERHUB_OAUTH_SCOPES", access);
     env.put("JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES", "[]");
@@ -155,9 +177,9 @@ final class ServerContainers {
     return Math.max(5, Math.min(300, config.idleTimeout().toSeconds() / 4));
   }
 
-  /** Where the hub's OAuth sends a browser back to {@code user}'s server: a path, or a URL on the server's subdomain. */
-  String oauthCallback(String user) {
-    return serverOrigin.apply(user) + "/user/" + user + "/oauth_callback";
+  /** Where the hub's OAuth sends a browser back to a server: a path, or a URL on its user's subdomain. */
+  String oauthCallback(dev.gpuhub.core.hub.ServerId id) {
+    return serverOrigin.apply(id.user()) + id.prefix() + "oauth_callback";
   }
 
   /** The hub API token of a server ({@code JUPYTERHUB_API_TOKEN}), derived from the server's own secret. */
@@ -180,7 +202,8 @@ final class ServerContainers {
     labels.put(Labels.USER, s.user());
     labels.put(Labels.KIND, kind);
     labels.put(Labels.PROFILE, profile.name());
-    labels.put(Labels.RESERVATION, owner(s.user()));
+    labels.put(Labels.RESERVATION, owner(s.id()));
+    if (!s.server().isEmpty()) labels.put(Labels.SERVER_NAME, s.server());
     if (node != null) labels.put(Labels.NODE, node);
     if (port != null) labels.put(Labels.PORT, Integer.toString(port));
     return labels;

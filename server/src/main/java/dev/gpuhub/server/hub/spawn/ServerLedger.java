@@ -10,15 +10,15 @@ public interface ServerLedger {
   /** Records (or replaces) the user's running server. */
   void running(ActiveServer.Snapshot server);
 
-  /** Records that the user's server ended, with a reason for FAILED. */
-  void ended(String user, ServerState state, String reason);
+  /** Records that a server ended, with a reason for FAILED. */
+  void ended(dev.gpuhub.core.hub.ServerId server, ServerState state, String reason);
 
   /** Servers recorded as running, for adoption after a restart. */
   List<ActiveServer.Snapshot> runningServers();
 
   /**
-   * The nodes the user's last server ran on, primary first (where their home volumes are); empty
-   * when none is known.
+   * The nodes the user's most recently started server ran on, primary first (where their home
+   * volumes are); empty when none is known.
    */
   default List<String> lastNodes(String user) {
     return List.of();
@@ -30,7 +30,7 @@ public interface ServerLedger {
     public void running(ActiveServer.Snapshot server) {}
 
     @Override
-    public void ended(String user, ServerState state, String reason) {}
+    public void ended(dev.gpuhub.core.hub.ServerId server, ServerState state, String reason) {}
 
     @Override
     public List<ActiveServer.Snapshot> runningServers() {

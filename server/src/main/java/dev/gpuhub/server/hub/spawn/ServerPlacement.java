@@ -45,7 +45,7 @@ final class ServerPlacement {
    * @throws RuntimeException the engine's own refusal (e.g. it could never fit, or the wait ran out)
    */
   Placement place(ActiveServer server, Profile profile, int count, List<String> preferred) {
-    String owner = Spawner.owner(server.snapshot().user());
+    String owner = Spawner.owner(server.snapshot().id());
     PlacementTicket ticket = engine.submit(request(owner, profile, count, preferred).withImage(server.snapshot().image()),
         config.queueMaxWait());
     QueueEntry shown = null;

@@ -57,13 +57,13 @@ public final class ServerPlacementView {
     return engine.queue().size();
   }
 
-  /** The user's queued spawn, if it waits for room. */
-  public Optional<QueueEntry> queued(String user) {
-    return engine.queued(Spawner.owner(user));
+  /** The server's queued spawn, if it waits for room. */
+  public Optional<QueueEntry> queued(dev.gpuhub.core.hub.ServerId id) {
+    return engine.queued(Spawner.owner(id));
   }
 
-  /** What the user's server holds, primary first. */
-  public List<Reservation> reservations(String user) {
-    return engine.reservationsOf(Spawner.owner(user));
+  /** What the server holds, primary first. */
+  public List<Reservation> reservations(dev.gpuhub.core.hub.ServerId id) {
+    return engine.reservationsOf(Spawner.owner(id));
   }
 }

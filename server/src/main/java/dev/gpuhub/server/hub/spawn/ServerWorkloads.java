@@ -50,8 +50,8 @@ final class ServerWorkloads {
 
   /** The server's containers on its placed nodes, their ports claimed; see {@link ServerLayout}. */
   Workload layOut(ActiveServer server, Profile profile, Placement placed, boolean scratchHome) {
-    String user = server.snapshot().user();
-    String owner = Spawner.owner(user);
+    dev.gpuhub.core.hub.ServerId id = server.snapshot().id();
+    String owner = Spawner.owner(id);
     WorkerMode workerMode = config.workerModes().get(profile.name());
     AgentEndpoint primary = endpoint.apply(placed.primary().hostname());
     server.placed(placed.hostnames(), primary.hostname(), primary.ip(), primary.port(), claimPort.applyAsInt(primary.ip()));
@@ -78,7 +78,7 @@ final class ServerWorkloads {
       AgentEndpoint node = endpoint.apply(r.hostname());
       if (kernelHosts) {
         KernelHost host = new KernelHost(node.hostname(), node.ip(), node.port(), null, claimPort.applyAsInt(node.ip()),
-            ServerContainers.kernelHostToken(s.token(), node.hostname()), KernelHost.basePathOf(user, node.hostname()));
+            ServerContainers.kernelHostToken(s.token(), node.hostname()), KernelHost.basePathOf(id, node.hostname()));
         server.addKernelHost(host); // before the start, so a failure releases its port and removes it by name
         units.add(new Workload.Unit(owner, node, containers.kernelHost(s, profile, host, r.gpuUuids()),
             Readiness.jupyter(host.apiUrl(tls.httpScheme())), "the kernel host on " + node.hostname()));
@@ -96,6 +96,6 @@ final class ServerWorkloads {
         return new Workload.Unit(u.owner(), u.node(), u.container().withVolumes(volumes), u.readiness(), u.what());
       }).toList();
     }
-    return new Workload(user + "'s server", units, config.startTimeout());
+    return new Workload(id.describe(), units, config.startTimeout());
   }
 }

@@ -67,8 +67,8 @@ public final class SpawnChecks {
     }
   }
 
-  static ServerAlreadyActiveException alreadyActive(String user, ActiveServer existing) {
-    return new ServerAlreadyActiveException(user + " already has a server ("
+  static ServerAlreadyActiveException alreadyActive(dev.gpuhub.core.hub.ServerId id, ActiveServer existing) {
+    return new ServerAlreadyActiveException(id.describe() + " is already active ("
         + existing.snapshot().state().name().toLowerCase(Locale.ROOT) + "); stop it first");
   }
 

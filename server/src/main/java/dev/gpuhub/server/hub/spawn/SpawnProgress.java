@@ -23,17 +23,17 @@ final class SpawnProgress implements Workload.Listener {
 
   @Override
   public void started(Workload.Started s) {
-    String user = server.snapshot().user();
+    dev.gpuhub.core.hub.ServerId id = server.snapshot().id();
     String host = s.unit().node().hostname();
     String name = s.unit().container().name();
     if (isServer(s.unit())) server.started(s.containerId());
     for (KernelHost h : server.kernelHosts()) {
-      if (h.hostname().equals(host) && name.equals(KernelHost.containerName(user, host))) {
+      if (h.hostname().equals(host) && name.equals(KernelHost.containerName(id, host))) {
         server.addKernelHost(h.withContainer(s.containerId()));
       }
     }
     for (ActiveServer.Worker w : server.workers()) {
-      if (w.hostname().equals(host) && name.equals(WorkerMode.containerName(user, host))) {
+      if (w.hostname().equals(host) && name.equals(WorkerMode.containerName(id, host))) {
         server.addWorker(new ActiveServer.Worker(w.hostname(), w.ip(), w.agentPort(), s.containerId()));
       }
     }
@@ -46,6 +46,6 @@ final class SpawnProgress implements Workload.Listener {
   }
 
   private boolean isServer(Workload.Unit u) {
-    return u.container().name().equals(ServerContainers.name(server.snapshot().user()));
+    return u.container().name().equals(ServerContainers.name(server.snapshot().id()));
   }
 }

@@ -2,6 +2,7 @@ package dev.gpuhub.server.hub.spawn;
 
 import dev.gpuhub.server.workload.WorkloadTls;
 import dev.gpuhub.core.allocation.Placement;
+import dev.gpuhub.core.hub.ServerId;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.core.placement.NotEnoughNodesException;
 import dev.gpuhub.core.profile.Profile;
@@ -31,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * Starts and stops users' Jupyter servers (JupyterHub's Spawner contract): takes room through the
  * placement engine ({@link ServerPlacement}, queueing while there is none), lays the server out
  * over its nodes ({@link ServerLayout}), starts every container through the one
- * {@link WorkloadLauncher}, then routes {@code /user/<name>/} to it. A failed start leaves nothing
- * behind and keeps the reason; stop removes route, containers and reservation.
+ * {@link WorkloadLauncher}, then routes its prefix ({@link ServerId#prefix()}) to it. A user has a
+ * default server and up to {@link SpawnerConfig#namedServerLimit()} named ones, each with its own
+ * profile, containers, reservation and route. A failed start leaves nothing behind and keeps the
+ * reason; stop removes route, containers and reservation.
  */
 public final class Spawner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
@@ -46,7 +49,7 @@ public final class Spawner implements AutoCloseable {
   private final RouteTable routes;
   private final ServerLedger ledger;
   private final Clock clock;
-  private final Map<String, ActiveServer> servers = new ConcurrentHashMap<>();
+  private final Map<ServerId, ActiveServer> servers = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "spawner");
     t.setDaemon(true);
@@ -107,15 +110,16 @@ public final class Spawner implements AutoCloseable {
   }
 
   /** Registers the server's API token and OAuth client before it starts or when it is adopted (single-user mode). */
-  private void registerApiClient(String user, String serverToken) {
+  private void registerApiClient(ServerId id, String serverToken) {
     if (config.singleUser()) {
-      hooks.apiClients().register(user, "", ServerContainers.hubApiToken(serverToken), containers.oauthCallback(user));
+      hooks.apiClients().register(id.user(), id.name(), ServerContainers.hubApiToken(serverToken),
+          containers.oauthCallback(id));
     }
   }
 
   /** The route to a ready server: the proxy adds the server's token only for a command template's server. */
-  private ProxyRoute route(String user, String nodeIp, int port, String serverToken) {
-    return new ProxyRoute(user, nodeIp, port, config.singleUser() ? null : serverToken, tls.on());
+  private ProxyRoute route(ServerId id, String nodeIp, int port, String serverToken) {
+    return new ProxyRoute(id, nodeIp, port, config.singleUser() ? null : serverToken, tls.on());
   }
 
   /**
@@ -128,24 +132,36 @@ public final class Spawner implements AutoCloseable {
    * @throws IllegalArgumentException for an image or node count the profile does not allow
    */
   public ActiveServer spawn(String user, SpawnOptions options) {
+    return spawn(ServerId.defaultOf(user), options);
+  }
+
+  /**
+   * As {@link #spawn(String, SpawnOptions)} for one of the user's servers, default or named.
+   *
+   * @throws IllegalArgumentException also when named servers are off, or the user already has as
+   *     many active named servers as {@link SpawnerConfig#namedServerLimit()} allows
+   */
+  public ActiveServer spawn(ServerId id, SpawnOptions options) {
+    String user = id.user();
+    if (!id.isDefault()) checkNamedServerLimit(id);
     SpawnChecks.Checked checked = checks.check(user, options);
     Profile profile = checked.profile();
     String image = checked.image();
     int count = checked.nodeCount();
     HomePlacement.HomeChoice homeChoice = HomePlacement.HomeChoice.parse(options.home());
-    ActiveServer current = servers.get(user);
-    if (current != null && current.snapshot().state().isActive()) throw SpawnChecks.alreadyActive(user, current);
+    ActiveServer current = servers.get(id);
+    if (current != null && current.snapshot().state().isActive()) throw SpawnChecks.alreadyActive(id, current);
     checks.admit(user, checked);
-    ActiveServer server = new ActiveServer(new ActiveServer.Snapshot(user, profile.name(), image, List.of(), null,
-        null, null, null, 0, newToken(), ServerState.PENDING, clock.instant(), null));
-    ActiveServer previous = servers.compute(user, (u, old) ->
+    ActiveServer server = new ActiveServer(new ActiveServer.Snapshot(user, id.name(), profile.name(), image, List.of(),
+        null, null, null, null, 0, newToken(), ServerState.PENDING, clock.instant(), null));
+    ActiveServer previous = servers.compute(id, (u, old) ->
         old != null && old.snapshot().state().isActive() ? old : server);
-    if (previous != server) throw SpawnChecks.alreadyActive(user, previous);
+    if (previous != server) throw SpawnChecks.alreadyActive(id, previous);
     server.progress().append(ProgressEvent.step(0, "Server requested: profile " + profile.name() + ", image " + image));
     List<String> preferred = options.preferredNodes();
     boolean toHome = false;
     if (preferred.isEmpty()) {
-      List<String> home = homePreference(user, count);
+      List<String> home = otherActive(id).isEmpty() ? homePreference(user, count) : homes.nodes(user).stream().limit(1).toList();
       if (!home.isEmpty()) {
         preferred = home;
         toHome = true;
@@ -157,6 +173,24 @@ public final class Spawner implements AutoCloseable {
     boolean home = toHome;
     workers.execute(() -> run(server, profile, count, chosen, home, homeChoice));
     return server;
+  }
+
+  /** @throws IllegalArgumentException when named servers are off or the user has as many active ones as allowed */
+  private void checkNamedServerLimit(ServerId id) {
+    int limit = config.namedServerLimit();
+    if (limit == 0) throw new IllegalArgumentException("named servers are off on this hub (GPUHUB_NAMED_SERVER_LIMIT=0)");
+    long named = servers.entrySet().stream().filter(e -> e.getKey().user().equals(id.user()) && !e.getKey().isDefault()
+        && !e.getKey().equals(id) && e.getValue().snapshot().state().isActive()).count();
+    if (named >= limit) {
+      throw new IllegalArgumentException(id.user() + " already has " + named + " named server(s), the most this hub allows"
+          + " (GPUHUB_NAMED_SERVER_LIMIT=" + limit + "); stop one first");
+    }
+  }
+
+  /** The user's other active servers (not {@code id}). */
+  private List<ActiveServer.Snapshot> otherActive(ServerId id) {
+    return servers.entrySet().stream().filter(e -> e.getKey().user().equals(id.user()) && !e.getKey().equals(id))
+        .map(e -> e.getValue().snapshot()).filter(s -> s.state().isActive()).toList();
   }
 
   /** What a start must pass (profile, groups, image, node count, quotas); the forms ask it what to offer. */
@@ -180,7 +214,7 @@ public final class Spawner implements AutoCloseable {
 
   private void run(ActiveServer server, Profile profile, int count, List<String> preferred, boolean toHome,
                    HomePlacement.HomeChoice homeChoice) {
-    String user = server.snapshot().user();
+    ServerId id = server.snapshot().id();
     try {
       boolean scratch = homes.beforePlacement(server, homeChoice);
       if (scratch) preferred = List.of();
@@ -194,20 +228,20 @@ public final class Spawner implements AutoCloseable {
             : "The nodes chosen on the form had no room left; placed on " + String.join(", ", placed.hostnames())
                 + " instead"));
       }
-      if (!scratch) homes.follow(server, endpoint(placed.primary().hostname()), this::endpoint);
+      if (!scratch) followHome(server, placed);
       hooks.observer().placed(since(server));
-      registerApiClient(user, server.snapshot().token());
+      registerApiClient(id, server.snapshot().token());
       Workload workload = workloads.layOut(server, profile, placed, scratch);
       launcher.launch(workload, new SpawnProgress(server));
       ActiveServer.Snapshot launched = server.snapshot();
       // routed before it is RUNNING, so whoever sees it running can reach it; a failure removes the route
-      routes.add(route(user, launched.nodeIp(), launched.port(), launched.token()));
+      routes.add(route(id, launched.nodeIp(), launched.port(), launched.token()));
       if (!server.transition(ServerState.RUNNING, null)) throw new LaunchException("the server was stopped while starting");
       hooks.observer().ended(true, since(server));
       ActiveServer.Snapshot s = server.snapshot();
       saveRunning(s);
       server.progress().append(ProgressEvent.ready(s.url()));
-      LOG.atInfo().addKeyValue("user", user).addKeyValue("node", s.primaryHostname()).addKeyValue("port", s.port())
+      LOG.atInfo().addKeyValue("user", id.user()).addKeyValue("server", id.name()).addKeyValue("node", s.primaryHostname()).addKeyValue("port", s.port())
           .log("server ready");
     } catch (HomePlacement.HomeUnavailableException e) {
       fail(server, e.getMessage(), e.node);
@@ -217,6 +251,26 @@ public final class Spawner implements AutoCloseable {
       fail(server, e instanceof LaunchException || e instanceof NotEnoughNodesException ? e.getMessage() : e.toString());
       if (e instanceof VirtualMachineError vm) throw vm;
     }
+  }
+
+  /**
+   * Brings a per-node home to the server's primary node. While another of the user's servers uses
+   * the home it cannot move: this server must then run where the home is.
+   *
+   * @throws LaunchException when the home is elsewhere and in use by another of the user's servers
+   */
+  private void followHome(ActiveServer server, Placement placed) {
+    ServerId id = server.snapshot().id();
+    List<String> home = homes.nodes(id.user());
+    String primary = placed.primary().hostname();
+    List<ActiveServer.Snapshot> others = otherActive(id);
+    if (!home.isEmpty() && !home.get(0).equals(primary) && !others.isEmpty()) {
+      throw new LaunchException("your home is on " + home.get(0) + ", in use by " + others.get(0).id().describe()
+          + ", and a server can start beside it only there; " + home.get(0) + " " + homes.whyNot(List.of(home.get(0)))
+          + " (moving the home to " + primary + " while a server uses it could lose files). Stop the other server,"
+          + " or try again when " + home.get(0) + " has room");
+    }
+    homes.follow(server, endpoint(primary), this::endpoint);
   }
 
   private AgentEndpoint endpoint(String hostname) {
@@ -229,9 +283,9 @@ public final class Spawner implements AutoCloseable {
     return ports.claim(ip, config.portMin(), config.portMax());
   }
 
-  /** The reservation owner of a user's default server. */
-  public static String owner(String user) {
-    return ServerContainers.owner(user);
+  /** The reservation owner of a user's server. */
+  public static String owner(ServerId id) {
+    return ServerContainers.owner(id);
   }
 
   /** Where servers would go and what they hold: the options form's plan, queue positions, reservations. */
@@ -255,10 +309,10 @@ public final class Spawner implements AutoCloseable {
   /** As the other; {@code homeNode}, when not null, is the node holding the home that was not reporting. */
   private void fail(ActiveServer server, String reason, String homeNode) {
     ActiveServer.Snapshot s = server.snapshot();
-    LOG.atWarn().addKeyValue("user", s.user()).log("spawn failed: {}", reason);
-    routes.remove(s.user());
-    hooks.apiClients().forget(s.user(), "");
-    launcher.stop(server.containerRefs(), List.of(owner(s.user()))); // a failed launch rolled back already; a died one not
+    LOG.atWarn().addKeyValue("user", s.user()).addKeyValue("server", s.server()).log("spawn failed: {}", reason);
+    routes.remove(s.id());
+    hooks.apiClients().forget(s.user(), s.server());
+    launcher.stop(server.containerRefs(), List.of(owner(s.id()))); // a failed launch rolled back already; a died one not
     releasePorts(server);
     if (server.snapshot().state() != ServerState.PENDING && server.snapshot().state() != ServerState.RUNNING) {
       return; // being stopped: stop() records the end
@@ -266,9 +320,9 @@ public final class Spawner implements AutoCloseable {
     if (!server.transition(ServerState.FAILED, reason)) return;
     hooks.observer().ended(false, since(server));
     try {
-      ledger.ended(s.user(), ServerState.FAILED, reason);
+      ledger.ended(s.id(), ServerState.FAILED, reason);
     } catch (RuntimeException e) {
-      LOG.warn("could not record the failure of {}'s server", s.user(), e);
+      LOG.warn("could not record the failure of {}", s.id().describe(), e);
     }
     server.progress().append(homeNode == null ? ProgressEvent.failure(reason) : ProgressEvent.homeUnavailable(reason, homeNode));
   }
@@ -278,12 +332,17 @@ public final class Spawner implements AutoCloseable {
    * Returns false when the user had no active server.
    */
   public boolean stop(String user, String reason) {
-    ActiveServer server = servers.get(user);
+    return stop(ServerId.defaultOf(user), reason);
+  }
+
+  /** As {@link #stop(String, String)} for one of the user's servers, default or named. */
+  public boolean stop(ServerId id, String reason) {
+    ActiveServer server = servers.get(id);
     if (server == null || !server.transition(ServerState.STOPPING, reason)) return false;
-    routes.remove(user);
-    hooks.apiClients().forget(user, "");
+    routes.remove(id);
+    hooks.apiClients().forget(id.user(), id.name());
     try {
-      launcher.stop(server.containerRefs(), List.of(owner(user)));
+      launcher.stop(server.containerRefs(), List.of(owner(id)));
       releasePorts(server);
       server.transition(ServerState.STOPPED, reason);
     } catch (RuntimeException e) {
@@ -291,23 +350,43 @@ public final class Spawner implements AutoCloseable {
       throw e;
     } finally {
       try {
-        ledger.ended(user, server.snapshot().state(), reason);
+        ledger.ended(id, server.snapshot().state(), reason);
       } catch (RuntimeException e) {
-        LOG.warn("could not record the stop of {}'s server", user, e);
+        LOG.warn("could not record the stop of {}", id.describe(), e);
       }
     }
     // a spawn stopped before it was ready ends its progress streams (a no-op once ready)
     server.progress().append(ProgressEvent.failure("Stopped before it was ready: " + reason));
-    LOG.atInfo().addKeyValue("user", user).addKeyValue("reason", reason).log("server stopped");
+    LOG.atInfo().addKeyValue("user", id.user()).addKeyValue("server", id.name()).addKeyValue("reason", reason)
+        .log("server stopped");
     return true;
+  }
+
+  /** How many named servers a user may have active besides the default one (0: none). */
+  public int namedServerLimit() {
+    return config.namedServerLimit();
+  }
+
+  /** Stops every active server of the user (logout, account deleted); returns how many stopped. */
+  public int stopAll(String user, String reason) {
+    int stopped = 0;
+    for (ActiveServer s : serversOf(user)) {
+      if (stop(s.snapshot().id(), reason)) stopped++;
+    }
+    return stopped;
+  }
+
+  /** Whether the user has a server that is starting, running or stopping. */
+  public boolean hasActive(String user) {
+    return serversOf(user).stream().anyMatch(s -> s.snapshot().state().isActive());
   }
 
   /**
    * A RUNNING server whose container stopped without the hub asking: route, containers and
    * reservation go, the server is FAILED with {@code reason}. False when it was not RUNNING.
    */
-  public boolean containerGone(String user, String reason) {
-    ActiveServer server = servers.get(user);
+  public boolean containerGone(ServerId id, String reason) {
+    ActiveServer server = servers.get(id);
     if (server == null || server.snapshot().state() != ServerState.RUNNING) return false;
     fail(server, reason);
     return true;
@@ -330,9 +409,9 @@ public final class Spawner implements AutoCloseable {
     ports.hold(running.nodeIp(), running.port());
     if (workerPort != null) ports.hold(running.nodeIp(), workerPort);
     for (KernelHost h : kernelHosts) ports.hold(h.ip(), h.port());
-    servers.put(running.user(), server);
-    registerApiClient(running.user(), running.token());
-    routes.add(route(running.user(), running.nodeIp(), running.port(), running.token()));
+    servers.put(running.id(), server);
+    registerApiClient(running.id(), running.token());
+    routes.add(route(running.id(), running.nodeIp(), running.port(), running.token()));
     server.progress().append(ProgressEvent.ready(running.url()));
   }
 
@@ -341,24 +420,35 @@ public final class Spawner implements AutoCloseable {
     return ServerLayout.usesKernelHosts(nodeCount, config.workerModes().containsKey(profile));
   }
 
+  /** The user's default server. */
   public Optional<ActiveServer> server(String user) {
-    return Optional.ofNullable(servers.get(user));
+    return server(ServerId.defaultOf(user));
   }
 
-  /** Every tracked server by user (including stopped and failed ones until replaced). */
-  public Map<String, ActiveServer> servers() {
+  public Optional<ActiveServer> server(ServerId id) {
+    return Optional.ofNullable(servers.get(id));
+  }
+
+  /** Every tracked server (including stopped and failed ones until replaced). */
+  public Map<ServerId, ActiveServer> servers() {
     return Map.copyOf(servers);
   }
 
-  public static String containerName(String user) {
-    return ServerContainers.name(user);
+  /** The user's tracked servers, the default one first, then by name. */
+  public List<ActiveServer> serversOf(String user) {
+    return servers.entrySet().stream().filter(e -> e.getKey().user().equals(user))
+        .sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList();
+  }
+
+  public static String containerName(ServerId id) {
+    return ServerContainers.name(id);
   }
 
   private void saveRunning(ActiveServer.Snapshot s) {
     try {
       ledger.running(s);
     } catch (RuntimeException e) {
-      LOG.warn("could not record {}'s running server; it will not be adopted after a restart", s.user(), e);
+      LOG.warn("could not record {}; it will not be adopted after a restart", s.id().describe(), e);
     }
   }
 

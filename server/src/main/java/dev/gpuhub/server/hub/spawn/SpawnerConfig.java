@@ -29,11 +29,24 @@ import java.util.Map;
  * @param workerModes        profiles that run in worker mode instead of kernel hosts, by name
  *                           ({@code GPUHUB_WORKER_PROFILES}, see {@link WorkerMode})
  * @param homes              where users' files live ({@code GPUHUB_HOMES}, {@code GPUHUB_HOME_DIR})
+ * @param namedServerLimit   how many named servers each user may have active besides the default one
+ *                           ({@code GPUHUB_NAMED_SERVER_LIMIT}; 0 turns named servers off)
  */
 public record SpawnerConfig(String cpuImage, String gpuImage, String command, Duration startTimeout,
                             int portMin, int portMax, Duration idleTimeout, Duration cullInterval,
                             Duration kernelIdleTimeout, Duration kernelCullInterval, Map<String, WorkerMode> workerModes,
-                            Homes homes) {
+                            Homes homes, int namedServerLimit) {
+  /** Named servers allowed by default: enough for a CPU and a GPU server beside the default one. */
+  public static final int DEFAULT_NAMED_SERVER_LIMIT = 2;
+
+  /** Settings with {@link #DEFAULT_NAMED_SERVER_LIMIT} named servers per user. */
+  public SpawnerConfig(String cpuImage, String gpuImage, String command, Duration startTimeout, int portMin, int portMax,
+                       Duration idleTimeout, Duration cullInterval, Duration kernelIdleTimeout,
+                       Duration kernelCullInterval, Map<String, WorkerMode> workerModes, Homes homes) {
+    this(cpuImage, gpuImage, command, startTimeout, portMin, portMax, idleTimeout, cullInterval, kernelIdleTimeout,
+        kernelCullInterval, workerModes, homes, DEFAULT_NAMED_SERVER_LIMIT);
+  }
+
   /** Settings with homes as a fresh installation has them ({@link Homes#DEFAULT}). */
   public SpawnerConfig(String cpuImage, String gpuImage, String command, Duration startTimeout, int portMin, int portMax,
                        Duration idleTimeout, Duration cullInterval, Duration kernelIdleTimeout,
@@ -107,6 +120,7 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
   public SpawnerConfig {
     workerModes = workerModes == null ? Map.of() : Map.copyOf(workerModes);
     homes = homes == null ? Homes.DEFAULT : homes;
+    if (namedServerLimit < 0) throw new IllegalArgumentException("GPUHUB_NAMED_SERVER_LIMIT must be 0 or more");
     if (portMin > portMax) throw new IllegalArgumentException("GPUHUB_SERVER_PORT_MIN must not exceed GPUHUB_SERVER_PORT_MAX");
     command = command.strip();
     if (!command.equals(SINGLEUSER) && (!command.contains("{port}") || !command.contains("{base_url}"))) {
@@ -129,15 +143,16 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
         Duration.ofSeconds(r.integer("GPUHUB_CULL_INTERVAL_SECONDS", 60, 1, 86_400)),
         Duration.ofSeconds(r.integer("GPUHUB_KERNEL_IDLE_SECONDS", DEFAULT_KERNEL_IDLE_SECONDS, 1, 30 * 86_400)),
         Duration.ofSeconds(r.integer("GPUHUB_KERNEL_CULL_INTERVAL_SECONDS", DEFAULT_KERNEL_CULL_INTERVAL_SECONDS, 1, 86_400)),
-        WorkerMode.parse(env.get("GPUHUB_WORKER_PROFILES")), Homes.fromEnv(env));
+        WorkerMode.parse(env.get("GPUHUB_WORKER_PROFILES")), Homes.fromEnv(env),
+        r.integer("GPUHUB_NAMED_SERVER_LIMIT", DEFAULT_NAMED_SERVER_LIMIT, 0, 100));
   }
 
   /**
    * The command for one server, split into arguments after the placeholders are filled;
    * {@link #SINGLEUSER_COMMAND} in single-user mode (its port comes from {@code JUPYTERHUB_SERVICE_URL}).
    */
-  public List<String> commandFor(int port, String user, String token) {
-    return singleUser() ? SINGLEUSER_COMMAND : fill(command, port, user, token, "/user/" + user + "/");
+  public List<String> commandFor(int port, dev.gpuhub.core.hub.ServerId server, String token) {
+    return singleUser() ? SINGLEUSER_COMMAND : fill(command, port, server.user(), token, server.prefix());
   }
 
   /** The kernel host's command with {@code {base_url}} set to {@code baseUrl} (kernel hosts of multi-node servers). */

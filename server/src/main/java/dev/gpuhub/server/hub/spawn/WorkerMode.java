@@ -36,9 +36,9 @@ public record WorkerMode(String headCommand, String workerCommand) {
         .replace("{node}", node).replace("{user}", user);
   }
 
-  /** The container name of {@code user}'s worker on {@code hostname}. */
-  public static String containerName(String user, String hostname) {
-    return ServerContainers.name(user) + "-worker-" + hostname;
+  /** The container name of a server's worker on {@code hostname}. */
+  public static String containerName(dev.gpuhub.core.hub.ServerId id, String hostname) {
+    return ServerContainers.name(id) + "-worker-" + hostname;
   }
 
   /** Parses {@code GPUHUB_WORKER_PROFILES}; blank means no profile runs in worker mode. */

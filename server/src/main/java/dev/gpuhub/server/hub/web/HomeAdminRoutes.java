@@ -78,36 +78,68 @@ public final class HomeAdminRoutes {
       b.append("<p class=\"ok\">Running on ").append(esc(s.get().primaryHostname())).append(" (profile ")
           .append(esc(s.get().profile())).append(", since ").append(esc(time(s.get().startedAt()))).append(")</p>")
           .append("<p><a id=\"open\" href=\"").append(esc(s.get().url())).append("\">Open my server</a></p>")
-          .append(stopButton(user.name(), xsrf, "stop", "Stop server"));
+          .append(stopButton(user.name(), "stop", "Stop server"));
     } else if (s.isPresent() && s.get().state() == ServerState.PENDING) {
-      Optional<QueueEntry> queued = spawner.placements().queued(user.name());
+      Optional<QueueEntry> queued = spawner.placements().queued(s.get().id());
       b.append("<p>Starting... <a href=\"/hub/spawn-pending/").append(esc(user.name())).append("\">follow progress</a></p>");
       queued.ifPresent(q -> b.append("<p id=\"queue\">Waiting for room: position ").append(q.position()).append(" of ")
           .append(q.queueLength()).append(q.estimatedSeconds() == null ? "" : ", about " + q.estimatedSeconds() + " s")
           .append("</p>"));
-      b.append(stopButton(user.name(), xsrf, "stop", "Cancel"));
+      b.append(stopButton(user.name(), "stop", "Cancel"));
     } else {
       if (s.isPresent() && s.get().state() == ServerState.FAILED) {
         b.append("<p class=\"error\">Last start failed: ").append(esc(s.get().failureReason())).append("</p>");
       }
       b.append("<p>No server running. <a id=\"start\" href=\"/hub/spawn\">Start my server</a></p>");
     }
+    appendNamedServers(b, user.name());
     String usage = usageLine.apply(user.name());
     if (usage != null) b.append("<p id=\"usage\">Your use: ").append(esc(usage)).append("</p>");
     b.append(HomesPage.userSection(user.name()));
+    b.append(PageActions.script(xsrf));
     ctx.html(Html.page("Home", user.name(), user.admin(), b.toString()));
+  }
+
+  /**
+   * The user's named servers (each with its state, profile, node, link and stop button) and a field
+   * to start another by name, when the hub allows named servers.
+   */
+  private void appendNamedServers(StringBuilder b, String user) {
+    int limit = spawner.namedServerLimit();
+    if (limit == 0) return;
+    List<ActiveServer.Snapshot> named = spawner.serversOf(user).stream().map(ActiveServer::snapshot)
+        .filter(s -> !s.server().isEmpty() && s.state() != ServerState.STOPPED).toList();
+    b.append("<h2>Named servers</h2><table id=\"named-servers\"><tr><th>Name</th><th>State</th><th>Profile</th>")
+        .append("<th>Node</th><th></th></tr>");
+    for (ActiveServer.Snapshot s : named) {
+      String state = s.state().name().toLowerCase(Locale.ROOT);
+      String link = s.state() == ServerState.RUNNING ? "<a id=\"open-" + esc(s.server()) + "\" href=\"" + esc(s.url()) + "\">Open</a>"
+          : s.state() == ServerState.PENDING ? "<a href=\"" + esc(SpawnRoutes.pendingUrl(s.id())) + "\">follow progress</a>"
+          : esc(s.failureReason() == null ? "" : s.failureReason());
+      b.append("<tr><td>").append(esc(s.server())).append("</td><td>").append(esc(state)).append("</td><td>")
+          .append(esc(s.profile())).append("</td><td>").append(esc(s.primaryHostname() == null ? "-" : s.primaryHostname()))
+          .append("</td><td>").append(link).append(" ")
+          .append(s.state().isActive() ? PageActions.button("stop-" + s.server(), "Stop", "DELETE", SpawnRoutes.apiUrl(s.id()), null) : "")
+          .append("</td></tr>");
+    }
+    b.append("</table><form id=\"new-named\" data-user=\"").append(esc(user)).append("\"><label>New server named <input name=\"server\" id=\"named-server-name\" ")
+        .append("pattern=\"[a-z0-9][a-z0-9-]{0,31}\" maxlength=\"32\"></label> <input type=\"submit\" id=\"start-named\" ")
+        .append("value=\"Choose a profile\"> <span class=\"muted\">up to ").append(limit).append(" besides your default server</span></form>")
+        .append("<script>document.getElementById('new-named').addEventListener('submit',e=>{e.preventDefault();")
+        .append("const f=e.target,n=f.elements.server.value.trim();if(n)window.location='/hub/spawn/'")
+        .append("+encodeURIComponent(f.dataset.user)+'/'+encodeURIComponent(n);});</script>");
   }
 
   private void admin(Context ctx) {
     HubIdentity.User user = identity.requireAdmin(ctx);
     String xsrf = identity.xsrfToken(ctx);
-    Map<String, ActiveServer> servers = spawner.servers();
+    Map<dev.gpuhub.core.hub.ServerId, ActiveServer> servers = spawner.servers();
     StringBuilder b = new StringBuilder("<h1>Admin</h1><h2>Users</h2><table id=\"users\"><tr><th>Name</th><th>Admin</th>"
         + "<th>Server</th><th>Last login</th><th></th></tr>");
     List<HubUserRecord> users = new java.util.ArrayList<>(hub.users());
     users.sort(java.util.Comparator.comparing(HubUserRecord::approved)); // those waiting for approval first
     for (HubUserRecord u : users.subList(0, Math.min(users.size(), MAX_USER_ROWS))) {
-      ActiveServer server = servers.get(u.name());
+      ActiveServer server = servers.get(dev.gpuhub.core.hub.ServerId.defaultOf(u.name()));
       String state = !u.approved() ? "waiting for approval"
           : server == null ? "-" : server.snapshot().state().name().toLowerCase(Locale.ROOT);
       b.append("<tr><td>").append(esc(u.name())).append("</td><td>").append(u.admin() ? "yes" : "")
@@ -125,11 +157,13 @@ public final class HomeAdminRoutes {
     for (ActiveServer server : servers.values()) {
       ActiveServer.Snapshot s = server.snapshot();
       if (!s.state().isActive()) continue;
-      b.append("<tr><td>").append(esc(s.user())).append("</td><td>").append(esc(s.state().name().toLowerCase(Locale.ROOT)))
+      b.append("<tr><td>").append(esc(s.id().compact())).append("</td><td>").append(esc(s.state().name().toLowerCase(Locale.ROOT)))
           .append("</td><td>").append(esc(s.primaryHostname())).append("</td><td>").append(esc(s.profile()))
           .append("</td><td>").append(esc(time(s.startedAt()))).append("</td><td>")
-          .append(esc(routes.lastActivity(s.user()).map(HomeAdminRoutes::time).orElse("-")))
-          .append("</td><td>").append(containers(server)).append("</td><td>").append(stopButton(s.user(), xsrf, "stop-" + s.user(), "Stop server")).append("</td></tr>");
+          .append(esc(routes.lastActivity(s.id()).map(HomeAdminRoutes::time).orElse("-")))
+          .append("</td><td>").append(containers(server)).append("</td><td>")
+          .append(PageActions.button("stop-" + s.id().slug(), "Stop server", "DELETE", SpawnRoutes.apiUrl(s.id()), null))
+          .append("</td></tr>");
     }
     b.append("</table><h2>Nodes</h2><table id=\"nodes\"><tr><th>Hostname</th><th>Status</th><th>IP</th><th>CPU %</th>"
         + "<th>Mem %</th><th>Containers</th><th>GPUs</th><th>Load (last metric rows)</th></tr>");
@@ -172,18 +206,18 @@ public final class HomeAdminRoutes {
     ActiveServer.Snapshot s = server.snapshot();
     StringBuilder b = new StringBuilder("<ul class=\"containers\">");
     if (s.primaryHostname() != null) {
-      b.append("<li>").append(esc(s.primaryHostname())).append(": ").append(esc(Spawner.containerName(s.user())))
+      b.append("<li>").append(esc(s.primaryHostname())).append(": ").append(esc(Spawner.containerName(s.id())))
           .append(" (Jupyter UI").append(server.workerPort() != null ? ", head on port " + server.workerPort() : "")
           .append(")</li>");
     }
     for (var h : server.kernelHosts()) {
       b.append("<li>").append(esc(h.hostname())).append(": ")
-          .append(esc(dev.gpuhub.server.hub.spawn.KernelHost.containerName(s.user(), h.hostname())))
+          .append(esc(dev.gpuhub.server.hub.spawn.KernelHost.containerName(s.id(), h.hostname())))
           .append(" (kernel host").append(h.containerId() == null ? ", starting" : "").append(")</li>");
     }
     for (var w : server.workers()) {
       b.append("<li>").append(esc(w.hostname())).append(": ")
-          .append(esc(dev.gpuhub.server.hub.spawn.WorkerMode.containerName(s.user(), w.hostname())))
+          .append(esc(dev.gpuhub.server.hub.spawn.WorkerMode.containerName(s.id(), w.hostname())))
           .append(" (worker").append(w.containerId() == null ? ", starting" : "").append(")</li>");
     }
     return b.append("</ul>").toString();
@@ -238,9 +272,8 @@ public final class HomeAdminRoutes {
   }
 
   /** The stop button; on the home page ({@code id} "stop") with the page's click handler. */
-  private static String stopButton(String owner, String xsrf, String id, String label) {
-    return PageActions.button(id, label, "DELETE", "/hub/api/users/" + owner + "/server", null)
-        + (id.equals("stop") ? PageActions.script(xsrf) : "");
+  private static String stopButton(String owner, String id, String label) {
+    return PageActions.button(id, label, "DELETE", SpawnRoutes.apiUrl(dev.gpuhub.core.hub.ServerId.defaultOf(owner)), null);
   }
 
   private static String deleteUserButton(String name) {

@@ -104,8 +104,8 @@ public final class HomesRoutes {
       throw new InvalidPayloadException("confirm", "deleting a home removes " + user + "'s files for good: send "
           + "{\"confirm\": \"" + user + "\"} to confirm");
     }
-    if (spawner.server(user).map(s -> s.snapshot().state().isActive()).orElse(false)) {
-      throw new ConflictResponse(user + " has a server: stop it first");
+    if (spawner.hasActive(user)) {
+      throw new ConflictResponse(user + " has a server: stop it (and any named server) first");
     }
     ObjectNode body = WireJson.mapper().createObjectNode().put("user", user);
     ArrayNode removed = body.putArray("removed_on");

@@ -44,11 +44,14 @@ final class SpawnForm {
     return b.toString();
   }
 
+  /** The form for {@code server}: the caller's default server posts to {@code /hub/spawn}, a named one to its own URL. */
   static String render(List<Profile> profiles, java.util.Map<String, List<ImageChoice>> images, String xsrf,
-                       String error) {
-    StringBuilder b = new StringBuilder("<h1>Start a server</h1>");
+                       String error, dev.gpuhub.core.hub.ServerId server) {
+    StringBuilder b = new StringBuilder(server.isDefault() ? "<h1>Start a server</h1>"
+        : "<h1>Start server " + esc(server.name()) + "</h1>");
     if (error != null) b.append("<p class=\"error\" id=\"error\">").append(esc(error)).append("</p>");
-    b.append("<form method=\"post\" action=\"/hub/spawn\" id=\"spawn-form\">")
+    String action = server.isDefault() ? "/hub/spawn" : "/hub/spawn/" + server.user() + "/" + server.name();
+    b.append("<form method=\"post\" action=\"").append(esc(action)).append("\" id=\"spawn-form\">")
         .append("<input type=\"hidden\" name=\"_xsrf\" value=\"").append(esc(xsrf)).append("\">")
         .append("<h2>Profile</h2><div class=\"cards\">");
     boolean first = true;

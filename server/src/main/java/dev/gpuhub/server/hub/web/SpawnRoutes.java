@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gpuhub.core.allocation.PlacementPreview;
+import dev.gpuhub.core.hub.ServerId;
 import dev.gpuhub.core.node.NodeReport;
 import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.discovery.DiscoveryService;
@@ -32,9 +33,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Starting and following a server, JupyterHub-style: the options form ({@code GET /hub/spawn}),
- * its POST, the pending page, the REST server endpoints and the progress event stream, plus the
- * node table the form polls ({@code GET /hub/api/nodes}).
+ * Starting and following a server, JupyterHub-style: the options form ({@code GET /hub/spawn},
+ * {@code /hub/spawn/<user>/<server>} for a named server), its POST, the pending page, the REST
+ * server endpoints ({@code /hub/api/users/<user>/server} and {@code .../servers/<server>}) and the
+ * progress event stream, plus the node table the form polls ({@code GET /hub/api/nodes}).
  */
 public final class SpawnRoutes implements AutoCloseable {
   /** Starting servers' own errors and their statuses. */
@@ -63,57 +65,96 @@ public final class SpawnRoutes implements AutoCloseable {
 
   public void install(JavalinConfig c) {
     var r = c.routes;
-    r.get("/hub/spawn", this::form);
-    r.post("/hub/spawn", this::formPost);
+    r.get("/hub/spawn", ctx -> form(ctx, false));
+    r.post("/hub/spawn", ctx -> formPost(ctx, false));
+    r.get("/hub/spawn/{name}/{server}", ctx -> form(ctx, true));
+    r.post("/hub/spawn/{name}/{server}", ctx -> formPost(ctx, true));
     r.get("/hub/spawn-pending/{name}", this::pending);
+    r.get("/hub/spawn-pending/{name}/{server}", this::pending);
     r.get("/hub/api/nodes", this::nodes);
-    r.post("/hub/api/users/{name}/server", this::apiStart);
-    r.delete("/hub/api/users/{name}/server", this::apiStop);
-    r.get("/hub/api/users/{name}/server", this::apiStatus);
-    r.get("/hub/api/users/{name}/server/progress", this::progress);
+    for (String path : List.of("/hub/api/users/{name}/server", "/hub/api/users/{name}/servers/{server}")) {
+      r.post(path, this::apiStart);
+      r.delete(path, this::apiStop);
+      r.get(path, this::apiStatus);
+      r.get(path + "/progress", this::progress);
+    }
   }
 
-  private void form(Context ctx) {
+  /**
+   * The server a request's path names: {@code {name}} and, for a named server, {@code {server}}.
+   *
+   * @throws dev.gpuhub.wire.InvalidPayloadException (400) naming what is wrong with the server's name
+   */
+  static ServerId serverOf(Context ctx) {
+    String name = ctx.pathParamMap().get("server");
+    try {
+      return new ServerId(ctx.pathParam("name"), name);
+    } catch (IllegalArgumentException e) {
+      throw new dev.gpuhub.wire.InvalidPayloadException(name == null ? "name" : "server", e.getMessage());
+    }
+  }
+
+  /** The pending page of a server. */
+  static String pendingUrl(ServerId id) {
+    return "/hub/spawn-pending/" + id.user() + (id.isDefault() ? "" : "/" + id.name());
+  }
+
+  /** The REST resource of a server: {@code /hub/api/users/<user>/server} or {@code .../servers/<name>}. */
+  static String apiUrl(ServerId id) {
+    return "/hub/api/users/" + id.user() + (id.isDefault() ? "/server" : "/servers/" + id.name());
+  }
+
+  /** The server the form is for: the caller's default one, or the named one of the path (the caller's, or any for an admin). */
+  private ServerId formServer(Context ctx, HubIdentity.User user, boolean named) {
+    if (!named) return ServerId.defaultOf(user.name());
+    ServerId id = serverOf(ctx);
+    identity.requireOwnerOrAdmin(ctx, id.user());
+    return id;
+  }
+
+  private void form(Context ctx, boolean named) {
     HubIdentity.User user = identity.requireUser(ctx);
-    Optional<ActiveServer> existing = spawner.server(user.name()).filter(s -> s.snapshot().state().isActive());
+    ServerId id = formServer(ctx, user, named);
+    Optional<ActiveServer> existing = spawner.server(id).filter(s -> s.snapshot().state().isActive());
     if (existing.isPresent()) {
-      ctx.redirect(existing.get().snapshot().state() == ServerState.RUNNING ? "/user/" + user.name() + "/" : "/hub/spawn-pending/" + user.name());
+      ctx.redirect(existing.get().snapshot().state() == ServerState.RUNNING ? id.prefix() : pendingUrl(id));
       return;
     }
-    ctx.html(formPage(ctx, user, null));
+    ctx.html(formPage(ctx, user, id, null));
   }
 
   /** The form page; {@code error} is the hub's own message (never text from the request's address). */
-  private String formPage(Context ctx, HubIdentity.User user, String error) {
+  private String formPage(Context ctx, HubIdentity.User user, ServerId id, String error) {
     List<Profile> usable = repository.profiles().stream().filter(p -> !p.retired() && spawner.checks().mayUse(user.name(), p))
         .toList();
     Map<String, List<dev.gpuhub.core.profile.ImageChoice>> images = new HashMap<>();
     for (Profile p : usable) images.put(p.name(), spawner.checks().offered(user.name(), p));
     return Html.page("Start a server", user.name(), user.admin(), SpawnForm.render(usable, images,
-        identity.xsrfToken(ctx), error));
+        identity.xsrfToken(ctx), error, id));
   }
 
-  private void formPost(Context ctx) {
+  private void formPost(Context ctx, boolean named) {
     HubIdentity.User user = identity.requireUser(ctx);
+    ServerId id = formServer(ctx, user, named);
     identity.checkXsrf(ctx);
     String profile = first(ctx.formParam("profile"), ctx.formParam("profile_name"), profileById(ctx.formParam("profile_id")));
     String image = ctx.formParam("image");
     String count = first(ctx.formParam("node_count"), ctx.formParam("node_count_final"), null);
     try {
       Integer nodeCount = count == null || count.isBlank() ? null : Integer.parseInt(count.strip());
-      spawner.spawn(user.name(), new SpawnOptions(profile, image, nodeCount,
+      spawner.spawn(id, new SpawnOptions(profile, image, nodeCount,
           preferredNodes(ctx.formParam("selected_nodes"), ctx.formParam("primary_node"))));
     } catch (NumberFormatException e) {
-      ctx.status(400).html(formPage(ctx, user, "node count must be a whole number"));
+      ctx.status(400).html(formPage(ctx, user, id, "node count must be a whole number"));
       return;
     } catch (IllegalArgumentException | IllegalStateException | dev.gpuhub.server.discovery.NotFoundException e) {
-      ctx.status(400).html(formPage(ctx, user, e.getMessage()));
+      ctx.status(400).html(formPage(ctx, user, id, e.getMessage()));
       return;
     } catch (dev.gpuhub.server.hub.spawn.ProfileNotAllowedException | dev.gpuhub.server.hub.spawn.QuotaExceededException e) {
-      ctx.status(403).html(formPage(ctx, user, e.getMessage()));
+      ctx.status(403).html(formPage(ctx, user, id, e.getMessage()));
       return;
     }
-    ctx.redirect("/hub/spawn-pending/" + user.name());
+    ctx.redirect(pendingUrl(id));
   }
 
   /**
@@ -143,16 +184,16 @@ public final class SpawnRoutes implements AutoCloseable {
   }
 
   private void pending(Context ctx) {
-    String owner = ctx.pathParam("name");
-    HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, owner);
-    Optional<ActiveServer> server = spawner.server(owner);
+    ServerId id = serverOf(ctx);
+    HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, id.user());
+    Optional<ActiveServer> server = spawner.server(id);
     if (server.isPresent() && server.get().snapshot().state() == ServerState.RUNNING) {
-      ctx.redirect("/user/" + owner + "/");
+      ctx.redirect(id.prefix());
       return;
     }
     // values reach the script through data attributes (HTML-escaped), never inside JavaScript text
-    String body = "<h1>Starting the server of " + esc(owner) + "</h1>"
-        + "<div id=\"spawn\" data-owner=\"" + esc(owner) + "\" data-xsrf=\"" + esc(identity.xsrfToken(ctx))
+    String body = "<h1>Starting " + esc(id.describe()) + "</h1>"
+        + "<div id=\"spawn\" data-api=\"" + esc(apiUrl(id)) + "\" data-xsrf=\"" + esc(identity.xsrfToken(ctx))
         + "\" data-profile=\"" + esc(server.map(x -> x.snapshot().profile()).orElse("")) + "\"></div>"
         + "<progress id=\"bar\" max=\"100\" value=\"0\"></progress><p id=\"msg\" class=\"muted\">Waiting for progress...</p>"
         + "<ul id=\"log\"></ul><div id=\"home-choice\" hidden><p>Your files are on <b id=\"home-node\"></b>.</p>"
@@ -160,7 +201,7 @@ public final class SpawnRoutes implements AutoCloseable {
         + "<button id=\"home-scratch\">Start with an empty scratch home</button></div>"
         + "<p id=\"queue\" class=\"muted\"></p><p><button id=\"cancel\">Cancel</button> "
         + "<a href=\"/hub/home\">Back to home</a></p><script>"
-        + "const S=document.getElementById('spawn').dataset;const U='/hub/api/users/'+encodeURIComponent(S.owner)+'/server';"
+        + "const S=document.getElementById('spawn').dataset;const U=S.api;"
         + "const es=new EventSource(U+'/progress');"
         + "es.onmessage=e=>{const d=JSON.parse(e.data);document.getElementById('bar').value=d.progress;"
         + "document.getElementById('msg').textContent=d.message;const li=document.createElement('li');li.textContent=d.message;"
@@ -278,8 +319,8 @@ public final class SpawnRoutes implements AutoCloseable {
   }
 
   private void apiStart(Context ctx) {
-    String owner = ctx.pathParam("name");
-    identity.requireOwnerOrAdmin(ctx, owner);
+    ServerId id = serverOf(ctx);
+    identity.requireOwnerOrAdmin(ctx, id.user());
     identity.checkXsrf(ctx);
     JsonFields f = JsonFields.of(JsonBodies.readOrEmpty(ctx), null);
     String profile = f.optionalText("profile", 63, null);
@@ -290,28 +331,28 @@ public final class SpawnRoutes implements AutoCloseable {
       throw new dev.gpuhub.wire.InvalidPayloadException("home", "home must be \"wait\" (for the node holding your home) or "
           + "\"scratch\" (an empty home, lost when the server stops), was '" + home + "'");
     }
-    Optional<ActiveServer> existing = spawner.server(owner).filter(s -> s.snapshot().state().isActive());
+    Optional<ActiveServer> existing = spawner.server(id).filter(s -> s.snapshot().state().isActive());
     if (existing.isPresent()) {
       ctx.status(existing.get().snapshot().state() == ServerState.RUNNING ? 201 : 202).json(status(existing.get()));
       return;
     }
-    ActiveServer server = spawner.spawn(owner, new SpawnOptions(profile, image, count, List.of(), home));
+    ActiveServer server = spawner.spawn(id, new SpawnOptions(profile, image, count, List.of(), home));
     ctx.status(202).json(status(server));
   }
 
   private void apiStop(Context ctx) {
-    String owner = ctx.pathParam("name");
-    identity.requireOwnerOrAdmin(ctx, owner);
+    ServerId id = serverOf(ctx);
+    identity.requireOwnerOrAdmin(ctx, id.user());
     identity.checkXsrf(ctx);
-    spawner.stop(owner, "stopped by " + identity.current(ctx).map(HubIdentity.User::name).orElse("?"));
+    spawner.stop(id, "stopped by " + identity.current(ctx).map(HubIdentity.User::name).orElse("?"));
     ctx.status(204);
   }
 
   private void apiStatus(Context ctx) {
-    String owner = ctx.pathParam("name");
-    identity.requireOwnerOrAdmin(ctx, owner);
-    ActiveServer server = spawner.server(owner).orElseThrow(() ->
-        new dev.gpuhub.server.discovery.NotFoundException(owner + " has no server"));
+    ServerId id = serverOf(ctx);
+    identity.requireOwnerOrAdmin(ctx, id.user());
+    ActiveServer server = spawner.server(id).orElseThrow(() ->
+        new dev.gpuhub.server.discovery.NotFoundException(id.user() + " has no server" + (id.isDefault() ? "" : " named '" + id.name() + "'")));
     ctx.json(status(server));
   }
 
@@ -319,19 +360,20 @@ public final class SpawnRoutes implements AutoCloseable {
     ActiveServer.Snapshot s = server.snapshot();
     ObjectNode n = MAPPER.createObjectNode();
     n.put("user", s.user());
+    n.put("name", s.server());
     n.put("state", s.state().name().toLowerCase());
     n.put("ready", s.state() == ServerState.RUNNING);
     n.put("pending", s.state() == ServerState.PENDING ? "spawn" : null);
     n.put("url", s.url());
-    n.put("progress_url", "/hub/api/users/" + s.user() + "/server/progress");
+    n.put("progress_url", apiUrl(s.id()) + "/progress");
     n.put("profile", s.profile());
     n.put("image", s.image());
     n.set("nodes", MAPPER.valueToTree(s.nodes()));
     n.put("primary_node", s.primaryHostname());
     n.put("started", s.startedAt().toString());
     if (s.failureReason() != null) n.put("failure_reason", s.failureReason());
-    spawner.placements().queued(s.user()).ifPresent(q -> n.set("queue", dev.gpuhub.server.discovery.ReservationViews.queueEntry(q)));
-    n.set("reservations", dev.gpuhub.server.discovery.ReservationViews.list(spawner.placements().reservations(s.user())));
+    spawner.placements().queued(s.id()).ifPresent(q -> n.set("queue", dev.gpuhub.server.discovery.ReservationViews.queueEntry(q)));
+    n.set("reservations", dev.gpuhub.server.discovery.ReservationViews.list(spawner.placements().reservations(s.id())));
     return n;
   }
 
@@ -343,9 +385,10 @@ public final class SpawnRoutes implements AutoCloseable {
 
   /** The progress of the owner's spawn as server-sent events, for the owner or an admin ({@link ProgressStreams}). */
   private void progress(Context ctx) {
-    String owner = ctx.pathParam("name");
-    HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, owner);
-    streams.serve(ctx, user.name(), owner, spawner.server(owner));
+    ServerId id = serverOf(ctx);
+    HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, id.user());
+    streams.serve(ctx, user.name(), id.isDefault() ? id.user() : id.user() + "'s server '" + id.name() + "'",
+        spawner.server(id));
   }
 
   private static String first(String a, String b, String c) {

@@ -76,7 +76,7 @@ class UserServerProxyTest {
     ProxyAccess access = (request, owner) -> {
       String who = request.getHeader("X-Test-User");
       if (who == null) return ProxyAccess.Decision.ANONYMOUS;
-      return who.equals(owner) || who.equals("admin") ? ProxyAccess.Decision.ALLOW : ProxyAccess.Decision.FORBIDDEN;
+      return who.equals(owner.user()) || who.equals("admin") ? ProxyAccess.Decision.ALLOW : ProxyAccess.Decision.FORBIDDEN;
     };
     UserServerProxyServlet servlet = new UserServerProxyServlet(routes, access);
     hub = Javalin.create(c -> {
@@ -112,6 +112,49 @@ class UserServerProxyTest {
     HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/user/alice/api/echo"))
         .header("X-Test-User", "alice").POST(HttpRequest.BodyPublishers.ofString("body")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(post.body()).isEqualTo("posted:body");
+  }
+
+  @Test
+  void aNamedServerGetsItsOwnPrefixAndEverythingElseStillGoesToTheDefaultServer() throws Exception {
+    upstream.stop();
+    upstream = Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.routes.get("/user/alice/gpu/api/status", ctx -> ctx.result("default server"));
+      c.routes.get("/user/alice/lab", ctx -> ctx.result("default lab"));
+    }).start("127.0.0.1", 0);
+    routes.add(new ProxyRoute("alice", "127.0.0.1", upstream.port(), TOKEN));
+    Javalin named = Javalin.create(c -> {
+      c.startup.showJavalinBanner = false;
+      c.routes.get("/user/alice/gpu/api/status", ctx -> ctx.result("named server, " + ctx.header("Authorization")));
+      c.routes.get("/user/alice/gpu/cookies", ctx -> {
+        ctx.res().addHeader("Set-Cookie", "root=5; Path=/");
+        ctx.res().addHeader("Set-Cookie", "parent=6; Path=/user/alice/");
+        ctx.result("cookies");
+      });
+    }).start("127.0.0.1", 0);
+    try {
+      dev.gpuhub.core.hub.ServerId gpu = new dev.gpuhub.core.hub.ServerId("alice", "gpu");
+      assertThat(get("/user/alice/gpu/api/status", "alice", null).body()).as("no such named server: the default one's path")
+          .isEqualTo("default server");
+      routes.add(new ProxyRoute(gpu, "127.0.0.1", named.port(), "named-token", false));
+      assertThat(get("/user/alice/gpu/api/status", "alice", null).body()).isEqualTo("named server, token named-token");
+      assertThat(get("/user/alice/lab", "alice", null).body()).isEqualTo("default lab");
+      assertThat(get("/user/alice/gpu/api/status", "bob", null).statusCode()).isEqualTo(403);
+      HttpResponse<String> bare = get("/user/alice/gpu", "alice", null);
+      assertThat(bare.statusCode()).isEqualTo(302);
+      assertThat(bare.headers().firstValue("Location")).hasValue("/user/alice/gpu/");
+      assertThat(get("/user/alice/gpu/cookies", "alice", null).headers().allValues("Set-Cookie"))
+          .as("a named server's cookies stay within its own prefix").hasSize(2)
+          .allSatisfy(c -> assertThat(c).containsPattern("(?i)path=/user/alice/gpu/"));
+      var before = routes.lastActivity(gpu).orElseThrow();
+      Thread.sleep(20);
+      get("/user/alice/gpu/api/status", "alice", null);
+      assertThat(routes.lastActivity(gpu).orElseThrow()).as("traffic counts for the named server").isAfter(before);
+      routes.remove(gpu);
+      assertThat(get("/user/alice/gpu/api/status", "alice", null).body()).isEqualTo("default server");
+    } finally {
+      named.stop();
+    }
   }
 
   @Test
@@ -174,7 +217,7 @@ class UserServerProxyTest {
 
   @Test
   void withoutARouteThereIsNoServer() throws Exception {
-    routes.remove("alice");
+    routes.remove(dev.gpuhub.core.hub.ServerId.defaultOf("alice"));
     assertThat(get("/user/alice/api/status", "alice", null).statusCode()).isEqualTo(404);
     assertThat(get("/user/alice/tree", "alice", "text/html").statusCode()).isEqualTo(302);
   }
@@ -273,10 +316,10 @@ class UserServerProxyTest {
 
   @Test
   void activityIsRecorded() throws Exception {
-    var before = routes.lastActivity("alice").orElseThrow();
+    var before = routes.lastActivity(dev.gpuhub.core.hub.ServerId.defaultOf("alice")).orElseThrow();
     Thread.sleep(20);
     get("/user/alice/api/status", "alice", null);
-    assertThat(routes.lastActivity("alice").orElseThrow()).isAfter(before);
+    assertThat(routes.lastActivity(dev.gpuhub.core.hub.ServerId.defaultOf("alice")).orElseThrow()).isAfter(before);
   }
 
   @Test

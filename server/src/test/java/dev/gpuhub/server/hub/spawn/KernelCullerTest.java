@@ -46,11 +46,11 @@ class KernelCullerTest {
     });
     host.start();
     return new KernelHost("node-b", "127.0.0.1", 1, "c1", host.getAddress().getPort(), "kh-token",
-        KernelHost.basePathOf("alice", "node-b"));
+        KernelHost.basePathOf(dev.gpuhub.core.hub.ServerId.defaultOf("alice"), "node-b"));
   }
 
   private static ActiveServer server(ServerState state, KernelHost kh) {
-    ActiveServer s = new ActiveServer(new ActiveServer.Snapshot("alice", "multi-cpu", "img", List.of("node-a", "node-b"),
+    ActiveServer s = new ActiveServer(new ActiveServer.Snapshot("alice", "", "multi-cpu", "img", List.of("node-a", "node-b"),
         "node-a", "127.0.0.1", 1, "c0", 20000, "t", ServerState.PENDING, NOW, null));
     s.addKernelHost(kh);
     if (state != ServerState.PENDING) s.transition(state, null);
@@ -77,7 +77,7 @@ class KernelCullerTest {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     assertThat(new KernelCuller(() -> List.of(server(ServerState.PENDING, kh)), Duration.ofSeconds(5), clock).cullNow())
         .isEmpty();
-    KernelHost dead = new KernelHost("node-c", "127.0.0.1", 1, "c2", 1, "kh-token", KernelHost.basePathOf("alice", "node-c"));
+    KernelHost dead = new KernelHost("node-c", "127.0.0.1", 1, "c2", 1, "kh-token", KernelHost.basePathOf(dev.gpuhub.core.hub.ServerId.defaultOf("alice"), "node-c"));
     assertThat(new KernelCuller(() -> List.of(server(ServerState.RUNNING, dead)), Duration.ofSeconds(5), clock).cullNow())
         .isEmpty();
     assertThat(deleted).isEmpty();

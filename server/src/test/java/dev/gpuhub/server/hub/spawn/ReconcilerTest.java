@@ -71,11 +71,45 @@ class ReconcilerTest {
     spawner.close();
   }
 
+  @Test
+  void namedServersAreAdoptedBesideTheDefaultOneAndNeverTakenForOrphans() {
+    Spawner before = spawner(new RouteTable(Clock.systemUTC()));
+    ActiveServer def = run(before, "alice");
+    ActiveServer named = run(before, new dev.gpuhub.core.hub.ServerId("alice", "big"));
+    before.close();
+
+    RouteTable routes = new RouteTable(Clock.systemUTC());
+    Spawner after = spawner(routes);
+    Reconciler reconciler = new Reconciler(after, ledger, cluster::liveNodes, cluster.launcher, Clock.systemUTC());
+    reconciler.loadRecorded(Duration.ofMinutes(1));
+    assertThat(reconciler.tryAdopt().adopted()).containsExactlyInAnyOrder("alice", "alice/big");
+    assertThat(routes.get(new dev.gpuhub.core.hub.ServerId("alice", "big"))).get()
+        .satisfies(r -> assertThat(r.basePath()).isEqualTo("/user/alice/big/"));
+    assertThat(reconciler.removeOrphans()).as("both of alice's servers are hers").isEmpty();
+    assertThat(reconciler.releaseLeakedReservations()).isEmpty();
+    assertThat(cluster.owners()).containsExactlyInAnyOrder("server:alice", "server:alice/big");
+    assertThat(cluster.agents.everywhere()).containsExactlyInAnyOrder(
+        def.snapshot().primaryHostname() + "/gpuhub-alice", named.snapshot().primaryHostname() + "/gpuhub-alice_big");
+
+    // stopping the named server leaves the default one as it was
+    assertThat(after.stop(new dev.gpuhub.core.hub.ServerId("alice", "big"), "test")).isTrue();
+    assertThat(reconciler.removeOrphans()).isEmpty();
+    assertThat(cluster.agents.everywhere()).containsExactly(def.snapshot().primaryHostname() + "/gpuhub-alice");
+    assertThat(after.server("alice").orElseThrow().snapshot().state()).isEqualTo(ServerState.RUNNING);
+    assertThat(ledger.ended).containsExactly("alice/big");
+    after.close();
+  }
+
   private ActiveServer run(Spawner spawner, String user) {
-    ActiveServer s = spawner.spawn(user, new SpawnOptions("single-cpu", null, null));
+    return run(spawner, dev.gpuhub.core.hub.ServerId.defaultOf(user));
+  }
+
+  private ActiveServer run(Spawner spawner, dev.gpuhub.core.hub.ServerId id) {
+    String user = id.user();
+    ActiveServer s = spawner.spawn(id, new SpawnOptions("single-cpu", null, null));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     // running and recorded (the record follows the state change by a moment)
-    while ((s.snapshot().state() == ServerState.PENDING || ledger.runningServers().stream().noneMatch(r -> r.user().equals(user)))
+    while ((s.snapshot().state() == ServerState.PENDING || ledger.runningServers().stream().noneMatch(r -> r.id().equals(id)))
         && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
@@ -91,13 +125,13 @@ class ReconcilerTest {
 
     @Override
     public synchronized void running(ActiveServer.Snapshot server) {
-      running.put(server.user(), server);
+      running.put(server.id().compact(), server);
     }
 
     @Override
-    public synchronized void ended(String user, ServerState state, String reason) {
-      running.remove(user);
-      ended.add(user);
+    public synchronized void ended(dev.gpuhub.core.hub.ServerId server, ServerState state, String reason) {
+      running.remove(server.compact());
+      ended.add(server.compact());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.gpuhub.server.hub.spawn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.discovery.PlacementConfig;
@@ -95,6 +96,77 @@ class SpawnerTest {
   }
 
   @Test
+  void aUserRunsNamedServersBesideTheDefaultOneEachWithItsOwnProfileContainersRouteAndReservation() {
+    ActiveServer def = spawnAndWait("alice", "single-cpu");
+    dev.gpuhub.core.hub.ServerId bigId = new dev.gpuhub.core.hub.ServerId("alice", "big");
+    ActiveServer big = awaitSettled(spawner.spawn(bigId, new SpawnOptions("multi-cpu", null, null)));
+    assertThat(big.snapshot().state()).as(big.progress().events().toString()).isEqualTo(ServerState.RUNNING);
+    assertThat(big.snapshot().url()).isEqualTo("/user/alice/big/");
+    assertThat(big.snapshot().profile()).isEqualTo("multi-cpu");
+    assertThat(cluster.engine.reservationsOf("server:alice")).hasSize(1);
+    assertThat(cluster.engine.reservationsOf("server:alice/big")).hasSize(2);
+    assertThat(routes.get(bigId)).get().satisfies(r -> assertThat(r.basePath()).isEqualTo("/user/alice/big/"));
+    var request = cluster.agents.request(big.snapshot().primaryHostname(), "gpuhub-alice_big");
+    assertThat(request.labels()).containsEntry("gpuhub.server", "big").containsEntry("gpuhub.user", "alice")
+        .containsEntry("gpuhub.reservation", "server:alice/big");
+    assertThat(String.join(" ", request.command())).contains("--NotebookApp.base_url=/user/alice/big/");
+    assertThat(request.env()).containsEntry("GPUHUB_SERVER_NAME", "big");
+    for (KernelHost h : big.kernelHosts()) {
+      assertThat(h.basePath()).isEqualTo("/user/alice/big/kernelhost/" + h.hostname() + "/");
+      assertThat(cluster.agents.request(h.hostname(), "gpuhub-alice_big-kh-" + h.hostname())).isNotNull();
+    }
+    assertThat(spawner.serversOf("alice")).extracting(a -> a.snapshot().server()).containsExactly("", "big");
+
+    // one server per name; up to the limit of named servers (2 by default), the default one not counted
+    assertThatThrownBy(() -> spawner.spawn(bigId, new SpawnOptions("single-cpu", null, null)))
+        .isInstanceOf(ServerAlreadyActiveException.class).hasMessageContaining("alice's server 'big' is already active");
+    ActiveServer small = awaitSettled(spawner.spawn(new dev.gpuhub.core.hub.ServerId("alice", "small"),
+        new SpawnOptions("single-cpu", null, null)));
+    assertThat(small.snapshot().state()).isEqualTo(ServerState.RUNNING);
+    assertThatThrownBy(() -> spawner.spawn(new dev.gpuhub.core.hub.ServerId("alice", "third"),
+        new SpawnOptions("single-cpu", null, null)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already has 2 named server(s)")
+        .hasMessageContaining("GPUHUB_NAMED_SERVER_LIMIT=2");
+    assertThat(cluster.agents.everywhere()).noneMatch(n -> n.contains("third"));
+
+    // each stops on its own
+    assertThat(spawner.stop(bigId, "test")).isTrue();
+    assertThat(routes.get(bigId)).isEmpty();
+    assertThat(cluster.engine.reservationsOf("server:alice/big")).isEmpty();
+    assertThat(cluster.agents.everywhere()).noneMatch(n -> n.contains("alice_big"));
+    assertThat(def.snapshot().state()).isEqualTo(ServerState.RUNNING);
+    assertThat(routes.get("alice")).isPresent();
+    assertThat(spawner.stopAll("alice", "logged out")).isEqualTo(2);
+    assertThat(cluster.agents.everywhere()).isEmpty();
+    assertThat(cluster.owners()).isEmpty();
+  }
+
+  @Test
+  void aSecondServerStartsOnlyWhereAPerNodeHomeIsInUseAndFailsWithTheReasonWhenThatNodeIsFull() {
+    TestCluster two = new TestCluster().node("home", 8, 0, 60.0).node("spare", 8, 0, 40.0);
+    Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), two::liveNodes,
+        PlacementConfig.defaults(), false), two.launcher, new PortClaims(), routes, lastServerOn("home"), Clock.systemUTC());
+    ActiveServer def = awaitSettled(s.spawn("ivy", new SpawnOptions("single-cpu", null, null)));
+    assertThat(def.snapshot().nodes()).containsExactly("home");
+    ActiveServer beside = awaitSettled(s.spawn(new dev.gpuhub.core.hub.ServerId("ivy", "two"),
+        new SpawnOptions("single-cpu", null, null)));
+    assertThat(beside.snapshot().nodes()).as("beside the default server, where the home is").containsExactly("home");
+    assertThat(s.stop(new dev.gpuhub.core.hub.ServerId("ivy", "two"), "test")).isTrue();
+
+    two.engine.placeNow(new dev.gpuhub.core.allocation.PlacementRequest("held", "p", 7, 1, 0, 1,
+        new dev.gpuhub.core.placement.Thresholds(100, 100, null), dev.gpuhub.core.allocation.PlacementPolicy.SPREAD,
+        List.of("home"), true));
+    ActiveServer elsewhere = awaitSettled(s.spawn(new dev.gpuhub.core.hub.ServerId("ivy", "three"),
+        new SpawnOptions("single-cpu", null, null)));
+    assertThat(elsewhere.snapshot().state()).isEqualTo(ServerState.FAILED);
+    assertThat(elsewhere.snapshot().failureReason()).contains("your home is on home, in use by ivy's server")
+        .contains("could lose files");
+    assertThat(two.agents.everywhere()).containsExactly("home/gpuhub-ivy");
+    assertThat(def.snapshot().state()).isEqualTo(ServerState.RUNNING);
+    s.close();
+  }
+
+  @Test
   void aServerThatNeverAnswersFailsWithTheTimeoutAndLeavesNothing() {
     cluster.agents.neverReady("gpuhub-bob");
     ActiveServer s = spawnAndWait("bob", "single-cpu");
@@ -129,7 +201,7 @@ class SpawnerTest {
     var home = new dev.gpuhub.wire.node.ContainerRequest.Volume("gpuhub-home-dave", "/home/jovyan", false);
     assertThat(primary.volumes()).containsExactly(home);
     for (KernelHost h : ok.kernelHosts()) {
-      var kh = cluster.agents.request(h.hostname(), KernelHost.containerName("dave", h.hostname()));
+      var kh = cluster.agents.request(h.hostname(), KernelHost.containerName(dev.gpuhub.core.hub.ServerId.defaultOf("dave"), h.hostname()));
       assertThat(String.join(" ", kh.command())).doesNotContain(h.token());
       assertThat(kh.env()).containsEntry("JUPYTER_TOKEN", h.token());
       assertThat(kh.volumes()).containsExactly(home);
@@ -157,14 +229,14 @@ class SpawnerTest {
   void aServerWhoseContainerDiesIsEndedAndItsRoomFreed() {
     ActiveServer s = spawnAndWait("gina", "single-cpu");
     cluster.agents.crash(s.snapshot().primaryHostname(), "gpuhub-gina");
-    assertThat(spawner.containerGone("gina", "its container exited")).isTrue();
+    assertThat(spawner.containerGone(dev.gpuhub.core.hub.ServerId.defaultOf("gina"), "its container exited")).isTrue();
     assertThat(s.snapshot().state()).isEqualTo(ServerState.FAILED);
     assertNothingLeftOf(s);
   }
 
   @Test
   void anAdoptedServerHoldsItsPortsSoNoNewServerTakesThem() {
-    ActiveServer.Snapshot recorded = new ActiveServer.Snapshot("hank", "single-cpu", "img", List.of("a"), "a", "10.0.0.1",
+    ActiveServer.Snapshot recorded = new ActiveServer.Snapshot("hank", "", "single-cpu", "img", List.of("a"), "a", "10.0.0.1",
         15003, "c99", 20000, "t0k3n", ServerState.RUNNING, TestCluster.NOW, null);
     spawner.adopt(recorded, List.of(), List.of(), null);
     assertThat(ports.held("10.0.0.1", 20000)).isTrue();
@@ -175,7 +247,7 @@ class SpawnerTest {
   private static ServerLedger lastServerOn(String node) {
     return new ServerLedger() {
       @Override public void running(ActiveServer.Snapshot server) {}
-      @Override public void ended(String user, ServerState state, String reason) {}
+      @Override public void ended(dev.gpuhub.core.hub.ServerId server, ServerState state, String reason) {}
       @Override public List<ActiveServer.Snapshot> runningServers() {
         return List.of();
       }
@@ -267,7 +339,7 @@ class SpawnerTest {
     // Scratch: runs now on another node, with nothing of the home mounted.
     kim = awaitSettled(t.spawn("kim", new SpawnOptions("single-cpu", null, null, List.of(), "scratch")));
     assertThat(kim.snapshot().state()).isEqualTo(ServerState.RUNNING);
-    assertThat(cluster2.agents.request("spare", Spawner.containerName("kim")).volumes()).isEmpty();
+    assertThat(cluster2.agents.request("spare", Spawner.containerName(dev.gpuhub.core.hub.ServerId.defaultOf("kim"))).volumes()).isEmpty();
     assertThat(kim.progress().events().toString()).contains("empty scratch home").contains("Your home stays on gone");
     assertThat(t.homePreference("kim", 1)).as("the home is still where it was").containsExactly("gone");
     assertThat(t.stop("kim", "done")).isTrue();
@@ -281,7 +353,7 @@ class SpawnerTest {
     awaitSettled(waiting);
     assertThat(waiting.snapshot().state()).as(waiting.progress().events().toString()).isEqualTo(ServerState.RUNNING);
     assertThat(waiting.snapshot().nodes()).containsExactly("gone");
-    assertThat(cluster2.agents.request("gone", Spawner.containerName("kim")).volumes()).as("the home is mounted").isNotEmpty();
+    assertThat(cluster2.agents.request("gone", Spawner.containerName(dev.gpuhub.core.hub.ServerId.defaultOf("kim"))).volumes()).as("the home is mounted").isNotEmpty();
     t.close();
   }
 
@@ -309,9 +381,9 @@ class SpawnerTest {
           .isEqualTo(plan.stream().map(ServerLayout.NodeParts::hostname).toList());
       for (ServerLayout.NodeParts p : plan) {
         var names = busy.agents.on(p.hostname()).keySet();
-        if (p.parts().contains(ServerLayout.Part.KERNEL_HOST)) assertThat(names).contains(KernelHost.containerName(step[0], p.hostname()));
-        if (p.parts().contains(ServerLayout.Part.WORKER)) assertThat(names).contains(WorkerMode.containerName(step[0], p.hostname()));
-        if (p.primary()) assertThat(names).contains(Spawner.containerName(step[0]));
+        if (p.parts().contains(ServerLayout.Part.KERNEL_HOST)) assertThat(names).contains(KernelHost.containerName(dev.gpuhub.core.hub.ServerId.defaultOf(step[0]), p.hostname()));
+        if (p.parts().contains(ServerLayout.Part.WORKER)) assertThat(names).contains(WorkerMode.containerName(dev.gpuhub.core.hub.ServerId.defaultOf(step[0]), p.hostname()));
+        if (p.primary()) assertThat(names).contains(Spawner.containerName(dev.gpuhub.core.hub.ServerId.defaultOf(step[0])));
       }
       seen.add(String.join(",", server.snapshot().nodes()));
     }
@@ -323,7 +395,7 @@ class SpawnerTest {
   private void assertNothingLeftOf(ActiveServer s) {
     assertThat(cluster.agents.everywhere()).as("containers left").isEmpty();
     assertThat(cluster.owners()).as("reservations left").isEmpty();
-    assertThat(routes.get(s.snapshot().user())).as("route left").isEmpty();
+    assertThat(routes.get(s.snapshot().id())).as("route left").isEmpty();
     if (s.snapshot().nodeIp() != null) {
       assertThat(ports.held(s.snapshot().nodeIp(), s.snapshot().port())).as("port left").isFalse();
     }

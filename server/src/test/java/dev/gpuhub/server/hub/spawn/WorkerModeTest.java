@@ -18,7 +18,7 @@ class WorkerModeTest {
     assertThat(modes.get("multi-gpu").headCommand()).isNull();
     assertThat(WorkerMode.shell(modes.get("multi-cpu").workerCommand(), "10.0.0.1", 6379, "node-b", "alice"))
         .isEqualTo(List.of("sh", "-c", "ray start --address=10.0.0.1:6379 --block # node-b alice"));
-    assertThat(WorkerMode.containerName("alice", "node-b")).isEqualTo("gpuhub-alice-worker-node-b");
+    assertThat(WorkerMode.containerName(dev.gpuhub.core.hub.ServerId.defaultOf("alice"), "node-b")).isEqualTo("gpuhub-alice-worker-node-b");
   }
 
   @Test
