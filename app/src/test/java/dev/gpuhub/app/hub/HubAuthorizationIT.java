@@ -115,6 +115,14 @@ class HubAuthorizationIT {
         new Case("GET", "/hub/api/images", false, 403, 403, 403, 200),
         new Case("POST", "/hub/api/images", false, 403, 403, 403, 400),
         new Case("DELETE", "/hub/api/images/lab/none:1", false, 403, 403, 403, 404),
+        // named servers: the same guards as the default server's routes, the name checked after them
+        new Case("GET", "/hub/api/users/alice/servers/none", false, 403, 403, 404, 404),
+        new Case("POST", "/hub/api/users/alice/servers/lab", false, 403, 403, 400, 400),
+        new Case("GET", "/hub/api/users/alice/servers/none/progress", false, 403, 403, 200, 200),
+        new Case("GET", "/hub/spawn/alice/gpu", true, 302, 403, 200, 200),
+        new Case("GET", "/hub/spawn-pending/alice/gpu", true, 302, 403, 200, 200),
+        new Case("GET", "/user/alice/gpu/api/status", false, 403, 403, 404, 403),
+        new Case("DELETE", "/hub/api/users/alice/servers/none", false, 403, 403, 204, 204),
         new Case("DELETE", "/hub/api/users/alice/server", false, 403, 403, -1, -1));
     List<String> wrong = new ArrayList<>();
     for (Case k : cases) {

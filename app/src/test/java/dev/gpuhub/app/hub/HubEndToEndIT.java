@@ -103,8 +103,13 @@ class HubEndToEndIT {
 
   /** Reads the progress stream until an event is ready or failed; returns that event. */
   static JsonNode followProgress(HubClient client, String user) throws Exception {
+    return followProgressAt(client, "/hub/api/users/" + user + "/server/progress");
+  }
+
+  /** As {@link #followProgress(HubClient, String)} for the progress stream at {@code path} (a named server's). */
+  static JsonNode followProgressAt(HubClient client, String path) throws Exception {
     HttpResponse<Stream<String>> r = client.http.send(HttpRequest.newBuilder(
-        URI.create(client.base + "/hub/api/users/" + user + "/server/progress")).timeout(Duration.ofSeconds(180)).GET().build(),
+        URI.create(client.base + path)).timeout(Duration.ofSeconds(180)).GET().build(),
         HttpResponse.BodyHandlers.ofLines());
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode last = null;

@@ -107,7 +107,7 @@ class HubMultiNodeIT {
     String primary = hub.plane.hub().spawner().server("alice").orElseThrow().snapshot().primaryHostname();
     for (String node : nodes) { // every container of the server, on either dockerd, is confined
       HubFixture.assertConfined(node.equals(NODE_B) ? dockerdB : hub.dockerd,
-          dev.gpuhub.server.hub.spawn.KernelHost.containerName("alice", node));
+          dev.gpuhub.server.hub.spawn.KernelHost.containerName(dev.gpuhub.core.hub.ServerId.defaultOf("alice"), node));
     }
     HubFixture.assertConfined(primary.equals(NODE_B) ? dockerdB : hub.dockerd, "gpuhub-alice");
     assertThat(agents.list(agentUrls.get(NODE_B), "gpuhub.user")).hasSize(primary.equals(NODE_B) ? 2 : 1);
@@ -150,7 +150,7 @@ class HubMultiNodeIT {
       }
       assertThat(Kernels.execute(carol, channels("carol", kernelOf.get(NODE_B)), "print(6*7)")).isEqualTo("42\n");
 
-      dockerdB.docker("rm", "-f", dev.gpuhub.server.hub.spawn.KernelHost.containerName("carol", NODE_B));
+      dockerdB.docker("rm", "-f", dev.gpuhub.server.hub.spawn.KernelHost.containerName(dev.gpuhub.core.hub.ServerId.defaultOf("carol"), NODE_B));
 
       HttpResponse<String> listed = carol.getJson("/gateway/carol/api/kernels");
       assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
@@ -208,7 +208,7 @@ class HubMultiNodeIT {
     assertThat(server.snapshot().primaryHostname()).isEqualTo(HubFixture.NODE); // A's containers were created first
     AgentClient agents = hub.agents();
     for (String node : List.of(HubFixture.NODE, NODE_B)) assertThat(containersOf(agents, node, "dave")).isEmpty();
-    assertThat(hub.plane.hub().spawner().placements().reservations("dave")).isEmpty();
+    assertThat(hub.plane.hub().spawner().placements().reservations(dev.gpuhub.core.hub.ServerId.defaultOf("dave"))).isEmpty();
     assertThat(dave.getJson("/gateway/dave/api/kernelspecs").statusCode()).isEqualTo(404);
   }
 

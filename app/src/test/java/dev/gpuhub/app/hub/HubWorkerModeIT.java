@@ -143,7 +143,7 @@ class HubWorkerModeIT {
     assertThat(frank.api("DELETE", "/hub/api/users/frank/server", null).statusCode()).isEqualTo(204);
     for (String node : List.of(HubFixture.NODE, NODE_B)) assertThat(containersOf(agents, node, "frank")).isEmpty();
     assertThat(ask(hub.nodeIp, port)).isEqualTo("refused"); // the head went with the primary container
-    assertThat(hub.plane.hub().spawner().placements().reservations("frank")).isEmpty();
+    assertThat(hub.plane.hub().spawner().placements().reservations(dev.gpuhub.core.hub.ServerId.defaultOf("frank"))).isEmpty();
   }
 
   /** A worker command that exits fails the start, and everything it created on both nodes goes. */
@@ -160,7 +160,7 @@ class HubWorkerModeIT {
         .contains("giving up on " + NODE_B);
     AgentClient agents = hub.agents();
     for (String node : List.of(HubFixture.NODE, NODE_B)) assertThat(containersOf(agents, node, "gina")).isEmpty();
-    assertThat(hub.plane.hub().spawner().placements().reservations("gina")).isEmpty();
+    assertThat(hub.plane.hub().spawner().placements().reservations(dev.gpuhub.core.hub.ServerId.defaultOf("gina"))).isEmpty();
   }
 
   /** The head's answer to COUNT (the registered nodes, comma-separated), or "refused". */

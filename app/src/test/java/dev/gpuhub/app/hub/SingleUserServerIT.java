@@ -153,7 +153,7 @@ class SingleUserServerIT {
     while (Instant.now().isBefore(past)) HubFixture.sleep(1000);
     assertThat(hub.plane.hub().spawner().server("alice").orElseThrow().snapshot().state().isActive())
         .as("alice's busy server is kept").isTrue();
-    Instant last = hub.plane.hub().routes().lastActivity("alice").orElseThrow();
+    Instant last = hub.plane.hub().routes().lastActivity(dev.gpuhub.core.hub.ServerId.defaultOf("alice")).orElseThrow();
     System.out.println("SingleUserServerIT: last activity of alice " + Duration.between(last, Instant.now()).toSeconds()
         + " s ago, last proxied request " + Duration.between(quiet, Instant.now()).toSeconds() + " s ago");
     assertThat(last).as("reported by the server, after the last proxied request").isAfter(quiet);

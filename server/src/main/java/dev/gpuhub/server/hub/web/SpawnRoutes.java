@@ -107,8 +107,8 @@ public final class SpawnRoutes implements AutoCloseable {
   /** The server the form is for: the caller's default one, or the named one of the path (the caller's, or any for an admin). */
   private ServerId formServer(Context ctx, HubIdentity.User user, boolean named) {
     if (!named) return ServerId.defaultOf(user.name());
+    identity.requireOwnerOrAdmin(ctx, ctx.pathParam("name"));
     ServerId id = serverOf(ctx);
-    identity.requireOwnerOrAdmin(ctx, id.user());
     return id;
   }
 
@@ -184,8 +184,8 @@ public final class SpawnRoutes implements AutoCloseable {
   }
 
   private void pending(Context ctx) {
+    HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, ctx.pathParam("name"));
     ServerId id = serverOf(ctx);
-    HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, id.user());
     Optional<ActiveServer> server = spawner.server(id);
     if (server.isPresent() && server.get().snapshot().state() == ServerState.RUNNING) {
       ctx.redirect(id.prefix());
@@ -319,8 +319,8 @@ public final class SpawnRoutes implements AutoCloseable {
   }
 
   private void apiStart(Context ctx) {
+    identity.requireOwnerOrAdmin(ctx, ctx.pathParam("name"));
     ServerId id = serverOf(ctx);
-    identity.requireOwnerOrAdmin(ctx, id.user());
     identity.checkXsrf(ctx);
     JsonFields f = JsonFields.of(JsonBodies.readOrEmpty(ctx), null);
     String profile = f.optionalText("profile", 63, null);
@@ -341,16 +341,16 @@ public final class SpawnRoutes implements AutoCloseable {
   }
 
   private void apiStop(Context ctx) {
+    identity.requireOwnerOrAdmin(ctx, ctx.pathParam("name"));
     ServerId id = serverOf(ctx);
-    identity.requireOwnerOrAdmin(ctx, id.user());
     identity.checkXsrf(ctx);
     spawner.stop(id, "stopped by " + identity.current(ctx).map(HubIdentity.User::name).orElse("?"));
     ctx.status(204);
   }
 
   private void apiStatus(Context ctx) {
+    identity.requireOwnerOrAdmin(ctx, ctx.pathParam("name"));
     ServerId id = serverOf(ctx);
-    identity.requireOwnerOrAdmin(ctx, id.user());
     ActiveServer server = spawner.server(id).orElseThrow(() ->
         new dev.gpuhub.server.discovery.NotFoundException(id.user() + " has no server" + (id.isDefault() ? "" : " named '" + id.name() + "'")));
     ctx.json(status(server));
@@ -385,8 +385,8 @@ public final class SpawnRoutes implements AutoCloseable {
 
   /** The progress of the owner's spawn as server-sent events, for the owner or an admin ({@link ProgressStreams}). */
   private void progress(Context ctx) {
+    HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, ctx.pathParam("name"));
     ServerId id = serverOf(ctx);
-    HubIdentity.User user = identity.requireOwnerOrAdmin(ctx, id.user());
     streams.serve(ctx, user.name(), id.isDefault() ? id.user() : id.user() + "'s server '" + id.name() + "'",
         spawner.server(id));
   }
