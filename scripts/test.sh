@@ -2,7 +2,7 @@
 # Sets up a fresh Debian 12 machine for the test suite and runs every test:
 # installs the Debian packages the integration tests start themselves (dockerd, PostgreSQL,
 # Redis, a static busybox for locally built images, chromium + chromium-driver for the browser
-# test), then `mvn verify` (unit tests by Surefire, integration tests *IT by Failsafe). Extra
+# test, an image registry), then `mvn verify` (unit tests by Surefire, integration tests *IT by Failsafe). Extra
 # arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,8 @@ command -v file >/dev/null 2>&1 || need+=(file)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 # JupyterHubClientTest runs JupyterHub's own Python client (Debian's jupyterhub 3.0) against the hub.
 /usr/bin/python3 -c "import jupyterhub" >/dev/null 2>&1 || need+=(jupyterhub)
+# ImagePullIT pulls from a lab's own registry: Debian's docker-registry (the distribution registry).
+[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 # HubBrowserIT drives a real headless Chromium through chromedriver (Debian's packages).
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)

@@ -55,12 +55,26 @@ public interface ContainerRuntime extends AutoCloseable {
 
   /**
    * The image references ({@code repository:tag}) present on the node, sorted, at most
-   * {@link #MAX_IMAGES}; empty when the runtime cannot tell (any image counts as present then).
+   * {@link #MAX_IMAGES} (empty when it has none); null when the runtime cannot tell (any image
+   * counts as present then).
    *
    * @throws RuntimeUnavailableException when the daemon cannot be reached or answers with an error
    */
   default List<String> images() {
-    return List.of();
+    return null;
+  }
+
+  /**
+   * Pulls {@code reference} ({@code [registry/]repository[:tag|@digest]}, the tag {@code latest}
+   * when none) onto the node, telling {@code progress} how far it has come as layers download;
+   * returns once the image is present.
+   *
+   * @throws ImagePullException naming why the registry or the daemon could not deliver it
+   * @throws RuntimeUnavailableException when the daemon cannot be reached
+   * @throws UnsupportedOperationException when this runtime cannot pull
+   */
+  default void pullImage(String reference, java.util.function.Consumer<dev.gpuhub.core.node.PullProgress> progress) {
+    throw new UnsupportedOperationException("this node cannot pull images (" + describe() + ")");
   }
 
   /**

@@ -3,10 +3,10 @@ package dev.gpuhub.server;
 import java.util.Locale;
 
 /** Heartbeat bodies for tests. */
-final class Payloads {
+public final class Payloads {
   private Payloads() {}
 
-  static String heartbeat(String hostname, double cpu, double memory, int gpus, int containers) {
+  public static String heartbeat(String hostname, double cpu, double memory, int gpus, int containers) {
     StringBuilder gpuInfo = new StringBuilder("[");
     for (int i = 0; i < gpus; i++) {
       if (i > 0) gpuInfo.append(',');

@@ -30,6 +30,10 @@ import java.time.Duration;
  * PUT    /volumes/NAME/archive       body such a tar: its files written into the volume (created when
  *                                    missing; same paths replaced, others kept) 200 {"name"} | 409 not gpuhub's
  * GET    /volumes/NAME/manifest      200 {"files": [{"path", "size", "sha256"}], "total_bytes"} | 404
+ * POST   /images/pull                body {"image"}: pulls it onto the node; 200 application/x-ndjson,
+ *                                    {"layers_done","layers_total","bytes_done","bytes_total"} per report,
+ *                                    then {"done": true, "image"} or {"error"} | 400 bad reference
+ *                                    | 502 refused before any progress | 501 runtime cannot pull
  *
  * ContainerInfo = {"id", "name", "image", "state", "exit_code", "started_at", "labels"}
  * </pre>
@@ -54,6 +58,8 @@ public final class NodeApi {
   public static final int DEFAULT_LOG_LINES = 50;
   /** The collection path. */
   public static final String CONTAINERS_PATH = "/containers";
+  /** Pulls an image onto the node, streaming progress ({@link ImagePullHandler}). */
+  public static final String IMAGE_PULL_PATH = "/images/pull";
   /** gpuhub's named volumes on the node (users' homes): {@code GET} lists them, {@code DELETE /volumes/<name>} removes one. */
   public static final String VOLUMES_PATH = "/volumes";
 

@@ -90,6 +90,11 @@ final class NodeApiHandler implements HttpHandler {
   private void route(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getRawPath();
     String method = exchange.getRequestMethod();
+    if (path.equals(NodeApi.IMAGE_PULL_PATH)) {
+      if (!method.equals("POST")) methodNotAllowed(exchange, "POST");
+      else new ImagePullHandler(runtime).handle(exchange);
+      return;
+    }
     if (path.equals(NodeApi.CONTAINERS_PATH) || path.equals(NodeApi.CONTAINERS_PATH + "/")) {
       switch (method) {
         case "GET" -> list(exchange);

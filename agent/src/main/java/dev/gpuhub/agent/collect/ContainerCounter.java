@@ -28,11 +28,10 @@ public final class ContainerCounter {
     this.runtime = runtime;
   }
 
-  /** The images the node has, or null when the daemon cannot say (not reported then). */
+  /** The images the node has (empty: none), or null when the daemon cannot say (not reported then). */
   public List<String> images() {
     try {
-      List<String> images = runtime.images();
-      return images.isEmpty() ? null : images;
+      return runtime.images();
     } catch (RuntimeException e) {
       return null; // count() logs the daemon being away
     }

@@ -57,6 +57,30 @@ class NodeApiServerTest {
   }
 
   @Test
+  void anImagePullStreamsItsProgressAndEndsDoneOrRefusesWithTheReason() {
+    runtime.inRegistry("registry.lab:5000/team/pytorch:2.1");
+    HttpResponse<String> pulled = api.post("/images/pull", "{\"image\": \"registry.lab:5000/team/pytorch:2.1\"}");
+    assertThat(pulled.statusCode()).isEqualTo(200);
+    assertThat(pulled.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+    assertThat(pulled.body().lines().toList()).containsExactly(
+        "{\"layers_done\":1,\"layers_total\":3,\"bytes_done\":100000000,\"bytes_total\":300000000}",
+        "{\"layers_done\":2,\"layers_total\":3,\"bytes_done\":200000000,\"bytes_total\":300000000}",
+        "{\"layers_done\":3,\"layers_total\":3,\"bytes_done\":300000000,\"bytes_total\":300000000}",
+        "{\"done\":true,\"image\":\"registry.lab:5000/team/pytorch:2.1\"}");
+    assertThat(runtime.images()).contains("registry.lab:5000/team/pytorch:2.1");
+
+    HttpResponse<String> unknown = api.post("/images/pull", "{\"image\": \"registry.lab:5000/none:1\"}");
+    assertThat(unknown.statusCode()).isEqualTo(502);
+    assertThat(json(unknown).path("error").asText()).contains("manifest unknown");
+    for (String bad : List.of("{}", "{\"image\": \"a b\"}", "{\"image\": \"-rm\"}", "{\"image\": \"x/../y\"}", "not json")) {
+      HttpResponse<String> r = api.post("/images/pull", bad);
+      assertThat(r.statusCode()).as(bad).isEqualTo(400);
+      assertThat(json(r).path("field").asText()).isEqualTo("image");
+    }
+    assertThat(api.get("/images/pull").statusCode()).isEqualTo(405);
+  }
+
+  @Test
   void postStartsAManagedContainerAndGetShowsIt() {
     HttpResponse<String> created = api.post("/containers", SPEC);
     assertThat(created.statusCode()).isEqualTo(201);

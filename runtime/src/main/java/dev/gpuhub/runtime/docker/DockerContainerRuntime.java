@@ -193,6 +193,12 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public void pullImage(String reference, java.util.function.Consumer<dev.gpuhub.core.node.PullProgress> progress) {
+    if (!ping()) throw unavailable(new IllegalStateException("no answer to ping"));
+    DockerImagePull.pull(client, reference, progress);
+  }
+
+  @Override
   public List<ContainerSummary> listByLabel(String key) {
     ContainerRuntime.requireLabelKey(key);
     List<Container> containers;

@@ -40,6 +40,7 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
   private String nextStartFailure;
   private boolean reachable = true;
   private boolean anyImage;
+  private final Set<String> inRegistry = new HashSet<>();
 
   private static final class Entry {
     final ContainerSpec spec;
@@ -112,11 +113,33 @@ public final class InMemoryContainerRuntime implements ContainerRuntime {
     return find(idOrName).map(e -> e.spec);
   }
 
-  /** The images given (none when any image counts as present). */
+  /** Makes {@code image} pullable: {@link #pullImage} then reports three steps of a 3-layer, 300 MB pull and adds it. */
+  public synchronized InMemoryContainerRuntime inRegistry(String image) {
+    inRegistry.add(image);
+    return this;
+  }
+
+  @Override
+  public void pullImage(String reference, java.util.function.Consumer<dev.gpuhub.core.node.PullProgress> progress) {
+    synchronized (this) {
+      requireReachable();
+      if (!inRegistry.contains(reference)) {
+        throw new dev.gpuhub.runtime.ImagePullException("pulling " + reference + " failed: manifest unknown", null);
+      }
+    }
+    for (int layers = 1; layers <= 3; layers++) {
+      progress.accept(new dev.gpuhub.core.node.PullProgress(layers, 3, layers * 100_000_000L, 300_000_000L));
+    }
+    synchronized (this) {
+      images.add(reference);
+    }
+  }
+
+  /** The images given (null when any image counts as present). */
   @Override
   public synchronized List<String> images() {
     requireReachable();
-    return anyImage ? List.of() : images.stream().sorted().limit(MAX_IMAGES).toList();
+    return anyImage ? null : images.stream().sorted().limit(MAX_IMAGES).toList();
   }
 
   @Override

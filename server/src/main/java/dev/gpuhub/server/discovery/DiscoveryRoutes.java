@@ -76,7 +76,8 @@ public final class DiscoveryRoutes {
   }
 
   private Profile checkGroups(Profile p) {
-    return ProfileParser.checkGroups(p, groupExists);
+    return ProfileParser.checkGpus(ProfileParser.checkGroups(p, groupExists),
+        repository.allNodes().stream().map(n -> n.gpuInfo().size()).toList());
   }
 
   public void install(JavalinConfig config) {

@@ -106,6 +106,22 @@ public final class ProfileParser {
     return p;
   }
 
+  /**
+   * {@code p}, when some node of the cluster has as many GPUs as it asks for on one node (or no node
+   * is known yet, as on a fresh installation); {@code gpusPerNode} lists every known node's count.
+   *
+   * @throws InvalidPayloadException naming {@code gpu_count} and the most GPUs any node has
+   */
+  public static Profile checkGpus(Profile p, java.util.List<Integer> gpusPerNode) {
+    if (p.gpuCount() == 0 || gpusPerNode.isEmpty()) return p;
+    int most = gpusPerNode.stream().mapToInt(Integer::intValue).max().orElse(0);
+    if (p.gpuCount() > most) {
+      throw new InvalidPayloadException("gpu_count", "asks for " + p.gpuCount() + " GPUs on one node, but no node of this"
+          + " hub has that many (the most any node has is " + most + ")");
+    }
+    return p;
+  }
+
   /** Longest list of groups a profile may be limited to. */
   static final int MAX_GROUPS = 50;
   private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]{1,64}");

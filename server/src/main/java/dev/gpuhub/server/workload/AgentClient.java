@@ -82,4 +82,15 @@ public interface AgentClient {
   default Optional<dev.gpuhub.wire.node.VolumeManifest> volumeManifest(AgentEndpoint node, String name) {
     return Optional.empty();
   }
+
+  /**
+   * Pulls {@code image} onto the node, telling {@code progress} how far it has come; returns once
+   * the node has it. An exception {@code progress} throws stops following the pull (the node
+   * finishes it anyway).
+   *
+   * @throws AgentCallException when the node cannot be asked, or its registry or Docker refused
+   */
+  default void pullImage(AgentEndpoint node, String image, java.util.function.Consumer<dev.gpuhub.core.node.PullProgress> progress) {
+    throw new AgentCallException("this agent client cannot pull images onto " + node.hostname());
+  }
 }

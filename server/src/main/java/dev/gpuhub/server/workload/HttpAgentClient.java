@@ -140,6 +140,40 @@ public final class HttpAgentClient implements AgentClient {
     }
   }
 
+  @Override
+  public void pullImage(AgentEndpoint node, String image,
+                        java.util.function.Consumer<dev.gpuhub.core.node.PullProgress> progress) {
+    String body = MAPPER.createObjectNode().put("image", image).toString();
+    HttpResponse<java.util.stream.Stream<String>> r = exchange(node, request(node, "POST", "/images/pull",
+        HttpRequest.BodyPublishers.ofString(body), TRANSFER_TIMEOUT), HttpResponse.BodyHandlers.ofLines());
+    try (java.util.stream.Stream<String> lines = r.body()) {
+      if (r.statusCode() != 200) {
+        throw new AgentCallException(node.hostname() + " could not pull " + image + ": "
+            + errorOf(String.join("\n", lines.limit(100).toList())));
+      }
+      var it = lines.iterator();
+      while (it.hasNext()) {
+        String line = it.next();
+        if (line.isBlank()) continue;
+        JsonNode json;
+        try {
+          json = MAPPER.readTree(line);
+        } catch (IOException e) {
+          throw new AgentCallException("the agent at " + node.url() + " sent a pull report gpuhub cannot read");
+        }
+        if (json.has("error")) throw new AgentCallException(node.hostname() + " could not pull " + image + ": "
+            + json.path("error").asText());
+        if (json.path("done").asBoolean()) return;
+        progress.accept(dev.gpuhub.wire.node.ImagePullJson.progress(json));
+      }
+    } catch (java.io.UncheckedIOException e) {
+      throw new AgentCallException("the agent at " + node.url() + " stopped answering during the pull of " + image
+          + ": " + e.getCause());
+    }
+    throw new AgentCallException("the agent at " + node.url() + " ended its answer before the pull of " + image
+        + " was done");
+  }
+
   private static String drain(java.io.InputStream in) {
     try (in) {
       return new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);

@@ -62,6 +62,7 @@ public final class Spawner implements AutoCloseable {
   private final SharedData sharedData = new SharedData();
   private final SpawnChecks checks;
   private final ServerPlacementView placementView;
+  private final ImagePulls pulls;
   private volatile SpawnerHooks hooks = SpawnerHooks.NONE;
 
   /** What the spawner learns from the hub (set once the hub exists; {@link SpawnerHooks#NONE} until then). */
@@ -100,6 +101,8 @@ public final class Spawner implements AutoCloseable {
     this.homes = new HomePlacement(config.homes(), ledger, cluster, launcher.agents());
     this.checks = new SpawnChecks(config, cluster.profiles(), () -> hooks);
     this.placementView = new ServerPlacementView(launcher.engine(), placement, homes, config);
+    this.pulls = new ImagePulls(launcher.agents(), host -> cluster.liveNodes().get().stream()
+        .filter(n -> n.hostname().equals(host)).findFirst(), this::endpoint);
     this.workloads = new ServerWorkloads(config, containers, this.tls, sharedData, () -> hooks.hubUrl().get(), this::endpoint,
         this::claimPort);
   }
@@ -229,6 +232,7 @@ public final class Spawner implements AutoCloseable {
                 + " instead"));
       }
       if (!scratch) followHome(server, placed);
+      pulls.ensure(server, placed.hostnames());
       hooks.observer().placed(since(server));
       registerApiClient(id, server.snapshot().token());
       Workload workload = workloads.layOut(server, profile, placed, scratch);

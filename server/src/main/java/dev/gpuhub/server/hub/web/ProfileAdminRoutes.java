@@ -71,7 +71,8 @@ public final class ProfileAdminRoutes {
   }
 
   private Profile checked(Profile p) {
-    return ProfileParser.checkGroups(p, name -> hub.group(name).isPresent());
+    return ProfileParser.checkGpus(ProfileParser.checkGroups(p, name -> hub.group(name).isPresent()),
+        profiles.allNodes().stream().map(n -> n.gpuInfo().size()).toList());
   }
 
   /** The admin page's section: every profile with its numbers and a Retire button, and the form to add or change one. */

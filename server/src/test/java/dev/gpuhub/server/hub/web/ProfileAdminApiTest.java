@@ -24,6 +24,17 @@ class ProfileAdminApiTest extends EmbeddedHubTest {
       assertThat(json(r).path("error").asText()).as(bad[0]).contains(bad[1]);
     }
     assertThat(h.hub("GET", "/hub/api/profiles", root, null).body()).as("nothing stored").isEqualTo(before);
+    // with nodes known, a profile asking for more GPUs on one node than any of them has is refused
+    assertThat(h.discovery("POST", "/register-node", dev.gpuhub.server.Payloads.heartbeat("gpu-1", 10, 10, 2, 0))
+        .statusCode()).isEqualTo(200);
+    long deadline = System.nanoTime() + 10_000_000_000L; // heartbeats reach the durable store in batches
+    while (h.plane.stores().repository().allNodes().isEmpty() && System.nanoTime() < deadline) Thread.onSpinWait();
+    HttpResponse<String> tooMany = h.hub("POST", "/hub/api/profiles", root,
+        "{\"name\": \"quad\", \"cpu_guarantee\": 1, \"mem_guarantee\": 1, \"gpu_count\": 4}");
+    assertThat(tooMany.statusCode()).isEqualTo(400);
+    assertThat(json(tooMany).path("error").asText()).contains("gpu_count").contains("the most any node has is 2");
+    assertThat(h.hub("POST", "/hub/api/profiles", root,
+        "{\"name\": \"duo\", \"cpu_guarantee\": 1, \"mem_guarantee\": 1, \"gpu_count\": 2}").statusCode()).isEqualTo(201);
     assertThat(h.hub("POST", "/hub/api/profiles", bob, "{\"name\": \"mine\", \"cpu_guarantee\": 1, \"mem_guarantee\": 1}")
         .statusCode()).isEqualTo(403);
 
