@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,5 +158,32 @@ class SingleUserServerIT {
     System.out.println("SingleUserServerIT: last activity of alice " + Duration.between(last, Instant.now()).toSeconds()
         + " s ago, last proxied request " + Duration.between(quiet, Instant.now()).toSeconds() + " s ago");
     assertThat(last).as("reported by the server, after the last proxied request").isAfter(quiet);
+  }
+
+  @Test
+  @Order(4)
+  void anImageDeclaredWithACommandTemplateStartsThatWayBesideSingleUserServers() throws Exception {
+    String plain = "lab/plain-notebook:1";
+    hub.dockerd.docker("tag", hub.image, plain);
+    hub.plane.stores().hub().createImage(new dev.gpuhub.core.profile.ImageChoice(hub.image, "Notebook", List.of(), List.of()));
+    hub.plane.stores().hub().createImage(new dev.gpuhub.core.profile.ImageChoice(plain, "Plain notebook", List.of(), List.of(),
+        dev.gpuhub.server.hub.spawn.SpawnerConfig.PLAIN_HTTP_COMMAND));
+    HubClient carol = new HubClient(hub.hubUrl);
+    assertThat(carol.signUpAndLogIn("carol", "carol-password").statusCode()).isEqualTo(302);
+    HttpResponse<String> spawn = carol.api("POST", "/hub/api/users/carol/server",
+        "{\"profile\":\"single-cpu\",\"image\":\"" + plain + "\"}");
+    assertThat(spawn.statusCode()).as(spawn.body()).isEqualTo(202);
+    assertThat(HubEndToEndIT.followProgress(carol, "carol").path("ready").asBoolean()).isTrue();
+    // today's mode: Notebook 6 from the template over plain HTTP, its token added by the proxy
+    assertThat(env("gpuhub-carol")).contains("JUPYTER_TOKEN=").doesNotContain("JUPYTERHUB_API_TOKEN=");
+    assertThat(hub.dockerd.docker("inspect", "-f", "{{json .Args}}", "gpuhub-carol")).contains("--NotebookApp.base_url=/user/carol/");
+    var route = hub.plane.hub().routes().get("carol").orElseThrow();
+    assertThat(route.addsToken()).isTrue();
+    assertThat(route.tls()).as("the template names no certificate: plain HTTP to it, HTTPS to the others").isFalse();
+    assertThat(hub.plane.hub().routes().get("alice").orElseThrow().tls()).isTrue();
+    assertThat(carol.getJson("/user/carol/api/status").statusCode()).isEqualTo(200);
+    assertThat(carol.browse("/user/carol/tree").body()).contains("notebook_list");
+    assertThat(bob.getJson("/user/carol/api/status").statusCode()).isEqualTo(403);
+    assertThat(carol.api("DELETE", "/hub/api/users/carol/server", null).statusCode()).isEqualTo(204);
   }
 }

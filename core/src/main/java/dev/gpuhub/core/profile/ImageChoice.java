@@ -8,10 +8,17 @@ import java.util.regex.Pattern;
 
 /**
  * An image users may start, as an administrator declared it: its reference (present on the nodes),
- * the name the spawn form shows, the profiles it is offered with (empty: every profile) and the
- * groups whose members may use it (empty: everyone).
+ * the name the spawn form shows, the profiles it is offered with (empty: every profile), the
+ * groups whose members may use it (empty: everyone) and how it starts ({@code start}: "singleuser"
+ * or a command template, checked by the hub; null for the hub's default).
  */
-public record ImageChoice(String reference, String displayName, List<String> profiles, List<String> groups) {
+public record ImageChoice(String reference, String displayName, List<String> profiles, List<String> groups,
+                          String start) {
+  /** An image that starts as the hub's default says. */
+  public ImageChoice(String reference, String displayName, List<String> profiles, List<String> groups) {
+    this(reference, displayName, profiles, groups, null);
+  }
+
   /** Image references as the node API accepts them. */
   public static final Pattern REFERENCE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,254}");
 
@@ -25,6 +32,7 @@ public record ImageChoice(String reference, String displayName, List<String> pro
     if (displayName.length() > 100) throw new IllegalArgumentException("display_name is longer than 100 characters");
     profiles = profiles == null ? List.of() : List.copyOf(new TreeSet<>(profiles));
     groups = groups == null ? List.of() : List.copyOf(new TreeSet<>(groups));
+    start = start == null || start.isBlank() ? null : start.strip();
   }
 
   /** Whether it is offered with profile {@code profile}. */

@@ -95,15 +95,16 @@ public final class Hub implements AutoCloseable {
     this.auth = new HubAuth(stores.hub(), authConfig, clock);
     PlacementEngine engine = discovery.placement();
     HttpAgentClient agents = HttpAgentClient.overTls(controlPlane);
-    WorkloadTls serversTls = spawnerConfig.servesTls() ? workloadTls : WorkloadTls.off();
-    if (!serversTls.on()) {
-      LOG.warn("GPUHUB_NOTEBOOK_COMMAND has no {certfile} and {keyfile}: the hub speaks plain HTTP to users' servers");
+    if (!spawnerConfig.servesTls()) {
+      LOG.warn("GPUHUB_NOTEBOOK_COMMAND has no {certfile} and {keyfile}: the hub speaks plain HTTP to users' servers"
+          + " (but those of images declared with a start command that serves HTTPS) and to kernel hosts");
     }
-    WorkloadLauncher launcher = WorkloadLauncher.of(engine, agents, serversTls);
+    // probes and the proxy dial each server as it serves (its route says): they carry the cluster's trust
+    WorkloadLauncher launcher = WorkloadLauncher.of(engine, agents, workloadTls);
     PortClaims ports = new PortClaims();
     HubServerLedger ledger = new HubServerLedger(stores.hub(), clock, discovery::profile);
     this.spawner = new Spawner(spawnerConfig, ClusterView.of(discovery), launcher, ports, routes, ledger, clock,
-        serversTls);
+        workloadTls);
     this.quotas = new dev.gpuhub.server.hub.quota.QuotaService(stores.hub(), () -> spawner.servers().values(),
         discovery::profile, quotaPeriod, clock);
     this.drain = new NodeDrain(spawner, agents, discovery);
@@ -131,9 +132,9 @@ public final class Hub implements AutoCloseable {
     });
     HubAuthIdentity identity = new HubAuthIdentity(auth, adminAccess, serverSessions);
     ServicesRoutes serviceRoutes = new ServicesRoutes(identity, stores.services(), services, serviceRouter, meter);
-    UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity, serversTls, subdomains);
+    UserServerProxyServlet proxy = new UserServerProxyServlet(routes, identity, workloadTls, subdomains);
     dev.gpuhub.server.hub.proxy.KernelGatewayServlet gateway =
-        new dev.gpuhub.server.hub.proxy.KernelGatewayServlet(this::kernelGateway, identity, routes, serversTls);
+        new dev.gpuhub.server.hub.proxy.KernelGatewayServlet(this::kernelGateway, identity, routes, spawner.tls());
     this.metrics = new HubMetrics(() -> auth.accounts().list().size(),
         () -> spawner.servers().values().stream().filter(a -> a.snapshot().state() == ServerState.RUNNING).count(),
         () -> spawner.servers().values().stream().filter(a -> a.snapshot().state() == ServerState.PENDING).count(),

@@ -18,11 +18,12 @@ final class ImageTable {
     UniqueClash.orDuplicate("image '" + image.reference() + "' is already declared", () -> jdbc.write(
         "declare image " + image.reference(), c -> {
           try (PreparedStatement ps = c.prepareStatement(
-              "INSERT INTO hub_images (reference, display_name, profiles, allowed_groups) VALUES (?, ?, ?, ?)")) {
+              "INSERT INTO hub_images (reference, display_name, profiles, allowed_groups, start_command) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, image.reference());
             ps.setString(2, image.displayName());
             ps.setString(3, names(image.profiles()));
             ps.setString(4, names(image.groups()));
+            ps.setString(5, image.start());
             ps.executeUpdate();
           }
           return null;
@@ -41,12 +42,12 @@ final class ImageTable {
   List<ImageChoice> all() {
     return jdbc.read("list images", c -> {
       try (PreparedStatement ps = c.prepareStatement(
-          "SELECT reference, display_name, profiles, allowed_groups FROM hub_images ORDER BY reference");
+          "SELECT reference, display_name, profiles, allowed_groups, start_command FROM hub_images ORDER BY reference");
            ResultSet rs = ps.executeQuery()) {
         List<ImageChoice> out = new ArrayList<>();
         while (rs.next()) {
           out.add(new ImageChoice(rs.getString("reference"), rs.getString("display_name"), list(rs.getString("profiles")),
-              list(rs.getString("allowed_groups"))));
+              list(rs.getString("allowed_groups")), rs.getString("start_command")));
         }
         return out;
       }

@@ -47,8 +47,20 @@ public final class ActiveServer {
     }
   }
 
+  private final StartCommand start;
+
   ActiveServer(Snapshot initial) {
+    this(initial, null);
+  }
+
+  ActiveServer(Snapshot initial, StartCommand start) {
     this.snapshot = initial;
+    this.start = start;
+  }
+
+  /** How the server's image starts (null only for servers made outside the spawner, in tests). */
+  public StartCommand start() {
+    return start;
   }
 
   public synchronized Snapshot snapshot() {

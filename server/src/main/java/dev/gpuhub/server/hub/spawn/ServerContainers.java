@@ -81,21 +81,22 @@ final class ServerContainers {
    * set for a server whose kernels run on kernel hosts; {@code workerMode}/{@code workerPort} for a
    * worker-mode server, whose head runs beside Jupyter.
    */
-  ContainerRequest server(ActiveServer.Snapshot s, Profile profile, List<String> gpus, String hubUrl, String gatewayUrl,
-                          String gatewayToken, WorkerMode workerMode, Integer workerPort) {
+  ContainerRequest server(ActiveServer.Snapshot s, StartCommand start, WorkloadTls serverTls, Profile profile,
+                          List<String> gpus, String hubUrl, String gatewayUrl, String gatewayToken, WorkerMode workerMode,
+                          Integer workerPort) {
     Map<String, String> env = env(s.primaryHostname(), s.user(), s.token());
     env.put("GPUHUB_PORT", Integer.toString(s.port()));
     env.put("GPUHUB_SERVER_NAME", s.server());
-    List<String> command = new ArrayList<>(config.commandFor(s.port(), s.id(), s.token()));
-    if (config.singleUser()) {
+    List<String> command = new ArrayList<>(start.commandFor(s.port(), s.id(), s.token()));
+    if (start.singleUser()) {
       env.remove(JUPYTER_TOKEN_ENV); // the server knows its users by OAuth, not by a token the proxy adds
-      env.putAll(singleUserEnv(s, hubUrl));
+      env.putAll(singleUserEnv(s, hubUrl, serverTls));
     }
     if (gatewayToken != null) { // multi-node: kernels run on the kernel hosts, through the hub's gateway
       env.put(GATEWAY_TOKEN_ENV, gatewayToken);
       String url = gatewayUrl + "/gateway/" + s.id().slug();
       String timeout = Long.toString(Math.max(40, config.startTimeout().toSeconds()));
-      if (config.singleUser()) { // the gateway client reads its settings from the environment too
+      if (start.singleUser()) { // the gateway client reads its settings from the environment too
         env.put("JUPYTER_GATEWAY_URL", url);
         env.put("JUPYTER_GATEWAY_REQUEST_TIMEOUT", timeout);
       } else {
@@ -113,7 +114,7 @@ final class ServerContainers {
     }
     List<Integer> ports = workerMode == null ? List.of(s.port()) : List.of(s.port(), workerPort);
     return request(name(s.id()), s, profile, command, env, labels(s, profile, Labels.KIND_SERVER, null, null), gpus,
-        ports).withFiles(tls.filesFor(name(s.id()), s.nodeIp())).withVolumes(config.homes().mountsFor(s.user()));
+        ports).withFiles(serverTls.filesFor(name(s.id()), s.nodeIp())).withVolumes(config.homes().mountsFor(s.user()));
   }
 
   /** A kernel host of a multi-node server. */
@@ -147,7 +148,7 @@ final class ServerContainers {
    * {@code users:activity} and access to this server only), its OAuth client and callback, the
    * scopes a browser's token needs here, where it listens and its TLS files.
    */
-  Map<String, String> singleUserEnv(ActiveServer.Snapshot s, String hubUrl) {
+  Map<String, String> singleUserEnv(ActiveServer.Snapshot s, String hubUrl, WorkloadTls serverTls) {
     String prefix = s.url();
     Map<String, String> env = new HashMap<>();
     env.put("JUPYTERHUB_API_TOKEN", hubApiToken(s.token()));
@@ -165,7 +166,7 @@ final class ServerContainers {
     env.put("JUPYTERHUB_OAUTH_ACCESS_SCOPES", access);
     env.put("JUPYTERHUB_OAUTH_SCOPES", access);
     env.put("JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES", "[]");
-    if (tls.on()) {
+    if (serverTls.on()) {
       env.put("JUPYTERHUB_SSL_CERTFILE", WorkloadTls.certPath());
       env.put("JUPYTERHUB_SSL_KEYFILE", WorkloadTls.keyPath());
     }

@@ -27,21 +27,26 @@ final class ServerWorkloads {
   private final SpawnerConfig config;
   private final ServerContainers containers;
   private final WorkloadTls tls;
+  private final Function<StartCommand, WorkloadTls> serverTls;
   private final SharedData sharedData;
   private final Supplier<String> hubUrl;
   private final Function<String, AgentEndpoint> endpoint;
   private final ToIntFunction<String> claimPort;
 
   /**
+   * @param tls       how the hub speaks to kernel hosts
+   * @param serverTls how the hub speaks to a server that starts with a given command
    * @param hubUrl    where multi-node servers reach the hub's kernel gateway (null while unknown)
    * @param endpoint  the agent of a live node, by host name
    * @param claimPort a free server port on a node address
    */
-  ServerWorkloads(SpawnerConfig config, ServerContainers containers, WorkloadTls tls, SharedData sharedData,
-                  Supplier<String> hubUrl, Function<String, AgentEndpoint> endpoint, ToIntFunction<String> claimPort) {
+  ServerWorkloads(SpawnerConfig config, ServerContainers containers, WorkloadTls tls,
+                  Function<StartCommand, WorkloadTls> serverTls, SharedData sharedData, Supplier<String> hubUrl,
+                  Function<String, AgentEndpoint> endpoint, ToIntFunction<String> claimPort) {
     this.config = config;
     this.containers = containers;
     this.tls = tls;
+    this.serverTls = serverTls;
     this.sharedData = sharedData;
     this.hubUrl = hubUrl;
     this.endpoint = endpoint;
@@ -63,16 +68,18 @@ final class ServerWorkloads {
       server.gatewayToken(ServerContainers.gatewayToken(server.snapshot().token()));
     }
     String apiUrl = null;
-    if (config.singleUser()) {
+    StartCommand start = server.start();
+    WorkloadTls primaryTls = serverTls.apply(start);
+    if (start.singleUser()) {
       apiUrl = hubUrl.get();
       if (apiUrl == null) throw new LaunchException("the hub's URL is unknown; jupyterhub-singleuser needs the hub's API");
     }
     if (workerMode != null) server.workerPort(claimPort.applyAsInt(primary.ip()));
     ActiveServer.Snapshot s = server.snapshot();
     List<Workload.Unit> units = new ArrayList<>();
-    units.add(new Workload.Unit(owner, primary, containers.server(s, profile, placed.primary().gpuUuids(), apiUrl, gatewayUrl,
-        server.gatewayToken(), workerMode, server.workerPort()),
-        Readiness.jupyter(URI.create(ProxyRoute.origin(tls.httpScheme(), s.nodeIp(), s.port()) + s.url() + "api")),
+    units.add(new Workload.Unit(owner, primary, containers.server(s, start, primaryTls, profile, placed.primary().gpuUuids(),
+        apiUrl, gatewayUrl, server.gatewayToken(), workerMode, server.workerPort()),
+        Readiness.jupyter(URI.create(ProxyRoute.origin(primaryTls.httpScheme(), s.nodeIp(), s.port()) + s.url() + "api")),
         "the server on " + primary.hostname()));
     for (Reservation r : placed.reservations()) {
       AgentEndpoint node = endpoint.apply(r.hostname());

@@ -88,6 +88,12 @@ public final class SpawnChecks {
     return declared.stream().filter(i -> i.serves(profile.name()) && i.openTo(groups)).toList();
   }
 
+  /** How a server of {@code image} starts: as its declaration says, else as the hub's default. */
+  public StartCommand startOf(String image) {
+    return hooks.get().images().get().stream().filter(i -> i.reference().equals(image) && i.start() != null)
+        .findFirst().map(i -> new StartCommand(i.start())).orElse(config.start());
+  }
+
   private String chooseImage(String user, Profile profile, String requested) {
     List<ImageChoice> offered = offered(user, profile);
     List<String> references = offered.stream().map(ImageChoice::reference).toList();

@@ -56,6 +56,7 @@ public final class Spawner implements AutoCloseable {
     return t;
   });
   private final WorkloadTls tls;
+  private final WorkloadTls clusterTls;
   private final HomePlacement homes;
   private final ServerWorkloads workloads;
   private final SecureRandom random = new SecureRandom();
@@ -89,6 +90,7 @@ public final class Spawner implements AutoCloseable {
   public Spawner(SpawnerConfig config, ClusterView cluster, WorkloadLauncher launcher, PortClaims ports,
                  RouteTable routes, ServerLedger ledger, Clock clock, WorkloadTls tls) {
     this.tls = config.servesTls() ? tls : WorkloadTls.off();
+    this.clusterTls = tls;
     this.config = config;
     this.cluster = cluster;
     this.launcher = launcher;
@@ -103,26 +105,34 @@ public final class Spawner implements AutoCloseable {
     this.placementView = new ServerPlacementView(launcher.engine(), placement, homes, config);
     this.pulls = new ImagePulls(launcher.agents(), host -> cluster.liveNodes().get().stream()
         .filter(n -> n.hostname().equals(host)).findFirst(), this::endpoint);
-    this.workloads = new ServerWorkloads(config, containers, this.tls, sharedData, () -> hooks.hubUrl().get(), this::endpoint,
-        this::claimPort);
+    this.workloads = new ServerWorkloads(config, containers, this.tls, this::serverTls, sharedData,
+        () -> hooks.hubUrl().get(), this::endpoint, this::claimPort);
   }
 
-  /** How the hub speaks to its servers and kernel hosts: HTTPS with the cluster's trust, or plain HTTP. */
+  /**
+   * How the hub speaks to kernel hosts (and servers of the hub's default start command): HTTPS with
+   * the cluster's trust, or plain HTTP.
+   */
   public WorkloadTls tls() {
     return tls;
   }
 
-  /** Registers the server's API token and OAuth client before it starts or when it is adopted (single-user mode). */
-  private void registerApiClient(ServerId id, String serverToken) {
-    if (config.singleUser()) {
+  /** How the hub speaks to a server that starts with {@code start}: HTTPS when it serves it. */
+  WorkloadTls serverTls(StartCommand start) {
+    return start.servesTls() ? clusterTls : WorkloadTls.off();
+  }
+
+  /** Registers the server's API token and OAuth client before it starts or when it is adopted (single-user servers). */
+  private void registerApiClient(ServerId id, String serverToken, StartCommand start) {
+    if (start.singleUser()) {
       hooks.apiClients().register(id.user(), id.name(), ServerContainers.hubApiToken(serverToken),
           containers.oauthCallback(id));
     }
   }
 
   /** The route to a ready server: the proxy adds the server's token only for a command template's server. */
-  private ProxyRoute route(ServerId id, String nodeIp, int port, String serverToken) {
-    return new ProxyRoute(id, nodeIp, port, config.singleUser() ? null : serverToken, tls.on());
+  private ProxyRoute route(ServerId id, String nodeIp, int port, String serverToken, StartCommand start) {
+    return new ProxyRoute(id, nodeIp, port, start.singleUser() ? null : serverToken, serverTls(start).on());
   }
 
   /**
@@ -156,7 +166,7 @@ public final class Spawner implements AutoCloseable {
     if (current != null && current.snapshot().state().isActive()) throw SpawnChecks.alreadyActive(id, current);
     checks.admit(user, checked);
     ActiveServer server = new ActiveServer(new ActiveServer.Snapshot(user, id.name(), profile.name(), image, List.of(),
-        null, null, null, null, 0, newToken(), ServerState.PENDING, clock.instant(), null));
+        null, null, null, null, 0, newToken(), ServerState.PENDING, clock.instant(), null), checks.startOf(image));
     ActiveServer previous = servers.compute(id, (u, old) ->
         old != null && old.snapshot().state().isActive() ? old : server);
     if (previous != server) throw SpawnChecks.alreadyActive(id, previous);
@@ -234,12 +244,12 @@ public final class Spawner implements AutoCloseable {
       if (!scratch) followHome(server, placed);
       pulls.ensure(server, placed.hostnames());
       hooks.observer().placed(since(server));
-      registerApiClient(id, server.snapshot().token());
+      registerApiClient(id, server.snapshot().token(), server.start());
       Workload workload = workloads.layOut(server, profile, placed, scratch);
       launcher.launch(workload, new SpawnProgress(server));
       ActiveServer.Snapshot launched = server.snapshot();
       // routed before it is RUNNING, so whoever sees it running can reach it; a failure removes the route
-      routes.add(route(id, launched.nodeIp(), launched.port(), launched.token()));
+      routes.add(route(id, launched.nodeIp(), launched.port(), launched.token(), server.start()));
       if (!server.transition(ServerState.RUNNING, null)) throw new LaunchException("the server was stopped while starting");
       hooks.observer().ended(true, since(server));
       ActiveServer.Snapshot s = server.snapshot();
@@ -403,7 +413,7 @@ public final class Spawner implements AutoCloseable {
    */
   void adopt(ActiveServer.Snapshot running, List<KernelHost> kernelHosts, List<ActiveServer.Worker> workers,
              Integer workerPort) {
-    ActiveServer server = new ActiveServer(running);
+    ActiveServer server = new ActiveServer(running, checks.startOf(running.image()));
     for (KernelHost h : kernelHosts) server.addKernelHost(h);
     for (ActiveServer.Worker w : workers) server.addWorker(w);
     if (workerPort != null) server.workerPort(workerPort);
@@ -414,8 +424,8 @@ public final class Spawner implements AutoCloseable {
     if (workerPort != null) ports.hold(running.nodeIp(), workerPort);
     for (KernelHost h : kernelHosts) ports.hold(h.ip(), h.port());
     servers.put(running.id(), server);
-    registerApiClient(running.id(), running.token());
-    routes.add(route(running.id(), running.nodeIp(), running.port(), running.token()));
+    registerApiClient(running.id(), running.token(), server.start());
+    routes.add(route(running.id(), running.nodeIp(), running.port(), running.token(), server.start()));
     server.progress().append(ProgressEvent.ready(running.url()));
   }
 

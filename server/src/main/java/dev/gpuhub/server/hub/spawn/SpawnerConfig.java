@@ -69,14 +69,8 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
 
   /** The image `./gpuhub build-image` builds. */
   public static final String DEFAULT_IMAGE = "gpuhub-notebook:latest";
-  /**
-   * The command setting that runs JupyterHub's single-user server ({@code jupyterhub-singleuser},
-   * which images built for JupyterHub have) with JupyterHub's environment: it authenticates its users
-   * with the hub by OAuth, reports activity, and serves HTTPS with the certificate the hub issues.
-   */
-  public static final String SINGLEUSER = "singleuser";
-  /** What {@link #SINGLEUSER} runs. */
-  static final List<String> SINGLEUSER_COMMAND = List.of("jupyterhub-singleuser");
+  /** {@link StartCommand#SINGLEUSER}: JupyterHub's single-user server. */
+  public static final String SINGLEUSER = StartCommand.SINGLEUSER;
   /** The default: {@link #SINGLEUSER}; the default image has JupyterHub's single-user server. */
   public static final String DEFAULT_COMMAND = SINGLEUSER;
   /**
@@ -95,12 +89,22 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
    * {@code {certfile}} and {@code {keyfile}}); without them the hub speaks plain HTTP to servers.
    */
   public boolean servesTls() {
-    return singleUser() || command.contains("{certfile}") && command.contains("{keyfile}");
+    return start().servesTls();
   }
 
   /** Whether servers run {@code jupyterhub-singleuser} ({@link #SINGLEUSER}) rather than a command template. */
   public boolean singleUser() {
-    return command.equals(SINGLEUSER);
+    return start().singleUser();
+  }
+
+  /** How servers start unless their image says otherwise ({@code GPUHUB_NOTEBOOK_COMMAND}). */
+  public StartCommand start() {
+    return new StartCommand(command);
+  }
+
+  /** Whether the kernel hosts of multi-node servers serve HTTPS ({@link #kernelHostTemplate()} names the TLS files). */
+  public boolean kernelHostsServeTls() {
+    return new StartCommand(kernelHostTemplate()).servesTls();
   }
 
   /** The template kernel hosts run: the command template, or {@link #NOTEBOOK_COMMAND} in single-user mode. */
@@ -122,11 +126,10 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
     homes = homes == null ? Homes.DEFAULT : homes;
     if (namedServerLimit < 0) throw new IllegalArgumentException("GPUHUB_NAMED_SERVER_LIMIT must be 0 or more");
     if (portMin > portMax) throw new IllegalArgumentException("GPUHUB_SERVER_PORT_MIN must not exceed GPUHUB_SERVER_PORT_MAX");
-    command = command.strip();
-    if (!command.equals(SINGLEUSER) && (!command.contains("{port}") || !command.contains("{base_url}"))) {
-      throw new IllegalArgumentException("GPUHUB_NOTEBOOK_COMMAND must be '" + SINGLEUSER + "' (JupyterHub's"
-          + " single-user server) or a template containing {port} and {base_url}"
-          + " (the token is passed as JUPYTER_TOKEN; add {token} only if the server cannot read it from there)");
+    try {
+      command = new StartCommand(command).command();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("GPUHUB_NOTEBOOK_COMMAND " + e.getMessage(), e);
     }
   }
 
@@ -149,21 +152,14 @@ public record SpawnerConfig(String cpuImage, String gpuImage, String command, Du
 
   /**
    * The command for one server, split into arguments after the placeholders are filled;
-   * {@link #SINGLEUSER_COMMAND} in single-user mode (its port comes from {@code JUPYTERHUB_SERVICE_URL}).
+   * {@code jupyterhub-singleuser} in single-user mode (its port comes from {@code JUPYTERHUB_SERVICE_URL}).
    */
   public List<String> commandFor(int port, dev.gpuhub.core.hub.ServerId server, String token) {
-    return singleUser() ? SINGLEUSER_COMMAND : fill(command, port, server.user(), token, server.prefix());
+    return start().commandFor(port, server, token);
   }
 
   /** The kernel host's command with {@code {base_url}} set to {@code baseUrl} (kernel hosts of multi-node servers). */
   public List<String> commandFor(int port, String user, String token, String baseUrl) {
-    return fill(kernelHostTemplate(), port, user, token, baseUrl);
-  }
-
-  private static List<String> fill(String template, int port, String user, String token, String baseUrl) {
-    String filled = template.replace("{ip}", LISTEN_ADDRESS).replace("{port}", Integer.toString(port))
-        .replace("{base_url}", baseUrl).replace("{token}", token).replace("{user}", user)
-        .replace("{certfile}", WorkloadTls.certPath()).replace("{keyfile}", WorkloadTls.keyPath());
-    return Arrays.stream(filled.trim().split("\\s+")).toList();
+    return StartCommand.fill(kernelHostTemplate(), port, user, token, baseUrl);
   }
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ImageRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(ImageRoutes.class);
-  private static final Set<String> FIELDS = Set.of("reference", "display_name", "profiles", "groups");
+  private static final Set<String> FIELDS = Set.of("reference", "display_name", "profiles", "groups", "start");
   private final HubIdentity identity;
   private final HubRepository hub;
   private final ClusterRepository cluster;
@@ -71,8 +71,16 @@ public final class ImageRoutes {
     KnownNames.profiles(cluster, profiles);
     List<String> groups = f.optionalStringList("groups");
     KnownNames.groups(hub, groups);
+    String start = f.optionalText("start", dev.gpuhub.server.hub.spawn.StartCommand.MAX_CHARS, null);
+    if (start != null) {
+      try {
+        start = new dev.gpuhub.server.hub.spawn.StartCommand(start).command();
+      } catch (IllegalArgumentException e) {
+        throw new InvalidPayloadException("start", "start " + e.getMessage());
+      }
+    }
     try {
-      return new ImageChoice(reference, f.optionalText("display_name", 100, null), profiles, groups);
+      return new ImageChoice(reference, f.optionalText("display_name", 100, null), profiles, groups, start);
     } catch (IllegalArgumentException e) {
       throw new InvalidPayloadException("display_name", e.getMessage());
     }
@@ -83,20 +91,23 @@ public final class ImageRoutes {
   /** The admin page's section: the declared images, a Remove button each, and a form to declare one. */
   public String section() {
     StringBuilder b = new StringBuilder("<h2>Images</h2><table id=\"images\"><tr><th>Image</th><th>Shown as</th>"
-        + "<th>Profiles</th><th>Groups</th><th></th></tr>");
+        + "<th>Profiles</th><th>Groups</th><th>Starts as</th><th></th></tr>");
     for (ImageChoice i : hub.images()) {
       b.append("<tr><td>").append(esc(i.reference())).append("</td><td>").append(esc(i.displayName())).append("</td><td>")
           .append(esc(i.profiles().isEmpty() ? "all" : String.join(", ", i.profiles()))).append("</td><td>")
           .append(esc(i.groups().isEmpty() ? "everyone" : String.join(", ", i.groups()))).append("</td><td>")
+          .append(esc(i.start() == null ? "the hub's default" : i.start())).append("</td><td>")
           .append(PageActions.button(null, "Remove", "DELETE", "/hub/api/images/" + i.reference(),
               "Stop offering " + i.reference() + "? Servers running it keep running."))
           .append("</td></tr>");
     }
-    if (hub.images().isEmpty()) b.append("<tr><td colspan=\"5\">None declared: the configured CPU and GPU images are offered</td></tr>");
+    if (hub.images().isEmpty()) b.append("<tr><td colspan=\"6\">None declared: the configured CPU and GPU images are offered</td></tr>");
     b.append("</table><form id=\"image-form\"><label>Image <input name=\"reference\" id=\"im-reference\"></label> ")
         .append("<label>Shown as <input name=\"display_name\" id=\"im-display_name\"></label> ")
         .append("<label>Profiles (comma-separated, empty for all) <input name=\"profiles\" id=\"im-profiles\"></label> ")
         .append("<label>Groups (comma-separated, empty for everyone) <input name=\"groups\" id=\"im-groups\"></label> ")
+        .append("<label>Starts as (singleuser or a command template; empty for the hub's default) ")
+        .append("<input name=\"start\" id=\"im-start\"></label> ")
         .append("<button type=\"submit\" id=\"image-save\">Declare image</button></form>")
         .append("<p id=\"image-error\" class=\"error\" role=\"alert\" hidden></p><script>").append(SCRIPT).append("</script>");
     return b.toString();

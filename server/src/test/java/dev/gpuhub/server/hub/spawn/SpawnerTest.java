@@ -142,6 +142,38 @@ class SpawnerTest {
   }
 
   @Test
+  void eachImageStartsAsItsDeclarationSaysAndTheOthersAsTheHubsDefault() {
+    List<dev.gpuhub.core.profile.ImageChoice> declared = List.of(
+        new dev.gpuhub.core.profile.ImageChoice("lab/stacks:1", "Stacks", List.of(), List.of(), "singleuser"),
+        new dev.gpuhub.core.profile.ImageChoice("img", "Plain", List.of(), List.of()));
+    java.util.List<String> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    spawner.hooks(SpawnerHooks.NONE.withHubUrl(() -> "http://10.0.0.100:8000").withImages(() -> declared)
+        .withApiClients(new ServerApiClients() {
+          @Override public void register(String user, String server, String apiToken, String oauthCallback) {
+            registered.add(user + "/" + server + " " + oauthCallback);
+          }
+
+          @Override public void forget(String user, String server) {}
+        }));
+    ActiveServer stacks = awaitSettled(spawner.spawn("alice", new SpawnOptions("single-cpu", "lab/stacks:1", null)));
+    ActiveServer plain = awaitSettled(spawner.spawn("bob", new SpawnOptions("single-cpu", "img", null)));
+    assertThat(stacks.snapshot().state()).as(stacks.progress().events().toString()).isEqualTo(ServerState.RUNNING);
+    assertThat(plain.snapshot().state()).isEqualTo(ServerState.RUNNING);
+
+    var single = cluster.agents.request(stacks.snapshot().primaryHostname(), "gpuhub-alice");
+    assertThat(single.command()).containsExactly("jupyterhub-singleuser");
+    assertThat(single.env()).containsKey("JUPYTERHUB_API_TOKEN").containsEntry("JUPYTERHUB_SERVICE_PREFIX", "/user/alice/")
+        .doesNotContainKey("JUPYTER_TOKEN");
+    assertThat(routes.get("alice")).get().satisfies(r -> assertThat(r.addsToken()).as("OAuth, no token added").isFalse());
+    assertThat(registered).containsExactly("alice/ /user/alice/oauth_callback");
+
+    var template = cluster.agents.request(plain.snapshot().primaryHostname(), "gpuhub-bob");
+    assertThat(String.join(" ", template.command())).startsWith("python3 -m notebook").contains("base_url=/user/bob/");
+    assertThat(template.env()).containsKey("JUPYTER_TOKEN").doesNotContainKey("JUPYTERHUB_API_TOKEN");
+    assertThat(routes.get("bob")).get().satisfies(r -> assertThat(r.addsToken()).as("the proxy adds the token").isTrue());
+  }
+
+  @Test
   void aSecondServerStartsOnlyWhereAPerNodeHomeIsInUseAndFailsWithTheReasonWhenThatNodeIsFull() {
     TestCluster two = new TestCluster().node("home", 8, 0, 60.0).node("spare", 8, 0, 40.0);
     Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), two::liveNodes,

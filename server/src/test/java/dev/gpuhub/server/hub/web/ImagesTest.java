@@ -30,7 +30,8 @@ class ImagesTest extends EmbeddedHubTest {
         {"{\"reference\": \"Bad Ref\"}", "reference"},
         {"{\"reference\": \"lab/x:1\", \"profiles\": [\"no-such\"]}", "profiles"},
         {"{\"reference\": \"lab/x:1\", \"groups\": [\"no-such\"]}", "groups"},
-        {"{\"reference\": \"lab/x:1\", \"colour\": \"red\"}", "colour"}}) {
+        {"{\"reference\": \"lab/x:1\", \"colour\": \"red\"}", "colour"},
+        {"{\"reference\": \"lab/x:1\", \"start\": \"jupyter lab --port={port}\"}", "start must be 'singleuser'"}}) {
       HttpResponse<String> r = h.hub("POST", "/hub/api/images", root, bad[0]);
       assertThat(r.statusCode()).as(bad[0]).isEqualTo(400);
       assertThat(json(r).path("error").asText()).as(bad[0]).contains(bad[1]);
@@ -42,8 +43,11 @@ class ImagesTest extends EmbeddedHubTest {
         "{\"reference\": \"lab/pytorch:2.3\", \"display_name\": \"PyTorch 2.3\", \"profiles\": [\"single-cpu\"]}").statusCode())
         .isEqualTo(201);
     assertThat(h.hub("POST", "/hub/api/images", root,
-        "{\"reference\": \"lab/cuda:12.4\", \"display_name\": \"CUDA 12.4\", \"groups\": [\"gpu-users\"]}").statusCode())
+        "{\"reference\": \"lab/cuda:12.4\", \"display_name\": \"CUDA 12.4\", \"groups\": [\"gpu-users\"],"
+            + " \"start\": \" jupyter lab --port={port} --ServerApp.base_url={base_url} \"}").statusCode())
         .isEqualTo(201);
+    assertThat(json(h.hub("GET", "/hub/api/images", root, null)).findValuesAsText("start"))
+        .containsExactly("jupyter lab --port={port} --ServerApp.base_url={base_url}", "null");
     assertThat(h.hub("POST", "/hub/api/images", root, "{\"reference\": \"lab/cuda:12.4\"}").statusCode()).isEqualTo(409);
 
     String bobsForm = h.hub("GET", "/hub/spawn", bob, null).body();
