@@ -69,7 +69,7 @@ public final class HubAuthIdentity implements HubIdentity, ProxyAccess {
         .or(() -> serverSessionUser(request, owner).map(HubAuth.Caller::of));
     if (caller.isEmpty()) return Decision.ANONYMOUS;
     HubUser user = caller.get().user();
-    if (caller.get().restricted() && !Scopes.allows(caller.get().scopes(), "access:servers", owner, server.name())) {
+    if (caller.get().restricted() && !Scopes.allows(caller.get().scopes(), "access:servers", owner, server.name(), auth::groupsOf)) {
       return Decision.FORBIDDEN;
     }
     if (user.name().equals(owner)) return Decision.ALLOW;

@@ -94,6 +94,11 @@ public final class HubAuth {
     return accounts;
   }
 
+  /** The groups {@code user} is a member of now (for scopes filtered by {@code !group=}). */
+  public java.util.List<String> groupsOf(String user) {
+    return repository.groupsOf(user);
+  }
+
   HubRepository repository() {
     return repository;
   }

@@ -72,7 +72,7 @@ final class ProtocolRoutes {
   private void activity(Context ctx) {
     String name = ctx.pathParam("name");
     HubUser caller = auth.requireUser(ctx);
-    if (!Scopes.allows(auth.caller(ctx).orElseThrow().scopes(), "users:activity", name, null)) {
+    if (!Scopes.allows(auth.caller(ctx).orElseThrow().scopes(), "users:activity", name, null, auth::groupsOf)) {
       throw new ForbiddenException("user '" + caller.name() + "' may not report activity of '" + name + "'");
     }
     HubUser user = auth.accounts().find(name).orElseThrow(() -> UserApiRoutes.noSuchUser(name));

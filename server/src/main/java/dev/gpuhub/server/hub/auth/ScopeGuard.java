@@ -73,7 +73,7 @@ final class ScopeGuard {
       if (rule.scope().isEmpty()) return;
       String user = m.groupCount() >= 1 ? m.group(1) : null;
       String server = m.groupCount() >= 2 ? m.group(2) : null;
-      if (Scopes.allows(caller.get().scopes(), rule.scope(), user, server)) return;
+      if (Scopes.allows(caller.get().scopes(), rule.scope(), user, server, auth::groupsOf)) return;
       throw new ForbiddenException("this token's scopes do not include " + rule.scope()
           + (user == null ? "" : "!user=" + user) + " (it has: " + String.join(" ", caller.get().scopes()) + ")");
     }

@@ -11,8 +11,9 @@ import java.util.TreeSet;
 /**
  * JupyterHub's RBAC scopes, the subset this hub supports. Pure: no I/O.
  *
- * <p>A scope is a name, optionally narrowed by one filter: {@code name!user=<user>} or
- * {@code name!server=<user>/<server>} ({@code <server>} empty for the default server). A name
+ * <p>A scope is a name, optionally narrowed by one filter: {@code name!user=<user>},
+ * {@code name!server=<user>/<server>} ({@code <server>} empty for the default server) or
+ * {@code name!group=<group>} (the users who are members of that group, as they are at each check). A name
  * implies its subscopes (JupyterHub's table: {@code admin:users} implies {@code users}, which
  * implies {@code read:users} and {@code users:activity}, ...). Two metascopes: {@code self}, a
  * user's own rights, and {@code inherit}, every right of a token's owner.
@@ -109,8 +110,13 @@ public final class Scopes {
       int slash = target.indexOf('/');
       if (slash < 0) throw new IllegalArgumentException("'" + scope + "': a server filter is user/server");
       requireUserName(target.substring(0, slash), scope);
+    } else if (filter.startsWith("group=")) {
+      if (!GroupRoutes.NAME.matcher(filter.substring(6)).matches()) {
+        throw new IllegalArgumentException("'" + scope + "': '" + filter.substring(6) + "' is not a group name");
+      }
     } else {
-      throw new IllegalArgumentException("'" + scope + "': filters are !user=<name> and !server=<name>/<server>");
+      throw new IllegalArgumentException("'" + scope + "': filters are !user=<name>, !server=<name>/<server> and"
+          + " !group=<group>");
     }
     return scope;
   }
@@ -163,10 +169,22 @@ public final class Scopes {
    * filtered to that server.
    */
   public static boolean allows(Set<String> expanded, String name, String user, String server) {
+    return allows(expanded, name, user, server, u -> List.of());
+  }
+
+  /**
+   * As {@link #allows(Set, String, String, String)}, and also by a group filter on a group
+   * {@code user} is a member of ({@code groupsOf}, asked only when the set has such a filter).
+   */
+  public static boolean allows(Set<String> expanded, String name, String user, String server,
+                               java.util.function.Function<String, ? extends Collection<String>> groupsOf) {
     if (expanded.contains(name)) return true;
     if (user == null) return false;
     if (expanded.contains(name + "!user=" + user)) return true;
-    return server != null && expanded.contains(name + "!server=" + user + "/" + server);
+    if (server != null && expanded.contains(name + "!server=" + user + "/" + server)) return true;
+    String byGroup = name + "!group=";
+    if (expanded.stream().noneMatch(s -> s.startsWith(byGroup))) return false;
+    return groupsOf.apply(user).stream().anyMatch(g -> expanded.contains(byGroup + g));
   }
 
   /** Whether {@code have} covers the single filtered or unfiltered scope {@code wanted}. */
@@ -176,6 +194,7 @@ public final class Scopes {
     String name = wanted.substring(0, bang);
     String filter = wanted.substring(bang + 1);
     if (filter.startsWith("user=")) return allows(have, name, filter.substring(5), null);
+    if (filter.startsWith("group=")) return have.contains(name) || have.contains(wanted);
     String target = filter.substring(7);
     int slash = target.indexOf('/');
     return allows(have, name, target.substring(0, slash), target.substring(slash + 1));

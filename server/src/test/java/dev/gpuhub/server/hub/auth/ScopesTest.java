@@ -56,7 +56,9 @@ class ScopesTest {
   @Test
   void badScopesAreNamed() {
     assertThatThrownBy(() -> Scopes.check("root:everything")).hasMessageContaining("unknown scope 'root:everything'");
-    assertThatThrownBy(() -> Scopes.check("read:users!group=x")).hasMessageContaining("filters are");
+    assertThatThrownBy(() -> Scopes.check("read:users!team=x")).hasMessageContaining("filters are");
+    assertThatThrownBy(() -> Scopes.check("read:users!group=a b")).hasMessageContaining("not a group name");
+    assertThat(Scopes.check("read:users!group=students")).isEqualTo("read:users!group=students");
     assertThatThrownBy(() -> Scopes.check("self!user=alice")).hasMessageContaining("takes no filter");
     assertThatThrownBy(() -> Scopes.check("access:servers!server=alice")).hasMessageContaining("user/server");
     assertThatThrownBy(() -> Scopes.check("read:users!user=Not A Name")).hasMessageContaining("not a user name");
