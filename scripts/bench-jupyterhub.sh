@@ -2,7 +2,9 @@
 # gpuhub beside JupyterHub (not part of the test suite), one machine, one run: the same Jupyter
 # server reached directly, through configurable-http-proxy (JupyterHub's proxy) and through gpuhub's
 # proxy (small answers and a 10 MB download, 1 and 16 connections), then GET /hub/api/users/<name>
-# with a token on JupyterHub 3.0 and on gpuhub. Prints every figure, both versions and the ratios.
+# with a token on JupyterHub 3.0 and on gpuhub, kernel round trips over a WebSocket through each
+# proxy, and form-login throughput (JupyterHub's PAM authenticator with a throwaway system user,
+# removed at the end, against gpuhub's Argon2id). Prints every figure, both versions and the ratios.
 # Installs what it needs: Debian's wrk, docker.io and jupyterhub (3.0), and configurable-http-proxy
 # 5.3.0 from the npm registry into ${GPUHUB_CACHE_DIR:-~/.cache/gpuhub}/chp-5.3.0 (Debian's own
 # configurable-http-proxy does not start with this Node.js: "Cannot find module 'commander'").
@@ -31,4 +33,13 @@ if [ ! -x "$chp" ]; then
   npm install --silent --no-audit --no-fund --prefix "$chp_dir" configurable-http-proxy@5.3.0 >&2
 fi
 
-exec scripts/run-bench.sh 2g jupyterhub --chp "$chp" "$@"
+# JupyterHub's default authenticator (PAM) checks a system user's password: a throwaway user for the
+# login rows, its password hashed by the system as every local password is, removed at the end.
+pam_user=gpuhub-jh-bench
+pam_password="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+id "$pam_user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$pam_user"
+trap 'userdel "$pam_user" >/dev/null 2>&1 || true' EXIT
+printf '%s:%s\n' "$pam_user" "$pam_password" | chpasswd
+
+GPUHUB_BENCH_PAM_USER="$pam_user" GPUHUB_BENCH_PAM_PASSWORD="$pam_password" \
+  scripts/run-bench.sh 2g jupyterhub --chp "$chp" "$@"

@@ -32,16 +32,45 @@ final class ServerCommand implements Runnable {
     awaitShutdown(plane);
   }
 
-  /** Blocks until the JVM is asked to stop, then closes {@code resource}. */
-  static void awaitShutdown(AutoCloseable resource) {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+  /**
+   * How long stopping may take after SIGTERM: what has not finished by then is abandoned and the
+   * process exits anyway (systemd's default stop timeout is 90 s; an operator's is often 10 s).
+   */
+  static final java.time.Duration STOP_GRACE = java.time.Duration.ofSeconds(8);
+
+  /** Closes {@code resource}, waiting at most {@code grace}; returns whether it finished (errors are printed). */
+  static boolean closeWithin(AutoCloseable resource, java.time.Duration grace) {
+    Thread closer = new Thread(() -> {
       try {
         resource.close();
       } catch (Exception e) {
         System.err.println("gpuhub: error while stopping: " + e);
-      } finally {
-        stopped.countDown();
+      }
+    }, "gpuhub-close");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(grace.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !closer.isAlive();
+  }
+
+  /**
+   * Blocks until the JVM is asked to stop, then closes {@code resource}, for at most
+   * {@link #STOP_GRACE}: a close that hangs (a store that does not answer, a stuck request) does not
+   * keep the process alive; it then exits with status 1 saying so.
+   */
+  static void awaitShutdown(AutoCloseable resource) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      boolean done = closeWithin(resource, STOP_GRACE);
+      stopped.countDown();
+      if (!done) {
+        System.err.println("gpuhub: stopping took longer than " + STOP_GRACE.toSeconds() + " s; exiting without waiting");
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
       }
     }, "gpuhub-shutdown"));
     try {

@@ -26,7 +26,8 @@ import java.util.Map;
  * reached directly, through configurable-http-proxy (JupyterHub's proxy, from the npm registry) and
  * through gpuhub's proxy, for a small answer ({@code api/status}) and a 10 MB download, at 1 and 16
  * connections; then the hub API, {@code GET /hub/api/users/<name>} with a token, JupyterHub 3.0
- * (Debian's package) against gpuhub's hub. Every row is measured in the order A B C C B A and
+ * (Debian's package) against gpuhub's hub; kernel message round trips over a WebSocket through each
+ * proxy; form-login throughput, JupyterHub's PAM authenticator against gpuhub's accounts. Every row is measured in the order A B C C B A and
  * reported as the mean of the two runs per system, so drift over the run cancels.
  *
  * <p>Targets (issue 16): gpuhub's proxy at least configurable-http-proxy's throughput and at most its
@@ -113,9 +114,13 @@ public final class JupyterHubComparison {
         }
       }
 
+      kernelRows(origin, chpPort, plane.hub().url(), server.token(), apiToken, seconds);
+
       String jhToken = ApiTokens.generate();
       int jhHubPort = FreePorts.pick();
-      hub = startJupyterHub(jupyterhub, chp, dir, jhHubPort, jhToken);
+      String pamUser = System.getenv("GPUHUB_BENCH_PAM_USER");
+      String pamPassword = System.getenv("GPUHUB_BENCH_PAM_PASSWORD");
+      hub = startJupyterHub(jupyterhub, chp, dir, jhHubPort, jhToken, pamUser);
       String jhUrl = "http://127.0.0.1:" + jhHubPort + "/hub/api/users/" + USER;
       awaitAnswer(jhUrl, "token " + jhToken);
       String jhVersion = http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jhHubPort + "/hub/api/")).build(),
@@ -136,11 +141,88 @@ public final class JupyterHubComparison {
                 + " | gpuhub/JupyterHub %.1fx [target >= 3x: %s] non-2xx %d%n", connections, jh.rps, jh.p99, g.rps, g.p99,
             g.rps / jh.rps, g.rps >= 3 * jh.rps ? "met" : "NOT met", jh.non2xx + g.non2xx);
       }
-      System.out.println("not measured here: WebSocket kernel round trips, form-login throughput (see the note)");
+      loginRows("http://127.0.0.1:" + jhHubPort, pamUser, pamPassword, plane, seconds);
     } finally {
       if (hub != null) stop(hub);
       stop(proxy);
       plane.hub().spawner().stop(USER, "benchmark done");
+    }
+  }
+
+  /**
+   * Kernel message round trips (execute {@code 1+1}, wait for its reply) on one WebSocket to the same
+   * kernel: directly, through configurable-http-proxy and through gpuhub's proxy, A B C C B A.
+   */
+  private static void kernelRows(String origin, int chpPort, String hubUrl, String serverToken, String apiToken,
+                                 int seconds) throws Exception {
+    HttpResponse<String> k = http().send(HttpRequest.newBuilder(URI.create(origin + "/user/" + USER + "/api/kernels"))
+        .header("Authorization", "token " + serverToken).POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"python3\"}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    if (k.statusCode() != 201) throw new IllegalStateException("could not start a kernel: " + k.statusCode() + " " + k.body());
+    String id = dev.gpuhub.wire.WireJson.mapper().readTree(k.body()).path("id").asText();
+    String path = "/user/" + USER + "/api/kernels/" + id + "/channels";
+    String[] urls = {origin.replace("http://", "ws://") + path, "ws://127.0.0.1:" + chpPort + path,
+        hubUrl.replace("http://", "ws://") + path};
+    String[] auth = {"token " + serverToken, "token " + serverToken, "token " + apiToken};
+    KernelRoundTrips.Result[] first = new KernelRoundTrips.Result[3];
+    KernelRoundTrips.Result[] second = new KernelRoundTrips.Result[3];
+    for (int i = 0; i < 3; i++) first[i] = KernelRoundTrips.measure(urls[i], auth[i], seconds);
+    for (int i = 2; i >= 0; i--) second[i] = KernelRoundTrips.measure(urls[i], auth[i], seconds);
+    double[] rps = new double[3];
+    double[] p99 = new double[3];
+    double[] p50 = new double[3];
+    for (int i = 0; i < 3; i++) {
+      rps[i] = (first[i].perSecond() + second[i].perSecond()) / 2;
+      p50[i] = (first[i].p50Ms() + second[i].p50Ms()) / 2;
+      p99[i] = (first[i].p99Ms() + second[i].p99Ms()) / 2;
+    }
+    boolean met = rps[2] >= rps[1] && p99[2] <= p99[1] && rps[2] >= 0.8 * rps[0];
+    System.out.printf(Locale.ROOT, "kernel round trips (execute 1+1 over one WebSocket): direct %,6.0f /s p50 %5.2f p99 %6.2f ms"
+            + " | CHP %,6.0f /s p50 %5.2f p99 %6.2f ms | gpuhub %,6.0f /s p50 %5.2f p99 %6.2f ms | gpuhub/CHP %.2f,"
+            + " gpuhub/direct %.2f [targets: >= CHP, p99 <= CHP, >= 0.8 direct: %s]%n", rps[0], p50[0], p99[0], rps[1],
+        p50[1], p99[1], rps[2], p50[2], p99[2], rps[2] / rps[1], rps[2] / rps[0], met ? "met" : "NOT met");
+  }
+
+  /**
+   * Form-login throughput, 1 and 4 clients at once: JupyterHub's PAM authenticator (a system user
+   * whose password the system hashed, as {@code /etc/shadow} shows) against gpuhub's own accounts
+   * (Argon2id). Skipped, saying so, without the system user the script makes.
+   */
+  private static void loginRows(String jhBase, String pamUser, String pamPassword, ControlPlane plane, int seconds)
+      throws Exception {
+    if (pamUser == null || pamPassword == null) {
+      System.out.println("form logins: not measured (GPUHUB_BENCH_PAM_USER and GPUHUB_BENCH_PAM_PASSWORD unset;"
+          + " scripts/bench-jupyterhub.sh sets them)");
+      return;
+    }
+    plane.hub().auth().accounts().create("bench-login", pamPassword, false);
+    String shadow = "?";
+    try {
+      for (String line : Files.readAllLines(Path.of("/etc/shadow"))) {
+        if (line.startsWith(pamUser + ":")) {
+          String hash = line.split(":")[1];
+          int cut = hash.lastIndexOf('$');
+          shadow = cut > 0 ? hash.substring(0, cut) + "$..." : "?";
+        }
+      }
+    } catch (IOException e) {
+      shadow = "unreadable";
+    }
+    System.out.printf(Locale.ROOT, "form logins (GET /hub/login for _xsrf, then POST /hub/login again and again): JupyterHub"
+            + " PAMAuthenticator, the system's hash %s | gpuhub Argon2id m=%d KiB t=%d p=%d%n", shadow,
+        dev.gpuhub.server.hub.auth.PasswordHasher.MEMORY_KIB, dev.gpuhub.server.hub.auth.PasswordHasher.ITERATIONS,
+        dev.gpuhub.server.hub.auth.PasswordHasher.PARALLELISM);
+    for (int clients : new int[] {1, 4}) {
+      FormLogins.Result jh1 = FormLogins.measure(jhBase, pamUser, pamPassword, clients, seconds);
+      FormLogins.Result g1 = FormLogins.measure(plane.hub().url(), "bench-login", pamPassword, clients, seconds);
+      FormLogins.Result g2 = FormLogins.measure(plane.hub().url(), "bench-login", pamPassword, clients, seconds);
+      FormLogins.Result jh2 = FormLogins.measure(jhBase, pamUser, pamPassword, clients, seconds);
+      double jh = (jh1.perSecond() + jh2.perSecond()) / 2;
+      double g = (g1.perSecond() + g2.perSecond()) / 2;
+      System.out.printf(Locale.ROOT, "  %d client(s): JupyterHub %,6.1f logins/s p50 %6.1f p99 %6.1f ms | gpuhub %,6.1f logins/s"
+              + " p50 %6.1f p99 %6.1f ms | gpuhub/JupyterHub %.2f | refused: JupyterHub %d, gpuhub %d%n", clients, jh,
+          (jh1.p50Ms() + jh2.p50Ms()) / 2, (jh1.p99Ms() + jh2.p99Ms()) / 2, g, (g1.p50Ms() + g2.p50Ms()) / 2,
+          (g1.p99Ms() + g2.p99Ms()) / 2, g / jh, jh1.failed() + jh2.failed(), g1.failed() + g2.failed());
     }
   }
 
@@ -169,9 +251,13 @@ public final class JupyterHubComparison {
         d.non2xx + c.non2xx + g.non2xx);
   }
 
-  /** JupyterHub 3.0 with the dummy authenticator, user {@value #USER}, a service token that may read users. */
-  private static Process startJupyterHub(String jupyterhub, String chp, Path dir, int hubPort, String token)
-      throws IOException {
+  /**
+   * JupyterHub 3.0 with its default authenticator (PAM: system users' passwords) when {@code pamUser}
+   * is given, else the dummy one; users {@value #USER} (and {@code pamUser}); a service token that
+   * may read users.
+   */
+  private static Process startJupyterHub(String jupyterhub, String chp, Path dir, int hubPort, String token,
+                                         String pamUser) throws IOException {
     Path work = Files.createDirectories(dir.resolve("jupyterhub"));
     String config = String.join("\n",
         "import os",
@@ -182,8 +268,8 @@ public final class JupyterHubComparison {
         "c.JupyterHub.hub_port = " + hubPort,
         "c.ConfigurableHTTPProxy.command = ['" + chp + "']",
         "c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:" + FreePorts.pick() + "'",
-        "c.JupyterHub.authenticator_class = 'dummy'",
-        "c.Authenticator.allowed_users = {'" + USER + "'}",
+        pamUser == null ? "c.JupyterHub.authenticator_class = 'dummy'" : "c.PAMAuthenticator.open_sessions = False",
+        "c.Authenticator.allowed_users = {'" + USER + "'" + (pamUser == null ? "" : ", '" + pamUser + "'") + "}",
         "c.JupyterHub.db_url = 'sqlite:///" + work.resolve("jupyterhub.sqlite") + "'",
         "c.JupyterHub.cookie_secret_file = '" + work.resolve("cookie_secret") + "'",
         "c.ConfigurableHTTPProxy.pid_file = '" + work.resolve("proxy.pid") + "'",

@@ -200,7 +200,8 @@ class HubBadInputTest {
       tokenBodies.add(field(newToken, "expires_in", "-9223372036854775808", "expires_in"));
       tokenBodies.add(field(newToken, "note", "\"" + "n".repeat(1001) + "\"", "note"));
       tokenBodies.add(field(newToken, "scopes", "[\"sudo\"]", "scopes"));
-      tokenBodies.add(field(newToken, "scopes", "[\"read:users!group=x\"]", "scopes"));
+      tokenBodies.add(field(newToken, "scopes", "[\"read:users!team=x\"]", "scopes"));
+      tokenBodies.add(field(newToken, "scopes", "[\"read:users!group=a b\"]", "scopes"));
       tokenBodies.add(field(newToken, "scopes", "[1]", "scopes"));
       tokenBodies.add(field(newToken, "scopes", "[\"self!user=x\"]", "scopes"));
       counts.put("POST /hub/api/users/<admin>/tokens", check("POST", "/hub/api/users/" + ADMIN + "/tokens", tokenBodies));

@@ -75,8 +75,9 @@ class ImagePullIT {
         .anyMatch(m -> m.equals("Pulled image " + pulled + " onto " + HubFixture.NODE));
     List<String> reports = messages.stream().filter(m -> m.matches("Pulling image .*: \\d+ of \\d+ MB downloaded, \\d+ of \\d+ layers unpacked"))
         .toList();
-    System.out.printf("ImagePullIT: server ready %d s after the start, the image pulled from %s; %d progress reports: %s%n",
-        seconds, registry.host(), reports.size(), reports);
+    System.out.printf("ImagePullIT: server ready %d s after the start, the image pulled from %s; %d progress reports,"
+        + " first '%s', last '%s'%n", seconds, registry.host(), reports.size(), reports.isEmpty() ? "" : reports.get(0),
+        reports.isEmpty() ? "" : reports.get(reports.size() - 1));
     assertThat(reports).as("the pending page's reports of the pull, once a second").isNotEmpty();
     assertThat(dockerd.docker("inspect", "-f", "{{.Config.Image}}", "gpuhub-admin").strip()).isEqualTo(pulled);
     assertThat(admin.api("DELETE", "/hub/api/users/admin/server", null).statusCode()).isEqualTo(204);

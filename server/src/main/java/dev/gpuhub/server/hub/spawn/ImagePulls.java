@@ -13,9 +13,11 @@ import java.util.function.Function;
 
 /**
  * Brings a server's image to its nodes before its containers start: a node that reports its images
- * and lacks this one pulls it (from the registry its reference names, e.g. the lab's own
+ * and lacks this one pulls it from the registry its reference names (the lab's own, e.g.
  * {@code registry.lab:5000/pytorch:2.1}), and the pending page shows how far each pull has come.
- * A node that does not report its images (it cannot tell) is trusted to have it.
+ * A reference that names no registry (Docker Hub's short names) is never pulled: such an image must
+ * be on the node already. A node that does not report its images (it cannot tell) is trusted to
+ * have it.
  */
 final class ImagePulls {
   /** How often a pull's progress reaches the pending page. */
@@ -40,7 +42,7 @@ final class ImagePulls {
   void ensure(ActiveServer server, List<String> hostnames) {
     String image = server.snapshot().image();
     for (String host : hostnames) {
-      if (!liveNode.apply(host).map(n -> lacks(n.images(), image)).orElse(false)) continue;
+      if (!namesRegistry(image) || !liveNode.apply(host).map(n -> lacks(n.images(), image)).orElse(false)) continue;
       server.progress().append(ProgressEvent.step(20, "Pulling image " + image + " onto " + host + ", which does not have it yet"));
       long[] shown = {System.nanoTime()};
       try {
@@ -65,6 +67,14 @@ final class ImagePulls {
   static boolean lacks(List<String> images, String image) {
     if (images == null || images.size() >= NodeReportParser.MAX_IMAGES) return false;
     return !images.contains(withTag(image));
+  }
+
+  /** Whether the reference names its registry: a first part with a '.' or a ':' (a host and port), or {@code localhost}. */
+  static boolean namesRegistry(String image) {
+    int slash = image.indexOf('/');
+    if (slash < 0) return false;
+    String first = image.substring(0, slash);
+    return first.contains(".") || first.contains(":") || first.equals("localhost");
   }
 
   /** The reference as Docker lists it: {@code :latest} added when it names no tag or digest. */
