@@ -41,6 +41,8 @@ public final class ControlPlane implements AutoCloseable {
   private final ServerMetrics metrics;
   private final DiscoveryService discovery;
   private final InactiveNodeSweeper sweeper;
+  private final dev.gpuhub.server.discovery.StoreHealthProbe durableHealth;
+  private final dev.gpuhub.server.discovery.StoreHealthProbe liveHealth;
   private dev.gpuhub.server.ops.PlacementTicker ticker;
   private final Javalin api;
   private final ClusterAuthority authority;
@@ -85,7 +87,13 @@ public final class ControlPlane implements AutoCloseable {
         discovery.include(hostname);
       }
     });
+    this.durableHealth = new dev.gpuhub.server.discovery.StoreHealthProbe(
+        storeConfig.durable() == StoreConfig.Durable.POSTGRES ? "postgres" : "h2",
+        stores.repository()::health, clock);
+    this.liveHealth = new dev.gpuhub.server.discovery.StoreHealthProbe(
+        storeConfig.live() == StoreConfig.Live.REDIS ? "redis" : "memory", stores.live()::health, clock);
     DiscoveryRoutes routes = new DiscoveryRoutes(discovery, stores.repository(), stores.live(), guard, metrics, trust);
+    routes.health(durableHealth, liveHealth);
     // a hub admin's API token reads the discovery API too (e.g. for metrics), looked up in the hub's store
     routes.readers(token -> stores.hub().findByTokenHash(dev.gpuhub.server.hub.auth.ApiTokens.sha256Hex(token), clock.instant())
         .map(owner -> owner.user().admin()).orElse(false));
@@ -201,6 +209,8 @@ public final class ControlPlane implements AutoCloseable {
       api.stop();
     } finally {
       sweeper.close();
+      durableHealth.close();
+      liveHealth.close();
       if (ticker != null) ticker.close();
       try {
         writer.close();

@@ -75,6 +75,11 @@ public interface ClusterRepository extends AutoCloseable {
   /** Whether the store answers now; never throws. */
   StoreHealth health();
 
+  /** When a write of the cluster's records (heartbeats, reservations, ...) last committed; null when none has in this process. */
+  default java.time.Instant lastWrite() {
+    return null;
+  }
+
   @Override
   void close();
 }

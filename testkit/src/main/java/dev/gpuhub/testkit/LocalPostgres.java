@@ -117,6 +117,23 @@ public final class LocalPostgres implements AutoCloseable {
     return name;
   }
 
+  /** Stops the server at once (as a crash or a host's reboot would), keeping its data: {@link #resume()} starts it again. */
+  public void halt() {
+    run(asServerUser(bin.resolve("pg_ctl").toString(), "-D", root.resolve("data").toString(),
+        "-m", "immediate", "-w", "stop"));
+  }
+
+  /** Starts a server stopped by {@link #halt()} again, on the same port with the same data. */
+  public void resume() {
+    run(asServerUser(bin.resolve("pg_ctl").toString(), "-D", root.resolve("data").toString(),
+        "-l", root.resolve("postgres.log").toString(), "-w", "-t", "30", "-o", options(), "start"));
+  }
+
+  private String options() {
+    return "-c listen_addresses=" + HOST + " -p " + port + " -k " + root
+        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+  }
+
   /** Stops the server at once and deletes its data directory; idempotent. */
   @Override
   public void close() {
@@ -137,10 +154,8 @@ public final class LocalPostgres implements AutoCloseable {
     Path data = root.resolve("data");
     run(asServerUser(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SYSTEM_USER,
         "-E", "UTF8", "--no-sync", "--auth-local=trust", "--auth-host=scram-sha-256"));
-    String options = "-c listen_addresses=" + HOST + " -p " + port + " -k " + root
-        + " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
     run(asServerUser(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-        "-l", root.resolve("postgres.log").toString(), "-w", "-t", "30", "-o", options, "start"));
+        "-l", root.resolve("postgres.log").toString(), "-w", "-t", "30", "-o", options(), "start"));
     psql("CREATE ROLE " + USER + " LOGIN PASSWORD '" + password + "'");
     psql("CREATE DATABASE " + DATABASE + " OWNER " + USER);
   }

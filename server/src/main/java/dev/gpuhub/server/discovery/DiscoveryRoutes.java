@@ -44,6 +44,19 @@ public final class DiscoveryRoutes {
   /** Whether a group exists; none do until the hub says (a control plane without a hub). */
   private volatile java.util.function.Predicate<String> groupExists = name -> false;
 
+  /** Where {@code /health-check} reads the stores' health; asked directly until set. */
+  private volatile StoreHealthProbe durableHealth;
+  private volatile StoreHealthProbe liveHealth;
+
+  /**
+   * Makes {@code /health-check} answer from these probes (the last answer of each store, never
+   * waiting on a store that is down).
+   */
+  public void health(StoreHealthProbe durable, StoreHealthProbe live) {
+    this.durableHealth = durable;
+    this.liveHealth = live;
+  }
+
   public DiscoveryRoutes(DiscoveryService service, ClusterRepository repository, NodeLiveState live,
                          AgentTokenGuard guard, ServerMetrics metrics, TrustRoutes trust) {
     this.trust = trust;
@@ -155,8 +168,10 @@ public final class DiscoveryRoutes {
 
   /** The stores' health: ok or degraded for anyone, with the stores' details for the cluster's credential holders. */
   private void health(Context ctx) {
-    StoreHealth durable = repository.health();
-    StoreHealth liveHealth = live.health();
+    StoreHealthProbe durableProbe = durableHealth;
+    StoreHealthProbe liveProbe = this.liveHealth;
+    StoreHealth durable = durableProbe == null ? repository.health() : durableProbe.current();
+    StoreHealth liveHealth = liveProbe == null ? live.health() : liveProbe.current();
     boolean ok = durable.ok() && liveHealth.ok();
     ObjectNode body = MAPPER.createObjectNode();
     body.put("status", ok ? "ok" : "degraded");
@@ -168,8 +183,14 @@ public final class DiscoveryRoutes {
       reader = false;
     }
     if (reader) {
-      body.set("database", MAPPER.valueToTree(durable));
-      body.set("live_state", MAPPER.valueToTree(liveHealth));
+      ObjectNode database = MAPPER.valueToTree(durable);
+      java.time.Instant lastWrite = repository.lastWrite();
+      database.put("last_write", lastWrite == null ? null : lastWrite.toString());
+      if (durableProbe != null) database.put("checked_at", durableProbe.answeredAt().toString());
+      body.set("database", database);
+      ObjectNode liveState = MAPPER.valueToTree(liveHealth);
+      if (liveProbe != null) liveState.put("checked_at", liveProbe.answeredAt().toString());
+      body.set("live_state", liveState);
     }
     json(ctx, ok ? 200 : 503, body);
   }

@@ -24,6 +24,8 @@ final class Jdbc {
   }
 
   private final DataSource dataSource;
+  /** When a write transaction last committed (null: none yet in this process). */
+  private volatile java.time.Instant lastWrite;
 
   Jdbc(DataSource dataSource) {
     this.dataSource = dataSource;
@@ -39,12 +41,18 @@ final class Jdbc {
   }
 
   /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+  /** When a write through this object last committed; null when none has yet. */
+  java.time.Instant lastWrite() {
+    return lastWrite;
+  }
+
   <T> T write(String what, Work<T> work) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
         T result = work.apply(connection);
         connection.commit();
+        lastWrite = java.time.Instant.now();
         return result;
       } catch (SQLException | RuntimeException e) {
         try {

@@ -35,6 +35,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
   private final JdbcReservationJournal reservations;
   private final JdbcJobRepository jobs;
   private final JdbcServiceRepository services;
+  private final Jdbc jdbc;
 
   private JdbcClusterRepository(HikariDataSource dataSource, SqlDialect dialect, String location,
       Clock clock, SecretBox box) {
@@ -42,6 +43,7 @@ public final class JdbcClusterRepository implements ClusterRepository {
     this.dialect = dialect;
     this.location = location;
     Jdbc jdbc = new Jdbc(dataSource);
+    this.jdbc = jdbc;
     this.nodes = new NodeTables(jdbc, dialect);
     this.profiles = new ProfileTable(jdbc);
     this.selections = new SelectionTable(jdbc, dialect, clock);
@@ -203,6 +205,11 @@ public final class JdbcClusterRepository implements ClusterRepository {
     } catch (Exception e) {
       return new StoreHealth(dialect.kind(), false, location + ": " + e.getMessage());
     }
+  }
+
+  @Override
+  public java.time.Instant lastWrite() {
+    return jdbc.lastWrite();
   }
 
   /** Closes the pool; idempotent. */
