@@ -57,13 +57,8 @@ public final class DiscoveryBenchmark {
     if (store.equals("postgres")) {
       pg = LocalPostgres.start();
       redis = LocalRedis.start();
-      env.put("GPUHUB_STORE", "postgres");
+      env.putAll(pg.storeEnv(pg.database()));
       env.put("GPUHUB_LIVE", "redis");
-      env.put("POSTGRES_HOST", pg.host());
-      env.put("POSTGRES_PORT", Integer.toString(pg.port()));
-      env.put("POSTGRES_DB", pg.database());
-      env.put("POSTGRES_USER", pg.user());
-      env.put("POSTGRES_PASSWORD", pg.password());
       env.put("REDIS_HOST", redis.host());
       env.put("REDIS_PORT", Integer.toString(redis.port()));
     }

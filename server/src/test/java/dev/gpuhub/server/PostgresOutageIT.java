@@ -38,12 +38,7 @@ class PostgresOutageIT {
       env.put("HUB_PORT", "0");
       env.put("GPUHUB_BIND", "127.0.0.1");
       env.put("GPUHUB_DATA_DIR", dir.toString());
-      env.put("GPUHUB_STORE", "postgres");
-      env.put("POSTGRES_HOST", pg.host());
-      env.put("POSTGRES_PORT", Integer.toString(pg.port()));
-      env.put("POSTGRES_DB", pg.database());
-      env.put("POSTGRES_USER", pg.user());
-      env.put("POSTGRES_PASSWORD", pg.password());
+      env.putAll(pg.storeEnv(pg.database()));
       try (ControlPlane plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env))) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String url = plane.discoveryUrl() + "/health-check";

@@ -26,18 +26,13 @@ class PostgresRedisDiscoveryFlowIT extends DiscoveryFlowContract {
     redis = LocalRedis.start();
     String db = pg.createDatabase();
     Map<String, String> env = new HashMap<>(extra);
-    env.put("GPUHUB_STORE", "postgres");
+    env.putAll(pg.storeEnv(db));
     env.put("GPUHUB_LIVE", "redis");
     try { // the control plane's own files (cluster CA, secret key) stay out of the working tree
       env.put("GPUHUB_DATA_DIR", java.nio.file.Files.createTempDirectory("gpuhub-pg-flow-").toString());
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    env.put("POSTGRES_HOST", pg.host());
-    env.put("POSTGRES_PORT", Integer.toString(pg.port()));
-    env.put("POSTGRES_DB", db);
-    env.put("POSTGRES_USER", pg.user());
-    env.put("POSTGRES_PASSWORD", pg.password());
     env.put("REDIS_HOST", redis.host());
     env.put("REDIS_PORT", Integer.toString(redis.port()));
     if (redis.password() != null) env.put("REDIS_PASSWORD", redis.password());

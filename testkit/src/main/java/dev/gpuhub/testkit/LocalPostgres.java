@@ -117,6 +117,15 @@ public final class LocalPostgres implements AutoCloseable {
     return name;
   }
 
+  /**
+   * What a control plane needs to keep its records in database {@code db} of this server:
+   * {@code GPUHUB_STORE=postgres} and the {@code POSTGRES_*} settings.
+   */
+  public java.util.Map<String, String> storeEnv(String db) {
+    return java.util.Map.of("GPUHUB_STORE", "postgres", "POSTGRES_HOST", host(), "POSTGRES_PORT", Integer.toString(port()),
+        "POSTGRES_DB", db, "POSTGRES_USER", user(), "POSTGRES_PASSWORD", password());
+  }
+
   /** Stops the server at once (as a crash or a host's reboot would), keeping its data: {@link #resume()} starts it again. */
   public void halt() {
     run(asServerUser(bin.resolve("pg_ctl").toString(), "-D", root.resolve("data").toString(),
