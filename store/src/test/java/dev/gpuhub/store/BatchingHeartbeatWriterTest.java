@@ -103,6 +103,20 @@ class BatchingHeartbeatWriterTest {
   }
 
   @Test
+  void aDriversAssertionErrorDropsTheBatchButNotTheWriter() throws InterruptedException {
+    writer = new BatchingHeartbeatWriter(repo, 100, 10);
+    repo.assertionFailure = true;
+    repo.failWhen(batch -> batch.contains(hb(13)));
+    writer.submit(hb(13));
+    assertThat(writer.flush(WAIT)).isTrue();
+    assertThat(writer.failedHeartbeats()).isEqualTo(1);
+    repo.failWhen(batch -> false);
+    writer.submit(hb(14));
+    assertThat(writer.flush(WAIT)).as("the writer thread is still there").isTrue();
+    assertThat(repo.saved).containsExactly(hb(14));
+  }
+
+  @Test
   void aBatchThatFailsOnceIsRetriedAndWritten() throws InterruptedException {
     writer = new BatchingHeartbeatWriter(repo, 100, 10);
     repo.failWhen(batch -> repo.calls == 1);

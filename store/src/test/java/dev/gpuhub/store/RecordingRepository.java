@@ -39,6 +39,9 @@ final class RecordingRepository implements ClusterRepository {
     fails = predicate;
   }
 
+  /** Whether failures are a driver's {@link AssertionError} rather than a {@link StoreException}. */
+  volatile boolean assertionFailure;
+
   @Override
   public void saveHeartbeats(List<Heartbeat> batch) {
     calls++;
@@ -49,7 +52,10 @@ final class RecordingRepository implements ClusterRepository {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    if (fails.test(batch)) throw new StoreException("simulated failure", null);
+    if (fails.test(batch)) {
+      if (assertionFailure) throw new AssertionError("a driver's own assertion, as PostgreSQL's JDBC driver throws with -ea");
+      throw new StoreException("simulated failure", null);
+    }
     batchSizes.add(batch.size());
     saved.addAll(batch);
   }
