@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -49,7 +48,7 @@ public final class Spawner implements AutoCloseable {
   private final RouteTable routes;
   private final ServerLedger ledger;
   private final Clock clock;
-  private final Map<ServerId, ActiveServer> servers = new ConcurrentHashMap<>();
+  private final TrackedServers servers = new TrackedServers();
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "spawner");
     t.setDaemon(true);
@@ -156,25 +155,24 @@ public final class Spawner implements AutoCloseable {
    */
   public ActiveServer spawn(ServerId id, SpawnOptions options) {
     String user = id.user();
-    if (!id.isDefault()) checkNamedServerLimit(id);
+    if (!id.isDefault()) servers.checkNamedServerLimit(id, config.namedServerLimit());
     SpawnChecks.Checked checked = checks.check(user, options);
     Profile profile = checked.profile();
     String image = checked.image();
     int count = checked.nodeCount();
     HomePlacement.HomeChoice homeChoice = HomePlacement.HomeChoice.parse(options.home());
-    ActiveServer current = servers.get(id);
+    ActiveServer current = servers.get(id).orElse(null);
     if (current != null && current.snapshot().state().isActive()) throw SpawnChecks.alreadyActive(id, current);
     checks.admit(user, checked);
     ActiveServer server = new ActiveServer(new ActiveServer.Snapshot(user, id.name(), profile.name(), image, List.of(),
         null, null, null, null, 0, newToken(), ServerState.PENDING, clock.instant(), null), checks.startOf(image));
-    ActiveServer previous = servers.compute(id, (u, old) ->
-        old != null && old.snapshot().state().isActive() ? old : server);
+    ActiveServer previous = servers.claim(id, server);
     if (previous != server) throw SpawnChecks.alreadyActive(id, previous);
     server.progress().append(ProgressEvent.step(0, "Server requested: profile " + profile.name() + ", image " + image));
     List<String> preferred = options.preferredNodes();
     boolean toHome = false;
     if (preferred.isEmpty()) {
-      List<String> home = otherActive(id).isEmpty() ? homePreference(user, count) : homes.nodes(user).stream().limit(1).toList();
+      List<String> home = servers.otherActive(id).isEmpty() ? homePreference(user, count) : homes.nodes(user).stream().limit(1).toList();
       if (!home.isEmpty()) {
         preferred = home;
         toHome = true;
@@ -186,24 +184,6 @@ public final class Spawner implements AutoCloseable {
     boolean home = toHome;
     workers.execute(() -> run(server, profile, count, chosen, home, homeChoice));
     return server;
-  }
-
-  /** @throws IllegalArgumentException when named servers are off or the user has as many active ones as allowed */
-  private void checkNamedServerLimit(ServerId id) {
-    int limit = config.namedServerLimit();
-    if (limit == 0) throw new IllegalArgumentException("named servers are off on this hub (GPUHUB_NAMED_SERVER_LIMIT=0)");
-    long named = servers.entrySet().stream().filter(e -> e.getKey().user().equals(id.user()) && !e.getKey().isDefault()
-        && !e.getKey().equals(id) && e.getValue().snapshot().state().isActive()).count();
-    if (named >= limit) {
-      throw new IllegalArgumentException(id.user() + " already has " + named + " named server(s), the most this hub allows"
-          + " (GPUHUB_NAMED_SERVER_LIMIT=" + limit + "); stop one first");
-    }
-  }
-
-  /** The user's other active servers (not {@code id}). */
-  private List<ActiveServer.Snapshot> otherActive(ServerId id) {
-    return servers.entrySet().stream().filter(e -> e.getKey().user().equals(id.user()) && !e.getKey().equals(id))
-        .map(e -> e.getValue().snapshot()).filter(s -> s.state().isActive()).toList();
   }
 
   /** What a start must pass (profile, groups, image, node count, quotas); the forms ask it what to offer. */
@@ -277,7 +257,7 @@ public final class Spawner implements AutoCloseable {
     ServerId id = server.snapshot().id();
     List<String> home = homes.nodes(id.user());
     String primary = placed.primary().hostname();
-    List<ActiveServer.Snapshot> others = otherActive(id);
+    List<ActiveServer.Snapshot> others = servers.otherActive(id);
     if (!home.isEmpty() && !home.get(0).equals(primary) && !others.isEmpty()) {
       throw new LaunchException("your home is on " + home.get(0) + ", in use by " + others.get(0).id().describe()
           + ", and a server can start beside it only there; " + home.get(0) + " " + homes.whyNot(List.of(home.get(0)))
@@ -351,7 +331,7 @@ public final class Spawner implements AutoCloseable {
 
   /** As {@link #stop(String, String)} for one of the user's servers, default or named. */
   public boolean stop(ServerId id, String reason) {
-    ActiveServer server = servers.get(id);
+    ActiveServer server = servers.get(id).orElse(null);
     if (server == null || !server.transition(ServerState.STOPPING, reason)) return false;
     routes.remove(id);
     hooks.apiClients().forget(id.user(), id.name());
@@ -400,7 +380,7 @@ public final class Spawner implements AutoCloseable {
    * reservation go, the server is FAILED with {@code reason}. False when it was not RUNNING.
    */
   public boolean containerGone(ServerId id, String reason) {
-    ActiveServer server = servers.get(id);
+    ActiveServer server = servers.get(id).orElse(null);
     if (server == null || server.snapshot().state() != ServerState.RUNNING) return false;
     fail(server, reason);
     return true;
@@ -440,18 +420,17 @@ public final class Spawner implements AutoCloseable {
   }
 
   public Optional<ActiveServer> server(ServerId id) {
-    return Optional.ofNullable(servers.get(id));
+    return servers.get(id);
   }
 
   /** Every tracked server (including stopped and failed ones until replaced). */
   public Map<ServerId, ActiveServer> servers() {
-    return Map.copyOf(servers);
+    return servers.all();
   }
 
   /** The user's tracked servers, the default one first, then by name. */
   public List<ActiveServer> serversOf(String user) {
-    return servers.entrySet().stream().filter(e -> e.getKey().user().equals(user))
-        .sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue).toList();
+    return servers.of(user);
   }
 
   public static String containerName(ServerId id) {
