@@ -137,7 +137,8 @@ public final class ControlPlane implements AutoCloseable {
       plane = new ControlPlane(config, storeConfig, stores);
       plane.api.start();
       plane.sweeper.start(config.sweepInterval());
-      plane.ticker = new dev.gpuhub.server.ops.PlacementTicker(plane.discovery.placement(), config.placement().tickInterval());
+      plane.ticker = new dev.gpuhub.server.ops.PlacementTicker(plane.discovery.placement(), config.placement().tickInterval(),
+          plane.discovery::observeGpuActivity);
       if (config.hubPort() >= 0) {
         plane.hub = new Hub(config.bindHost(), config.hubPort(), config.hubAuth(), config.spawner(),
             plane.authority.controlPlane(), dev.gpuhub.server.workload.WorkloadTls.of(plane.authority::issueWorkload,

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param maxGpus          most GPUs it may use, >= minGpus
  * @param initialBatchSize the batch size it was tuned for (m0), >= 1
  * @param metric           {@code default}, {@code speed} or {@code cost}
+ * @param priorityClass    {@code job} or {@code scavenger} (what it gives up to people waiting for GPUs)
  * @param state            where it is in its life
  * @param allocation       its replicas now, by rank; empty unless RUNNING or RESTARTING
  * @param restarts         how often it was restarted on a new allocation
@@ -29,7 +30,7 @@ import java.util.Objects;
  * @param message          why it waits, failed or was cancelled; null otherwise
  */
 public record TrainingJobRecord(long id, String owner, String image, List<String> command, int minGpus, int maxGpus,
-                                int initialBatchSize, String metric, TrainingJobState state,
+                                int initialBatchSize, String metric, String priorityClass, TrainingJobState state,
                                 List<JobReplica> allocation, int restarts, String reportTokenHash,
                                 Instant submittedAt, Instant startedAt, Instant finishedAt, JobStats lastReport,
                                 Instant lastReportAt, List<JobSample> samples, double gpuSeconds, String message) {
@@ -40,16 +41,24 @@ public record TrainingJobRecord(long id, String owner, String image, List<String
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(submittedAt, "submittedAt");
     Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(priorityClass, "priorityClass");
     command = command == null ? List.of() : List.copyOf(command);
     allocation = allocation == null ? List.of() : List.copyOf(allocation);
     samples = samples == null ? List.of() : List.copyOf(samples);
   }
 
-  /** A new QUEUED job, to pass to {@link JobRepository#create}. */
+  /** A new QUEUED job of priority class {@code job}, to pass to {@link JobRepository#create}. */
   public static TrainingJobRecord queued(String owner, String image, List<String> command, int minGpus, int maxGpus,
                                          int initialBatchSize, String metric, Instant submittedAt) {
+    return queued(owner, image, command, minGpus, maxGpus, initialBatchSize, metric, "job", submittedAt);
+  }
+
+  /** A new QUEUED job, to pass to {@link JobRepository#create}. */
+  public static TrainingJobRecord queued(String owner, String image, List<String> command, int minGpus, int maxGpus,
+                                         int initialBatchSize, String metric, String priorityClass,
+                                         Instant submittedAt) {
     return new TrainingJobRecord(0, owner, image, command, minGpus, maxGpus, initialBatchSize, metric,
-        TrainingJobState.QUEUED, List.of(), 0, null, submittedAt, null, null, null, null, List.of(), 0, null);
+        priorityClass, TrainingJobState.QUEUED, List.of(), 0, null, submittedAt, null, null, null, null, List.of(), 0, null);
   }
 
   /** Distinct nodes of the allocation. */
@@ -58,37 +67,37 @@ public record TrainingJobRecord(long id, String owner, String image, List<String
   }
 
   public TrainingJobRecord withState(TrainingJobState newState, String newMessage) {
-    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, newState,
+    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, priorityClass, newState,
         allocation, restarts, reportTokenHash, submittedAt, startedAt, finishedAt, lastReport, lastReportAt, samples,
         gpuSeconds, newMessage);
   }
 
   public TrainingJobRecord withAllocation(List<JobReplica> newAllocation, String newTokenHash) {
-    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, state,
+    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, priorityClass, state,
         newAllocation, restarts, newTokenHash, submittedAt, startedAt, finishedAt, lastReport, lastReportAt, samples,
         gpuSeconds, message);
   }
 
   public TrainingJobRecord withRestarts(int newRestarts, Instant newStartedAt) {
-    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, state,
+    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, priorityClass, state,
         allocation, newRestarts, reportTokenHash, submittedAt, newStartedAt, finishedAt, lastReport, lastReportAt,
         samples, gpuSeconds, message);
   }
 
   public TrainingJobRecord withFinishedAt(Instant at) {
-    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, state,
+    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, priorityClass, state,
         allocation, restarts, reportTokenHash, submittedAt, startedAt, at, lastReport, lastReportAt, samples,
         gpuSeconds, message);
   }
 
   public TrainingJobRecord withReport(JobStats report, Instant at, List<JobSample> newSamples) {
-    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, state,
+    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, priorityClass, state,
         allocation, restarts, reportTokenHash, submittedAt, startedAt, finishedAt, report, at, newSamples,
         gpuSeconds, message);
   }
 
   public TrainingJobRecord withGpuSeconds(double total) {
-    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, state,
+    return new TrainingJobRecord(id, owner, image, command, minGpus, maxGpus, initialBatchSize, metric, priorityClass, state,
         allocation, restarts, reportTokenHash, submittedAt, startedAt, finishedAt, lastReport, lastReportAt, samples,
         total, message);
   }
@@ -98,6 +107,6 @@ public record TrainingJobRecord(long id, String owner, String image, List<String
   public String toString() {
     return "TrainingJobRecord[id=" + id + ", owner=" + owner + ", state=" + state + ", image=" + image
         + ", gpus=" + minGpus + ".." + maxGpus + ", batch=" + initialBatchSize + ", metric=" + metric
-        + ", allocation=" + allocation + ", restarts=" + restarts + ", message=" + message + "]";
+        + ", priority=" + priorityClass        + ", allocation=" + allocation + ", restarts=" + restarts + ", message=" + message + "]";
   }
 }

@@ -58,12 +58,20 @@ public abstract class JobRepositoryContract {
     assertThat(a.maxGpus()).isEqualTo(4);
     assertThat(a.initialBatchSize()).isEqualTo(64);
     assertThat(a.metric()).isEqualTo("default");
+    assertThat(a.priorityClass()).isEqualTo("job");
     assertThat(a.state()).isEqualTo(TrainingJobState.QUEUED);
     assertThat(a.allocation()).isEmpty();
     assertThat(a.samples()).isEmpty();
     assertThat(a.lastReport()).isNull();
     assertThat(a.submittedAt()).isEqualTo(T0);
     assertThat(jobs.all()).extracting(TrainingJobRecord::id).containsExactly(a.id(), b.id());
+  }
+
+  @Test
+  void aScavengerJobKeepsItsPriorityClass() {
+    TrainingJobRecord s = jobs.create(TrainingJobRecord.queued("carol", "trainer:1", List.of("python3", "t.py"), 1, 4, 64,
+        "default", "scavenger", T0));
+    assertThat(jobs.find(s.id()).orElseThrow().priorityClass()).isEqualTo("scavenger");
   }
 
   @Test
@@ -125,7 +133,7 @@ public abstract class JobRepositoryContract {
   void updateAndDeleteOfAnUnknownJobAnswerFalse() {
     TrainingJobRecord ghost = submitted("alice", 1, 1);
     assertThat(jobs.update(new TrainingJobRecord(999, ghost.owner(), ghost.image(), ghost.command(), 1, 1, 64,
-        "default", TrainingJobState.RUNNING, List.of(), 0, null, T0, null, null, null, null, List.of(), 0, null))).isFalse();
+        "default", "job", TrainingJobState.RUNNING, List.of(), 0, null, T0, null, null, null, null, List.of(), 0, null))).isFalse();
     assertThat(jobs.delete(999)).isFalse();
     TrainingJobRecord job = jobs.create(ghost);
     assertThat(jobs.delete(job.id())).isTrue();

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@link #nvidiaSmi()}: a fake {@code nvidia-smi} for the agent's {@code --nvidia-smi}, listing
- *       the GPUs {@link #uuids()} in the CSV the agent asks for;</li>
+ *       the GPUs {@link #uuids()} in the CSV the agent asks for, and no process on them;</li>
  *   <li>{@link #hookDir()}: a directory holding a fake {@code nvidia-container-runtime-hook}. dockerd
  *       registers its "nvidia" device driver only when it finds that program on its PATH at start
  *       ({@link LocalDockerd#start(SimulatedGpus)} puts it there), and then runs it as an OCI prestart
@@ -54,7 +54,11 @@ public final class SimulatedGpus {
     try {
       Files.createDirectories(gpus.hookDir());
       Files.writeString(dir.resolve("nvidia-smi.csv"), csv);
-      script(gpus.nvidiaSmi(), "cat '" + dir.resolve("nvidia-smi.csv") + "'");
+      Files.writeString(dir.resolve("nvidia-smi-apps.csv"), ""); // no process uses the simulated GPUs
+      script(gpus.nvidiaSmi(), "case \"$1\" in\n"
+          + "  --query-compute-apps=*) cat '" + dir.resolve("nvidia-smi-apps.csv") + "';;\n"
+          + "  *) cat '" + dir.resolve("nvidia-smi.csv") + "';;\n"
+          + "esac");
       script(gpus.hookDir().resolve(HOOK), "# stands in for NVIDIA's hook: records which container asked for GPUs, attaches none\n"
           + "[ \"$1\" = prestart ] || exit 1\n"
           + "{ cat; echo; } >> '" + gpus.requestLog() + "'");

@@ -2,6 +2,7 @@ package dev.gpuhub.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuhub.core.node.GpuDevice;
+import dev.gpuhub.core.node.GpuProcess;
 import dev.gpuhub.core.node.NodeReport;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -29,6 +30,9 @@ public final class NodeReportParser {
   private static final Pattern GPU_UUID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   /** Most GPUs one node may report. */
   public static final int MAX_GPUS = 64;
+  /** Most processes accepted on one GPU. */
+  public static final int MAX_GPU_PROCESSES = 256;
+  private static final Pattern CONTAINER_ID = Pattern.compile("[0-9a-f]{12,64}");
 
   private NodeReportParser() {}
 
@@ -100,7 +104,30 @@ public final class NodeReportParser {
           g.nullableLong("memory_used_mb", 0, 100_000_000),
           g.nullablePercent("memory_util_percent"),
           g.nullablePercent("utilization_gpu_percent"),
-          g.nullableDouble("temperature_gpu", -100, 300)));
+          g.nullableDouble("temperature_gpu", -100, 300),
+          parseProcesses(g, "gpu_info[" + i + "]")));
+    }
+    return out;
+  }
+
+  /** A GPU's processes; {@code null} (not known) when absent or null. */
+  private static List<GpuProcess> parseProcesses(JsonFields g, String path) {
+    if (!g.has("processes") || g.raw("processes").isNull()) return null;
+    JsonNode array = g.raw("processes");
+    if (!array.isArray()) {
+      throw new InvalidPayloadException(path + ".processes", "must be an array, got " + JsonFields.kind(array));
+    }
+    if (array.size() > MAX_GPU_PROCESSES) {
+      throw new InvalidPayloadException(path + ".processes", "lists " + array.size() + " processes; at most "
+          + MAX_GPU_PROCESSES + " are accepted");
+    }
+    List<GpuProcess> out = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      JsonFields p = JsonFields.of(array.get(i), path + ".processes[" + i + "]");
+      String container = p.has("container") && !p.raw("container").isNull()
+          ? p.requireText("container", 64, CONTAINER_ID, "a container id (12 to 64 hex digits)") : null;
+      out.add(new GpuProcess((int) p.requireLong("pid", 1, Integer.MAX_VALUE),
+          p.nullableLong("used_memory_mb", 0, 100_000_000), container));
     }
     return out;
   }

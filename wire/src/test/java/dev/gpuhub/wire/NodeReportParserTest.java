@@ -39,8 +39,29 @@ class NodeReportParserTest {
         "cpu_usage_percent", "memory_usage_percent", "disk_usage_percent", "has_gpu", "gpu_info",
         "max_containers", "is_active", "total_containers", "active_jupyterlab", "active_ray", "last_updated");
     assertThat(back.get("gpu_info").get(0).fieldNames()).toIterable().containsExactlyInAnyOrder("name", "index",
-        "uuid", "memory_total_mb", "memory_used_mb", "memory_util_percent", "utilization_gpu_percent", "temperature_gpu");
+        "uuid", "memory_total_mb", "memory_used_mb", "memory_util_percent", "utilization_gpu_percent", "temperature_gpu",
+        "processes");
+    assertThat(r.gpuInfo().get(0).processes()).as("the seed's agent does not list processes").isNull();
     assertThat(NodeReportParser.parse(back)).isEqualTo(r);
+  }
+
+  @Test
+  void gpuProcessesRoundTripAndBadOnesNameTheField() throws Exception {
+    String container = "4f1c2b3a4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8";
+    String base = "\"hostname\":\"a\",\"ip\":\"127.0.0.1\",\"cpu_cores\":2,\"ram_gb\":4,\"gpu_info\":[{\"name\":\"x\","
+        + "\"index\":0,\"uuid\":\"GPU-1\",\"processes\":";
+    NodeReport r = NodeReportParser.parse(json("{" + base + "[{\"pid\":4101,\"used_memory_mb\":1024,\"container\":\""
+        + container + "\"},{\"pid\":7,\"used_memory_mb\":null,\"container\":null}]}]}"));
+    assertThat(r.gpuInfo().get(0).processes()).containsExactly(
+        new dev.gpuhub.core.node.GpuProcess(4101, 1024L, container), new dev.gpuhub.core.node.GpuProcess(7, null, null));
+    assertThat(NodeReportParser.parse(WireJson.mapper().valueToTree(r))).isEqualTo(r);
+    assertThat(NodeReportParser.parse(json("{" + base + "[]}]}")).gpuInfo().get(0).processes()).isEmpty();
+    assertThatThrownBy(() -> NodeReportParser.parse(json("{" + base + "{}}]}")))
+        .hasMessage("field 'gpu_info[0].processes' must be an array, got an object");
+    assertThatThrownBy(() -> NodeReportParser.parse(json("{" + base + "[{\"pid\":0}]}]}")))
+        .hasMessageContaining("field 'gpu_info[0].processes[0].pid'");
+    assertThatThrownBy(() -> NodeReportParser.parse(json("{" + base + "[{\"pid\":5,\"container\":\"../etc\"}]}]}")))
+        .hasMessageContaining("field 'gpu_info[0].processes[0].container'").hasMessageContaining("container id");
   }
 
   @Test

@@ -1,19 +1,25 @@
 package dev.gpuhub.agent.collect;
 
+import dev.gpuhub.core.node.GpuDevice;
+import dev.gpuhub.core.node.GpuProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lists this node's GPUs by running nvidia-smi (the seed used gpustat, which wraps it).
+ * Lists this node's GPUs, and the processes using each with their containers, by running nvidia-smi
+ * (the seed used gpustat, which wraps it).
  *
  * <p>{@link #collect()} never throws: a missing binary, a non-zero exit or a run past the timeout
  * all mean {@link GpuSnapshot#NONE}. Each change of state (working, missing, failing, timing out)
@@ -34,28 +40,91 @@ public final class NvidiaSmiGpuCollector {
 
   private final String binary;
   private final Duration timeout;
+  private final ContainerOfProcess containers;
   private State state = State.UNKNOWN;
+  /** Whether the last listing of the GPUs' processes worked (so that only a change is logged). */
+  private boolean appsListed = true;
 
   public NvidiaSmiGpuCollector(String binary) {
     this(binary, DEFAULT_TIMEOUT);
   }
 
   public NvidiaSmiGpuCollector(String binary, Duration timeout) {
-    this.binary = binary == null || binary.isBlank() ? DEFAULT_BINARY : binary;
-    this.timeout = timeout;
+    this(binary, timeout, Path.of("/proc"));
   }
 
-  /** Runs nvidia-smi once; blocks at most for the timeout. */
+  /** @param procRoot the process table, to find each GPU process's container ({@code /proc} on a node) */
+  public NvidiaSmiGpuCollector(String binary, Duration timeout, Path procRoot) {
+    this.binary = binary == null || binary.isBlank() ? DEFAULT_BINARY : binary;
+    this.timeout = timeout;
+    this.containers = new ContainerOfProcess(procRoot);
+  }
+
+  /**
+   * Runs nvidia-smi: once for the GPUs and, when there are any, once for the processes using them;
+   * blocks at most twice the timeout. When the processes cannot be listed (a driver without the
+   * query, a failing run) the GPUs are reported without them ({@link GpuDevice#processes()} null).
+   */
   public synchronized GpuSnapshot collect() {
+    Run gpus = run(NvidiaSmiCsvParser.ARGUMENTS);
+    if (gpus.failure != null) {
+      enter(gpus.failure, gpus.warning, gpus.args);
+      return GpuSnapshot.NONE;
+    }
+    GpuSnapshot snapshot;
+    try {
+      snapshot = GpuSnapshot.of(NvidiaSmiCsvParser.parse(gpus.stdout));
+    } catch (RuntimeException e) {
+      enter(State.FAILING, "reading the output of {} failed ({}): reporting has_gpu=false", binary, e.getMessage());
+      return GpuSnapshot.NONE;
+    }
+    if (state != State.WORKING && state != State.UNKNOWN) {
+      LOG.info("{} works again: {} GPU(s)", binary, snapshot.gpus().size());
+    }
+    state = State.WORKING;
+    if (!snapshot.hasGpu()) return snapshot;
+    Run apps = run(NvidiaSmiComputeAppsParser.ARGUMENTS);
+    if (apps.failure != null) {
+      if (appsListed) LOG.warn("{} could not list the processes on the GPUs: reporting GPUs without them", binary);
+      appsListed = false;
+      return snapshot;
+    }
+    appsListed = true;
+    return GpuSnapshot.of(withProcesses(snapshot.gpus(), NvidiaSmiComputeAppsParser.parse(apps.stdout)));
+  }
+
+  /** Each GPU with the processes listed on it, each mapped to its container. */
+  private List<GpuDevice> withProcesses(List<GpuDevice> gpus, List<ComputeApp> apps) {
+    Map<String, List<GpuProcess>> byGpu = new HashMap<>();
+    for (ComputeApp a : apps) {
+      byGpu.computeIfAbsent(a.gpuUuid(), u -> new ArrayList<>())
+          .add(new GpuProcess(a.pid(), a.usedMemoryMb(), containers.of(a.pid()).orElse(null)));
+    }
+    List<GpuDevice> out = new ArrayList<>(gpus.size());
+    for (GpuDevice g : gpus) out.add(g.withProcesses(byGpu.getOrDefault(g.uuid(), List.of())));
+    return out;
+  }
+
+  /** One run of nvidia-smi: its output, or why there is none (a state and its warning). */
+  private record Run(String stdout, State failure, String warning, Object[] args) {
+    static Run ok(String stdout) {
+      return new Run(stdout, null, null, null);
+    }
+
+    static Run failed(State state, String warning, Object... args) {
+      return new Run(null, state, warning, args);
+    }
+  }
+
+  private Run run(List<String> arguments) {
     List<String> command = new ArrayList<>(List.of(binary));
-    command.addAll(NvidiaSmiCsvParser.ARGUMENTS);
+    command.addAll(arguments);
     Process process;
     try {
       process = new ProcessBuilder(command).start();
     } catch (IOException e) {
-      enter(State.MISSING, "{} could not be run ({}): reporting has_gpu=false. Install the NVIDIA driver, "
+      return Run.failed(State.MISSING, "{} could not be run ({}): reporting has_gpu=false. Install the NVIDIA driver, "
           + "or pass --nvidia-smi PATH if it lives elsewhere", binary, e.getMessage());
-      return GpuSnapshot.NONE;
     }
     CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
     CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
@@ -63,28 +132,21 @@ public final class NvidiaSmiGpuCollector {
       process.getOutputStream().close();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         kill(process);
-        enter(State.TIMING_OUT, "{} did not answer within {} ms and was killed: reporting has_gpu=false. "
+        return Run.failed(State.TIMING_OUT, "{} did not answer within {} ms and was killed: reporting has_gpu=false. "
             + "Check the NVIDIA driver (nvidia-smi hangs when it is wedged)", binary, timeout.toMillis());
-        return GpuSnapshot.NONE;
       }
       if (process.exitValue() != 0) {
-        enter(State.FAILING, "{} exited with {}: reporting has_gpu=false. Its message: {}", binary,
+        return Run.failed(State.FAILING, "{} exited with {}: reporting has_gpu=false. Its message: {}", binary,
             process.exitValue(), excerpt(stderr.join().isBlank() ? stdout.join() : stderr.join()));
-        return GpuSnapshot.NONE;
       }
-      GpuSnapshot snapshot = GpuSnapshot.of(NvidiaSmiCsvParser.parse(stdout.join()));
-      if (state != State.WORKING && state != State.UNKNOWN) {
-        LOG.info("{} works again: {} GPU(s)", binary, snapshot.gpus().size());
-      }
-      state = State.WORKING;
-      return snapshot;
+      return Run.ok(stdout.join());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       kill(process);
-      return GpuSnapshot.NONE;
+      return Run.failed(State.FAILING, "{} was interrupted: reporting has_gpu=false", binary);
     } catch (IOException | RuntimeException e) {
-      enter(State.FAILING, "reading the output of {} failed ({}): reporting has_gpu=false", binary, e.getMessage());
-      return GpuSnapshot.NONE;
+      return Run.failed(State.FAILING, "reading the output of {} failed ({}): reporting has_gpu=false", binary,
+          e.getMessage());
     }
   }
 

@@ -44,4 +44,16 @@ final class Fixtures {
         + "[ \"$2\" = \"--format=csv,noheader,nounits\" ] || exit 9\n"
         + "cat '" + path(fixture) + "'");
   }
+
+  /**
+   * A fake nvidia-smi that prints recorded GPUs for the GPU query and recorded processes for the
+   * compute-apps query (any other arguments: exit 9).
+   */
+  static Path nvidiaSmiPrinting(Path dir, String gpusFixture, String appsFixture) {
+    return script(dir, "nvidia-smi", "case \"$1 $2\" in\n"
+        + "  \"--query-gpu=" + NvidiaSmiCsvParser.QUERY + " --format=csv,noheader,nounits\") cat '" + path(gpusFixture) + "';;\n"
+        + "  \"" + String.join(" ", NvidiaSmiComputeAppsParser.ARGUMENTS) + "\") cat '" + path(appsFixture) + "';;\n"
+        + "  *) exit 9;;\n"
+        + "esac");
+  }
 }

@@ -46,7 +46,7 @@ class NodeReportCollectorTest {
         "memory_usage_percent", "disk_usage_percent", "has_gpu", "gpu_info", "max_containers", "is_active",
         "total_containers", "active_jupyterlab", "active_ray", "last_updated");
     assertThat(json.get("gpu_info").get(0).fieldNames()).toIterable().containsExactlyInAnyOrder("name", "index", "uuid",
-        "memory_total_mb", "memory_used_mb", "memory_util_percent", "utilization_gpu_percent", "temperature_gpu");
+        "memory_total_mb", "memory_used_mb", "memory_util_percent", "utilization_gpu_percent", "temperature_gpu", "processes");
     assertThat(json.get("last_updated").asText()).isEqualTo("2026-03-01T12:00:00Z");
     assertThat(NodeReportParser.parse(json)).isEqualTo(report);
   }

@@ -71,4 +71,40 @@ class NvidiaSmiGpuCollectorTest {
       assertThat(log.messages(Level.INFO)).singleElement().satisfies(m -> assertThat(m).contains("works again"));
     }
   }
+
+  @Test
+  void eachGpuListsItsProcessesWithTheirContainers() throws Exception {
+    Path proc = dir.resolve("proc");
+    java.nio.file.Files.createDirectories(proc.resolve("4101"));
+    java.nio.file.Files.writeString(proc.resolve("4101/cgroup"), "0::/system.slice/docker-" + ContainerOfProcessTest.ID + ".scope\n");
+    java.nio.file.Files.createDirectories(proc.resolve("1733"));
+    java.nio.file.Files.writeString(proc.resolve("1733/cgroup"), "0::/user.slice/user-1000.slice/session-2.scope\n");
+    Path smi = Fixtures.nvidiaSmiPrinting(dir, "gpus-8.csv", "apps-8.csv");
+    GpuSnapshot snapshot = new NvidiaSmiGpuCollector(smi.toString(), Duration.ofSeconds(5), proc).collect();
+    assertThat(snapshot.gpus()).hasSize(8);
+    assertThat(snapshot.gpus().get(0).processes()).extracting(p -> p.pid() + "@" + p.container())
+        .containsExactly("4101@" + ContainerOfProcessTest.ID, "4188@null");
+    assertThat(snapshot.gpus().get(1).processes()).singleElement()
+        .satisfies(p -> assertThat(p.container()).isEqualTo(ContainerOfProcessTest.ID));
+    assertThat(snapshot.gpus().get(2).processes()).isEmpty();
+    assertThat(snapshot.gpus().get(7).processes()).singleElement()
+        .satisfies(p -> assertThat(p.container()).as("a host process").isNull());
+  }
+
+  @Test
+  void noProcessesOnAnyGpuIsAnEmptyListNotUnknown() {
+    Path smi = Fixtures.nvidiaSmiPrinting(dir, "gpus-1.csv", "apps-0.csv");
+    GpuSnapshot snapshot = new NvidiaSmiGpuCollector(smi.toString()).collect();
+    assertThat(snapshot.gpus()).singleElement().satisfies(g -> assertThat(g.processes()).isEmpty());
+  }
+
+  @Test
+  void aDriverThatCannotListProcessesStillReportsItsGpusWithProcessesUnknown() {
+    try (LogCapture log = LogCapture.of(NvidiaSmiGpuCollector.class)) {
+      NvidiaSmiGpuCollector collector = new NvidiaSmiGpuCollector(Fixtures.nvidiaSmiPrinting(dir, "gpus-1.csv").toString());
+      assertThat(collector.collect().gpus()).singleElement().satisfies(g -> assertThat(g.processes()).isNull());
+      assertThat(collector.collect().gpus()).hasSize(1);
+      assertThat(log.messages(Level.WARN)).singleElement().satisfies(m -> assertThat(m).contains("processes"));
+    }
+  }
 }

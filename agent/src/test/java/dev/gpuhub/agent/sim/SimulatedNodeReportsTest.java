@@ -1,6 +1,7 @@
 package dev.gpuhub.agent.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gpuhub.core.node.GpuDevice;
 import dev.gpuhub.core.node.NodeReport;
@@ -45,13 +46,13 @@ class SimulatedNodeReportsTest {
     assertThat(r.agentPort()).isNull();
     assertThat(r.hasGpu()).isTrue();
     assertThat(r.gpuInfo()).containsExactly(
-        new GpuDevice("Simulated GPU", 0, "GPU-sim-sim-1-0", 16384L, 0L, 0.0, 0.0, 35.0),
-        new GpuDevice("Simulated GPU", 1, "GPU-sim-sim-1-1", 16384L, 0L, 0.0, 0.0, 35.0));
+        new GpuDevice("Simulated GPU", 0, "GPU-sim-sim-1-0", 16384L, 0L, 0.0, 0.0, 35.0, List.of()),
+        new GpuDevice("Simulated GPU", 1, "GPU-sim-sim-1-1", 16384L, 0L, 0.0, 0.0, 35.0, List.of()));
   }
 
   @Test
   void runningContainersRaiseUsageAndHoldTheirGpus() {
-    runtime.start(ContainerSpec.of("jupyter-alice", "gpuhub-notebook:latest", List.of()).withLimits(2, 8 * GIB)
+    String alice = runtime.start(ContainerSpec.of("jupyter-alice", "gpuhub-notebook:latest", List.of()).withLimits(2, 8 * GIB)
         .withGpuDeviceUuids(List.of(SimulatedNodeReports.gpuUuid("sim-1", 1))));
     runtime.start(ContainerSpec.of("worker-1", "ray-project/ray:2", List.of()).withLimits(4, 4 * GIB));
     String stopped = runtime.start(ContainerSpec.of("jupyter-bob", "gpuhub-notebook:latest", List.of()).withLimits(12, 32 * GIB)
@@ -66,8 +67,28 @@ class SimulatedNodeReportsTest {
     // 5 + 20 * (2 + 4) / 24 and 5 + 20 * (8 + 4) / 64
     assertThat(r.cpuUsagePercent()).isEqualTo(10.0);
     assertThat(r.memoryUsagePercent()).isEqualTo(8.75);
-    assertThat(r.gpuInfo().get(0)).isEqualTo(new GpuDevice("Simulated GPU", 0, "GPU-sim-sim-1-0", 16384L, 0L, 0.0, 0.0, 35.0));
-    assertThat(r.gpuInfo().get(1)).isEqualTo(new GpuDevice("Simulated GPU", 1, "GPU-sim-sim-1-1", 16384L, 1024L, 6.25, 30.0, 35.0));
+    assertThat(r.gpuInfo().get(0)).isEqualTo(new GpuDevice("Simulated GPU", 0, "GPU-sim-sim-1-0", 16384L, 0L, 0.0, 0.0, 35.0,
+        List.of()));
+    assertThat(r.gpuInfo().get(1)).usingRecursiveComparison().ignoringFields("processes")
+        .isEqualTo(new GpuDevice("Simulated GPU", 1, "GPU-sim-sim-1-1", 16384L, 1024L, 6.25, 30.0, 35.0));
+    assertThat(r.gpuInfo().get(1).processes()).singleElement().satisfies(p -> {
+      assertThat(p.container()).isEqualTo(alice);
+      assertThat(p.usedMemoryMb()).isEqualTo(1024L);
+    });
+  }
+
+  @Test
+  void aTestDrivesHowBusyAContainersGpuIsAndZeroMeansNoProcess() {
+    String alice = runtime.start(ContainerSpec.of("jupyter-alice", "gpuhub-notebook:latest", List.of())
+        .withGpuDeviceUuids(List.of(SimulatedNodeReports.gpuUuid("sim-1", 1))));
+    runtime.setGpuUtilisation(alice, 85);
+    assertThat(reports.get().gpuInfo().get(1).utilizationGpuPercent()).isEqualTo(85.0);
+    runtime.setGpuUtilisation("jupyter-alice", 0);
+    GpuDevice idle = reports.get().gpuInfo().get(1);
+    assertThat(idle.utilizationGpuPercent()).isZero();
+    assertThat(idle.processes()).isEmpty();
+    assertThatThrownBy(() -> runtime.setGpuUtilisation(alice, 101)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> runtime.setGpuUtilisation("nobody", 1)).hasMessageContaining("no container nobody");
   }
 
   @Test

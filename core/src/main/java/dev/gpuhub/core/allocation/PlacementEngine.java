@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,9 @@ public final class PlacementEngine {
   private final ReservationLedger ledger = new ReservationLedger();
   private final Map<String, Deque<PlacementTicket>> queues = new TreeMap<>();
   private final Map<String, ReleasePace> pace = new HashMap<>();
+  /** Queued owners for whom GPUs are being freed (see {@link #promise}): owner to its promise. */
+  private final Map<String, Promise> promises = new HashMap<>();
+  private final List<Consumer<PlacementRequest>> queuedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Supplier<List<NodeReport>> liveNodes;
   private final NodeChooser chooser;
   private final Overcommit overcommit;
@@ -67,11 +71,27 @@ public final class PlacementEngine {
    * @throws IllegalStateException when the owner already holds or awaits a placement
    */
   public Placement placeNow(PlacementRequest request) {
+    return placeNow(request, false);
+  }
+
+  /**
+   * Places the request now or not at all, even while requests of its class wait: for work whose
+   * caller already planned around the queue (training jobs plan on the GPUs left after setting
+   * some aside for the people who wait, see the hub's job scheduler).
+   *
+   * @throws NotEnoughNodesException when too few nodes have room
+   * @throws IllegalStateException when the owner already holds or awaits a placement
+   */
+  public Placement placeBesideQueue(PlacementRequest request) {
+    return placeNow(request, true);
+  }
+
+  private Placement placeNow(PlacementRequest request, boolean besideQueue) {
     lock.lock();
     try {
       requireNew(request.owner());
       Deque<PlacementTicket> q = queues.get(request.queueClass());
-      if (q != null && !q.isEmpty()) {
+      if (!besideQueue && q != null && !q.isEmpty()) {
         throw new NotEnoughNodesException(q.size() + " earlier " + request.queueClass()
             + " request(s) are waiting for room; this one would overtake them", Map.of("queue", q.size() + " ahead"));
       }
@@ -116,8 +136,47 @@ public final class PlacementEngine {
     }
     if (placed != null) ticket.result().complete(placed);
     if (failed != null) ticket.result().completeExceptionally(failed);
+    if (placed == null && failed == null) queuedListeners.forEach(l -> l.accept(request));
     return ticket;
   }
+
+  /**
+   * Calls {@code listener} (outside the lock, on the submitting thread) with every request that
+   * starts waiting in a queue, e.g. so that GPUs held by preemptible work can be freed for it.
+   */
+  public void onQueued(Consumer<PlacementRequest> listener) {
+    queuedListeners.add(listener);
+  }
+
+  /** The requests waiting in the queue of {@code queueClass}, in serving order. */
+  public List<PlacementRequest> waiting(String queueClass) {
+    lock.lock();
+    try {
+      Deque<PlacementTicket> q = queues.get(queueClass);
+      return q == null ? List.of() : q.stream().map(PlacementTicket::request).toList();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Records that {@code gpus} GPUs are being freed for the queued request of {@code owner} (e.g.
+   * training jobs shrink for it) and should be free within {@code within}: its queue entry's
+   * estimate and reasons say so until it is served or leaves the queue. Ignored when the owner
+   * does not wait.
+   */
+  public void promise(String owner, int gpus, Duration within) {
+    lock.lock();
+    try {
+      boolean waits = queues.values().stream().flatMap(Deque::stream).anyMatch(t -> t.request().owner().equals(owner));
+      if (waits) promises.put(owner, new Promise(gpus, clock.instant().plus(within)));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** GPUs being freed for a queued request, due by {@code due}. */
+  private record Promise(int gpus, Instant due) {}
 
   /**
    * Marks all of the owner's reservations BOUND (no expiry), each to the container started on its
@@ -180,6 +239,7 @@ public final class PlacementEngine {
           position++;
           if (!t.deadline().isAfter(now)) {
             it.remove();
+            promises.remove(t.request().owner());
             String message = "no room for " + describe(t.request()) + " within "
                 + Duration.between(t.since(), t.deadline()).toSeconds() + " s of waiting (position " + position
                 + " of " + (q.size() + 1) + "); " + reasons(t.why());
@@ -338,6 +398,7 @@ public final class PlacementEngine {
         PlacementTicket t = it.next();
         if (t.request().owner().equals(owner)) {
           it.remove();
+          promises.remove(owner);
           return t;
         }
       }
@@ -358,6 +419,7 @@ public final class PlacementEngine {
         }
         Placement placed = take(head.request(), choice);
         q.removeFirst();
+        promises.remove(head.request().owner());
         completions.add(() -> {
           if (!head.result().complete(placed)) release(placed.owner()); // nobody waits for it any more
         });
@@ -371,8 +433,16 @@ public final class PlacementEngine {
 
   private QueueEntry entry(String queueClass, PlacementTicket t, int position, int length) {
     ReleasePace p = pace.get(queueClass);
+    Long estimate = p == null ? null : p.estimateSeconds(position);
+    Map<String, String> why = new LinkedHashMap<>(t.why());
+    Promise promised = promises.get(t.request().owner());
+    if (promised != null) {
+      long seconds = Math.max(0, Duration.between(clock.instant(), promised.due()).toSeconds());
+      estimate = estimate == null ? seconds : Math.min(estimate, seconds);
+      why.put("jobs", "training jobs are giving up " + promised.gpus() + " GPU(s) for this request");
+    }
     return new QueueEntry(t.request().owner(), t.request().profileName(), queueClass, position, length, t.since(),
-        t.deadline(), p == null ? null : p.estimateSeconds(position), new LinkedHashMap<>(t.why()));
+        t.deadline(), estimate, why);
   }
 
   private static String describe(PlacementRequest r) {

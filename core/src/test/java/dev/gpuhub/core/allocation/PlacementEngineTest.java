@@ -126,6 +126,45 @@ class PlacementEngineTest {
   }
 
   @Test
+  void listenersHearOfQueuedRequestsAndAPromiseShowsInTheQueueUntilServed() throws Exception {
+    TestCluster c = new TestCluster().node("g1", 16, 64, 1, 10);
+    PlacementEngine engine = c.engine();
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    engine.onQueued(r -> heard.add(r.owner()));
+    engine.submit(gpu("job:1/0"), WAIT).result().get();
+    assertThat(heard).as("placed at once: nothing to hear").isEmpty();
+    PlacementTicket bob = engine.submit(gpu("server:bob"), WAIT);
+    assertThat(heard).containsExactly("server:bob");
+    assertThat(engine.waiting("gpu")).extracting(PlacementRequest::owner).containsExactly("server:bob");
+
+    engine.promise("server:nobody", 1, Duration.ofSeconds(15)); // not waiting: ignored
+    engine.promise("server:bob", 1, Duration.ofSeconds(15));
+    QueueEntry q = engine.queued("server:bob").orElseThrow();
+    assertThat(q.estimatedSeconds()).isEqualTo(15);
+    assertThat(q.why()).containsEntry("jobs", "training jobs are giving up 1 GPU(s) for this request");
+
+    PlacementRequest besideTheQueue = gpu("job:2/0");
+    assertThatThrownBy(() -> engine.placeNow(besideTheQueue)).isInstanceOf(NotEnoughNodesException.class);
+    engine.release("job:1/0");
+    assertThat(bob.result().get().primary().hostname()).isEqualTo("g1");
+    assertThat(engine.queue()).isEmpty();
+    assertThat(engine.waiting("gpu")).isEmpty();
+  }
+
+  @Test
+  void workPlannedAroundTheQueueMayBePlacedBesideIt() throws Exception {
+    TestCluster c = new TestCluster().node("g1", 16, 64, 2, 10);
+    PlacementEngine engine = c.engine();
+    engine.submit(gpu("server:a"), WAIT).result().get();
+    engine.submit(TestCluster.gpus("server:b", 2, null, 1), WAIT); // needs both GPUs: waits
+    assertThat(engine.waiting("gpu")).extracting(PlacementRequest::owner).containsExactly("server:b");
+    assertThatThrownBy(() -> engine.placeNow(gpu("job:9/0"))).isInstanceOf(NotEnoughNodesException.class)
+        .hasMessageContaining("would overtake");
+    assertThat(engine.placeBesideQueue(gpu("job:9/0")).primary().gpuUuids()).hasSize(1);
+    checkInvariants(engine, c);
+  }
+
+  @Test
   void cpuOnlyWorkKeepsOffFreeGpusWhileCpuNodesHaveRoom() throws Exception {
     TestCluster c = new TestCluster().node("cpu1", 8, 32, 0, 10).node("gpu1", 64, 256, 1, 10);
     PlacementEngine engine = c.engine();

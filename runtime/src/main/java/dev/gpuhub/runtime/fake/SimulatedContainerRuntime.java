@@ -58,6 +58,8 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
   public static final String PORT_ENV = "GPUHUB_PORT";
   /** The body every GET gets from a stand-in responder. */
   public static final String RESPONSE_BODY = "{\"simulated\":true}";
+  /** How busy a container's GPUs are unless a test says otherwise, percent. */
+  public static final double DEFAULT_GPU_UTILISATION = 30;
   /** Threads of the default shared responder executor. */
   public static final int SHARED_THREADS = 4;
 
@@ -70,6 +72,7 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
   private final Executor executor;
   /** Container id to its responder. */
   private final Map<String, Responder> responders = new ConcurrentHashMap<>();
+  private final Map<String, Double> gpuUtilisation = new ConcurrentHashMap<>();
   private final Object lifecycle = new Object();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   /** Containers whose start listeners heard and whose end they have not heard yet. */
@@ -160,6 +163,25 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
       info.ifPresent(i -> closeResponder(i.id()));
     }
     info.ifPresent(i -> ended(i.id()));
+  }
+
+  /**
+   * Sets how busy the container's GPUs are, percent, as a test drives a simulated node's GPU
+   * activity: 0 means it has no process on them (idle); the default is
+   * {@value #DEFAULT_GPU_UTILISATION}.
+   *
+   * @throws IllegalArgumentException for no such container or a percent outside 0..100
+   */
+  public void setGpuUtilisation(String idOrName, double percent) {
+    if (!(percent >= 0 && percent <= 100)) throw new IllegalArgumentException("GPU utilisation must be 0..100, was " + percent);
+    String id = containers.inspect(idOrName).map(ContainerInfo::id)
+        .orElseThrow(() -> new IllegalArgumentException("no container " + idOrName));
+    gpuUtilisation.put(id, percent);
+  }
+
+  /** How busy the container's GPUs are, percent (see {@link #setGpuUtilisation}). */
+  public double gpuUtilisationOf(String id) {
+    return gpuUtilisation.getOrDefault(id, DEFAULT_GPU_UTILISATION);
   }
 
   /** Sets what {@link #logsTail} returns for the container. */

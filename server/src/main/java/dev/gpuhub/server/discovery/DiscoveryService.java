@@ -1,5 +1,6 @@
 package dev.gpuhub.server.discovery;
 
+import dev.gpuhub.core.activity.GpuActivityTracker;
 import dev.gpuhub.core.allocation.Placement;
 import dev.gpuhub.core.allocation.PlacementEngine;
 import dev.gpuhub.core.allocation.PlacementPolicy;
@@ -60,6 +61,7 @@ public final class DiscoveryService {
   private final DurableSampler sampler;
   private final PlacementEngine placement;
   private final PlacementConfig placementConfig;
+  private final GpuActivityTracker gpuActivity = new GpuActivityTracker(GpuActivityTracker.DEFAULT_BUSY_PERCENT);
 
   public DiscoveryService(ClusterRepository repository, NodeLiveState live, long liveCacheMillis,
                           long metricsResolutionMillis, BatchingHeartbeatWriter writer, NodeSelector selector, ScoringConfig scoring,
@@ -85,6 +87,16 @@ public final class DiscoveryService {
   /** The serial applier every placement decision (spawns, {@code /select-nodes}) goes through. */
   public PlacementEngine placement() {
     return placement;
+  }
+
+  /** Whether each GPU holder uses its GPUs, as of the last {@link #observeGpuActivity()}. */
+  public GpuActivityTracker gpuActivity() {
+    return gpuActivity;
+  }
+
+  /** Looks at the live nodes' GPUs against the reservations (called every placement tick). */
+  public void observeGpuActivity() {
+    gpuActivity.observe(clock.instant(), liveNodes(), placement.reservations());
   }
 
   /** Whether requests use the strict thresholds unless they say otherwise. */

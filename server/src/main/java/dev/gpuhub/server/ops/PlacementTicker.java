@@ -21,11 +21,21 @@ public final class PlacementTicker implements AutoCloseable {
   });
 
   public PlacementTicker(PlacementEngine engine, Duration every) {
+    this(engine, every, () -> { });
+  }
+
+  /** @param alsoEveryTick runs after each tick (e.g. a look at the GPUs' activity); its failures are logged */
+  public PlacementTicker(PlacementEngine engine, Duration every, Runnable alsoEveryTick) {
     scheduler.scheduleWithFixedDelay(() -> {
       try {
         engine.tick();
       } catch (RuntimeException e) {
         LOG.warn("placement tick failed", e);
+      }
+      try {
+        alsoEveryTick.run();
+      } catch (RuntimeException e) {
+        LOG.warn("work after the placement tick failed", e);
       }
     }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }

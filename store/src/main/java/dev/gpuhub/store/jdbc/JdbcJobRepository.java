@@ -33,7 +33,7 @@ public final class JdbcJobRepository implements JobRepository {
       + " last_report, last_report_at, samples, gpu_seconds, message";
   private static final int MUTABLE_COUNT = 11;
   private static final String FIXED = "owner, image, command, min_gpus, max_gpus, initial_batch_size, metric,"
-      + " submitted_at";
+      + " priority_class, submitted_at";
   private static final String SELECT = "SELECT id, " + FIXED + ", " + MUTABLE + " FROM training_jobs";
 
   private final Jdbc jdbc;
@@ -49,7 +49,7 @@ public final class JdbcJobRepository implements JobRepository {
     long id = jdbc.write("store a training job of " + job.owner(), c -> {
       String json = dialect.jsonParameter();
       String sql = "INSERT INTO training_jobs (" + FIXED + ", " + MUTABLE + ") VALUES (?, ?, " + json
-          + ", ?, ?, ?, ?, ?, " + mutablePlaceholders() + ")";
+          + ", ?, ?, ?, ?, ?, ?, " + mutablePlaceholders() + ")";
       try (PreparedStatement ps = c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
         int i = 1;
         ps.setString(i++, job.owner());
@@ -59,6 +59,7 @@ public final class JdbcJobRepository implements JobRepository {
         ps.setInt(i++, job.maxGpus());
         ps.setInt(i++, job.initialBatchSize());
         ps.setString(i++, job.metric());
+        ps.setString(i++, job.priorityClass());
         ps.setObject(i++, Jdbc.utc(micros(job.submittedAt())));
         bindMutable(ps, i, job);
         ps.executeUpdate();
@@ -173,7 +174,8 @@ public final class JdbcJobRepository implements JobRepository {
       String report = rs.getString("last_report");
       return new TrainingJobRecord(id, rs.getString("owner"), rs.getString("image"),
           Jdbc.fromJson(rs.getString("command"), STRINGS), rs.getInt("min_gpus"), rs.getInt("max_gpus"),
-          rs.getInt("initial_batch_size"), rs.getString("metric"), TrainingJobState.fromDb(rs.getString("state")),
+          rs.getInt("initial_batch_size"), rs.getString("metric"),
+          rs.getString("priority_class"), TrainingJobState.fromDb(rs.getString("state")),
           Jdbc.fromJson(rs.getString("allocation"), REPLICAS), rs.getInt("restarts"),
           rs.getString("report_token_hash"), Jdbc.instant(rs, "submitted_at"), Jdbc.instant(rs, "started_at"),
           Jdbc.instant(rs, "finished_at"), report == null ? null : Jdbc.fromJson(report, STATS),

@@ -2,6 +2,7 @@ package dev.gpuhub.server.hub.jobs;
 
 import dev.gpuhub.core.allocation.NodeAllocation;
 import dev.gpuhub.core.goodput.policy.ClusterShape;
+import dev.gpuhub.core.goodput.policy.UniformSubcluster;
 import dev.gpuhub.store.JobReplica;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,10 +16,7 @@ import java.util.Map;
  *
  * <p>A GPU is usable by jobs when no one holds it or a job holds it (jobs' GPUs are re-allocated
  * every round; a notebook's or a {@code /select-nodes} holder's are not). Policies assume equal
- * nodes, so the shape is {@code t} GPUs on each node with at least {@code t} usable, where
- * {@code t} maximises the total {@code t × nodes} (ties: the larger {@code t}, fewer and fuller
- * nodes); nodes with fewer are left out this round. It is conservative: the policy never places
- * more replicas on a node than it can hold.
+ * nodes, so the round plans on the {@link UniformSubcluster} of the usable GPUs.
  *
  * @param hostnames node index to hostname, sorted by hostname
  * @param shape     what the policy sees
@@ -35,31 +33,13 @@ record JobCluster(List<String> hostnames, ClusterShape shape) {
    * @param nodes every live node's capacity against its reservations
    */
   static JobCluster of(List<NodeAllocation> nodes) {
-    Map<String, Integer> usable = new HashMap<>();
-    for (NodeAllocation a : nodes) {
-      if (a.report().agentPort() == null || !a.report().isActive()) continue;
-      int n = 0;
-      for (String holder : a.gpuHolders().values()) {
-        if (holder == null || JobPlacement.isJobOwner(holder)) n++;
-      }
-      if (n > 0) usable.put(a.hostname(), n);
-    }
-    int bestT = 1;
-    int bestTotal = 0;
-    for (int t : new java.util.TreeSet<>(usable.values())) {
-      int count = (int) usable.values().stream().filter(u -> u >= t).count();
-      if (t * count >= bestTotal) {
-        bestTotal = t * count;
-        bestT = t;
-      }
-    }
-    int t = bestT;
-    List<String> hosts = new ArrayList<>();
-    usable.forEach((h, u) -> {
-      if (u >= t) hosts.add(h);
-    });
-    Collections.sort(hosts);
-    return new JobCluster(hosts, new ClusterShape(hosts.size(), t));
+    return of(GpusForPeople.of(nodes, List.of(), 0).usable());
+  }
+
+  /** The cluster over the GPUs jobs may use on each node ({@link GpusForPeople#usable()}). */
+  static JobCluster of(Map<String, Integer> usable) {
+    UniformSubcluster<String> part = UniformSubcluster.of(usable);
+    return new JobCluster(part.nodes(), part.shape());
   }
 
   /**

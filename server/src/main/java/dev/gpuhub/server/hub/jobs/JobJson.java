@@ -39,6 +39,7 @@ final class JobJson {
     o.put("max_gpus", job.maxGpus());
     o.put("initial_batch_size", job.initialBatchSize());
     o.put("metric", job.metric());
+    o.put("priority_class", job.priorityClass());
     o.put("state", job.state().dbValue());
     o.put("gpus", job.allocation().size());
     ObjectNode nodes = o.putObject("nodes");

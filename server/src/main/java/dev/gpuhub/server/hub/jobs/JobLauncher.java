@@ -72,7 +72,8 @@ final class JobLauncher {
         String host = hosts.get(rank);
         Placement placed;
         try {
-          placed = engine.placeNow(JobPlacement.request(job.id(), rank, host, config.replicaCpu(), config.replicaMemoryGb()));
+          placed = engine.placeBesideQueue(JobPlacement.request(job.id(), rank, host, config.replicaCpu(),
+              config.replicaMemoryGb()));
         } catch (NotEnoughNodesException e) {
           throw new LaunchException("no room for replica " + rank + " on " + host + ": " + e.getMessage());
         }

@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
+  /** The placement queue of requests for GPUs. */
+  static final String GPU_QUEUE = "gpu";
+  /** How soon GPUs that jobs give up for a waiting person are expected to be free (replicas stop). */
+  static final Duration PROMISE_WITHIN = Duration.ofSeconds(15);
   /** How long cancel waits for the scheduler thread. */
   static final Duration CANCEL_WAIT = Duration.ofSeconds(60);
 
@@ -61,6 +65,8 @@ public final class JobScheduler implements AutoCloseable {
     return t;
   });
   private Instant lastAccrual;
+  /** Whether a round asked for by {@link #replanSoon()} waits to run. */
+  private final java.util.concurrent.atomic.AtomicBoolean replanPending = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile RoundSummary lastRound;
 
   /** What the latest round saw, for the jobs page: the GPU nodes jobs could use and the GPUs on each. */
@@ -86,9 +92,16 @@ public final class JobScheduler implements AutoCloseable {
     this.models = new JobModels<>(config.refitInterval(), clock, JobScheduler::fit);
   }
 
-  /** Recovers jobs interrupted by a stop of the hub, then runs a round every interval. */
+  /**
+   * Recovers jobs interrupted by a stop of the hub, then runs a round every interval, and one at
+   * once whenever a request for GPUs starts waiting in the placement queue (jobs may have to give
+   * GPUs up for it).
+   */
   void start() {
     thread.execute(this::recover);
+    engine.onQueued(request -> {
+      if (request.gpusPerNode() > 0 && !JobPlacement.isJobOwner(request.owner())) replanSoon();
+    });
     long ms = config.interval().toMillis();
     thread.scheduleWithFixedDelay(this::safeRound, ms, ms, TimeUnit.MILLISECONDS);
   }
@@ -98,7 +111,7 @@ public final class JobScheduler implements AutoCloseable {
   TrainingJobRecord submit(String owner, JobSubmission s) {
     config.requireAllowedImage(s.image());
     TrainingJobRecord job = book.create(TrainingJobRecord.queued(owner, s.image(), s.command(), s.minGpus(), s.maxGpus(),
-        s.initialBatchSize(), s.metric().wireName(), clock.instant()), config.maxActivePerUser());
+        s.initialBatchSize(), s.metric().wireName(), s.priority().wireName(), clock.instant()), config.maxActivePerUser());
     LOG.atInfo().addKeyValue("job", job.id()).addKeyValue("owner", owner).log("training job submitted");
     return job.withState(TrainingJobState.QUEUED, "waiting for the next scheduling round (every "
         + config.interval().toSeconds() + " s)");
@@ -163,6 +176,31 @@ public final class JobScheduler implements AutoCloseable {
     return lastRound;
   }
 
+  /** Runs a round on the scheduler thread as soon as it is free (requests while one waits are merged). */
+  void replanSoon() {
+    if (replanPending.compareAndSet(false, true)) {
+      try {
+        thread.execute(() -> {
+          replanPending.set(false);
+          safeRound();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        replanPending.set(false); // closed
+      }
+    }
+  }
+
+  /** GPUs the active jobs may give up to people now, by their priority classes. */
+  private int yieldable() {
+    int total = 0;
+    for (TrainingJobRecord job : book.active()) {
+      int held = job.allocation().size();
+      if (held == 0) continue;
+      total += JobPriority.fromWireName(job.priorityClass()).yieldable(held, job.minGpus(), config.yieldMinimum());
+    }
+    return total;
+  }
+
   // ---- the round (scheduler thread only)
 
   private void safeRound() {
@@ -177,7 +215,13 @@ public final class JobScheduler implements AutoCloseable {
     monitor(now);
     janitor.sweepOrphans(liveNodes.get());
     janitor.releaseLeaks();
-    JobCluster cluster = JobCluster.of(engine.allocations());
+    GpusForPeople people = GpusForPeople.of(engine.allocations(), engine.waiting(GPU_QUEUE), yieldable());
+    people.promised().forEach((owner, gpus) -> {
+      engine.promise(owner, gpus, PROMISE_WITHIN);
+      LOG.atInfo().addKeyValue("owner", owner).addKeyValue("gpus", gpus)
+          .log("training jobs give up GPUs for a person waiting in the queue");
+    });
+    JobCluster cluster = JobCluster.of(people.usable());
     Map<String, NodeReport> live = liveByHost();
     List<TrainingJobRecord> planned = new ArrayList<>();
     List<JobState> states = new ArrayList<>();

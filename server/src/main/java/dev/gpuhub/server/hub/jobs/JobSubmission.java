@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * @param maxGpus          most GPUs, >= minGpus
  * @param initialBatchSize the global batch size the job was tuned for (m0), >= 1
  * @param metric           what the scheduler optimises for it
+ * @param priority         what it gives up to people waiting for GPUs
  */
 public record JobSubmission(String image, List<String> command, int minGpus, int maxGpus, int initialBatchSize,
-                            Metric metric) {
+                            Metric metric, JobPriority priority) {
   /** Most GPUs one job may ask for. */
   public static final int MAX_GPUS = 1024;
   /** Largest batch size accepted. */
@@ -31,14 +32,16 @@ public record JobSubmission(String image, List<String> command, int minGpus, int
   static final int MAX_ARG_CHARS = 4096;
   /** Most characters of all arguments together: a command line, not a data channel. */
   static final int MAX_COMMAND_CHARS = 16_384;
-  static final Set<String> FIELDS = Set.of("image", "command", "min_gpus", "max_gpus", "initial_batch_size", "metric");
+  static final Set<String> FIELDS = Set.of("image", "command", "min_gpus", "max_gpus", "initial_batch_size", "metric",
+      "priority_class");
   private static final Pattern IMAGE = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._/:@-]*");
 
   /**
    * Reads a submission: {@code image} (required), {@code command} (a list of strings, or one string
    * split at white space; required), {@code min_gpus} (default 1), {@code max_gpus} (default
    * min_gpus), {@code initial_batch_size} (required), {@code metric} ({@code default}, {@code speed}
-   * or {@code cost}; default {@code default}). Unknown fields are refused, so a typo never drops a
+   * or {@code cost}; default {@code default}), {@code priority_class} ({@code job} or
+   * {@code scavenger}; default {@code job}). Unknown fields are refused, so a typo never drops a
    * setting silently.
    *
    * @throws InvalidPayloadException naming the field and the rule
@@ -66,7 +69,13 @@ public record JobSubmission(String image, List<String> command, int minGpus, int
     } catch (IllegalArgumentException e) {
       throw new InvalidPayloadException("metric", e.getMessage());
     }
-    return new JobSubmission(image, command, min, max, batch, metric);
+    JobPriority priority;
+    try {
+      priority = JobPriority.fromWireName(f.optionalText("priority_class", 32, null));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPayloadException("priority_class", e.getMessage());
+    }
+    return new JobSubmission(image, command, min, max, batch, metric, priority);
   }
 
   private static List<String> command(JsonFields f) {

@@ -34,10 +34,13 @@ import java.util.TreeSet;
  *                        ({@code GPUHUB_JOB_MAX_ACTIVE_PER_USER}); more are refused with 429
  * @param retention       how long a finished, failed or cancelled job is kept, then forgotten
  *                        ({@code GPUHUB_JOB_RETENTION_HOURS})
+ * @param yieldMinimum    whether jobs of priority class {@code job} give up even their minimum GPUs to
+ *                        people waiting for GPUs, as {@code scavenger} jobs always do
+ *                        ({@code GPUHUB_JOB_YIELD_MINIMUM}; default false: they keep their minimum)
  */
 public record JobsConfig(Duration interval, double replicaCpu, double replicaMemoryGb, String hubUrl,
                          String checkpointRoot, int masterPortBase, double restartDelaySeconds, Set<String> images,
-                         Duration refitInterval, int maxActivePerUser, Duration retention) {
+                         Duration refitInterval, int maxActivePerUser, Duration retention, boolean yieldMinimum) {
 
   /** Default queued or running jobs one user may have at once. */
   public static final int DEFAULT_MAX_ACTIVE_PER_USER = 10;
@@ -100,7 +103,8 @@ public record JobsConfig(Duration interval, double replicaCpu, double replicaMem
           images(env),
           Duration.ofSeconds(r.integer("GPUHUB_JOB_REFIT_SECONDS", DEFAULT_REFIT_SECONDS, 0, 86_400)),
           r.integer("GPUHUB_JOB_MAX_ACTIVE_PER_USER", DEFAULT_MAX_ACTIVE_PER_USER, 1, 10_000),
-          Duration.ofHours(r.integer("GPUHUB_JOB_RETENTION_HOURS", DEFAULT_RETENTION_HOURS, 1, 87_600)));
+          Duration.ofHours(r.integer("GPUHUB_JOB_RETENTION_HOURS", DEFAULT_RETENTION_HOURS, 1, 87_600)),
+          r.bool("GPUHUB_JOB_YIELD_MINIMUM", false));
     } catch (IllegalArgumentException e) {
       if (e.getMessage() != null && e.getMessage().startsWith("GPUHUB_")) throw e;
       throw new IllegalArgumentException("GPUHUB_HUB_URL: " + e.getMessage(), e);

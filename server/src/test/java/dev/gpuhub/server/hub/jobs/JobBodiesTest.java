@@ -31,6 +31,9 @@ class JobBodiesTest {
     assertThat(s.maxGpus()).isEqualTo(8);
     assertThat(s.initialBatchSize()).isEqualTo(128);
     assertThat(s.metric()).isEqualTo(Metric.COST);
+    assertThat(s.priority()).isEqualTo(JobPriority.JOB);
+    assertThat(JobSubmission.parse(json("{'image':'t','command':'x','initial_batch_size':64,'priority_class':'scavenger'}"))
+        .priority()).isEqualTo(JobPriority.SCAVENGER);
   }
 
   @Test
@@ -66,6 +69,9 @@ class JobBodiesTest {
       "{'image':'t','command':'x','initial_batch_size':64,'metric':'fastest'}|metric",
       "{'image':'t','command':'x','initial_batch_size':64,'metric':3}|metric",
       "{'image':'t','command':'x','initial_batch_size':64,'max_gpu':2}|max_gpu",
+      "{'image':'t','command':'x','initial_batch_size':64,'priority_class':'interactive'}|priority_class",
+      "{'image':'t','command':'x','initial_batch_size':64,'priority_class':'urgent'}|priority_class",
+      "{'image':'t','command':'x','initial_batch_size':64,'priority_class':1}|priority_class",
   })
   void badSubmissionsNameTheField(String body, String field) {
     assertThatThrownBy(() -> JobSubmission.parse(json(body)))

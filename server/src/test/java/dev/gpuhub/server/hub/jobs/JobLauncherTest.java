@@ -23,7 +23,7 @@ class JobLauncherTest {
   private static TrainingJobRecord job(long id) {
     TrainingJobRecord q = TrainingJobRecord.queued("alice", "trainer:1", List.of("python3"), 1, 4, 64, "default",
         TestCluster.NOW);
-    return new TrainingJobRecord(id, q.owner(), q.image(), q.command(), 1, 4, 64, "default", q.state(), List.of(), 0,
+    return new TrainingJobRecord(id, q.owner(), q.image(), q.command(), 1, 4, 64, "default", "job", q.state(), List.of(), 0,
         null, TestCluster.NOW, null, null, null, null, List.of(), 0, null);
   }
 

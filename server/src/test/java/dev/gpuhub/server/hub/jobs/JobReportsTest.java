@@ -104,7 +104,7 @@ class JobReportsTest {
     public synchronized TrainingJobRecord create(TrainingJobRecord job) {
       writes++;
       TrainingJobRecord stored = new TrainingJobRecord(next++, job.owner(), job.image(), job.command(), job.minGpus(),
-          job.maxGpus(), job.initialBatchSize(), job.metric(), job.state(), job.allocation(), job.restarts(),
+          job.maxGpus(), job.initialBatchSize(), job.metric(), job.priorityClass(), job.state(), job.allocation(), job.restarts(),
           job.reportTokenHash(), job.submittedAt(), job.startedAt(), job.finishedAt(), job.lastReport(),
           job.lastReportAt(), job.samples(), job.gpuSeconds(), job.message());
       rows.put(stored.id(), stored);
