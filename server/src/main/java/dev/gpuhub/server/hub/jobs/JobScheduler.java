@@ -113,7 +113,8 @@ public final class JobScheduler implements AutoCloseable {
     TrainingJobRecord job = book.create(TrainingJobRecord.queued(owner, s.image(), s.command(), s.minGpus(), s.maxGpus(),
         s.initialBatchSize(), s.metric().wireName(), s.priority().wireName(), clock.instant()), config.maxActivePerUser());
     LOG.atInfo().addKeyValue("job", job.id()).addKeyValue("owner", owner).log("training job submitted");
-    return job.withState(TrainingJobState.QUEUED, "waiting for the next scheduling round (every "
+    replanSoon(); // free GPUs should not wait for the next tick
+    return job.withState(TrainingJobState.QUEUED, "waiting for a scheduling round (at once, then every "
         + config.interval().toSeconds() + " s)");
   }
 
