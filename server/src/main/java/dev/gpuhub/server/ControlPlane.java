@@ -144,7 +144,8 @@ public final class ControlPlane implements AutoCloseable {
             plane.authority.controlPlane(), dev.gpuhub.server.workload.WorkloadTls.of(plane.authority::issueWorkload,
                 plane.authority.controlPlane().sslContext()), config.hubTls() == null ? null : config.hubTls().context(),
             stores, plane.discovery, storeConfig.liveTtl().plusSeconds(15), config.jobs(),
-            config.services(), config.subdomains(), config.hubWorkloadBind(), config.quotaPeriod());
+            config.services(), config.subdomains(), config.hubWorkloadBind(), config.quotaPeriod(),
+            config.gpuIdle());
         plane.hub.auth().accounts().adminSetup(dev.gpuhub.server.hub.auth.AdminSetup.open(storeConfig.dataDir(),
             config.hubAuth().adminUsers(), name -> stores.hub().findUser(name).isPresent()));
       }

@@ -46,6 +46,7 @@ import java.util.Map;
  * @param hubWorkloadBind  a second address the hub listens on, for workloads that cannot reach
  *                         {@code bindHost} ({@code GPUHUB_HUB_WORKLOAD_BIND}: the workload network's
  *                         gateway when the hub binds loopback, as {@code up} does), or null
+ * @param gpuIdle          when idle GPUs are given back ({@code GPUHUB_GPU_IDLE_*})
  */
 public record ServerConfig(
     String bindHost,
@@ -68,7 +69,8 @@ public record ServerConfig(
     dev.gpuhub.server.hub.HubTls hubTls,
     dev.gpuhub.server.hub.proxy.Subdomains subdomains,
     String hubWorkloadBind,
-    dev.gpuhub.core.quota.UsagePeriod quotaPeriod) {
+    dev.gpuhub.core.quota.UsagePeriod quotaPeriod,
+    dev.gpuhub.server.hub.spawn.GpuIdleConfig gpuIdle) {
 
   /** Seed discovery port. */
   public static final int DEFAULT_API_PORT = 15002;
@@ -125,7 +127,8 @@ public record ServerConfig(
         dev.gpuhub.server.hub.HubTls.fromEnv(env),
         dev.gpuhub.server.hub.proxy.Subdomains.fromEnv(env),
         workloadBind(r.raw("GPUHUB_HUB_WORKLOAD_BIND")),
-        quotaPeriod(r.string("GPUHUB_QUOTA_PERIOD", "month")));
+        quotaPeriod(r.string("GPUHUB_QUOTA_PERIOD", "month")),
+        dev.gpuhub.server.hub.spawn.GpuIdleConfig.fromEnv(env));
   }
 
   private static dev.gpuhub.core.quota.UsagePeriod quotaPeriod(String raw) {

@@ -44,6 +44,11 @@ final class JobsHub implements AutoCloseable {
   private final Map<String, String> tokens = new HashMap<>();
 
   JobsHub(Path dir, int nodes, String spec, int intervalSeconds) {
+    this(dir, nodes, spec, intervalSeconds, Map.of());
+  }
+
+  /** @param extraEnv settings of the control plane that replace or add to this hub's */
+  JobsHub(Path dir, int nodes, String spec, int intervalSeconds, Map<String, String> extraEnv) {
     Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_AGENT_TOKEN", agentToken);
     env.put("GPUHUB_CLUSTER_PORT", Integer.toString(FreePorts.pick())); // the same after a restart: agents keep it
@@ -62,6 +67,7 @@ final class JobsHub implements AutoCloseable {
     env.put("GPUHUB_JOB_REFIT_SECONDS", "1"); // jobs live seconds here: refit as often as they report
     env.put("GPUHUB_JOB_RESTART_DELAY_SECONDS", "1"); // jobs live seconds here, not hours
     env.put("GPUHUB_CULL_INTERVAL_SECONDS", "1"); // the notebook reconciler runs often and must leave job containers alone
+    env.putAll(extraEnv);
     plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
     cluster = SimulatedCluster.start(plane.discoveryUrl(), agentToken, nodes, SimulatedNodeSpec.parse(spec), Duration.ofSeconds(1));
     for (String h : cluster.hostnames()) {

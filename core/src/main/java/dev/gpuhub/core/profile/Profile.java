@@ -21,6 +21,8 @@ import java.util.Objects;
  * {@code groups} limits who may use it to the members of those groups (empty: everyone). A
  * {@code retired} profile is offered to nobody and starts nothing new; servers running on it keep it
  * until they stop.
+ * {@code gpuIdleMinutes} is how long its servers' GPUs may stay idle before they are given back
+ * (the server restarts on a CPU profile): null for the hub's default, 0 for never.
  * {@code placementPolicy} names how nodes are chosen for it ({@code spread}, {@code pack} or a seed
  * algorithm such as {@code round_robin}); null means the server's default ({@code spread}).
  *
@@ -44,7 +46,20 @@ public record Profile(
     String gpuModel,
     double gpuMinMemoryGb,
     List<String> groups,
-    boolean retired) {
+    boolean retired,
+    Double gpuIdleMinutes) {
+
+  /** Most minutes a profile may let GPUs idle before they are given back: a week. */
+  public static final double MAX_GPU_IDLE_MINUTES = 7 * 24 * 60;
+
+  /** A profile whose idle GPUs are given back after the hub's default time. */
+  public Profile(long id, String name, String displayName, String description, double cpuGuarantee, double memGuarantee,
+                 int gpuCount, int minNodes, int maxNodes, double maxCpuUsage, double maxMemoryUsage,
+                 String placementPolicy, double cpuLimit, double memLimit, String gpuModel, double gpuMinMemoryGb,
+                 List<String> groups, boolean retired) {
+    this(id, name, displayName, description, cpuGuarantee, memGuarantee, gpuCount, minNodes, maxNodes, maxCpuUsage,
+        maxMemoryUsage, placementPolicy, cpuLimit, memLimit, gpuModel, gpuMinMemoryGb, groups, retired, null);
+  }
 
   /** Most GPUs a profile asks for per node. */
   public static final int MAX_GPUS = 8;
@@ -93,6 +108,17 @@ public record Profile(
     GpuConstraint constraint = new GpuConstraint(gpuModel, gpuMinMemoryGb); // checks both
     gpuModel = constraint.model();
     groups = groups == null ? List.of() : List.copyOf(new java.util.TreeSet<>(groups));
+    if (gpuIdleMinutes != null && !(gpuIdleMinutes >= 0 && gpuIdleMinutes <= MAX_GPU_IDLE_MINUTES)) {
+      throw new IllegalArgumentException("gpu_idle_minutes must be 0 (never give idle GPUs back) to "
+          + (long) MAX_GPU_IDLE_MINUTES + ", was " + gpuIdleMinutes);
+    }
+  }
+
+  /** This profile with another idle-GPU time (null: the hub's default; 0: never). */
+  public Profile withGpuIdleMinutes(Double value) {
+    return new Profile(id, name, displayName, description, cpuGuarantee, memGuarantee,
+        gpuCount, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, gpuModel,
+        gpuMinMemoryGb, groups, retired, value);
   }
 
   /** Whether a member of {@code userGroups} may use it: it is open to everyone, or they share a group. */
@@ -114,34 +140,34 @@ public record Profile(
   public Profile withId(long newId) {
     return new Profile(newId, name, displayName, description, cpuGuarantee, memGuarantee,
         gpuCount, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, gpuModel,
-        gpuMinMemoryGb, groups, retired);
+        gpuMinMemoryGb, groups, retired, gpuIdleMinutes);
   }
 
   /** This profile with other limits (each at least its guarantee). */
   public Profile withLimits(double cpu, double memGb) {
     return new Profile(id, name, displayName, description, cpuGuarantee, memGuarantee,
         gpuCount, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpu, memGb, gpuModel, gpuMinMemoryGb,
-        groups, retired);
+        groups, retired, gpuIdleMinutes);
   }
 
   /** This profile with {@code count} GPUs per node that {@code constraint} accepts. */
   public Profile withGpus(int count, GpuConstraint constraint) {
     return new Profile(id, name, displayName, description, cpuGuarantee, memGuarantee,
         count, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, constraint.model(),
-        constraint.minMemoryGb(), groups, retired);
+        constraint.minMemoryGb(), groups, retired, gpuIdleMinutes);
   }
 
   /** This profile limited to the members of {@code names} (empty: open to everyone). */
   public Profile withGroups(List<String> names) {
     return new Profile(id, name, displayName, description, cpuGuarantee, memGuarantee,
         gpuCount, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, gpuModel,
-        gpuMinMemoryGb, names, retired);
+        gpuMinMemoryGb, names, retired, gpuIdleMinutes);
   }
 
   /** This profile retired (or back in use). */
   public Profile withRetired(boolean value) {
     return new Profile(id, name, displayName, description, cpuGuarantee, memGuarantee,
         gpuCount, minNodes, maxNodes, maxCpuUsage, maxMemoryUsage, placementPolicy, cpuLimit, memLimit, gpuModel,
-        gpuMinMemoryGb, groups, value);
+        gpuMinMemoryGb, groups, value, gpuIdleMinutes);
   }
 }

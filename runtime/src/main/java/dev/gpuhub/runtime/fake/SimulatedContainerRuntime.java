@@ -73,6 +73,7 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
   /** Container id to its responder. */
   private final Map<String, Responder> responders = new ConcurrentHashMap<>();
   private final Map<String, Double> gpuUtilisation = new ConcurrentHashMap<>();
+  private final Map<String, String> kernels = new ConcurrentHashMap<>();
   private final Object lifecycle = new Object();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   /** Containers whose start listeners heard and whose end they have not heard yet. */
@@ -184,6 +185,19 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
     return gpuUtilisation.getOrDefault(id, DEFAULT_GPU_UTILISATION);
   }
 
+  /**
+   * Sets what the container's server answers to {@code GET .../api/kernels} (a Jupyter kernel list
+   * as JSON, e.g. {@code [{"id":"k1","execution_state":"busy"}]}), as a test drives whether its
+   * kernels are busy; until set it answers {@value #RESPONSE_BODY} like every other path.
+   *
+   * @throws IllegalArgumentException for no such container
+   */
+  public void setKernels(String idOrName, String json) {
+    String id = containers.inspect(idOrName).map(ContainerInfo::id)
+        .orElseThrow(() -> new IllegalArgumentException("no container " + idOrName));
+    kernels.put(id, json);
+  }
+
   /** Sets what {@link #logsTail} returns for the container. */
   public void setLogs(String idOrName, String logs) {
     containers.setLogs(idOrName, logs);
@@ -219,7 +233,7 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
       id = containers.start(spec);
       if (port != null) {
         try {
-          responders.put(id, new Responder(port, listen(spec, port)));
+          responders.put(id, new Responder(port, listen(id, spec, port)));
         } catch (RuntimeException e) {
           containers.remove(id);
           throw e;
@@ -320,7 +334,7 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
         + PORT_ENV + " must be a TCP port (1-65535), was '" + raw + "'", null);
   }
 
-  private HttpServer listen(ContainerSpec spec, int port) {
+  private HttpServer listen(String id, ContainerSpec spec, int port) {
     HttpServer http;
     try {
       InetSocketAddress at = new InetSocketAddress(InetAddress.getByName(bindAddress), port);
@@ -345,22 +359,25 @@ public final class SimulatedContainerRuntime implements ContainerRuntime {
           + "' failed to start: cannot listen on port " + port + " of " + bindAddress + ": " + e.getMessage(), e);
     }
     http.setExecutor(executor);
-    http.createContext("/", SimulatedContainerRuntime::answer);
+    http.createContext("/", exchange -> answer(exchange, kernels.get(id)));
     http.start();
     return http;
   }
 
-  private static void answer(HttpExchange exchange) throws IOException {
+  /** @param kernelList what {@code GET .../api/kernels} answers, or null for the common body */
+  private static void answer(HttpExchange exchange, String kernelList) throws IOException {
     try (exchange) {
       exchange.getRequestBody().readAllBytes();
       String method = exchange.getRequestMethod();
       if (method.equals("GET") || method.equals("HEAD")) {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
+        byte[] body = kernelList != null && exchange.getRequestURI().getPath().endsWith("/api/kernels")
+            ? kernelList.getBytes(StandardCharsets.UTF_8) : BODY;
         if (method.equals("HEAD")) {
           exchange.sendResponseHeaders(200, -1);
         } else {
-          exchange.sendResponseHeaders(200, BODY.length);
-          exchange.getResponseBody().write(BODY);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
         }
       } else {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * fields, merged over the stored profile, then validated as a whole). {@code cpu_requirement} and
  * {@code ram_requirement}, the first release's names, are accepted for the guarantees. A limit not
  * given is the guarantee on create and stays as it was on update; a limit below its guarantee is
- * refused with the limit named.
+ * refused with the limit named. {@code gpu_idle_minutes}: how long the profile's GPUs may stay idle
+ * before they are given back (0: never; null: the hub's default).
  */
 public final class ProfileParser {
   /** Profile names: lower-case letters, digits and '-', starting with a letter or digit. */
@@ -88,7 +89,20 @@ public final class ProfileParser {
         gpuConstraint(f, p).model(),
         gpuConstraint(f, p).minMemoryGb(),
         groups(f, p.groups()),
-        f.optionalBoolean("retired", p.retired()));
+        f.optionalBoolean("retired", p.retired()),
+        gpuIdleMinutes(f, p.gpuIdleMinutes()));
+  }
+
+  /** {@code gpu_idle_minutes}: 0 (never) to a week, or null for the hub's default. */
+  private static Double gpuIdleMinutes(JsonFields f, Double current) {
+    JsonNode v = f.raw("gpu_idle_minutes");
+    if (v == null) return current;
+    if (v.isNull()) return null;
+    if (!v.isNumber() || !(v.asDouble() >= 0 && v.asDouble() <= Profile.MAX_GPU_IDLE_MINUTES)) {
+      throw new InvalidPayloadException("gpu_idle_minutes", "must be a number of minutes from 0 (never give idle GPUs"
+          + " back) to " + (long) Profile.MAX_GPU_IDLE_MINUTES + ", or null for the hub's default; got " + v);
+    }
+    return v.asDouble();
   }
 
   /**
@@ -196,6 +210,6 @@ public final class ProfileParser {
     return new Profile(p.id(), p.name(), p.displayName(), p.description(), p.cpuGuarantee(),
         p.memGuarantee(), p.gpuCount(), p.minNodes(), max, p.maxCpuUsage(), p.maxMemoryUsage(), p.placementPolicy(),
         p.cpuLimit(), p.memLimit(), p.gpuModel(), p.gpuMinMemoryGb(), p.groups(),
-        p.retired());
+        p.retired(), p.gpuIdleMinutes());
   }
 }

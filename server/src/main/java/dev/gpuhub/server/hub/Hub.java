@@ -55,6 +55,8 @@ public final class Hub implements AutoCloseable {
   private final NodeDrain drain;
   private final IdleCuller culler;
   private final KernelCuller kernelCuller;
+  private final dev.gpuhub.server.hub.spawn.IdleGpuReclaimer gpuReclaimer;
+  private final dev.gpuhub.server.hub.spawn.GpuNotices gpuNotices = new dev.gpuhub.server.hub.spawn.GpuNotices();
   private final Reconciler reconciler;
   private final RouteTable routes;
   private final HubAuth auth;
@@ -86,7 +88,8 @@ public final class Hub implements AutoCloseable {
              dev.gpuhub.wire.tls.TlsIdentity controlPlane, WorkloadTls workloadTls, javax.net.ssl.SSLContext https,
              Stores stores, DiscoveryService discovery, Duration adoptionPatience, JobsConfig jobsConfig,
              ServiceControllerConfig servicesConfig, dev.gpuhub.server.hub.proxy.Subdomains subdomains,
-             String workloadBind, dev.gpuhub.core.quota.UsagePeriod quotaPeriod) {
+             String workloadBind, dev.gpuhub.core.quota.UsagePeriod quotaPeriod,
+             dev.gpuhub.server.hub.spawn.GpuIdleConfig gpuIdle) {
     Clock clock = Clock.systemUTC();
     this.workloadBind = workloadBind;
     this.bindHost = bindHost;
@@ -111,6 +114,9 @@ public final class Hub implements AutoCloseable {
     this.reconciler = new Reconciler(spawner, ledger, discovery::liveNodes, launcher, clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
     this.kernelCuller = new KernelCuller(spawner, spawnerConfig.kernelIdleTimeout(), clock);
+    this.gpuReclaimer = new dev.gpuhub.server.hub.spawn.IdleGpuReclaimer(spawner, discovery.gpuActivity(),
+        discovery::profile, () -> stores.repository().profiles(), auth::groupsOf, kernelCuller::anyKernelBusy, gpuNotices,
+        gpuIdle, clock);
     this.jobs = new Jobs(jobsConfig, stores.jobs(), launcher, ports, discovery::liveNodes, this::workloadUrl,
         clock, adoptionPatience, spawnerConfig.homes());
     ServiceRouter serviceRouter = new ServiceRouter();
@@ -185,6 +191,9 @@ public final class Hub implements AutoCloseable {
     HomeAdminRoutes pages = new HomeAdminRoutes(identity, spawner, routes, discovery, engine, stores.repository(), stores.hub());
     dev.gpuhub.server.hub.quota.QuotaRoutes quotaRoutes = new dev.gpuhub.server.hub.quota.QuotaRoutes(identity, stores.hub(), quotas);
     pages.usage(quotaRoutes::homeLine, quotaRoutes::allUsage);
+    dev.gpuhub.server.hub.web.GpuNoticeRoutes gpuNoticeRoutes =
+        new dev.gpuhub.server.hub.web.GpuNoticeRoutes(identity, spawner, gpuNotices);
+    pages.notices(gpuNoticeRoutes::banner);
     dev.gpuhub.server.hub.web.ProfileAdminRoutes profileAdmin =
         new dev.gpuhub.server.hub.web.ProfileAdminRoutes(identity, stores.repository(), stores.hub());
     dev.gpuhub.server.hub.web.ImageRoutes imageRoutes =
@@ -223,6 +232,7 @@ public final class Hub implements AutoCloseable {
       authRoutes.install(c);
       new dev.gpuhub.server.hub.auth.OAuthRoutes(auth, adminAccess::isOpen, clock).install(c);
       spawnRoutes.install(c);
+      gpuNoticeRoutes.install(c);
       pages.install(c);
       new dev.gpuhub.server.hub.web.AdminAccessRoutes(identity, adminAccess).install(c);
       homes.install(c);
@@ -258,6 +268,7 @@ public final class Hub implements AutoCloseable {
     adoption.scheduleWithFixedDelay(() -> purgeExpiredTokens(stores.hub()), 1, TOKEN_PURGE_MINUTES, TimeUnit.MINUTES);
     culler.start(spawnerConfig.cullInterval());
     kernelCuller.start(spawnerConfig.kernelCullInterval());
+    gpuReclaimer.start();
     jobs.start();
     services.start();
     LOG.atInfo().addKeyValue("url", url()).log("hub listening");
@@ -354,6 +365,16 @@ public final class Hub implements AutoCloseable {
     return auth;
   }
 
+  /** Gives idle GPUs back. */
+  public dev.gpuhub.server.hub.spawn.IdleGpuReclaimer gpuReclaimer() {
+    return gpuReclaimer;
+  }
+
+  /** What users are told about their idle GPUs. */
+  public dev.gpuhub.server.hub.spawn.GpuNotices gpuNotices() {
+    return gpuNotices;
+  }
+
   /** Training jobs: scheduler, API, page. */
   public Jobs jobs() {
     return jobs;
@@ -366,6 +387,7 @@ public final class Hub implements AutoCloseable {
     jobs.close();
     culler.close();
     kernelCuller.close();
+    gpuReclaimer.close();
     app.stop();
     spawnRoutes.close();
     spawner.close();

@@ -17,12 +17,12 @@ final class ProfileTable {
   private static final String COLUMNS = "name, display_name, description, cpu_requirement,"
       + " ram_requirement, gpu_required, min_nodes, max_nodes, max_cpu_usage, max_memory_usage,"
       + " placement_policy, cpu_limit, mem_limit, gpu_count, gpu_model, gpu_min_memory_gb, allowed_groups,"
-      + " retired";
+      + " retired, gpu_idle_minutes";
   /** How many parameters {@link #bind} binds. */
-  private static final int COLUMN_COUNT = 18;
+  private static final int COLUMN_COUNT = 19;
   /** Inserts one profile; bind its parameters with {@link #bind}. */
   private static final String INSERT =
-      "INSERT INTO profiles (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO profiles (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT = "SELECT id, " + COLUMNS + " FROM profiles";
 
   private final Jdbc jdbc;
@@ -76,7 +76,7 @@ final class ProfileTable {
           + " cpu_requirement = ?, ram_requirement = ?, gpu_required = ?, min_nodes = ?,"
           + " max_nodes = ?, max_cpu_usage = ?, max_memory_usage = ?, placement_policy = ?,"
           + " cpu_limit = ?, mem_limit = ?, gpu_count = ?, gpu_model = ?, gpu_min_memory_gb = ?,"
-          + " allowed_groups = ?, retired = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?";
+          + " allowed_groups = ?, retired = ?, gpu_idle_minutes = ?, updated_at = CURRENT_TIMESTAMP WHERE id = ?";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         bind(ps, profile);
         ps.setLong(COLUMN_COUNT + 1, profile.id());
@@ -127,6 +127,13 @@ final class ProfileTable {
     ps.setDouble(16, p.gpuMinMemoryGb());
     ps.setString(17, p.groups().isEmpty() ? null : String.join(" ", p.groups()));
     ps.setBoolean(18, p.retired());
+    if (p.gpuIdleMinutes() == null) ps.setNull(19, java.sql.Types.DOUBLE);
+    else ps.setDouble(19, p.gpuIdleMinutes());
+  }
+
+  private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+    double v = rs.getDouble(column);
+    return rs.wasNull() ? null : v;
   }
 
   /** The stored group names (separated by spaces; null for none). */
@@ -144,7 +151,7 @@ final class ProfileTable {
             rs.getInt("max_nodes"), rs.getDouble("max_cpu_usage"), rs.getDouble("max_memory_usage"),
             rs.getString("placement_policy"), rs.getDouble("cpu_limit"), rs.getDouble("mem_limit"),
             rs.getString("gpu_model"), rs.getDouble("gpu_min_memory_gb"), groups(rs.getString("allowed_groups")),
-            rs.getBoolean("retired")));
+            rs.getBoolean("retired"), nullableDouble(rs, "gpu_idle_minutes")));
       }
       return rows;
     }

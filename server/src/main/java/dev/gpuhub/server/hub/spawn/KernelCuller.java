@@ -76,23 +76,51 @@ public final class KernelCuller implements AutoCloseable {
       if (server.snapshot().state() != ServerState.RUNNING) continue;
       for (KernelHost host : server.kernelHosts()) {
         String base = ProxyRoute.origin(tls.httpScheme(), host.ip(), host.port()) + host.basePath() + "api/kernels";
-        HttpResponse<String> r = send(host, "GET", base);
-        if (r == null || r.statusCode() != 200) continue;
-        JsonNode kernels;
-        try {
-          kernels = WireJson.mapper().readTree(r.body());
-        } catch (IOException e) {
-          continue;
-        }
-        for (JsonNode k : kernels) {
+        java.util.Optional<JsonNode> kernels = kernels(base, host.token());
+        if (kernels.isEmpty()) continue;
+        for (JsonNode k : kernels.get()) {
           String id = k.path("id").asText("");
           if (id.isEmpty() || !idle(k, now)) continue;
-          HttpResponse<String> d = send(host, "DELETE", base + "/" + id);
+          HttpResponse<String> d = send(host.token(), "DELETE", base + "/" + id);
           if (d != null && d.statusCode() / 100 == 2) culled.add(new Culled(user, host.hostname(), id));
         }
       }
     }
     return culled;
+  }
+
+  /**
+   * Whether any kernel of the server (on its primary node or a kernel host) is busy now: empty when
+   * the server could not be asked (not running, no answer, not a kernel list).
+   */
+  public java.util.Optional<Boolean> anyKernelBusy(ActiveServer server) {
+    ActiveServer.Snapshot s = server.snapshot();
+    if (s.state() != ServerState.RUNNING || s.nodeIp() == null) return java.util.Optional.empty();
+    List<JsonNode> lists = new ArrayList<>();
+    java.util.Optional<JsonNode> primary = kernels(ProxyRoute.origin(tls.httpScheme(), s.nodeIp(), s.port()) + s.url()
+        + "api/kernels", s.token());
+    if (primary.isEmpty()) return java.util.Optional.empty();
+    lists.add(primary.get());
+    for (KernelHost host : server.kernelHosts()) {
+      kernels(ProxyRoute.origin(tls.httpScheme(), host.ip(), host.port()) + host.basePath() + "api/kernels", host.token())
+          .ifPresent(lists::add);
+    }
+    for (JsonNode list : lists) {
+      for (JsonNode k : list) if ("busy".equals(k.path("execution_state").asText())) return java.util.Optional.of(true);
+    }
+    return java.util.Optional.of(false);
+  }
+
+  /** The kernel list at {@code url}; empty when it does not answer 200 with a JSON array. */
+  private java.util.Optional<JsonNode> kernels(String url, String token) {
+    HttpResponse<String> r = send(token, "GET", url);
+    if (r == null || r.statusCode() != 200) return java.util.Optional.empty();
+    try {
+      JsonNode list = WireJson.mapper().readTree(r.body());
+      return list.isArray() ? java.util.Optional.of(list) : java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** Not busy, and its last activity (unknown counts as now) is older than the timeout. */
@@ -115,10 +143,10 @@ public final class KernelCuller implements AutoCloseable {
     }
   }
 
-  private HttpResponse<String> send(KernelHost host, String method, String url) {
+  private HttpResponse<String> send(String token, String method, String url) {
     try {
       return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-          .header("Authorization", "token " + host.token()).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+          .header("Authorization", "token " + token).method(method, HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return null;

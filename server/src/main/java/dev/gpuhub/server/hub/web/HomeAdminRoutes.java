@@ -51,6 +51,12 @@ public final class HomeAdminRoutes {
   private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.node.ObjectNode> usageTable = () -> null;
 
   private volatile java.util.function.Supplier<String> profilesSection = () -> "";
+  private volatile java.util.function.Function<String, String> notices = user -> "";
+
+  /** Sets the notices shown atop each user's home page (HTML; see {@link GpuNoticeRoutes#banner}). */
+  public void notices(java.util.function.Function<String, String> banner) {
+    this.notices = banner;
+  }
 
   /** Sets the admin page's profiles section (see {@link ProfileAdminRoutes#section}). */
   public void profiles(java.util.function.Supplier<String> section) {
@@ -74,6 +80,7 @@ public final class HomeAdminRoutes {
     String xsrf = identity.xsrfToken(ctx);
     Optional<ActiveServer.Snapshot> s = spawner.server(user.name()).map(ActiveServer::snapshot);
     StringBuilder b = new StringBuilder("<h1>Your server</h1>");
+    b.append(notices.apply(user.name()));
     if (s.isPresent() && s.get().state() == ServerState.RUNNING) {
       b.append("<p class=\"ok\">Running on ").append(esc(s.get().primaryHostname())).append(" (profile ")
           .append(esc(s.get().profile())).append(", since ").append(esc(time(s.get().startedAt()))).append(")</p>")
