@@ -161,7 +161,8 @@ public final class Simulator {
     roundObserver.accept(kept);
   }
 
-  private JobState stateOf(SimJob job) {
+  /** How the policy sees {@code job} now (its allocation as {@link JobState#current()}). */
+  JobState stateOf(SimJob job) {
     WorkloadJob w = job.spec;
     Application app = job.app;
     int restarts = Math.max(0, job.restarts);
@@ -250,6 +251,11 @@ public final class Simulator {
 
   List<SimJob> jobs() {
     return jobs;
+  }
+
+  /** The policy that schedules the jobs (stateful for tiresias: one simulation only). */
+  SchedulingPolicy policy() {
+    return policy;
   }
 
   double now() {
