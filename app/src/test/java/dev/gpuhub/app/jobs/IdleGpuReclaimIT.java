@@ -56,6 +56,12 @@ class IdleGpuReclaimIT {
       }
       await("three GPU servers run", Duration.ofSeconds(30), () -> List.of("alice", "bob", "carol").stream()
           .allMatch(u -> state(hub, u) == ServerState.RUNNING));
+      // Users see their GPUs: how many, in use or idle since when, utilisation now and over the last hour.
+      await("alice's home page shows her GPU in use", Duration.ofSeconds(10), () -> {
+        String page = hub.call("alice", "GET", "/hub/home", null).body();
+        return page.contains("id=\"my-gpus\"") && page.contains("in use") && page.contains("30 %")
+            && page.contains("aria-label=\"GPU utilisation over the last hour\"");
+      });
       ContainerSpec aliceBefore = container(hub, node, "alice");
       VolumeMount home = aliceBefore.volumes().stream().filter(v -> v.volume().contains("alice")).findFirst().orElseThrow();
 
@@ -75,7 +81,7 @@ class IdleGpuReclaimIT {
       assertThat(warning.path("message").asText()).contains("idle").contains("given back");
       assertThat(warning.path("due").asText()).isNotEmpty();
       String page = hub.call("alice", "GET", "/hub/home", null).body();
-      assertThat(page).contains("id=\"gpu-idle-warning\"");
+      assertThat(page).contains("id=\"gpu-idle-warning\"", "idle since");
 
       // Then the GPU goes back: the server restarts on Single CPU with the same home volume.
       await("alice's server runs on Single CPU", Duration.ofSeconds(20), () -> "single-cpu".equals(profile(hub, "alice"))
@@ -91,6 +97,16 @@ class IdleGpuReclaimIT {
           .allMatch(r -> r.gpuUuids().isEmpty());
       assertThat(kinds(hub, "alice")).containsExactly("gpu_reclaimed");
       assertThat(hub.call("alice", "GET", "/hub/home", null).body()).contains("id=\"gpu-reclaimed\"", "id=\"gpu-again\"");
+
+      // The time alice's GPU was held idle shows on the admin page and in the metrics.
+      String metrics = hub.call("admin", "GET", "/hub/metrics", null).body();
+      double idleHours = metric(metrics, "gpuhub_gpu_held_idle_hours{user=\"alice\"}");
+      System.out.printf("IdleGpuReclaimIT: alice held her GPU idle for %.4f GPU-hours (%.0f s)%n", idleHours, idleHours * 3600);
+      assertThat(idleHours * 3600).isBetween(10.0, 30.0);
+      assertThat(metric(metrics, "gpuhub_gpu_held_hours{user=\"alice\"}")).isGreaterThan(idleHours);
+      assertThat(metrics).contains("gpuhub_server_gpu_utilisation_percent{server=\"\",user=\"carol\"} 0.0");
+      assertThat(hub.call("admin", "GET", "/hub/admin", null).body()).contains("id=\"gpu-use\"", "<td>alice</td>",
+          "<td>group gpu-idle-exempt</td>");
 
       // bob was warned too but his busy kernel keeps the GPU; carol is never warned.
       assertThat(kinds(hub, "bob")).containsExactly("idle_warning");
@@ -137,6 +153,14 @@ class IdleGpuReclaimIT {
 
   private static ContainerSpec container(JobsHub hub, String node, String user) {
     return hub.cluster.runtime(node).specOf(containerId(hub, user)).orElseThrow();
+  }
+
+  /** The value of one sample line of a Prometheus scrape. */
+  private static double metric(String scrape, String sample) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(sample + " ")) return Double.parseDouble(line.substring(sample.length() + 1).trim());
+    }
+    throw new AssertionError("no sample " + sample + " in the scrape");
   }
 
   private static List<String> kinds(JobsHub hub, String user) {

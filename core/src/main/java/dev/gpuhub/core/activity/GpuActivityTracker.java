@@ -37,6 +37,20 @@ public final class GpuActivityTracker {
 
   private final double busyPercent;
   private final Map<String, State> holders = new HashMap<>();
+  /** GPU-seconds held and held idle by every owner ever looked at, since this tracker began. */
+  private final Map<String, Totals> totals = new HashMap<>();
+
+  /**
+   * What an owner held since the tracker began, also after it released its GPUs.
+   *
+   * @param gpuSeconds     GPU-seconds held
+   * @param idleGpuSeconds of those, GPU-seconds held while idle
+   */
+  public record Totals(double gpuSeconds, double idleGpuSeconds) {
+    Totals plus(double held, double idle) {
+      return new Totals(gpuSeconds + held, idleGpuSeconds + idle);
+    }
+  }
 
   public GpuActivityTracker(double busyPercent) {
     if (!(busyPercent >= 0 && busyPercent <= 100)) {
@@ -57,7 +71,7 @@ public final class GpuActivityTracker {
     }
     holders.keySet().retainAll(byOwner.keySet());
     byOwner.forEach((owner, held) -> {
-      State s = holders.computeIfAbsent(owner, o -> new State(now));
+      State s = holders.computeIfAbsent(owner, o -> new State(o, now));
       s.look(now, held, gpus);
     });
   }
@@ -75,6 +89,11 @@ public final class GpuActivityTracker {
     return out;
   }
 
+  /** Every owner's totals since the tracker began (released holders included), by owner. */
+  public synchronized Map<String, Totals> totals() {
+    return new LinkedHashMap<>(totals);
+  }
+
   /** Whether {@code gpu}, held by a holder with these containers on its node, is in use now. */
   boolean inUse(GpuDevice gpu, List<String> containers) {
     Double util = gpu.utilizationGpuPercent();
@@ -89,6 +108,7 @@ public final class GpuActivityTracker {
   }
 
   private final class State {
+    private final String owner;
     private List<String> gpuUuids = List.of();
     private boolean busy;
     private Instant idleSince;
@@ -98,7 +118,8 @@ public final class GpuActivityTracker {
     private double idleGpuSeconds;
     private final Deque<Minute> minutes = new ArrayDeque<>();
 
-    State(Instant now) {
+    State(String owner, Instant now) {
+      this.owner = owner;
       this.idleSince = now;
     }
 
@@ -124,8 +145,11 @@ public final class GpuActivityTracker {
       }
       if (lastLook != null) {
         double seconds = Math.min(MAX_GAP.toMillis(), Math.max(0, Duration.between(lastLook, now).toMillis())) / 1000.0;
-        gpuSeconds += seconds * gpuUuids.size();
-        if (!busy) idleGpuSeconds += seconds * gpuUuids.size();
+        double heldSeconds = seconds * gpuUuids.size();
+        double idleSeconds = busy ? 0 : heldSeconds;
+        gpuSeconds += heldSeconds;
+        idleGpuSeconds += idleSeconds;
+        totals.merge(owner, new Totals(heldSeconds, idleSeconds), (a, b) -> a.plus(b.gpuSeconds(), b.idleGpuSeconds()));
       }
       lastLook = now;
       gpuUuids = List.copyOf(uuids);

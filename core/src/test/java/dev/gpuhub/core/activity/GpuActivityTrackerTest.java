@@ -101,11 +101,13 @@ class GpuActivityTrackerTest {
   }
 
   @Test
-  void aHolderThatReleasedItsGpusIsForgotten() {
+  void aHolderThatReleasedItsGpusIsForgottenButItsTotalsStay() {
     look(0, gpu("GPU-0", 0.0, List.of()));
-    tracker.observe(T0.plusSeconds(10), List.of(node(gpu("GPU-0", 0.0, List.of()))), List.of());
+    look(20, gpu("GPU-0", 0.0, List.of()));
+    tracker.observe(T0.plusSeconds(30), List.of(node(gpu("GPU-0", 0.0, List.of()))), List.of());
     assertTrue(tracker.of("server:alice").isEmpty());
     assertTrue(tracker.all().isEmpty());
+    assertEquals(new GpuActivityTracker.Totals(20, 20), tracker.totals().get("server:alice"));
   }
 
   @Test

@@ -200,6 +200,14 @@ public final class Hub implements AutoCloseable {
         new dev.gpuhub.server.hub.web.ImageRoutes(identity, stores.hub(), stores.repository());
     pages.profiles(() -> profileAdmin.section() + imageRoutes.section());
     metrics.usage(quotas::usageByUser);
+    metrics.gpuUse(() -> dev.gpuhub.server.hub.spawn.GpuUse.byUser(discovery.gpuActivity().totals()), () -> {
+      java.util.Map<dev.gpuhub.core.hub.ServerId, Double> out = new java.util.LinkedHashMap<>();
+      for (var server : spawner.servers().keySet()) {
+        discovery.gpuActivity().of(Spawner.owner(server)).filter(a -> a.utilisation() != null)
+            .ifPresent(a -> out.put(server, a.utilisation()));
+      }
+      return out;
+    });
     jobs.usage(quotas.jobUsage());
     this.app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;

@@ -24,6 +24,8 @@ import java.util.function.Supplier;
  *       nodes (queue wait included).</li>
  *   <li>{@code gpuhub_usage_gpu_hours{user}}, {@code gpuhub_usage_core_hours{user}}: this quota
  *       period's usage, read from the store at each scrape ({@link #usage}).</li>
+ *   <li>{@code gpuhub_gpu_held_hours{user}}, {@code gpuhub_gpu_held_idle_hours{user}},
+ *       {@code gpuhub_server_gpu_utilisation_percent{user, server}}: people's GPU use ({@link #gpuUse}).</li>
  * </ul>
  */
 public final class HubMetrics {
@@ -98,7 +100,35 @@ public final class HubMetrics {
         .description("Guaranteed core-hours of each user's servers in the current quota period").register(registry);
   }
 
+  private final java.util.List<Runnable> beforeScrape = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Exports people's GPU use, read at each scrape: {@code gpuhub_gpu_held_hours{user}} and
+   * {@code gpuhub_gpu_held_idle_hours{user}} (since the hub started), and
+   * {@code gpuhub_server_gpu_utilisation_percent{user, server}} (now, per server holding GPUs).
+   */
+  public synchronized void gpuUse(Supplier<Map<String, dev.gpuhub.server.hub.spawn.GpuUse.Hours>> byUser,
+                                  Supplier<Map<dev.gpuhub.core.hub.ServerId, Double>> utilisation) {
+    var held = io.micrometer.core.instrument.MultiGauge.builder("gpuhub.gpu.held.hours")
+        .description("GPU-hours held by each user's servers since the hub started").register(registry);
+    var idle = io.micrometer.core.instrument.MultiGauge.builder("gpuhub.gpu.held.idle.hours")
+        .description("GPU-hours each user's servers held while the GPUs were idle, since the hub started").register(registry);
+    var util = io.micrometer.core.instrument.MultiGauge.builder("gpuhub.server.gpu.utilisation.percent")
+        .description("Mean utilisation of each server's GPUs at the last look").register(registry);
+    beforeScrape.add(() -> {
+      Map<String, dev.gpuhub.server.hub.spawn.GpuUse.Hours> now = byUser.get();
+      held.register(now.entrySet().stream().map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
+          io.micrometer.core.instrument.Tags.of("user", e.getKey()), e.getValue().heldHours())).toList(), true);
+      idle.register(now.entrySet().stream().map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
+          io.micrometer.core.instrument.Tags.of("user", e.getKey()), e.getValue().idleHours())).toList(), true);
+      util.register(utilisation.get().entrySet().stream().map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(
+          io.micrometer.core.instrument.Tags.of("user", e.getKey().user(), "server", e.getKey().name()), e.getValue()))
+          .toList(), true);
+    });
+  }
+
   public synchronized String scrape() {
+    beforeScrape.forEach(Runnable::run);
     if (usage != null) {
       Map<String, double[]> now = usage.get();
       gpuHours.register(now.entrySet().stream().map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(

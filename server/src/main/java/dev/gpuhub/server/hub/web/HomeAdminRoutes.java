@@ -99,6 +99,7 @@ public final class HomeAdminRoutes {
       }
       b.append("<p>No server running. <a id=\"start\" href=\"/hub/spawn\">Start my server</a></p>");
     }
+    appendGpus(b, user.name());
     appendNamedServers(b, user.name());
     String usage = usageLine.apply(user.name());
     if (usage != null) b.append("<p id=\"usage\">Your use: ").append(esc(usage)).append("</p>");
@@ -185,6 +186,7 @@ public final class HomeAdminRoutes {
     }
     b.append("</table>");
     appendUsage(b);
+    appendGpuUse(b);
     b.append(profilesSection.get());
     b.append(HomesPage.adminSection(xsrf));
     appendPlacement(b);
@@ -295,17 +297,72 @@ public final class HomeAdminRoutes {
   /** An inline SVG line of the load score history (oldest left), or "-" without data. */
   static String sparkline(List<NodeMetricRecord> newestFirst) {
     if (newestFirst.isEmpty()) return "-";
-    int n = newestFirst.size();
-    double max = newestFirst.stream().mapToDouble(NodeMetricRecord::loadScore).max().orElse(1);
-    max = Math.max(max, 1);
+    List<Double> oldestFirst = new java.util.ArrayList<>();
+    for (int i = newestFirst.size() - 1; i >= 0; i--) oldestFirst.add(newestFirst.get(i).loadScore());
+    double max = Math.max(1, oldestFirst.stream().mapToDouble(Double::doubleValue).max().orElse(1));
+    return sparkline(oldestFirst, max, "load score history");
+  }
+
+  /**
+   * An inline SVG line of {@code oldestFirst} (scaled to {@code max}) followed by its last value,
+   * or "-" without data.
+   */
+  static String sparkline(List<Double> oldestFirst, double max, String label) {
+    if (oldestFirst.isEmpty()) return "-";
+    int n = oldestFirst.size();
     StringBuilder points = new StringBuilder();
     for (int i = 0; i < n; i++) {
       double x = n == 1 ? 0 : 120.0 * i / (n - 1);
-      double y = 28 - 26 * newestFirst.get(n - 1 - i).loadScore() / max;
+      double y = 28 - 26 * oldestFirst.get(i) / max;
       points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
     }
-    return "<svg width=\"122\" height=\"30\" role=\"img\" aria-label=\"load score history\"><polyline fill=\"none\" "
+    return "<svg width=\"122\" height=\"30\" role=\"img\" aria-label=\"" + esc(label) + "\"><polyline fill=\"none\" "
         + "stroke=\"#1f6feb\" stroke-width=\"1.5\" points=\"" + points.toString().trim() + "\"/></svg> "
-        + String.format(Locale.ROOT, "%.1f", newestFirst.get(0).loadScore());
+        + String.format(Locale.ROOT, "%.1f", oldestFirst.get(n - 1));
+  }
+
+  /**
+   * The GPUs of each of the user's servers that holds some: how many, utilisation now and per
+   * minute over the last hour, GPU-hours held and held idle since it got them.
+   */
+  private void appendGpus(StringBuilder b, String user) {
+    StringBuilder rows = new StringBuilder();
+    for (ActiveServer server : spawner.serversOf(user)) {
+      ActiveServer.Snapshot s = server.snapshot();
+      var a = discovery.gpuActivity().of(Spawner.owner(s.id()));
+      if (a.isEmpty()) continue;
+      var act = a.get();
+      rows.append("<tr data-server=\"").append(esc(s.server())).append("\"><td>")
+          .append(esc(s.server().isEmpty() ? "default" : s.server())).append("</td><td>").append(act.gpuUuids().size())
+          .append("</td><td>").append(act.busy() ? "in use" : "idle since " + esc(time(act.idleSince())))
+          .append("</td><td>").append(act.utilisation() == null ? "-" : String.format(Locale.ROOT, "%.0f %%", act.utilisation()))
+          .append("</td><td>").append(sparkline(act.lastHour(), 100, "GPU utilisation over the last hour"))
+          .append("</td><td>").append(String.format(Locale.ROOT, "%.2f / %.2f", act.gpuSeconds() / 3600,
+              act.idleGpuSeconds() / 3600)).append("</td></tr>");
+    }
+    if (rows.length() == 0) return;
+    b.append("<h2>Your GPUs</h2><table id=\"my-gpus\"><tr><th>Server</th><th>GPUs</th><th>Now</th><th>Utilisation</th>")
+        .append("<th>Last hour (%)</th><th>GPU-hours held / idle</th></tr>").append(rows).append("</table>");
+  }
+
+  /** GPU-hours held and held idle by each user's servers and each group's members, since the hub started. */
+  private void appendGpuUse(StringBuilder b) {
+    var byUser = dev.gpuhub.server.hub.spawn.GpuUse.byUser(discovery.gpuActivity().totals());
+    b.append("<h2>GPUs held by people's servers (since the hub started)</h2><table id=\"gpu-use\"><tr><th>User or group</th>")
+        .append("<th>GPU-hours held</th><th>held idle</th></tr>");
+    Map<String, double[]> groups = new java.util.TreeMap<>();
+    byUser.forEach((user, h) -> {
+      b.append("<tr><td>").append(esc(user)).append("</td><td>").append(String.format(Locale.ROOT, "%.2f", h.heldHours()))
+          .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", h.idleHours())).append("</td></tr>");
+      for (String g : hub.groupsOf(user)) {
+        double[] sum = groups.computeIfAbsent(g, k -> new double[2]);
+        sum[0] += h.heldHours();
+        sum[1] += h.idleHours();
+      }
+    });
+    groups.forEach((g, sum) -> b.append("<tr><td>group ").append(esc(g)).append("</td><td>")
+        .append(String.format(Locale.ROOT, "%.2f", sum[0])).append("</td><td>")
+        .append(String.format(Locale.ROOT, "%.2f", sum[1])).append("</td></tr>"));
+    b.append("</table>");
   }
 }
