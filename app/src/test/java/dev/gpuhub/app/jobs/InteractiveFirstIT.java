@@ -36,7 +36,7 @@ class InteractiveFirstIT {
   void anElasticJobShrinksByOneForAPersonWithinOneReplanNotTheTick() throws Exception {
     long t0 = System.nanoTime();
     try (JobsHub hub = new JobsHub(dir, 1, "cores=16,ram=64G,gpus=4,max_containers=10", INTERVAL_S)) {
-      hub.createUsers("alice", "bob", "carol");
+      hub.createUsers("alice", "bob", "carol", "dave", "erin");
       String trainer = JobsHub.TRAINER.toString();
 
       // A job that may use 1 to 4 GPUs starts at once on its minimum (no model of it yet) and grows to all 4
@@ -86,11 +86,24 @@ class InteractiveFirstIT {
       await("the job runs again on 2 GPUs", Duration.ofSeconds(10), () -> running(hub, job) && gpus(hub, job) == 2);
       checkNoGpuHeldTwice(hub);
 
-      // People's GPUs are not the job's: when bob stops, the job may grow back at a later tick (not checked here:
-      // that is the scheduler's ordinary growth); cancelling the job frees everything it held.
+      // dave takes the job down to its minimum (1 GPU); erin then finds the job at its minimum, which keeps its
+      // GPU: she waits in the queue, told nothing is being freed for her, until the job is cancelled.
+      hub.call("dave", "POST", "/hub/api/users/dave/server", "{\"profile\":\"single-gpu\"}");
+      await("dave's server runs", Duration.ofSeconds(INTERVAL_S / 2), () -> state(hub, "dave") == ServerState.RUNNING);
+      await("the job runs again on 1 GPU", Duration.ofSeconds(10), () -> running(hub, job) && gpus(hub, job) == 1);
+      hub.call("erin", "POST", "/hub/api/users/erin/server", "{\"profile\":\"single-gpu\"}");
+      Thread.sleep(5000);
+      assertThat(state(hub, "erin")).as("a job at its minimum is not preempted").isEqualTo(ServerState.PENDING);
+      assertThat(gpus(hub, job)).isEqualTo(1);
+      var queued = hub.plane.discovery().placement().queued("server:erin").orElseThrow();
+      assertThat(queued.why()).doesNotContainKey("jobs");
+      checkNoGpuHeldTwice(hub);
+
+      // Cancelling the job frees its last GPU, and the queue serves erin at once.
       assertThat(json(hub.call("alice", "DELETE", "/hub/api/jobs/" + job, null), 200).path("state").asText())
           .isEqualTo("cancelled");
       await("the job's GPUs are released", Duration.ofSeconds(10), () -> jobGpus(hub, job).isEmpty());
+      await("erin's server runs", Duration.ofSeconds(10), () -> state(hub, "erin") == ServerState.RUNNING);
       checkNoGpuHeldTwice(hub);
     }
     System.out.printf("InteractiveFirstIT: %.1f s in all%n", seconds(t0));
