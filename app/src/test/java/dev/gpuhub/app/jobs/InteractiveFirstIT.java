@@ -6,16 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpuhub.core.allocation.Reservation;
-import dev.gpuhub.runtime.ContainerSpec;
 import dev.gpuhub.server.hub.spawn.ActiveServer;
 import dev.gpuhub.server.hub.spawn.ServerState;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,9 +44,9 @@ class InteractiveFirstIT {
       await("the job runs", Duration.ofSeconds(10), () -> running(hub, job) && gpus(hub, job) >= 1);
       System.out.printf("InteractiveFirstIT: job started on %d GPU(s) %.1f s after its submission%n", gpus(hub, job),
           seconds(t0));
-      checkNoGpuHeldTwice(hub);
+      hub.checkNoGpuHeldTwice();
       await("the job holds all 4 GPUs", Duration.ofSeconds(INTERVAL_S * 3L), () -> {
-        checkNoGpuHeldTwice(hub);
+        hub.checkNoGpuHeldTwice();
         return running(hub, job) && gpus(hub, job) == 4;
       });
       int restartsBefore = hub.job(job).path("restarts").asInt();
@@ -60,7 +57,7 @@ class InteractiveFirstIT {
       HttpResponse<String> spawn = hub.call("bob", "POST", "/hub/api/users/bob/server", "{\"profile\":\"single-gpu\"}");
       assertThat(spawn.statusCode()).as(spawn.body()).isIn(201, 202);
       await("bob's server runs", Duration.ofSeconds(INTERVAL_S / 2), () -> {
-        checkNoGpuHeldTwice(hub);
+        hub.checkNoGpuHeldTwice();
         return state(hub, "bob") == ServerState.RUNNING;
       });
       double waited = (System.nanoTime() - asked) / 1e9;
@@ -71,7 +68,7 @@ class InteractiveFirstIT {
           shrunk.path("restarts").asInt());
       assertThat(waited).as("within one re-plan, well before the next tick").isLessThan(INTERVAL_S / 2.0);
       assertThat(shrunk.path("restarts").asInt()).as("shrinking is a restart from the checkpoint").isGreaterThan(restartsBefore);
-      checkNoGpuHeldTwice(hub);
+      hub.checkNoGpuHeldTwice();
       List<String> bobGpus = hub.plane.discovery().placement().reservationsOf("server:bob").stream()
           .flatMap(r -> r.gpuUuids().stream()).toList();
       assertThat(bobGpus).hasSize(1);
@@ -80,11 +77,11 @@ class InteractiveFirstIT {
       // carol asks too: the job may still give up 2 GPUs (3 held, minimum 1), so she is served the same way.
       hub.call("carol", "POST", "/hub/api/users/carol/server", "{\"profile\":\"single-gpu\"}");
       await("carol's server runs", Duration.ofSeconds(INTERVAL_S / 2), () -> {
-        checkNoGpuHeldTwice(hub);
+        hub.checkNoGpuHeldTwice();
         return state(hub, "carol") == ServerState.RUNNING;
       });
       await("the job runs again on 2 GPUs", Duration.ofSeconds(10), () -> running(hub, job) && gpus(hub, job) == 2);
-      checkNoGpuHeldTwice(hub);
+      hub.checkNoGpuHeldTwice();
 
       // dave takes the job down to its minimum (1 GPU); erin then finds the job at its minimum, which keeps its
       // GPU: she waits in the queue, told nothing is being freed for her, until the job is cancelled.
@@ -97,14 +94,14 @@ class InteractiveFirstIT {
       assertThat(gpus(hub, job)).isEqualTo(1);
       var queued = hub.plane.discovery().placement().queued("server:erin").orElseThrow();
       assertThat(queued.why()).doesNotContainKey("jobs");
-      checkNoGpuHeldTwice(hub);
+      hub.checkNoGpuHeldTwice();
 
       // Cancelling the job frees its last GPU, and the queue serves erin at once.
       assertThat(json(hub.call("alice", "DELETE", "/hub/api/jobs/" + job, null), 200).path("state").asText())
           .isEqualTo("cancelled");
       await("the job's GPUs are released", Duration.ofSeconds(10), () -> jobGpus(hub, job).isEmpty());
       await("erin's server runs", Duration.ofSeconds(10), () -> state(hub, "erin") == ServerState.RUNNING);
-      checkNoGpuHeldTwice(hub);
+      hub.checkNoGpuHeldTwice();
     }
     System.out.printf("InteractiveFirstIT: %.1f s in all%n", seconds(t0));
   }
@@ -127,20 +124,6 @@ class InteractiveFirstIT {
       if (r.owner().startsWith("job:" + job + "/")) out.addAll(r.gpuUuids());
     }
     return out;
-  }
-
-  /** Every GPU is held by at most one reservation and used by at most one running container. */
-  private static void checkNoGpuHeldTwice(JobsHub hub) {
-    Set<String> held = new HashSet<>();
-    for (Reservation r : hub.plane.discovery().placement().reservations()) {
-      for (String g : r.gpuUuids()) assertThat(held.add(g)).as("GPU " + g + " held twice").isTrue();
-    }
-    Set<String> used = new HashSet<>();
-    for (String h : hub.cluster.hostnames()) {
-      for (ContainerSpec s : hub.cluster.runningContainers(h)) {
-        for (String g : s.gpuDeviceUuids()) assertThat(used.add(g)).as("GPU " + g + " used by two containers").isTrue();
-      }
-    }
   }
 
   private static double seconds(long since) {

@@ -79,6 +79,24 @@ final class JobsHub implements AutoCloseable {
     tokens.put("admin", adminToken(dir.resolve("data")));
   }
 
+  /** Every GPU is held by at most one reservation and used by at most one running container (fails the test otherwise). */
+  void checkNoGpuHeldTwice() {
+    java.util.Set<String> held = new java.util.HashSet<>();
+    for (dev.gpuhub.core.allocation.Reservation r : plane.discovery().placement().reservations()) {
+      for (String g : r.gpuUuids()) {
+        if (!held.add(g)) throw new AssertionError("GPU " + g + " held twice");
+      }
+    }
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (String h : cluster.hostnames()) {
+      for (dev.gpuhub.runtime.ContainerSpec s : cluster.runningContainers(h)) {
+        for (String g : s.gpuDeviceUuids()) {
+          if (!used.add(g)) throw new AssertionError("GPU " + g + " used by two containers");
+        }
+      }
+    }
+  }
+
   String hubUrl() {
     return plane.hub().url();
   }

@@ -13,12 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -77,7 +74,7 @@ class TrainingJobsIT {
           aGpus, ja.path("nodes"), bGpusBefore, jb.path("nodes"), seconds(t0));
       assertThat(aGpus).isEqualTo(2);
       assertThat(bGpusBefore).isBetween(1, 2);
-      checkNoGpuHeldTwice(hub);
+      hub.checkNoGpuHeldTwice();
       assertThat(state(hub, impossible)).isEqualTo("queued");
 
       // The containers carry the job's environment, GPUs and labels.
@@ -140,7 +137,7 @@ class TrainingJobsIT {
       await("job A finishes", Duration.ofSeconds(40), () -> {
         if (state(hub, a).equals("finished")) return true;
         bWhileA.accumulateAndGet(hub.job(b).path("gpus").asInt(), Math::max);
-        checkNoGpuHeldTwice(hub);
+        hub.checkNoGpuHeldTwice();
         return false;
       });
       long finishedAt = System.nanoTime();
@@ -158,7 +155,7 @@ class TrainingJobsIT {
       Map<String, ContainerSpec> bReplicas = replicas(hub, b);
       assertThat(bReplicas).hasSize(bGpusAfter);
       assertThat(bReplicas.values()).allMatch(s -> s.env().get("WORLD_SIZE").equals(Integer.toString(bGpusAfter)));
-      checkNoGpuHeldTwice(hub);
+      hub.checkNoGpuHeldTwice();
 
       // The restarted replica 0 resumed from the job's checkpoint.
       await("job B's new replica 0 logs its resume", Duration.ofSeconds(10), () -> resumedAbove0(hub, b));
@@ -205,20 +202,6 @@ class TrainingJobsIT {
       }
     }
     return out;
-  }
-
-  /** Every GPU is held by at most one reservation and used by at most one running container. */
-  private static void checkNoGpuHeldTwice(JobsHub hub) {
-    Set<String> held = new HashSet<>();
-    for (Reservation r : hub.plane.discovery().placement().reservations()) {
-      for (String g : r.gpuUuids()) assertThat(held.add(g)).as("GPU " + g + " held twice").isTrue();
-    }
-    Set<String> used = new HashSet<>();
-    List<String> all = new ArrayList<>();
-    for (String h : hub.cluster.hostnames()) {
-      for (ContainerSpec s : hub.cluster.runningContainers(h)) all.addAll(s.gpuDeviceUuids());
-    }
-    for (String g : all) assertThat(used.add(g)).as("GPU " + g + " used by two containers").isTrue();
   }
 
   private static boolean resumedAbove0(JobsHub hub, long job) {

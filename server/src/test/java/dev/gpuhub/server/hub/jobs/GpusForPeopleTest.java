@@ -3,51 +3,31 @@ package dev.gpuhub.server.hub.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gpuhub.core.allocation.Overcommit;
 import dev.gpuhub.core.allocation.PlacementEngine;
 import dev.gpuhub.core.allocation.PlacementPolicy;
 import dev.gpuhub.core.allocation.PlacementRequest;
-import dev.gpuhub.core.allocation.ReservationJournal;
 import dev.gpuhub.core.goodput.policy.ClusterShape;
-import dev.gpuhub.core.node.GpuDevice;
-import dev.gpuhub.core.node.NodeReport;
-import dev.gpuhub.core.placement.NodeSelector;
-import dev.gpuhub.core.placement.ScoringConfig;
 import dev.gpuhub.core.placement.Thresholds;
-import dev.gpuhub.server.workload.HttpAgentClient;
-import dev.gpuhub.server.workload.WorkloadLauncher;
 import dev.gpuhub.store.TrainingJobRecord;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** People waiting for GPUs get them set aside before jobs are planned, within what jobs may give up. */
 class GpusForPeopleTest {
   private static final Instant NOW = Instant.parse("2026-12-05T10:00:00Z");
-  private final Map<String, NodeReport> nodes = new LinkedHashMap<>();
-  private final PlacementEngine engine = new PlacementEngine(() -> new ArrayList<>(nodes.values()),
-      NodeSelector.seed(ScoringConfig.SEED, new Random(7)), ScoringConfig.SEED, Overcommit.NONE,
-      ReservationJournal.none(), Clock.fixed(NOW, java.time.ZoneOffset.UTC), Duration.ofMinutes(5));
-  private final JobLauncher launcher = new JobLauncher(JobsConfig.defaults(),
-      WorkloadLauncher.of(engine, new HttpAgentClient("unused-token")), new dev.gpuhub.server.workload.PortClaims(),
-      () -> new ArrayList<>(nodes.values()), () -> "http://127.0.0.1:18000", dev.gpuhub.server.workload.Homes.DEFAULT);
+  private final JobGpuNodes cluster = new JobGpuNodes(NOW);
+  private final PlacementEngine engine = cluster.engine;
+  private final JobLauncher launcher = cluster.launcher;
 
   private void node(String host, int gpus) {
-    List<GpuDevice> devices = new ArrayList<>();
-    for (int i = 0; i < gpus; i++) devices.add(new GpuDevice("Sim", i, "GPU-" + host + "-" + i, 16384L, 0L, 0.0, 0.0, 30.0));
-    nodes.put(host, new NodeReport(host, "127.0.0.1", 16, 64, 10.0, 10.0, 10.0, gpus > 0, devices, 10, true, 0, 0, 0,
-        NOW, 15003));
+    cluster.node(host, gpus);
   }
 
-  private static TrainingJobRecord job(long id) {
-    return new TrainingJobRecord(id, "alice", "trainer:1", List.of("python3"), 1, 4, 64, "default", "job",
-        dev.gpuhub.store.TrainingJobState.QUEUED, List.of(), 0, null, NOW, null, null, null, null, List.of(), 0, null);
+  private TrainingJobRecord job(long id) {
+    return cluster.job(id);
   }
 
   private static PlacementRequest person(String user, int gpus) {
