@@ -29,12 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * servers may share one Redis. Redis failures surface as {@link StoreException}.
  */
 public final class RedisNodeLiveState implements NodeLiveState {
-  /** How often a hostname's membership of {@link #KNOWN_NODES_KEY} is re-asserted. */
-  static final Duration MEMBERSHIP_REFRESH = Duration.ofSeconds(60);
-
-  private final java.util.concurrent.ConcurrentMap<String, Long> membershipConfirmedAt =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
   /** Set of every hostname ever put; members whose info key expired are skipped on read. */
   public static final String KNOWN_NODES_KEY = "nodes:known";
   /** How long one command (and the initial connect) may take before it fails. */
@@ -87,29 +81,25 @@ public final class RedisNodeLiveState implements NodeLiveState {
   }
 
   /**
-   * Writes both keys in one pipelined round trip, plus the set membership when this process has
-   * not confirmed it in the last {@link #MEMBERSHIP_REFRESH} (the set only grows, so re-adding it on
-   * every heartbeat would be a wasted command).
+   * Writes both keys and the set membership in one pipelined round trip. The membership is written
+   * every time (it costs no extra round trip): a Redis that restarted empty lists the node again at
+   * its first heartbeat, not minutes later.
    */
   @Override
   public void put(NodeReport report) {
     String json = toJson(report);
     SetArgs ex = SetArgs.Builder.ex(ttlSeconds);
     RedisAsyncCommands<String, String> async = connection.async();
-    long now = System.nanoTime();
-    Long confirmed = membershipConfirmedAt.get(report.hostname());
-    boolean addMember = confirmed == null || now - confirmed > MEMBERSHIP_REFRESH.toNanos();
-    List<RedisFuture<?>> writes = new java.util.ArrayList<>(3);
-    writes.add(async.set(infoKey(report.hostname()), json, ex));
-    writes.add(async.set(ipKey(report.hostname()), report.ip(), ex));
-    if (addMember) writes.add(async.sadd(KNOWN_NODES_KEY, report.hostname()));
+    List<RedisFuture<?>> writes = List.of(
+        async.set(infoKey(report.hostname()), json, ex),
+        async.set(ipKey(report.hostname()), report.ip(), ex),
+        async.sadd(KNOWN_NODES_KEY, report.hostname()));
     try {
       if (!LettuceFutures.awaitAll(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS,
           writes.toArray(new RedisFuture<?>[0]))) {
         throw new StoreException("cannot store live state of '" + report.hostname() + "' in Redis at "
             + address + ": timed out after " + COMMAND_TIMEOUT.toMillis() + " ms", null);
       }
-      if (addMember) membershipConfirmedAt.put(report.hostname(), now);
     } catch (StoreException e) {
       throw e;
     } catch (RuntimeException e) {

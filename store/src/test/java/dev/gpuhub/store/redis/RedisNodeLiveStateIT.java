@@ -57,6 +57,19 @@ class RedisNodeLiveStateIT extends NodeLiveStateContract {
   }
 
   @Test
+  void aNodeIsListedAgainAtItsFirstHeartbeatAfterRedisLostEverything() throws Exception {
+    try (NodeLiveState live = open(Duration.ofSeconds(30))) {
+      live.put(report("node-a"));
+      live.put(report("node-b"));
+      assertThat(live.all()).hasSize(2);
+      raw.flushall(); // as a Redis restarted without persistence
+      assertThat(live.all()).isEmpty();
+      live.put(report("node-a"));
+      assertThat(live.all()).extracting(NodeReport::hostname).as("one heartbeat brings a node back").containsExactly("node-a");
+    }
+  }
+
+  @Test
   void writesTheSeedKeysWithATtl() throws Exception {
     NodeReport h1 = report("h1");
     live.put(h1);
