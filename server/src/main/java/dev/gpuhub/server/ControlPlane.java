@@ -166,6 +166,9 @@ public final class ControlPlane implements AutoCloseable {
     metrics.nodeGauge("registered", () -> stores.repository().allNodes().size());
     metrics.countGauge("gpuhub.heartbeat.writes.failed", "Heartbeats the durable writer could not store",
         writer::failedHeartbeats);
+    metrics.countGauge("gpuhub.heartbeat.writes.refused", "Heartbeats refused because the durable writer's buffer was full",
+        writer::refusedHeartbeats);
+    metrics.countGauge("gpuhub.heartbeat.writes.buffered", "Heartbeats waiting for the durable store", writer::pending);
   }
 
   /** The port the discovery API listens on (the real one when API_PORT was 0). */

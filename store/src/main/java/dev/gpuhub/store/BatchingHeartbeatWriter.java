@@ -14,8 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes heartbeats off the request path: {@link #submit} queues without blocking, and one daemon
  * thread writes whatever is queued (up to {@code maxBatch} at a time, no artificial wait) with
- * {@link ClusterRepository#saveHeartbeats}. A failed batch is logged and retried once, then dropped
- * and counted in {@link #failedHeartbeats()}; the thread survives every failure.
+ * {@link ClusterRepository#saveHeartbeats}. A failed batch is kept and retried, backing off from
+ * 100 ms to 5 s, while new heartbeats wait behind it in the queue: an outage of the database costs
+ * no heartbeat while the queue has room. What is lost is counted: heartbeats refused because the
+ * queue was full ({@link #refusedHeartbeats()}), and a batch still failing after
+ * {@code giveUpAfter} (a batch the database will never take must not stop the writer for good) or
+ * when the writer closes ({@link #failedHeartbeats()}). The thread survives every failure.
  * {@link #close()} writes what is queued, then stops the thread.
  */
 public final class BatchingHeartbeatWriter implements AutoCloseable {
@@ -28,6 +32,10 @@ public final class BatchingHeartbeatWriter implements AutoCloseable {
    * bigger batches mean fewer commits and one node upsert per hostname instead of one per heartbeat.
    */
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
+  /** How long a failing batch is retried by default before it is dropped. */
+  public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofMinutes(10);
+  static final Duration FIRST_RETRY = Duration.ofMillis(100);
+  static final Duration LONGEST_RETRY = Duration.ofSeconds(5);
   /** How long {@link #close()} waits for the queue to drain. */
   public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -43,6 +51,8 @@ public final class BatchingHeartbeatWriter implements AutoCloseable {
   private final AtomicLong processed = new AtomicLong(); // written + failed
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
+  private final long giveUpNanos;
   private volatile boolean closed;
 
   /** A writer with {@link #DEFAULT_CAPACITY}, {@link #DEFAULT_MAX_BATCH} and no linger; starts its thread. */
@@ -60,6 +70,14 @@ public final class BatchingHeartbeatWriter implements AutoCloseable {
    * heartbeats (zero: write whatever is queued at once); starts its thread.
    */
   public BatchingHeartbeatWriter(ClusterRepository repository, int capacity, int maxBatch, Duration linger) {
+    this(repository, capacity, maxBatch, linger, DEFAULT_GIVE_UP_AFTER);
+  }
+
+  /** As above, with how long a failing batch is retried before it is dropped ({@code giveUpAfter} &gt; 0). */
+  public BatchingHeartbeatWriter(ClusterRepository repository, int capacity, int maxBatch, Duration linger,
+                                 Duration giveUpAfter) {
+    if (giveUpAfter.isNegative() || giveUpAfter.isZero()) throw new IllegalArgumentException("giveUpAfter must be > 0, was " + giveUpAfter);
+    this.giveUpNanos = giveUpAfter.toNanos();
     if (capacity < 1) throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
     if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be >= 1, was " + maxBatch);
     if (linger.isNegative()) throw new IllegalArgumentException("linger must be >= 0, was " + linger);
@@ -74,7 +92,11 @@ public final class BatchingHeartbeatWriter implements AutoCloseable {
 
   /** Queues a heartbeat; never blocks. False when the queue is full or the writer is closed. */
   public boolean submit(Heartbeat heartbeat) {
-    if (closed || !queue.offer(heartbeat)) return false;
+    if (closed) return false;
+    if (!queue.offer(heartbeat)) {
+      refused.incrementAndGet();
+      return false;
+    }
     submitted.incrementAndGet();
     return true;
   }
@@ -101,14 +123,24 @@ public final class BatchingHeartbeatWriter implements AutoCloseable {
     return queue.size();
   }
 
+  /** Heartbeats accepted and not yet written or dropped: the queue plus the batch being written. */
+  public long pending() {
+    return submitted.get() - processed.get();
+  }
+
   /** Heartbeats written so far. */
   public long writtenHeartbeats() {
     return written.get();
   }
 
-  /** Heartbeats dropped because their batch failed twice. */
+  /** Heartbeats dropped because their batch kept failing past the give-up time, or at close. */
   public long failedHeartbeats() {
     return failed.get();
+  }
+
+  /** Heartbeats refused because the queue was full (the database was down too long for the buffer). */
+  public long refusedHeartbeats() {
+    return refused.get();
   }
 
   /** Refuses new heartbeats, writes what is queued (waits at most {@link #CLOSE_TIMEOUT}), stops. */
@@ -167,19 +199,35 @@ public final class BatchingHeartbeatWriter implements AutoCloseable {
   }
 
   private void write(List<Heartbeat> batch) {
-    for (int attempt = 1; attempt <= 2; attempt++) {
+    long start = System.nanoTime();
+    long backoff = FIRST_RETRY.toNanos();
+    for (int attempt = 1; ; attempt++) {
       try {
         repository.saveHeartbeats(batch);
         written.addAndGet(batch.size());
+        if (attempt > 1) log.info("wrote {} heartbeats at attempt {}, {} ms after the first", batch.size(), attempt,
+            (System.nanoTime() - start) / 1_000_000);
         return;
       } catch (Exception | AssertionError e) { // a driver's own assertion (tests run with -ea) must not end the writer
-        if (attempt == 1) {
-          log.warn("writing {} heartbeats failed, retrying once: {}", batch.size(), e.toString());
-        } else {
+        boolean givingUp = closed || System.nanoTime() - start > giveUpNanos;
+        if (givingUp) {
           failed.addAndGet(batch.size());
-          log.error("writing {} heartbeats failed twice, dropping them ({} dropped so far)",
-              batch.size(), failed.get(), e);
+          log.error("writing {} heartbeats failed {} times over {} s{}, dropping them ({} dropped so far)", batch.size(),
+              attempt, (System.nanoTime() - start) / 1_000_000_000, closed ? " and the writer is closing" : "",
+              failed.get(), e);
+          return;
         }
+        if (attempt == 1 || Long.bitCount(attempt) == 1) { // 1st, 2nd, 4th, 8th... failure: the log stays short
+          log.warn("writing {} heartbeats failed (attempt {}), keeping them and retrying in {} ms: {}", batch.size(),
+              attempt, backoff / 1_000_000, e.toString());
+        }
+        try {
+          TimeUnit.NANOSECONDS.sleep(backoff);
+        } catch (InterruptedException interrupted) {
+          if (!closed) Thread.currentThread().interrupt();
+        }
+        Thread.interrupted(); // a close interrupts the sleep; the next failure gives up
+        backoff = Math.min(backoff * 2, LONGEST_RETRY.toNanos());
       }
     }
   }

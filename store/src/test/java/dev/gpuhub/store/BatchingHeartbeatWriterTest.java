@@ -39,6 +39,7 @@ class BatchingHeartbeatWriterTest {
     occupyTheWriterThread();
     for (int i = 0; i < 5_000; i++) assertThat(writer.submit(hb(i))).isTrue();
     assertThat(writer.queued()).isEqualTo(5_000);
+    assertThat(writer.pending()).as("the queue and the batch being written").isEqualTo(5_001);
     repo.release();
     assertThat(writer.flush(WAIT)).isTrue();
     assertThat(repo.batchSizes).containsExactly(1, 2_000, 2_000, 1_000);
@@ -77,6 +78,7 @@ class BatchingHeartbeatWriterTest {
     long start = System.nanoTime();
     assertThat(writer.submit(hb(3))).isFalse();
     assertThat(System.nanoTime() - start).isLessThan(Duration.ofMillis(100).toNanos());
+    assertThat(writer.refusedHeartbeats()).as("counted").isEqualTo(1);
     repo.release();
     assertThat(writer.flush(WAIT)).isTrue();
     assertThat(writer.writtenHeartbeats()).isEqualTo(4);
@@ -84,8 +86,25 @@ class BatchingHeartbeatWriterTest {
   }
 
   @Test
-  void aBatchThatFailsTwiceIsDroppedAndCountedAndTheThreadGoesOn() throws InterruptedException {
+  void anOutageOfTheDatabaseCostsNoHeartbeatWhileTheQueueHasRoom() throws InterruptedException {
     writer = new BatchingHeartbeatWriter(repo, 100, 10);
+    long outageEnds = System.nanoTime() + Duration.ofMillis(1500).toNanos();
+    repo.failWhen(batch -> System.nanoTime() < outageEnds);
+    for (int i = 0; i < 20; i++) {
+      assertThat(writer.submit(hb(i))).isTrue();
+      Thread.sleep(50);
+    }
+    assertThat(writer.flush(WAIT)).isTrue();
+    assertThat(repo.saved).hasSize(20).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.IntStream.range(0, 20).mapToObj(BatchingHeartbeatWriterTest::hb).toList());
+    assertThat(writer.failedHeartbeats()).isZero();
+    assertThat(writer.refusedHeartbeats()).isZero();
+    assertThat(repo.calls).as("the failing batch was retried").isGreaterThan(3);
+  }
+
+  @Test
+  void aBatchStillFailingAfterTheGiveUpTimeIsDroppedAndCountedAndTheThreadGoesOn() throws InterruptedException {
+    writer = new BatchingHeartbeatWriter(repo, 100, 10, Duration.ZERO, Duration.ofMillis(300));
     repo.failWhen(batch -> batch.contains(hb(13)));
     occupyTheWriterThread();
     writer.submit(hb(12));
@@ -93,7 +112,7 @@ class BatchingHeartbeatWriterTest {
     repo.release();
     assertThat(writer.flush(WAIT)).isTrue();
     assertThat(writer.failedHeartbeats()).isEqualTo(2);
-    assertThat(repo.calls).isEqualTo(3); // first batch, then the failing one and its retry
+    assertThat(repo.calls).as("first batch, then the failing one retried until it gave up").isGreaterThanOrEqualTo(4);
 
     repo.failWhen(batch -> false);
     writer.submit(hb(14));
@@ -103,8 +122,8 @@ class BatchingHeartbeatWriterTest {
   }
 
   @Test
-  void aDriversAssertionErrorDropsTheBatchButNotTheWriter() throws InterruptedException {
-    writer = new BatchingHeartbeatWriter(repo, 100, 10);
+  void aDriversAssertionErrorDoesNotEndTheWriter() throws InterruptedException {
+    writer = new BatchingHeartbeatWriter(repo, 100, 10, Duration.ZERO, Duration.ofMillis(300));
     repo.assertionFailure = true;
     repo.failWhen(batch -> batch.contains(hb(13)));
     writer.submit(hb(13));
@@ -146,5 +165,7 @@ class BatchingHeartbeatWriterTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessage("capacity must be >= 1, was 0");
     assertThatThrownBy(() -> new BatchingHeartbeatWriter(repo, 10, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("maxBatch must be >= 1, was 0");
+    assertThatThrownBy(() -> new BatchingHeartbeatWriter(repo, 10, 10, Duration.ZERO, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("giveUpAfter");
   }
 }

@@ -187,6 +187,9 @@ public final class DiscoveryRoutes {
       java.time.Instant lastWrite = repository.lastWrite();
       database.put("last_write", lastWrite == null ? null : lastWrite.toString());
       if (durableProbe != null) database.put("checked_at", durableProbe.answeredAt().toString());
+      long[] buffer = service.heartbeatBuffer();
+      database.put("heartbeats_buffered", buffer[0]);
+      database.put("heartbeats_lost", buffer[1]);
       body.set("database", database);
       ObjectNode liveState = MAPPER.valueToTree(liveHealth);
       if (liveProbe != null) liveState.put("checked_at", liveProbe.answeredAt().toString());

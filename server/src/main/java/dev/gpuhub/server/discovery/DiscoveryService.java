@@ -89,6 +89,11 @@ public final class DiscoveryService {
     return placement;
   }
 
+  /** Heartbeats waiting for the durable store, and those lost (dropped after failing, or refused when the buffer was full). */
+  public long[] heartbeatBuffer() {
+    return new long[] {writer.pending(), writer.failedHeartbeats() + writer.refusedHeartbeats()};
+  }
+
   /** Whether each GPU holder uses its GPUs, as of the last {@link #observeGpuActivity()}. */
   public GpuActivityTracker gpuActivity() {
     return gpuActivity;
