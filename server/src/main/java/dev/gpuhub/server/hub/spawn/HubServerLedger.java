@@ -44,6 +44,32 @@ public final class HubServerLedger implements ServerLedger {
   }
 
   @Override
+  public void requested(ActiveServer.Snapshot s) {
+    HubUserRecord user = repository.findUser(s.user())
+        .orElseThrow(() -> new IllegalStateException("user " + s.user() + " does not exist"));
+    HubServerRecord pending = HubServerRecord.pending(user.id(), s.server(), s.profile(), s.image(), List.of(), s.url(),
+        s.token(), s.startedAt());
+    Optional<HubServerRecord> existing = repository.findServer(user.id(), s.server());
+    if (existing.isEmpty()) {
+      repository.createServer(pending);
+      return;
+    }
+    HubServerRecord e = existing.get();
+    repository.updateServer(new HubServerRecord(e.id(), user.id(), user.name(), s.server(), s.profile(), s.image(), List.of(),
+        null, null, null, s.url(), null, s.token(), HubServerState.PENDING, s.startedAt(), null, null, null));
+  }
+
+  @Override
+  public List<ActiveServer.Snapshot> pendingServers() {
+    return repository.serversIn(java.util.EnumSet.of(HubServerState.PENDING)).stream()
+        .filter(r -> r.startedAt() != null)
+        .sorted(java.util.Comparator.comparing(HubServerRecord::startedAt))
+        .map(r -> new ActiveServer.Snapshot(r.userName(), r.name(), r.profileName(), r.image(), List.of(), null, null, null,
+            null, 0, r.serverToken(), ServerState.PENDING, r.startedAt(), null))
+        .toList();
+  }
+
+  @Override
   public void ended(dev.gpuhub.core.hub.ServerId server, ServerState state, String reason) {
     repository.usageEnded(server.user(), server.name(), clock.instant());
     repository.findUser(server.user()).flatMap(u -> repository.findServer(u.id(), server.name())).ifPresent(rec ->

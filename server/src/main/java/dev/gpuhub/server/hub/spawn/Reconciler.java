@@ -71,6 +71,38 @@ public final class Reconciler {
     for (ActiveServer.Snapshot s : ledger.runningServers()) awaiting.put(s.id(), s);
   }
 
+  /**
+   * Starts again, in the order they were asked for, the servers the ledger says were asked for but
+   * neither ran nor ended: starts a restart of the hub interrupted (in the queue, or between placement
+   * and ready). What the interrupted start left behind goes first (its containers, as orphans, and its
+   * reservation). Call once, after the nodes have reported. A start refused now (e.g. the profile is
+   * gone) is recorded as failed with the reason.
+   *
+   * @return the servers started again
+   */
+  public synchronized List<dev.gpuhub.core.hub.ServerId> resumeInterrupted() {
+    List<ActiveServer.Snapshot> pending = ledger.pendingServers();
+    if (pending.isEmpty()) return List.of();
+    removeOrphans();
+    List<dev.gpuhub.core.hub.ServerId> resumed = new ArrayList<>();
+    for (ActiveServer.Snapshot s : pending) {
+      if (spawner.server(s.id()).map(a -> a.snapshot().state().isActive()).orElse(false)) continue;
+      engine.release(Spawner.owner(s.id())); // the interrupted start's reservation, restored from the journal
+      try {
+        spawner.spawn(s.id(), new SpawnOptions(s.profile(), s.image(), null));
+        resumed.add(s.id());
+        LOG.atInfo().addKeyValue("user", s.user()).addKeyValue("server", s.server()).addKeyValue("asked_at", s.startedAt())
+            .log("resumed a start a restart of the hub interrupted");
+      } catch (RuntimeException e) {
+        LOG.atWarn().addKeyValue("user", s.user()).addKeyValue("server", s.server())
+            .log("could not resume a start a restart interrupted: {}", e.getMessage());
+        ledger.ended(s.id(), ServerState.FAILED, "the hub restarted while it started, and it could not start again: "
+            + e.getMessage());
+      }
+    }
+    return resumed;
+  }
+
   /** Whether recorded servers still wait for their node's report. */
   public synchronized boolean awaitingAdoption() {
     return !awaiting.isEmpty();

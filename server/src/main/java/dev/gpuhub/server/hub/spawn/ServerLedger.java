@@ -7,6 +7,17 @@ import java.util.List;
  * are thread-safe; failures are logged by the caller and never undo a spawn or a stop.
  */
 public interface ServerLedger {
+  /**
+   * Records that a server was asked for (state PENDING, its profile, image and when): a start a
+   * restart of the hub interrupts is resumed from it ({@link #pendingServers()}).
+   */
+  default void requested(ActiveServer.Snapshot server) {}
+
+  /** Servers recorded as asked for and neither running nor ended, oldest request first. */
+  default List<ActiveServer.Snapshot> pendingServers() {
+    return List.of();
+  }
+
   /** Records (or replaces) the user's running server. */
   void running(ActiveServer.Snapshot server);
 

@@ -169,6 +169,11 @@ public final class Spawner implements AutoCloseable {
     ActiveServer previous = servers.claim(id, server);
     if (previous != server) throw SpawnChecks.alreadyActive(id, previous);
     server.progress().append(ProgressEvent.step(0, "Server requested: profile " + profile.name() + ", image " + image));
+    try {
+      ledger.requested(server.snapshot());
+    } catch (RuntimeException e) {
+      LOG.warn("could not record the request of {}; a restart of the hub before it runs loses it", id.describe(), e);
+    }
     List<String> preferred = options.preferredNodes();
     boolean toHome = false;
     if (preferred.isEmpty()) {

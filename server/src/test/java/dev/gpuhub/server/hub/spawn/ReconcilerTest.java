@@ -55,6 +55,40 @@ class ReconcilerTest {
   }
 
   @Test
+  void startsARestartInterruptedAreStartedAgainInTheirOrderWithWhatTheyLeftBehindRemoved() throws Exception {
+    Spawner before = spawner(new RouteTable(Clock.systemUTC()));
+    ledger.crashBeforeRunning.add("dave");
+    ActiveServer dave = before.spawn("dave", new SpawnOptions("single-cpu", null, null));
+    long started = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (dave.snapshot().state() != ServerState.RUNNING && System.nanoTime() < started) Thread.sleep(20);
+    Thread.sleep(100); // its container runs, its reservation is held, the ledger still says pending
+    ledger.requested(new ActiveServer.Snapshot("erin", "", "single-cpu", "img", List.of(), null, null, null, null, 0, "t",
+        ServerState.PENDING, dave.snapshot().startedAt().plusMillis(1), null)); // waited in the queue: nothing started yet
+    before.close();
+    ledger.crashBeforeRunning.clear();
+    String leftover = dave.snapshot().primaryHostname() + "/gpuhub-dave";
+    assertThat(cluster.agents.everywhere()).containsExactly(leftover);
+
+    Spawner after = spawner(new RouteTable(Clock.systemUTC()));
+    Reconciler reconciler = new Reconciler(after, ledger, cluster::liveNodes, cluster.launcher, Clock.systemUTC());
+    reconciler.loadRecorded(Duration.ofMinutes(1));
+    assertThat(reconciler.resumeInterrupted()).extracting(dev.gpuhub.core.hub.ServerId::user).containsExactly("dave", "erin");
+    for (String user : List.of("dave", "erin")) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (after.server(user).orElseThrow().snapshot().state() != ServerState.RUNNING && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(after.server(user).orElseThrow().snapshot().state()).as(user).isEqualTo(ServerState.RUNNING);
+    }
+    assertThat(after.server("dave").orElseThrow().snapshot().containerId()).isNotEqualTo(dave.snapshot().containerId());
+    assertThat(cluster.engine.reservationsOf("server:dave")).hasSize(1);
+    assertThat(cluster.agents.everywhere()).hasSize(2);
+    assertThat(ledger.pendingServers()).isEmpty();
+    assertThat(reconciler.resumeInterrupted()).as("nothing left to resume").isEmpty();
+    after.close();
+  }
+
+  @Test
   void aServerWhoseSpawnStartsWhileItsNodeIsBeingSweptIsNotAnOrphan() {
     Spawner spawner = spawner(new RouteTable(Clock.systemUTC()));
     Reconciler reconciler = new Reconciler(spawner, ledger, cluster::liveNodes, cluster.launcher, Clock.systemUTC());
@@ -121,15 +155,31 @@ class ReconcilerTest {
   /** Records running servers as the hub's table would. */
   private static final class Ledger implements ServerLedger {
     private final Map<String, ActiveServer.Snapshot> running = new java.util.LinkedHashMap<>();
+    private final Map<String, ActiveServer.Snapshot> pending = new java.util.LinkedHashMap<>();
     private final List<String> ended = new ArrayList<>();
+    /** Servers whose "running" never reaches the ledger: the hub died between their start and that write. */
+    private final java.util.Set<String> crashBeforeRunning = new java.util.HashSet<>();
+
+    @Override
+    public synchronized void requested(ActiveServer.Snapshot server) {
+      pending.put(server.id().compact(), server);
+    }
+
+    @Override
+    public synchronized List<ActiveServer.Snapshot> pendingServers() {
+      return pending.values().stream().sorted(java.util.Comparator.comparing(ActiveServer.Snapshot::startedAt)).toList();
+    }
 
     @Override
     public synchronized void running(ActiveServer.Snapshot server) {
+      if (crashBeforeRunning.contains(server.id().compact())) return;
+      pending.remove(server.id().compact());
       running.put(server.id().compact(), server);
     }
 
     @Override
     public synchronized void ended(dev.gpuhub.core.hub.ServerId server, ServerState state, String reason) {
+      pending.remove(server.compact());
       running.remove(server.compact());
       ended.add(server.compact());
     }
