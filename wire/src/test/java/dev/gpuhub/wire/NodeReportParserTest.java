@@ -119,4 +119,17 @@ class NodeReportParserTest {
     assertThatThrownBy(() -> NodeReportParser.parse(json("[1,2]")))
         .hasMessage("body must be a JSON object, got an array");
   }
+
+  @Test
+  void aReportWithGpusAndProcessesReadsBackFromItsStoredJson() throws Exception {
+    NodeReport r = NodeReportParser.parse(json(SEED_PAYLOAD));
+    NodeReport withProcesses = new NodeReport(r.hostname(), r.ip(), r.cpuCores(), r.ramGb(), r.cpuUsagePercent(),
+        r.memoryUsagePercent(), r.diskUsagePercent(), r.hasGpu(), java.util.List.of(r.gpuInfo().get(0).withProcesses(
+            java.util.List.of(new dev.gpuhub.core.node.GpuProcess(7, 10L, "ab".repeat(32))))), r.maxContainers(), r.isActive(),
+        r.totalContainers(), r.activeJupyterlab(), r.activeRay(), r.lastUpdated());
+    for (NodeReport report : java.util.List.of(r, withProcesses)) {
+      String stored = WireJson.mapper().writeValueAsString(report); // as the Redis live state keeps it
+      assertThat(WireJson.mapper().readValue(stored, NodeReport.class)).isEqualTo(report);
+    }
+  }
 }

@@ -120,6 +120,7 @@ public final class DiscoveryService {
    */
   public boolean ingest(NodeReport report) {
     live.put(report);
+    liveView.noted(report);
     metrics.heartbeatAccepted();
     if (!sampler.shouldWrite(report, System.nanoTime())) return true;
     if (writer.submit(new Heartbeat(report, loadScore(report), clock.instant()))) return true;

@@ -59,6 +59,22 @@ final class LiveNodesView {
     return s.nodes;
   }
 
+  /**
+   * A heartbeat was just stored: a node the snapshot does not know yet is added to it at once, so a
+   * node that joins, or comes back after the live store lost it, is available with its first
+   * heartbeat rather than after the next refresh. Known nodes wait for the refresh as before.
+   */
+  void noted(NodeReport report) {
+    if (maxAgeNanos == 0) return;
+    synchronized (this) {
+      Snapshot s = snapshot;
+      if (s == null || s.nodes.stream().anyMatch(n -> n.hostname().equals(report.hostname()))) return;
+      List<NodeReport> next = new java.util.ArrayList<>(s.nodes);
+      next.add(report);
+      snapshot = new Snapshot(List.copyOf(next), s.takenAtNanos);
+    }
+  }
+
   private Snapshot take() {
     long at = System.nanoTime();
     return new Snapshot(List.copyOf(live.all()), at);

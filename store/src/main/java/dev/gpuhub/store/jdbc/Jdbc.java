@@ -61,10 +61,21 @@ final class Jdbc {
           e.addSuppressed(rollback);
         }
         throw e;
+      } catch (AssertionError e) {
+        // A driver's own assertion (PostgreSQL's JDBC driver under -ea, on a connection the database dropped): the
+        // connection's state is not to be trusted, so it never goes back to the pool, where a later commit on it
+        // could be silently lost.
+        evict(connection);
+        throw new StoreException("cannot " + what + ": the database driver failed on a broken connection (" + e.getMessage()
+            + ")", e);
       }
     } catch (SQLException e) {
       throw failure(what, e);
     }
+  }
+
+  private void evict(Connection connection) {
+    if (dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari) hikari.evictConnection(connection);
   }
 
   static StoreException failure(String what, SQLException e) {
