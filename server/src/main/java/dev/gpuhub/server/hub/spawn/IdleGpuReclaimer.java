@@ -136,7 +136,17 @@ public final class IdleGpuReclaimer implements AutoCloseable {
     notices.put(new GpuNotices.Notice(id, GpuNotices.Kind.GPU_RECLAIMED, "Your server's GPUs were idle for "
         + idle.toMinutes() + " min and were given back; it restarted on " + cpu.displayName() + " with the same files."
         + " Ask for " + gpu.displayName() + " again when you need a GPU.", clock.instant(), null, gpu.name()));
-    spawner.spawn(id, new SpawnOptions(cpu.name(), null, null));
+    try {
+      spawner.spawn(id, new SpawnOptions(cpu.name(), null, null));
+    } catch (RuntimeException e) { // e.g. a quota or the CPU profile's groups: the user is told and may start again
+      LOG.atWarn().addKeyValue("user", id.user()).addKeyValue("server", id.name())
+          .log("idle GPUs given back, but the server could not restart on {}: {}", cpu.name(), e.getMessage());
+      notices.put(new GpuNotices.Notice(id, GpuNotices.Kind.GPU_RECLAIMED, "Your server's GPUs were idle for "
+          + idle.toMinutes() + " min and were given back; it could not restart on " + cpu.displayName() + " ("
+          + e.getMessage() + "). Your files are kept: start it again, or ask for " + gpu.displayName() + " again.",
+          clock.instant(), null, gpu.name()));
+      return;
+    }
     LOG.atInfo().addKeyValue("user", id.user()).addKeyValue("server", id.name()).addKeyValue("from", gpu.name())
         .addKeyValue("to", cpu.name()).log("idle GPUs given back");
   }
