@@ -55,8 +55,10 @@ public final class HubServerLedger implements ServerLedger {
       return;
     }
     HubServerRecord e = existing.get();
-    repository.updateServer(new HubServerRecord(e.id(), user.id(), user.name(), s.server(), s.profile(), s.image(), List.of(),
-        null, null, null, s.url(), null, s.token(), HubServerState.PENDING, s.startedAt(), null, null, null));
+    // the nodes it last ran on stay: they hold the user's home (lastNodes) until it runs somewhere again
+    repository.updateServer(new HubServerRecord(e.id(), user.id(), user.name(), s.server(), s.profile(), s.image(),
+        e.nodeHostnames(), e.primaryHostname(), null, null, s.url(), null, s.token(), HubServerState.PENDING, s.startedAt(),
+        null, null, null));
   }
 
   @Override
@@ -80,7 +82,8 @@ public final class HubServerLedger implements ServerLedger {
   @Override
   public List<String> lastNodes(String user) {
     return repository.findUser(user).flatMap(u -> repository.serversOf(u.id()).stream()
-        .filter(r -> r.startedAt() != null && (r.primaryHostname() != null || r.nodeHostnames() != null))
+        .filter(r -> r.startedAt() != null
+            && (r.primaryHostname() != null || (r.nodeHostnames() != null && !r.nodeHostnames().isEmpty())))
         .max(java.util.Comparator.comparing(HubServerRecord::startedAt))).map(r -> {
       java.util.LinkedHashSet<String> nodes = new java.util.LinkedHashSet<>();
       if (r.primaryHostname() != null) nodes.add(r.primaryHostname());

@@ -37,8 +37,12 @@ class HubServerLedgerTest {
       assertThat(ledger.runningServers()).extracting(ActiveServer.Snapshot::user).containsExactly("bob");
 
       ledger.ended(ServerId.defaultOf("bob"), ServerState.STOPPED, "stopped");
+      assertThat(ledger.lastNodes("bob")).containsExactly("n1");
       ledger.requested(snapshot("bob", "", T0.plusSeconds(60)));
-      assertThat(ledger.pendingServers()).singleElement().satisfies(s -> {
+      assertThat(ledger.lastNodes("bob")).as("a new start keeps where the home is").containsExactly("n1");
+      ledger.requested(snapshot("bob", "named", T0.plusSeconds(61)));
+      assertThat(ledger.lastNodes("bob")).as("a start that never ran says nothing of the home").containsExactly("n1");
+      assertThat(ledger.pendingServers()).filteredOn(s -> s.server().isEmpty()).singleElement().satisfies(s -> {
         assertThat(s.id()).isEqualTo(ServerId.defaultOf("bob"));
         assertThat(s.startedAt()).isEqualTo(T0.plusSeconds(60));
       });
