@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * What a running job's replicas say about it, asked of their nodes' agents: a replica that exited
  * with an error fails the job; replica 0 exiting 0 finishes it; a replica whose container or node
- * is gone sends it back to the queue. A node that cannot be asked right now tells nothing.
+ * is gone, or whose container stopped without an exit status (stopped or removed from outside, as
+ * the program never exited by itself), sends it back to the queue. A node that cannot be asked right now tells nothing.
  */
 final class ReplicaWatch {
   /** The job's condition; {@code why} explains every kind but RUNNING. */
@@ -48,7 +49,9 @@ final class ReplicaWatch {
         vanished = "the container of replica " + r.rank() + " on " + r.hostname() + " is gone";
       } else if (!c.get().running()) {
         Integer code = c.get().exitCode();
-        if (code != null && code == 0) {
+        if (code == null) { // stopped or being removed from outside, not an exit of the program: like a gone container
+          vanished = "the container of replica " + r.rank() + " on " + r.hostname() + " stopped without an exit status";
+        } else if (code == 0) {
           rank0Done |= r.rank() == 0;
         } else {
           failed = "replica " + r.rank() + " on " + r.hostname() + " exited with code " + code + ": "
