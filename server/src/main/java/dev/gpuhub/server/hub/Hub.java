@@ -56,7 +56,6 @@ public final class Hub implements AutoCloseable {
   private final IdleCuller culler;
   private final KernelCuller kernelCuller;
   private final dev.gpuhub.server.hub.spawn.IdleGpuReclaimer gpuReclaimer;
-  private final java.util.function.Supplier<java.util.List<dev.gpuhub.core.node.NodeReport>> discoveryLiveNodes;
   private final dev.gpuhub.server.hub.spawn.GpuNotices gpuNotices = new dev.gpuhub.server.hub.spawn.GpuNotices();
   private final Reconciler reconciler;
   private final RouteTable routes;
@@ -115,7 +114,6 @@ public final class Hub implements AutoCloseable {
     this.reconciler = new Reconciler(spawner, ledger, discovery::liveNodes, launcher, clock);
     this.culler = new IdleCuller(spawner, routes, reconciler, spawnerConfig.idleTimeout(), clock);
     this.kernelCuller = new KernelCuller(spawner, spawnerConfig.kernelIdleTimeout(), clock);
-    this.discoveryLiveNodes = discovery::liveNodes;
     this.gpuReclaimer = new dev.gpuhub.server.hub.spawn.IdleGpuReclaimer(spawner, discovery.gpuActivity(),
         discovery::profile, () -> stores.repository().profiles(), auth::groupsOf, kernelCuller::anyKernelBusy, gpuNotices,
         gpuIdle, clock);
@@ -273,7 +271,6 @@ public final class Hub implements AutoCloseable {
       });
     });
     reconciler.loadRecorded(adoptionPatience);
-    resumeBy = java.time.Instant.now().plus(adoptionPatience);
     app.start();
     adoption.scheduleWithFixedDelay(this::adoptPass, 0, 1, TimeUnit.SECONDS);
     adoption.scheduleWithFixedDelay(() -> purgeExpiredTokens(stores.hub()), 1, TOKEN_PURGE_MINUTES, TimeUnit.MINUTES);
@@ -309,19 +306,11 @@ public final class Hub implements AutoCloseable {
     }
   }
 
-  /** Whether the starts a restart interrupted were started again (once, after the nodes reported). */
-  private volatile boolean resumed;
-  private java.time.Instant resumeBy;
-
   private void adoptPass() {
     try {
       if (reconciler.awaitingAdoption()) reconciler.tryAdopt();
       else reconciler.releaseLeakedReservations();
-      if (!resumed && !reconciler.awaitingAdoption()
-          && (!discoveryLiveNodes.get().isEmpty() || java.time.Instant.now().isAfter(resumeBy))) {
-        resumed = true;
-        reconciler.resumeInterrupted();
-      }
+      reconciler.resumeInterruptedOnce();
     } catch (RuntimeException e) {
       LOG.warn("adoption pass failed", e);
     }

@@ -50,6 +50,7 @@ public final class Reconciler {
   private final Clock clock;
   private final Map<dev.gpuhub.core.hub.ServerId, ActiveServer.Snapshot> awaiting = new LinkedHashMap<>();
   private Instant deadline = Instant.MIN;
+  private boolean resumed;
 
   public Reconciler(Spawner spawner, ServerLedger ledger, Supplier<List<NodeReport>> liveNodes, WorkloadLauncher launcher,
                     Clock clock) {
@@ -101,6 +102,18 @@ public final class Reconciler {
       }
     }
     return resumed;
+  }
+
+  /**
+   * {@link #resumeInterrupted()}, once in this process, as soon as the recorded servers are adopted
+   * or ended and some node reports (or the adoption deadline has passed); nothing before that.
+   */
+  public synchronized List<dev.gpuhub.core.hub.ServerId> resumeInterruptedOnce() {
+    if (resumed || !awaiting.isEmpty() || (liveNodes.get().isEmpty() && !clock.instant().isAfter(deadline))) {
+      return List.of();
+    }
+    resumed = true;
+    return resumeInterrupted();
   }
 
   /** Whether recorded servers still wait for their node's report. */
