@@ -33,13 +33,15 @@ public final class LocalRedis implements AutoCloseable {
 
   private static LocalRedis shared;
 
-  private final Process process;
+  private Process process;
+  private final Path binary;
   private final Path dir;
   private final int port;
   private final String password;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private LocalRedis(Process process, Path dir, int port, String password) {
+  private LocalRedis(Path binary, Process process, Path dir, int port, String password) {
+    this.binary = binary;
     this.process = process;
     this.dir = dir;
     this.port = port;
@@ -88,9 +90,34 @@ public final class LocalRedis implements AutoCloseable {
     return password;
   }
 
+  /**
+   * Kills the server (SIGKILL, as a host losing power or an out-of-memory kill would): clients see
+   * connections refused until {@link #resume()}.
+   */
+  public synchronized void halt() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Starts a server stopped by {@link #halt()} again on the same port, empty: the server keeps
+   * nothing on disk, as a Redis without persistence after a reboot.
+   *
+   * @throws IllegalStateException when it does not answer within the start timeout
+   */
+  public synchronized void resume() {
+    if (process.isAlive()) throw new IllegalStateException("redis-server on port " + port + " is running");
+    process = launch(binary, port, password, dir);
+    awaitPing(this, dir.resolve("redis.log"));
+  }
+
   /** Kills the server and deletes its directory; idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed.compareAndSet(false, true)) return;
     process.destroy();
     try {
@@ -108,35 +135,49 @@ public final class LocalRedis implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary directory for redis-server", e);
     }
+    Process process;
+    try {
+      process = launch(binary, port, password, dir);
+    } catch (IllegalStateException e) {
+      deleteRecursively(dir);
+      throw e;
+    }
+    LocalRedis redis = new LocalRedis(binary, process, dir, port, password);
+    try {
+      awaitPing(redis, dir.resolve("redis.log"));
+    } catch (IllegalStateException e) {
+      redis.close();
+      throw e;
+    }
+    return redis;
+  }
+
+  private static Process launch(Path binary, int port, String password, Path dir) {
     List<String> command = new ArrayList<>(List.of(binary.toString(),
         "--port", String.valueOf(port), "--bind", HOST, "--dir", dir.toString(),
         "--save", "", "--appendonly", "no"));
     if (password != null) command.addAll(List.of("--requirepass", password));
-    Path log = dir.resolve("redis.log");
-    Process process;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(log.toFile()).start();
+      return new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
     } catch (IOException e) {
-      deleteRecursively(dir);
       throw new IllegalStateException("cannot run " + binary + ": " + e.getMessage(), e);
     }
-    LocalRedis redis = new LocalRedis(process, dir, port, password);
+  }
+
+  /** Waits until the server answers PING; throws with its log when it exits or stays silent. */
+  private static void awaitPing(LocalRedis redis, Path log) {
     long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
     while (System.currentTimeMillis() < deadline) {
-      if (!process.isAlive()) {
-        String output = readLog(log);
-        redis.close();
-        throw new IllegalStateException("redis-server exited with status " + process.exitValue()
-            + " on port " + port + ":\n" + output);
+      if (!redis.process.isAlive()) {
+        throw new IllegalStateException("redis-server exited with status " + redis.process.exitValue()
+            + " on port " + redis.port + ":\n" + readLog(log));
       }
-      if (answersPing(port)) return redis;
+      if (answersPing(redis.port)) return;
       sleep(50);
     }
-    String output = readLog(log);
-    redis.close();
-    throw new IllegalStateException("redis-server did not answer PING on " + HOST + ":" + port
-        + " within " + START_TIMEOUT_MS + " ms:\n" + output);
+    throw new IllegalStateException("redis-server did not answer PING on " + HOST + ":" + redis.port
+        + " within " + START_TIMEOUT_MS + " ms:\n" + readLog(log));
   }
 
   /** Whether something speaking RESP answers on the port (+PONG, or -NOAUTH when a password is set). */

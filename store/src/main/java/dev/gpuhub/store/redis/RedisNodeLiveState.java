@@ -15,6 +15,9 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,18 +36,25 @@ public final class RedisNodeLiveState implements NodeLiveState {
   public static final String KNOWN_NODES_KEY = "nodes:known";
   /** How long one command (and the initial connect) may take before it fails. */
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * Longest pause between two attempts to reconnect to a Redis that went away: a Redis back after
+   * a restart is used again within this (Lettuce's default grows to 30 s, far longer than a heartbeat).
+   */
+  static final Duration RECONNECT_DELAY_MAX = Duration.ofMillis(500);
   /** How long {@link #health()} waits for PONG. */
   static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
 
   private final RedisClient client;
+  private final ClientResources resources;
   private final StatefulRedisConnection<String, String> connection;
   private final String address;
   private final long ttlSeconds;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RedisNodeLiveState(RedisClient client, StatefulRedisConnection<String, String> connection,
+  private RedisNodeLiveState(RedisClient client, ClientResources resources, StatefulRedisConnection<String, String> connection,
       String address, long ttlSeconds) {
     this.client = client;
+    this.resources = resources;
     this.connection = connection;
     this.address = address;
     this.ttlSeconds = ttlSeconds;
@@ -58,13 +68,16 @@ public final class RedisNodeLiveState implements NodeLiveState {
     if (ttlSeconds < 1) throw new IllegalArgumentException("ttlSeconds must be >= 1, was " + ttlSeconds);
     RedisURI.Builder uri = RedisURI.builder().withHost(host).withPort(port).withTimeout(COMMAND_TIMEOUT);
     if (password != null) uri.withPassword(password.toCharArray());
-    RedisClient client = RedisClient.create(uri.build());
+    ClientResources resources = DefaultClientResources.builder()
+        .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS)).build();
+    RedisClient client = RedisClient.create(resources, uri.build());
     try {
       StatefulRedisConnection<String, String> connection = client.connect();
       connection.sync().ping();
-      return new RedisNodeLiveState(client, connection, host + ":" + port, ttlSeconds);
+      return new RedisNodeLiveState(client, resources, connection, host + ":" + port, ttlSeconds);
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+      resources.shutdown(0, 1, TimeUnit.SECONDS);
       throw new StoreException("cannot reach Redis at " + host + ":" + port + ": " + rootMessage(e)
           + " (check REDIS_HOST, REDIS_PORT, REDIS_PASSWORD)", e);
     }
@@ -158,6 +171,7 @@ public final class RedisNodeLiveState implements NodeLiveState {
     if (!closed.compareAndSet(false, true)) return;
     connection.close();
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    resources.shutdown(0, 2, TimeUnit.SECONDS);
   }
 
   private static String toJson(NodeReport report) {

@@ -134,4 +134,35 @@ class RedisNodeLiveStateIT extends NodeLiveStateContract {
       own.close();
     }
   }
+
+  /**
+   * After ten seconds without Redis, the connection is back within a second of Redis returning
+   * (Lettuce's default back-off had grown to 8 s by then, so the first write waited that long).
+   */
+  @Test
+  void aRedisBackAfterAnOutageIsUsedAgainWithinASecond() throws Exception {
+    LocalRedis own = LocalRedis.start();
+    try (NodeLiveState state = RedisNodeLiveState.connect(own.host(), own.port(), null, 45)) {
+      state.put(report("before"));
+      own.halt();
+      long outageEnd = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < outageEnd) {
+        assertThat(state.health().ok()).isFalse();
+        Thread.sleep(500);
+      }
+      own.resume();
+      long back = System.nanoTime();
+      while (!state.health().ok()) {
+        assertThat(System.nanoTime() - back).as("nanoseconds until Redis answered again").isLessThan(Duration.ofSeconds(5).toNanos());
+        Thread.sleep(50);
+      }
+      double seconds = (System.nanoTime() - back) / 1e9;
+      state.put(report("after"));
+      System.out.printf("RedisNodeLiveStateIT: Redis used again %.2f s after it came back from a 10 s outage%n", seconds);
+      assertThat(seconds).as("seconds until the connection was back").isLessThan(1.0);
+      assertThat(state.get("after")).isPresent();
+    } finally {
+      own.close();
+    }
+  }
 }
