@@ -1,32 +1,12 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine for the test suite and runs every test:
-# installs the Debian packages the integration tests start themselves (dockerd, PostgreSQL,
-# Redis, a static busybox for locally built images, chromium + chromium-driver for the browser
-# test, an image registry), then `mvn verify` (unit tests by Surefire, integration tests *IT by Failsafe). Extra
+# installs the Debian packages the integration tests start themselves (scripts/install-test-packages.sh:
+# dockerd, PostgreSQL, Redis, a static busybox for locally built images, chromium + chromium-driver for
+# the browser test, an image registry), then `mvn verify` (unit tests by Surefire, integration tests *IT by Failsafe). Extra
 # arguments go to Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=()
-command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
-command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
-ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
-[ -x /bin/busybox ] && file -L /bin/busybox 2>/dev/null | grep -q static || need+=(busybox-static)
-command -v file >/dev/null 2>&1 || need+=(file)
-# The reference trainer (training-job IT) and the seed's own broker programs are Python 3.
-command -v python3 >/dev/null 2>&1 || need+=(python3)
-# JupyterHubClientTest runs JupyterHub's own Python client (Debian's jupyterhub 3.0) against the hub.
-/usr/bin/python3 -c "import jupyterhub" >/dev/null 2>&1 || need+=(jupyterhub)
-# ImagePullIT pulls from a lab's own registry: Debian's docker-registry (the distribution registry).
-[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
-# HubBrowserIT drives a real headless Chromium through chromedriver (Debian's packages).
-[ -x /usr/bin/chromium ] || need+=(chromium)
-[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "scripts/test.sh: installing ${need[*]}" >&2
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${need[@]}"
-fi
+scripts/install-test-packages.sh
 
 exec mvn -B verify "$@"

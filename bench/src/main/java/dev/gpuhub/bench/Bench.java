@@ -19,6 +19,7 @@ public final class Bench {
         cluster-tls heartbeat ingest over the cluster's mutual TLS vs plain HTTP with the token
         login-flood 200 logins + 200 sign-ups at once against a 384 MB hub; another user's latency
         jupyterhub  gpuhub beside JupyterHub 3.0 and configurable-http-proxy: proxy rows and the hub API
+        chaos       the fault-injection suite: stores, control plane, agent and dockerd broken under load (needs root)
       """;
 
   private Bench() {}
@@ -37,6 +38,7 @@ public final class Bench {
       case "cluster-tls" -> HeartbeatTlsBenchmark.main(rest);
       case "login-flood" -> LoginFloodBenchmark.main(rest);
       case "jupyterhub" -> JupyterHubComparison.main(rest);
+      case "chaos" -> dev.gpuhub.bench.chaos.ChaosSuite.main(rest);
       default -> {
         System.err.print("unknown benchmark '" + args[0] + "'\n" + USAGE);
         System.exit(2);

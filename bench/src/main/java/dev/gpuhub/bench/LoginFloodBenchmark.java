@@ -7,9 +7,6 @@ import dev.gpuhub.testkit.FreePorts;
 import dev.gpuhub.wire.AgentAuth;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
-import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -68,14 +65,14 @@ public final class LoginFloodBenchmark {
   }
 
   private static void run(String base, Process hub, int logins, int signups, int heapMb) throws Exception {
-    Browser me = new Browser(base);
+    HubBrowser me = new HubBrowser(base);
     require(me.signUp("me", "my-password-1"), 302, "sign-up of the measuring user");
-    require(new Browser(base).signUp("victim", "victim-password-1"), 302, "sign-up of the attacked user");
-    String token = me.token();
+    require(new HubBrowser(base).signUp("victim", "victim-password-1"), 302, "sign-up of the attacked user");
+    String token = me.token("me");
     HttpClient api = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     List<Long> alone = measure(api, base, token, 200, null);
 
-    Browser flood = new Browser(base);
+    HubBrowser flood = new HubBrowser(base);
     String xsrf = flood.xsrf();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(64);
     HttpClient attackers = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
@@ -237,48 +234,6 @@ public final class LoginFloodBenchmark {
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  /** A browser: cookies, the _xsrf field, forms. */
-  private static final class Browser {
-    private final String base;
-    private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-    private final HttpClient http;
-
-    Browser(String base) {
-      this.base = base;
-      this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
-    }
-
-    String xsrf() throws Exception {
-      http.send(HttpRequest.newBuilder(URI.create(base + "/hub/login")).build(), HttpResponse.BodyHandlers.discarding());
-      return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("_xsrf"))
-          .map(HttpCookie::getValue).findFirst().orElseThrow();
-    }
-
-    int signUp(String user, String password) throws Exception {
-      return post("/hub/signup", "username=" + user + "&password=" + password + "&password_confirmation=" + password);
-    }
-
-    int logIn(String user, String password) throws Exception {
-      return post("/hub/login", "username=" + user + "&password=" + password);
-    }
-
-    String token() throws Exception {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/hub/api/users/me/tokens"))
-          .header("Content-Type", "application/json").header("X-XSRFToken", xsrf())
-          .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
-      var m = java.util.regex.Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-      if (!m.find()) throw new IllegalStateException("no token in " + r.statusCode() + " " + r.body());
-      return m.group(1);
-    }
-
-    private int post(String path, String form) throws Exception {
-      String xsrf = xsrf();
-      return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(form + "&_xsrf=" + enc(xsrf))).build(), HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    }
   }
 
   /** The hub alone, in the child JVM: prints {@link #READY} once it answers. */

@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A benchmark's {@code --name value} options. */
-final class Options {
+public final class Options {
   private Options() {}
 
   /**
@@ -13,7 +13,7 @@ final class Options {
    * @param usage shown when an argument is not a {@code --name value} pair
    * @throws IllegalArgumentException for such an argument
    */
-  static Map<String, String> parse(String[] args, String usage) {
+  public static Map<String, String> parse(String[] args, String usage) {
     Map<String, String> opts = new HashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("usage: " + usage);

@@ -50,14 +50,17 @@ public final class LocalDockerd implements AutoCloseable {
   private final Path dir;
   private final Path socket;
   private final String dockerCli;
-  private final Process dockerd;
+  private final String dockerdBin;
+  private final SimulatedGpus gpus;
+  private volatile Process dockerd;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private LocalDockerd(Path dir, String dockerCli, Process dockerd) {
+  private LocalDockerd(Path dir, String dockerCli, String dockerdBin, SimulatedGpus gpus) {
     this.dir = dir;
     this.socket = dir.resolve("docker.sock");
     this.dockerCli = dockerCli;
-    this.dockerd = dockerd;
+    this.dockerdBin = dockerdBin;
+    this.gpus = gpus;
   }
 
   /**
@@ -80,31 +83,56 @@ public final class LocalDockerd implements AutoCloseable {
     String cli = findBinary("docker").orElseThrow(
         () -> new IllegalStateException("docker CLI not found: " + INSTALL_HINT));
     Path dir;
-    Process process;
     try {
       dir = Files.createTempDirectory(BASE_DIR, "gh-dk-");
-      ProcessBuilder pb = new ProcessBuilder(dockerdBin,
-          "--bridge=none", "--iptables=false", "--ip-masq=false",
-          "--data-root", dir.resolve("root").toString(),
-          "--exec-root", dir.resolve("exec").toString(),
-          "-H", "unix://" + dir.resolve("docker.sock"),
-          "--pidfile", dir.resolve("docker.pid").toString())
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("dockerd.log").toFile());
-      if (gpus != null) pb.environment().merge("PATH", gpus.hookDir().toString(), (path, hook) -> hook + ":" + path);
-      process = pb.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("could not start " + dockerdBin, e);
+      throw new UncheckedIOException("could not create a directory for dockerd", e);
     }
-    LocalDockerd d = new LocalDockerd(dir, cli, process);
+    LocalDockerd d = new LocalDockerd(dir, cli, dockerdBin, gpus);
     try {
+      d.launch();
       d.awaitReady();
     } catch (RuntimeException e) {
       d.close();
       throw e;
     }
-    LOG.info("dockerd started at {} (pid {})", d.dockerHost(), process.pid());
+    LOG.info("dockerd started at {} (pid {})", d.dockerHost(), d.dockerd.pid());
     return d;
+  }
+
+  /**
+   * Stops the daemon as {@code systemctl restart docker} does (SIGTERM: dockerd stops its running
+   * containers, which then stay stopped, and exits; killed after the stop timeout) and starts it again
+   * on the same state directory and socket, returning once it answers. Containers, images and
+   * networks are kept.
+   *
+   * @throws IllegalStateException when the daemon does not come back
+   */
+  public synchronized void restart() {
+    if (closed.get()) throw new IllegalStateException("this dockerd was closed");
+    List<ProcessHandle> children = dockerd.descendants().toList();
+    stop(dockerd.toHandle());
+    children.forEach(LocalDockerd::stop);
+    launch();
+    awaitReady();
+    LOG.info("dockerd restarted at {} (pid {})", dockerHost(), dockerd.pid());
+  }
+
+  private void launch() {
+    ProcessBuilder pb = new ProcessBuilder(dockerdBin,
+        "--bridge=none", "--iptables=false", "--ip-masq=false",
+        "--data-root", dir.resolve("root").toString(),
+        "--exec-root", dir.resolve("exec").toString(),
+        "-H", "unix://" + socket,
+        "--pidfile", dir.resolve("docker.pid").toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dockerd.log").toFile()));
+    if (gpus != null) pb.environment().merge("PATH", gpus.hookDir().toString(), (path, hook) -> hook + ":" + path);
+    try {
+      dockerd = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start " + dockerdBin, e);
+    }
   }
 
   /** One daemon per JVM, started on first use and stopped when the JVM exits. */
@@ -142,6 +170,10 @@ public final class LocalDockerd implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
+    if (dockerd == null) {
+      deleteTree(dir);
+      return;
+    }
     List<ProcessHandle> children = dockerd.descendants().toList();
     if (dockerd.isAlive()) {
       removeAllContainers();
