@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Redis loses everything (a restart without persistence) while PostgreSQL is down, under two nodes
  * heartbeating every second (issue 18's worst case): heartbeats keep being answered at once, and
- * both nodes are available again within about one heartbeat interval, without waiting for the
- * database.
+ * both nodes stay available throughout: the control plane heard them within the TTL, so an empty
+ * Redis does not make them unavailable until their next heartbeat lands there.
  */
 class RedisEmptiedIT {
   private static final Duration INTERVAL = Duration.ofSeconds(1);
@@ -99,9 +99,11 @@ class RedisEmptiedIT {
           long missingSince = -1;
           double longest = 0;
           int samples = 0;
+          int missingSamples = 0;
           while (System.nanoTime() < end) {
             boolean both = available(http, plane) == 2;
             samples++;
+            if (!both) missingSamples++;
             long now = System.nanoTime();
             if (!both && missingSince < 0) missingSince = now;
             if (missingSince >= 0) longest = Math.max(longest, (now - missingSince) / 1e9);
@@ -109,9 +111,9 @@ class RedisEmptiedIT {
             Thread.sleep(50);
           }
           System.out.printf("RedisEmptiedIT: after Redis lost everything (PostgreSQL down, heartbeats every %d s) a node"
-              + " was missing for at most %.2f s at a stretch (%d samples over 8 s); slow heartbeats %s ms, failed %s%n",
-              INTERVAL.toSeconds(), longest, samples, slowBeats, failedBeats);
-          assertThat(longest).as("longest stretch, in seconds, with a node missing").isLessThan(INTERVAL.toSeconds() * 2.5);
+              + " was missing in %d of %d samples over 8 s, for at most %.2f s at a stretch; slow heartbeats %s ms, failed %s%n",
+              INTERVAL.toSeconds(), missingSamples, samples, longest, slowBeats, failedBeats);
+          assertThat(missingSamples).as("samples (every 50 ms) with a node missing; longest stretch %.2f s", longest).isZero();
           assertThat(available(http, plane)).isEqualTo(2);
           assertThat(failedBeats).as("heartbeats refused during the outage").isEmpty();
           assertThat(slowBeats).as("heartbeats slower than 500 ms").isEmpty();

@@ -119,6 +119,7 @@ public final class DiscoveryService {
    * the writer's queue was full and the durable write was dropped.
    */
   public boolean ingest(NodeReport report) {
+    liveView.heard(report);
     live.put(report);
     liveView.noted(report);
     metrics.heartbeatAccepted();

@@ -14,20 +14,31 @@ import org.slf4j.LoggerFactory;
  * snapshot is older than the max age, the next read starts a single background refresh and is
  * served the current snapshot meanwhile, so no request waits for the store. Reports are up to one
  * heartbeat interval old anyway; this adds at most the max age plus one refresh.
+ *
+ * <p>A node this process heard from within the live state's TTL is live even when the store does
+ * not list it: a Redis that restarted empty (or lost a write) never makes a reporting node
+ * unavailable until its next heartbeat lands there.
  */
 final class LiveNodesView {
   private static final Logger LOG = LoggerFactory.getLogger(LiveNodesView.class);
 
   private record Snapshot(List<NodeReport> nodes, long takenAtNanos) {}
 
+  /** A node's last report that reached this process, and when. */
+  private record Heard(NodeReport report, long atNanos) {}
+
   private final NodeLiveState live;
   private final long maxAgeNanos;
   private final Executor refresher;
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private volatile Snapshot snapshot;
+  /** The live store's TTL, on the monotonic clock as the stores' own. */
+  private final long ttlNanos;
+  private final java.util.Map<String, Heard> heard = new java.util.concurrent.ConcurrentHashMap<>();
 
   LiveNodesView(NodeLiveState live, long maxAgeMillis) {
     this.live = live;
+    this.ttlNanos = live.ttl().toNanos();
     this.maxAgeNanos = maxAgeMillis * 1_000_000L;
     this.refresher = task -> {
       Thread t = new Thread(task, "live-state-refresh");
@@ -37,7 +48,7 @@ final class LiveNodesView {
   }
 
   List<NodeReport> nodes() {
-    if (maxAgeNanos == 0) return live.all();
+    if (maxAgeNanos == 0) return take().nodes;
     Snapshot s = snapshot;
     if (s == null) {
       synchronized (this) {
@@ -75,8 +86,20 @@ final class LiveNodesView {
     }
   }
 
+  /** A heartbeat reached this process (whether or not the live store took it). */
+  void heard(NodeReport report) {
+    heard.put(report.hostname(), new Heard(report, System.nanoTime()));
+  }
+
+  /** The store's live nodes, and those heard from within the TTL that it does not list. */
   private Snapshot take() {
     long at = System.nanoTime();
-    return new Snapshot(List.copyOf(live.all()), at);
+    List<NodeReport> stored = live.all();
+    heard.values().removeIf(h -> at - h.atNanos() >= ttlNanos);
+    java.util.Set<String> listed = new java.util.HashSet<>();
+    stored.forEach(n -> listed.add(n.hostname()));
+    List<NodeReport> all = new java.util.ArrayList<>(stored);
+    for (Heard h : heard.values()) if (!listed.contains(h.report().hostname())) all.add(h.report());
+    return new Snapshot(List.copyOf(all), at);
   }
 }
