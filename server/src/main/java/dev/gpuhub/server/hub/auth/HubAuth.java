@@ -30,8 +30,24 @@ public final class HubAuth {
    * second); deleting a token or a user, or changing a user, forgets every remembered token at once.
    */
   static final Duration TOKEN_CACHE = Duration.ofSeconds(1);
-  /** A remembered token's caller, good until {@code until} (at most the token's own expiry). */
-  private record CachedToken(Caller caller, Instant until) {}
+  /**
+   * While the database cannot be asked, a token the database confirmed at most this long ago still
+   * opens what it opened then (never past the token's own expiry): users keep working through a
+   * database restart. Nothing can revoke a token while the database is down, so this keeps no
+   * revoked token alive; once the database answers again every request is checked there.
+   */
+  static final Duration TOKEN_OUTAGE_GRACE = Duration.ofMinutes(10);
+  /**
+   * A remembered token's caller, good until {@code until} (at most the token's own expiry);
+   * {@code confirmed}: when the database last vouched for it; {@code expires}: the token's own
+   * expiry, null for none.
+   */
+  private record CachedToken(Caller caller, Instant until, Instant confirmed, Instant expires) {
+    /** Whether it may stand in for the database, which cannot be asked now. */
+    boolean standsInAt(Instant now) {
+      return now.isBefore(confirmed.plus(TOKEN_OUTAGE_GRACE)) && (expires == null || now.isBefore(expires));
+    }
+  }
   private final java.util.Map<String, CachedToken> tokenCache = new java.util.concurrent.ConcurrentHashMap<>();
   /** A token's last use is written at most this often. */
   static final Duration TOKEN_TOUCH_INTERVAL = Duration.ofMinutes(1);
@@ -286,7 +302,13 @@ public final class HubAuth {
       return accounts.find(server.get().user()).map(u -> new Caller(u,
           Scopes.forToken(Scopes.serverToken(u.name(), server.get().server()), u.name(), u.admin()), true));
     }
-    Optional<HubTokenOwner> owner = lookUpToken(hash, now);
+    Optional<HubTokenOwner> owner;
+    try {
+      owner = lookUpToken(hash, now);
+    } catch (dev.gpuhub.store.StoreException e) {
+      if (cached != null && cached.standsInAt(now)) return Optional.of(cached.caller());
+      throw e;
+    }
     if (tokenCache.size() > 10_000) tokenCache.clear(); // bounded: a flood of distinct tokens finds nothing to keep
     Optional<Caller> caller = owner.map(o -> {
       HubUser user = HubUser.of(o.user());
@@ -297,7 +319,7 @@ public final class HubAuth {
     caller.ifPresentOrElse(c -> {
       Instant until = now.plus(TOKEN_CACHE);
       Instant expires = owner.get().token().expiresAt();
-      tokenCache.put(hash, new CachedToken(c, expires != null && expires.isBefore(until) ? expires : until));
+      tokenCache.put(hash, new CachedToken(c, expires != null && expires.isBefore(until) ? expires : until, now, expires));
     }, () -> tokenCache.remove(hash));
     return caller;
   }
