@@ -61,7 +61,10 @@ final class LiveNodesView {
         try {
           snapshot = take();
         } catch (RuntimeException e) {
-          LOG.atWarn().setCause(e).log("refreshing live node state failed; serving the previous snapshot");
+          // the previous snapshot, with what this process heard since: fresh reports, as the store would have them
+          snapshot = withHeard(s.nodes, System.nanoTime());
+          LOG.atWarn().setCause(e).log("refreshing live node state failed; serving the previous snapshot with the"
+              + " heartbeats heard since");
         } finally {
           refreshing.set(false);
         }
@@ -101,5 +104,17 @@ final class LiveNodesView {
     List<NodeReport> all = new java.util.ArrayList<>(stored);
     for (Heard h : heard.values()) if (!listed.contains(h.report().hostname())) all.add(h.report());
     return new Snapshot(List.copyOf(all), at);
+  }
+
+  /**
+   * {@code nodes} (a snapshot the store could not refresh) with every node heard from within the TTL
+   * as last heard: what this process heard replaces or adds, the rest stays as it was.
+   */
+  private Snapshot withHeard(List<NodeReport> nodes, long at) {
+    heard.values().removeIf(h -> at - h.atNanos() >= ttlNanos);
+    java.util.Map<String, NodeReport> byName = new java.util.LinkedHashMap<>();
+    nodes.forEach(n -> byName.put(n.hostname(), n));
+    heard.values().forEach(h -> byName.put(h.report().hostname(), h.report()));
+    return new Snapshot(List.copyOf(byName.values()), at);
   }
 }

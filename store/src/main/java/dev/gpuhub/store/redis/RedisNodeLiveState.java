@@ -6,6 +6,7 @@ import dev.gpuhub.store.NodeLiveState;
 import dev.gpuhub.store.StoreException;
 import dev.gpuhub.store.StoreHealth;
 import dev.gpuhub.wire.WireJson;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
@@ -71,6 +72,9 @@ public final class RedisNodeLiveState implements NodeLiveState {
     ClientResources resources = DefaultClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_DELAY_MAX, 2, TimeUnit.MILLISECONDS)).build();
     RedisClient client = RedisClient.create(resources, uri.build());
+    // while the connection is down a command fails at once instead of waiting in a queue for
+    // COMMAND_TIMEOUT: a heartbeat then stalls nobody, and the node stays known to this process
+    client.setOptions(ClientOptions.builder().disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
     try {
       StatefulRedisConnection<String, String> connection = client.connect();
       connection.sync().ping();
