@@ -37,7 +37,8 @@ final class JobsHub implements AutoCloseable {
   static final Path TRAINER = Path.of("..", "scripts", "reference-trainer.py").toAbsolutePath().normalize();
 
   final String agentToken = AgentAuth.generateToken();
-  final ControlPlane plane;
+  ControlPlane plane;
+  private final Map<String, String> env = new HashMap<>();
   final SimulatedCluster cluster;
   final List<TrainerProcesses> trainers = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -49,7 +50,6 @@ final class JobsHub implements AutoCloseable {
 
   /** @param extraEnv settings of the control plane that replace or add to this hub's */
   JobsHub(Path dir, int nodes, String spec, int intervalSeconds, Map<String, String> extraEnv) {
-    Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_AGENT_TOKEN", agentToken);
     env.put("GPUHUB_CLUSTER_PORT", Integer.toString(FreePorts.pick())); // the same after a restart: agents keep it
     env.put("API_PORT", Integer.toString(FreePorts.pick()));
@@ -77,6 +77,38 @@ final class JobsHub implements AutoCloseable {
     }
     await("all simulated nodes report", Duration.ofSeconds(30), () -> plane.discovery().liveNodes().size() == nodes);
     tokens.put("admin", adminToken(dir.resolve("data")));
+  }
+
+  /**
+   * Stops the control plane (the simulated nodes, their containers and the trainers keep running),
+   * lets {@code whileDown} change its stores (none when null), as a crash could have left them, and
+   * starts it again on the same ports and data; returns once every node reports again.
+   */
+  void restartControlPlane(java.util.function.Consumer<dev.gpuhub.store.Stores> whileDown) {
+    int nodes = cluster.hostnames().size();
+    plane.close();
+    if (whileDown != null) {
+      try (dev.gpuhub.store.Stores stores = dev.gpuhub.store.Stores.open(StoreConfig.fromEnv(env))) {
+        whileDown.accept(stores);
+      }
+    }
+    plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
+    await("all simulated nodes report again", Duration.ofSeconds(30), () -> plane.discovery().liveNodes().size() == nodes);
+  }
+
+  /** Whether replica 0 of {@code job} logged a resume from a checkpoint past the start. */
+  boolean resumedAbove0(long job) {
+    try {
+      for (TrainerProcesses t : trainers) {
+        for (Path log : t.logsOf("gpuhub-job-" + job + "-0")) {
+          String text = java.nio.file.Files.readString(log);
+          if (text.contains("resuming at progress") && !text.contains("resuming at progress 0.0 ")) return true;
+        }
+      }
+      return false;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** Every GPU is held by at most one reservation and used by at most one running container (fails the test otherwise). */

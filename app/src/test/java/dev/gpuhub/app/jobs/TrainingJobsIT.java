@@ -10,7 +10,6 @@ import dev.gpuhub.runtime.ContainerSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -158,7 +157,7 @@ class TrainingJobsIT {
       hub.checkNoGpuHeldTwice();
 
       // The restarted replica 0 resumed from the job's checkpoint.
-      await("job B's new replica 0 logs its resume", Duration.ofSeconds(10), () -> resumedAbove0(hub, b));
+      await("job B's new replica 0 logs its resume", Duration.ofSeconds(10), () -> hub.resumedAbove0(b));
 
       // Job B finishes; nothing is left: no reservation, no container, no trainer process.
       await("job B finishes", Duration.ofSeconds(60), () -> state(hub, b).equals("finished"));
@@ -204,20 +203,7 @@ class TrainingJobsIT {
     return out;
   }
 
-  private static boolean resumedAbove0(JobsHub hub, long job) {
-    try {
-      for (TrainerProcesses t : hub.trainers) {
-        List<Path> logs = t.logsOf("gpuhub-job-" + job + "-0");
-        for (Path log : logs) {
-          String text = Files.readString(log);
-          if (text.contains("resuming at progress") && !text.contains("resuming at progress 0.0 ")) return true;
-        }
-      }
-      return false;
-    } catch (java.io.IOException e) {
-      return false;
-    }
-  }
+
 
   private static double seconds(long since) {
     return (System.nanoTime() - since) / 1e9;
