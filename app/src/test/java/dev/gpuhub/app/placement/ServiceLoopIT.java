@@ -95,10 +95,18 @@ class ServiceLoopIT {
       String page = hub.admin.call("GET", "/hub/services", null).body();
       assertThat(page).contains("echo").contains(running.get(0).hostname());
 
-      // a restarted hub adopts the running replicas instead of starting new ones
+      // a restarted hub adopts the running replicas instead of starting new ones, and releases the
+      // reservation of a replica it had placed but not started when it stopped (a crash between the two)
       List<String> containers = running.stream().map(ServiceReplica::containerId).sorted().toList();
-      hub.restartControlPlane(() -> { });
+      String node = running.get(0).hostname();
+      hub.restartControlPlaneWith(stores -> stores.reservations().added(List.of(new dev.gpuhub.core.allocation.Reservation(
+          "in-flight-replica", dev.gpuhub.server.services.ServiceReplica.owner("echo", 9), "svc-echo", node, 0.1, 0.1,
+          List.of(), dev.gpuhub.core.allocation.ReservationState.HELD, java.time.Instant.now(),
+          java.time.Instant.now().plusSeconds(3600), null, null))));
       await("replicas adopted after the restart", Duration.ofSeconds(30), () -> replicas(hub) == 2);
+      await("the reservation of the replica placed but never started is released", Duration.ofSeconds(10),
+          () -> hub.plane.discovery().placement().reservations().stream()
+              .noneMatch(r -> r.owner().equals(dev.gpuhub.server.services.ServiceReplica.owner("echo", 9))));
       assertThat(hub.plane.hub().services().current("echo").stream().map(ServiceReplica::containerId).sorted().toList())
           .isEqualTo(containers);
       assertThat(hub.cluster.totalRunningContainers()).isEqualTo(2);

@@ -69,8 +69,15 @@ final class SimulatedHub implements AutoCloseable {
    * admin in again (sessions live in memory). {@code whileDown} runs between stop and start.
    */
   void restartControlPlane(Runnable whileDown) {
+    restartControlPlaneWith(stores -> whileDown.run());
+  }
+
+  /** As {@link #restartControlPlane(Runnable)}, {@code whileDown} given the stopped control plane's stores. */
+  void restartControlPlaneWith(java.util.function.Consumer<dev.gpuhub.store.Stores> whileDown) {
     plane.close();
-    whileDown.run();
+    try (dev.gpuhub.store.Stores stores = dev.gpuhub.store.Stores.open(StoreConfig.fromEnv(env))) {
+      whileDown.accept(stores);
+    }
     plane = ControlPlane.start(ServerConfig.fromEnv(env), StoreConfig.fromEnv(env));
     int nodes = cluster.hostnames().size();
     await("all simulated nodes report again", Duration.ofSeconds(30), () -> plane.discovery().liveNodes().size() == nodes);
