@@ -165,7 +165,9 @@ public final class WorkloadLauncher {
       byOwner.computeIfAbsent(s.unit().owner(), o -> new LinkedHashMap<>()).put(s.unit().node().hostname(), s.containerId());
     }
     byOwner.forEach((owner, containers) -> {
-      if (engine.bind(owner, containers).isEmpty()) {
+      var bound = StoreRetry.within(StoreRetry.PATIENCE, () -> engine.bind(owner, containers), e -> LOG.atWarn()
+          .addKeyValue("owner", owner).log("binding the reservation waits for the database: {}", e.getMessage()));
+      if (bound.isEmpty()) {
         throw new LaunchException("the reservation of " + workload.what() + " lapsed before its containers started"
             + " (hold timeout)");
       }

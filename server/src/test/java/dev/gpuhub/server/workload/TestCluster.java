@@ -24,11 +24,19 @@ public final class TestCluster {
   public static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
   private final Map<String, NodeReport> nodes = new LinkedHashMap<>();
   public final FakeAgents agents = new FakeAgents();
-  public final PlacementEngine engine = new PlacementEngine(this::liveNodes,
-      NodeSelector.seed(ScoringConfig.SEED, new Random(7)), ScoringConfig.SEED, Overcommit.NONE,
-      ReservationJournal.none(), Clock.fixed(NOW, java.time.ZoneOffset.UTC), Duration.ofMinutes(5));
-  public final WorkloadLauncher launcher = new WorkloadLauncher(engine, agents, agents, Duration.ofMillis(1),
-      Duration.ofMillis(1));
+  public final PlacementEngine engine;
+  public final WorkloadLauncher launcher;
+
+  public TestCluster() {
+    this(ReservationJournal.none());
+  }
+
+  /** A cluster whose engine writes its reservations to {@code journal} (e.g. one that fails for a while). */
+  public TestCluster(ReservationJournal journal) {
+    engine = new PlacementEngine(this::liveNodes, NodeSelector.seed(ScoringConfig.SEED, new Random(7)), ScoringConfig.SEED,
+        Overcommit.NONE, journal, Clock.fixed(NOW, java.time.ZoneOffset.UTC), Duration.ofMinutes(5));
+    launcher = new WorkloadLauncher(engine, agents, agents, Duration.ofMillis(1), Duration.ofMillis(1));
+  }
 
   /** Adds a reporting node with {@code cores} cores, 64 GB and {@code gpus} GPUs. */
   public TestCluster node(String hostname, int cores, int gpus) {

@@ -39,12 +39,26 @@ final class ServerPlacement {
   }
 
   /**
-   * The server's placement, once there is room.
+   * The server's placement, once there is room; a database that cannot record it is waited for
+   * ({@link dev.gpuhub.server.workload.StoreRetry#PATIENCE}), the user told so once.
    *
    * @throws LaunchException when cancelled or interrupted while waiting
    * @throws RuntimeException the engine's own refusal (e.g. it could never fit, or the wait ran out)
    */
   Placement place(ActiveServer server, Profile profile, int count, List<String> preferred) {
+    boolean[] told = {false};
+    return dev.gpuhub.server.workload.StoreRetry.within(dev.gpuhub.server.workload.StoreRetry.PATIENCE,
+        () -> placeOnce(server, profile, count, preferred), e -> {
+          if (server.snapshot().state() != ServerState.PENDING) throw new LaunchException("cancelled while waiting for room");
+          if (!told[0]) {
+            server.progress().append(ProgressEvent.step(10, "The hub's database is unavailable for a moment; your start"
+                + " waits for it"));
+            told[0] = true;
+          }
+        });
+  }
+
+  private Placement placeOnce(ActiveServer server, Profile profile, int count, List<String> preferred) {
     String owner = Spawner.owner(server.snapshot().id());
     PlacementTicket ticket = engine.submit(request(owner, profile, count, preferred).withImage(server.snapshot().image()),
         config.queueMaxWait());

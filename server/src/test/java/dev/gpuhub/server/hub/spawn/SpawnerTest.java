@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
+import dev.gpuhub.core.allocation.Reservation;
+import dev.gpuhub.core.allocation.ReservationJournal;
+import dev.gpuhub.store.StoreException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +51,54 @@ class SpawnerTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (s.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
     return s;
+  }
+
+  /**
+   * A database restart while a server starts: the reservation's writes fail for a while (placing,
+   * then binding), the start waits for the database, tells the user once, and the server runs.
+   */
+  @Test
+  void aStartCaughtByADatabaseOutageWaitsForItAndRuns() {
+    AtomicInteger addsToFail = new AtomicInteger(2);
+    AtomicInteger updatesToFail = new AtomicInteger(2);
+    ReservationJournal flaky = new ReservationJournal() {
+      @Override
+      public void added(List<Reservation> reservations) {
+        if (addsToFail.getAndDecrement() > 0) throw new StoreException("cannot add reservation: Connection refused", null);
+      }
+
+      @Override
+      public void updated(List<Reservation> reservations) {
+        if (updatesToFail.getAndDecrement() > 0) throw new StoreException("cannot update reservation: Connection refused", null);
+      }
+
+      @Override
+      public void removed(java.util.Collection<String> ids) {
+      }
+
+      @Override
+      public List<Reservation> all() {
+        return List.of();
+      }
+    };
+    TestCluster outage = new TestCluster(flaky).node("a", 8, 0);
+    Spawner waiting = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), outage::liveNodes,
+        PlacementConfig.defaults(), false), outage.launcher, ports, routes, ServerLedger.NONE, Clock.systemUTC());
+    try {
+      waiting.hooks(SpawnerHooks.NONE.withHubUrl(() -> "http://10.0.0.100:8000"));
+      ActiveServer s = waiting.spawn("olga", new SpawnOptions("single-cpu", null, null));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (s.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+      assertThat(s.snapshot().state()).as("%s", s.snapshot().failureReason()).isEqualTo(ServerState.RUNNING);
+      assertThat(addsToFail.get()).isNegative();
+      assertThat(updatesToFail.get()).isNegative();
+      assertThat(outage.engine.reservationsOf("server:olga")).singleElement()
+          .satisfies(r -> assertThat(r.containerId()).isEqualTo(s.snapshot().containerId()));
+      assertThat(s.progress().events().stream().filter(e -> String.valueOf(e.message()).contains("database is unavailable")))
+          .hasSize(1);
+    } finally {
+      waiting.close();
+    }
   }
 
   @Test
