@@ -19,6 +19,7 @@ import java.util.function.Consumer;
  * class, not the repository, while the hub runs. User names given to it are normalised first.
  */
 public final class UserAccounts {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UserAccounts.class);
   private final HubRepository repository;
   private final HubAuthConfig config;
   private final PasswordHasher hasher;
@@ -124,7 +125,17 @@ public final class UserAccounts {
   public Optional<HubUser> authenticate(String username, String password, String ip) {
     throttle.begin(username, ip);
     String name = Credentials.normalize(username);
-    Optional<HubUserRecord> found = Credentials.isValidUsername(name) ? repository.findUser(name) : Optional.empty();
+    Instant now = clock.instant();
+    Optional<HubUserRecord> found;
+    boolean fromDatabase = true;
+    try {
+      found = Credentials.isValidUsername(name) ? repository.findUser(name) : Optional.empty();
+    } catch (dev.gpuhub.store.StoreException e) {
+      Confirmed seen = confirmed.get(name);
+      if (seen == null || !now.isBefore(seen.at().plus(LOGIN_OUTAGE_GRACE))) throw e;
+      found = Optional.of(seen.record());
+      fromDatabase = false;
+    }
     boolean ok = found.isPresent() ? hasher.verify(password, found.get().passwordHash()) : burn(password);
     if (!ok) return Optional.empty();
     throttle.succeeded(username, ip);
@@ -132,9 +143,30 @@ public final class UserAccounts {
       throw new ForbiddenException("your account '" + name + "' waits for an administrator's approval;"
           + " you can log in once it is approved");
     }
-    repository.recordLogin(name, clock.instant());
+    if (fromDatabase) {
+      if (confirmed.size() > 10_000) confirmed.clear(); // bounded: only accounts that logged in are kept
+      confirmed.put(name, new Confirmed(found.get(), now));
+    }
+    try {
+      repository.recordLogin(name, now);
+    } catch (dev.gpuhub.store.StoreException e) {
+      LOG.atWarn().addKeyValue("user", name).log("login not recorded, the database is unavailable: {}", e.getMessage());
+    }
     return Optional.of(HubUser.of(found.get()));
   }
+
+  /**
+   * While the database cannot be asked, an account it returned at a login within this long still
+   * logs in with its password: users get in through a database restart. Nothing can change or delete
+   * an account while the database is down, and every change through this hub forgets what was kept
+   * of that account at once.
+   */
+  static final Duration LOGIN_OUTAGE_GRACE = Duration.ofMinutes(10);
+
+  /** An account as the database returned it at a successful login, and when. */
+  private record Confirmed(HubUserRecord record, Instant at) {}
+
+  private final java.util.Map<String, Confirmed> confirmed = new java.util.concurrent.ConcurrentHashMap<>();
 
   private boolean burn(String password) {
     hasher.burn(password);
@@ -165,6 +197,7 @@ public final class UserAccounts {
     Optional<HubUser> user = find(username);
     if (user.isEmpty()) return false;
     onDelete.accept(user.get());
+    confirmed.remove(user.get().name());
     boolean deleted = repository.deleteUser(user.get().name());
     sessions.removeUser(user.get().name());
     onUserOrTokenChange.run();
@@ -179,12 +212,14 @@ public final class UserAccounts {
   /** Approves a user who signed up under approval; false when there is no such user. */
   public boolean approve(String username) {
     Optional<HubUser> user = find(username);
+    user.ifPresent(u -> confirmed.remove(u.name()));
     return user.isPresent() && repository.setApproved(user.get().name(), true);
   }
 
   /** Sets the admin flag, in the store and in live sessions; empty when there is no such user. */
   public Optional<HubUser> setAdmin(String username, boolean admin) {
     Optional<HubUser> user = find(username);
+    user.ifPresent(u -> confirmed.remove(u.name()));
     if (user.isEmpty() || !repository.setAdmin(user.get().name(), admin)) return Optional.empty();
     HubUser changed = new HubUser(user.get().id(), user.get().name(), admin);
     sessions.updateUser(changed);

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * API tokens while the database cannot be asked (a PostgreSQL restart): a token the database
- * vouched for recently still opens what it opened, within {@link Duration.ofMinutes(10)} and
+ * Logins and API tokens while the database cannot be asked (a PostgreSQL restart). A password login
+ * of an account the database returned at a login within {@link UserAccounts#LOGIN_OUTAGE_GRACE}
+ * still works (the wrong password still fails; an account never seen gets the store's error). A token the database
+ * vouched for recently still opens what it opened, within {@link HubAuth#TOKEN_OUTAGE_GRACE} and
  * never past its own expiry; a token never seen, or seen too long ago, gets the store's error (no
  * token can be revoked meanwhile: revoking needs the database).
  */
-class TokenDuringOutageTest {
+class AuthDuringOutageTest {
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T10:00:00Z"));
   private final AtomicBoolean down = new AtomicBoolean();
@@ -38,8 +40,8 @@ class TokenDuringOutageTest {
     HubRepository real = stores.hub();
     HubRepository flaky = (HubRepository) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {HubRepository.class}, (proxy, method, args) -> {
-          if (down.get() && method.getName().startsWith("find")) {
-            throw new StoreException("cannot look up an API token: Connection refused", null);
+          if (down.get()) {
+            throw new StoreException("cannot " + method.getName() + ": Connection refused", null);
           }
           try {
             return method.invoke(real, args);
@@ -83,5 +85,31 @@ class TokenDuringOutageTest {
     assertThat(auth.tokenCallerOf(token)).isPresent();
     clock.advance(Duration.ofMinutes(2));
     assertThatThrownBy(() -> auth.tokenCallerOf(token)).isInstanceOf(StoreException.class);
+  }
+
+  @Test
+  void anAccountThatLoggedInRecentlyLogsInWhileTheDatabaseIsDown() {
+    auth.accounts().create("cleo", "password-of-cleo", false);
+    auth.accounts().create("dan", "password-of-dan", false);
+    assertThat(auth.accounts().authenticate("cleo", "password-of-cleo", "10.0.0.1")).isPresent();
+
+    down.set(true);
+    clock.advance(Duration.ofMinutes(3));
+    assertThat(auth.accounts().authenticate("cleo", "password-of-cleo", "10.0.0.1")).map(HubUser::name).contains("cleo");
+    assertThat(auth.accounts().authenticate("cleo", "wrong-password-1", "10.0.0.1")).isEmpty();
+    assertThatThrownBy(() -> auth.accounts().authenticate("dan", "password-of-dan", "10.0.0.2"))
+        .as("never logged in through this hub").isInstanceOf(StoreException.class);
+    clock.advance(UserAccounts.LOGIN_OUTAGE_GRACE);
+    assertThatThrownBy(() -> auth.accounts().authenticate("cleo", "password-of-cleo", "10.0.0.1"))
+        .as("confirmed longer ago than the grace").isInstanceOf(StoreException.class);
+  }
+
+  @Test
+  void aDeletedAccountIsForgottenAtOnce() {
+    auth.accounts().create("eve", "password-of-eve", false);
+    assertThat(auth.accounts().authenticate("eve", "password-of-eve", "10.0.0.1")).isPresent();
+    assertThat(auth.accounts().delete("eve")).isTrue();
+    down.set(true);
+    assertThatThrownBy(() -> auth.accounts().authenticate("eve", "password-of-eve", "10.0.0.1")).isInstanceOf(StoreException.class);
   }
 }
