@@ -146,7 +146,7 @@ public final class OAuthRoutes {
     }
     String scope = "access:servers!server=" + grant.server().user() + "/" + grant.server().server();
     UserAccounts.IssuedToken issued = auth.accounts().createToken(grant.user(),
-        "OAuth: " + ServerApiTokens.clientId(grant.server().user(), grant.server().server()), ACCESS_TOKEN_LIFETIME, scope);
+        UserJson.OAUTH_NOTE + ServerApiTokens.clientId(grant.server().user(), grant.server().server()), ACCESS_TOKEN_LIFETIME, scope);
     ObjectNode body = WireJson.mapper().createObjectNode();
     body.put("access_token", issued.token());
     body.put("token_type", "Bearer");

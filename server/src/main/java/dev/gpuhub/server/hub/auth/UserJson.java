@@ -82,6 +82,9 @@ final class UserJson {
   }
 
   /** JupyterHub's token model, without the token. */
+  /** How the note of a token issued by the OAuth provider begins; the client id follows. */
+  static final String OAUTH_NOTE = "OAuth: ";
+
   static ObjectNode token(HubTokenRecord t, String owner) {
     ObjectNode n = WireJson.mapper().createObjectNode();
     n.put("kind", "api_token");
@@ -94,6 +97,12 @@ final class UserJson {
     var scopes = n.putArray("scopes");
     java.util.List<String> list = Scopes.parse(t.scopes());
     (list == null ? java.util.List.of(Scopes.INHERIT) : list).forEach(scopes::add);
+    // the rest of JupyterHub 3's token model: deprecated roles, no session, and the OAuth client
+    // the token was issued to (a server's client for OAuth logins, the hub itself otherwise)
+    n.putArray("roles");
+    n.putNull("session_id");
+    String note = t.note();
+    n.put("oauth_client", note != null && note.startsWith(OAUTH_NOTE) ? note.substring(OAUTH_NOTE.length()) : "JupyterHub");
     return n;
   }
 

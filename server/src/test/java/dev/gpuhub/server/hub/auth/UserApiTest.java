@@ -88,6 +88,9 @@ class UserApiTest {
     assertThat(token.get("kind").asText()).isEqualTo("api_token");
     assertThat(token.get("user").asText()).isEqualTo("carol");
     assertThat(token.get("note").asText()).isEqualTo("load test");
+    assertThat(token.get("oauth_client").asText()).as("JupyterHub's token model").isEqualTo("JupyterHub");
+    assertThat(token.get("roles").isArray()).isTrue();
+    assertThat(token.has("session_id")).isTrue();
     String secret = token.get("token").asText();
     assertThat(secret).hasSize(64);
     assertThat(hub.stores.hub().findByTokenHash(ApiTokens.sha256Hex(secret), AuthApp.START)).isPresent();
