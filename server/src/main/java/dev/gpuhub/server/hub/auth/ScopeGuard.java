@@ -54,6 +54,12 @@ final class ScopeGuard {
       rule(HandlerType.DELETE, "/hub/api/groups/[^/]+/users", "groups"),
       rule(HandlerType.GET, "/hub/metrics", "read:metrics"));
 
+  /**
+   * List scopes a token may hold filtered ({@code list:users!group=students}): the list route then
+   * answers with what the filter covers, as JupyterHub does, instead of refusing.
+   */
+  static final java.util.Set<String> LISTS_FILTERED_BY_ROUTE = java.util.Set.of("list:users");
+
   private ScopeGuard() {}
 
   private static Rule rule(HandlerType method, String path, String scope) {
@@ -74,6 +80,10 @@ final class ScopeGuard {
       Matcher m = rule.path().matcher(ctx.path());
       if (!m.matches()) continue;
       if (rule.scope().isEmpty()) return;
+      if (m.groupCount() == 0 && LISTS_FILTERED_BY_ROUTE.contains(rule.scope())
+          && caller.get().scopes().stream().anyMatch(s -> s.startsWith(rule.scope() + "!"))) {
+        return; // a filtered list scope: the route lists only what the filter covers
+      }
       String user = m.groupCount() >= 1 ? m.group(1) : null;
       String server = m.groupCount() >= 2 ? m.group(2) : null;
       if (Scopes.allows(caller.get().scopes(), rule.scope(), user, server, auth::groupsOf)) return;

@@ -77,6 +77,11 @@ final class UserApiRoutes {
     auth.requireAdmin(ctx);
     dev.gpuhub.server.http.Paging page = dev.gpuhub.server.http.Paging.of(ctx);
     java.util.List<HubUserRecord> all = accounts.list();
+    var caller = auth.caller(ctx).orElseThrow();
+    if (caller.restricted() && !caller.scopes().contains("list:users")) {
+      // a filtered token (list:users!group=..., !user=...) lists the users its filters cover
+      all = all.stream().filter(u -> Scopes.allows(caller.scopes(), "list:users", u.name(), null, auth::groupsOf)).toList();
+    }
     ArrayNode users = WireJson.mapper().createArrayNode();
     for (HubUserRecord u : page.of(all)) users.add(model(u));
     page.total(ctx, all.size());

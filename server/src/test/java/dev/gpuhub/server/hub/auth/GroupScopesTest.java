@@ -36,6 +36,17 @@ class GroupScopesTest extends EmbeddedHubTest {
     assertThat(h.hub("POST", "/hub/api/groups/students/users", root, "{\"users\": [\"bob\"]}").statusCode()).isEqualTo(200);
     assertThat(h.hub("GET", "/hub/api/users/bob", teacher, null).statusCode()).isEqualTo(200);
 
+    // the user list, with a filtered list scope, lists the members (as JupyterHub does); without one, 403
+    HttpResponse<String> lister = h.hub("POST", "/hub/api/users/root/tokens", root,
+        "{\"scopes\": [\"list:users!group=students\"]}");
+    assertThat(lister.statusCode()).as(lister.body()).isEqualTo(201);
+    HttpResponse<String> listed = h.hub("GET", "/hub/api/users", json(lister).path("token").asText(), null);
+    assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+    List<String> names = new java.util.ArrayList<>();
+    json(listed).forEach(u -> names.add(u.path("name").asText()));
+    assertThat(names).containsExactlyInAnyOrder("alice", "bob");
+    assertThat(h.hub("GET", "/hub/api/users", teacher, null).statusCode()).as("read:users alone lists nobody").isEqualTo(403);
+
     for (String bad : List.of("read:users!group=", "read:users!group=a b", "read:users!team=x")) {
       HttpResponse<String> r = h.hub("POST", "/hub/api/users/root/tokens", root, "{\"scopes\": [\"" + bad + "\"]}");
       assertThat(r.statusCode()).as(bad).isEqualTo(400);
