@@ -18,8 +18,11 @@ import java.util.function.Supplier;
  * for {@link #OVERDUE} counts as down ("no answer for N s"), even before the check gives up.
  */
 public final class StoreHealthProbe implements AutoCloseable {
-  /** How often the store is asked. */
-  public static final Duration EVERY = Duration.ofSeconds(1);
+  /**
+   * How often the store is asked (a {@code SELECT 1} or a {@code PING}): often enough that a store
+   * back after an outage shows healthy well within a heartbeat interval.
+   */
+  public static final Duration EVERY = Duration.ofMillis(250);
   /** How long a check may stay out before the store counts as down. */
   public static final Duration OVERDUE = Duration.ofSeconds(2);
 

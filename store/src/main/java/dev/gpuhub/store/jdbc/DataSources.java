@@ -20,6 +20,8 @@ public final class DataSources {
   static final int MAX_POOL_SIZE = 10;
   /** How long a caller waits for a pooled connection (and a new one to connect) before failing. */
   static final long CONNECTION_TIMEOUT_MS = 5_000;
+  /** How long a caller waits for a pooled PostgreSQL connection. */
+  static final long PG_CONNECTION_WAIT_MS = 1_500;
   /** Seconds the PostgreSQL driver waits for a TCP connection. */
   static final int PG_CONNECT_TIMEOUT_S = 5;
 
@@ -88,18 +90,24 @@ public final class DataSources {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database;
   }
 
-  /** A pool on a PostgreSQL database; fails with "cannot reach PostgreSQL at host:port: ...". */
+  /**
+   * A pool on a PostgreSQL database that renews itself once the database is back after a restart
+   * ({@link RenewingDataSource}); fails with "cannot reach PostgreSQL at host:port: ...".
+   */
   public static HikariDataSource postgres(String host, int port, String database, String user,
       String password) {
     HikariConfig config = base("gpuhub-postgres", postgresUrl(host, port, database));
     config.setUsername(user);
     config.setPassword(password);
+    // a caller waits at most this for a connection: while the database is away it learns so soon
+    // (writes are buffered or retried), and once a fresh pool took over it is not held on the old one
+    config.setConnectionTimeout(PG_CONNECTION_WAIT_MS);
     config.addDataSourceProperty("connectTimeout", PG_CONNECT_TIMEOUT_S);
     // multi-row INSERTs for JDBC batches: saveHeartbeats writes thousands of metric rows at once
     config.addDataSourceProperty("reWriteBatchedInserts", true);
     config.addDataSourceProperty("ApplicationName", "gpuhub");
     try {
-      return new HikariDataSource(config);
+      return new RenewingDataSource(config); // back within about a second of a database restart
     } catch (HikariPool.PoolInitializationException e) {
       throw new StoreException("cannot reach PostgreSQL at " + host + ":" + port + ": "
           + rootMessage(e) + " (database '" + database + "', user '" + user
