@@ -117,9 +117,9 @@ public final class ChaosSuite {
       case "redis" -> Fault.of(cluster.redis::halt, cluster.redis::resume);
       case "node-silent" -> Fault.of(() -> cluster.freezeAgent(true), () -> cluster.freezeAgent(false));
       case "agent-kill" -> Fault.of(cluster::killAgent, cluster::startAgent);
-      case "hub-kill" -> new HubKill();
-      case "hub-sigterm" -> new HubSigterm();
-      case "dockerd-restart" -> new DockerdRestart();
+      case "hub-kill" -> new HubKill(cluster, load, this::extraUser);
+      case "hub-sigterm" -> new HubSigterm(cluster);
+      case "dockerd-restart" -> new DockerdRestart(cluster, keepers);
       default -> throw new IllegalArgumentException(fault);
     };
     f.inject();
@@ -228,7 +228,8 @@ public final class ChaosSuite {
     return lost;
   }
 
-  private static boolean sameInstant(String a, String b) {
+  /** Whether two instants as the hub writes them are the same to the millisecond. */
+  static boolean sameInstant(String a, String b) {
     try {
       return java.time.Instant.parse(a).truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
           .equals(java.time.Instant.parse(b).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
@@ -284,152 +285,12 @@ public final class ChaosSuite {
     }
   }
 
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  /** How a fault is made and undone, and its own targets besides the common ones. */
-  private interface Fault {
-    void inject() throws Exception;
-
-    void restore() throws Exception;
-
-    default void check(FaultReport r) throws Exception {
-    }
-
-    static Fault of(Step inject, Step restore) {
-      return new Fault() {
-        @Override
-        public void inject() throws Exception {
-          inject.run();
-        }
-
-        @Override
-        public void restore() throws Exception {
-          restore.run();
-        }
-      };
-    }
-  }
-
   /** A user made once for a fault's own purpose (the node's filler, queued users). */
   private ChaosUser extraUser(String name) throws Exception {
     for (ChaosUser u : extraUsers) if (u.name.equals(name)) return u;
     ChaosUser u = ChaosUser.signUp(cluster.hubUrl(), name);
     extraUsers.add(u);
     return u;
-  }
-
-  /**
-   * SIGKILL of the control plane with the node full and two users waiting in the queue: after the
-   * restart the running servers are adopted and the two wait again, in their order.
-   */
-  private final class HubKill implements Fault {
-    private final List<ChaosUser> queued = new ArrayList<>();
-    private ChaosUser filler;
-    private String fillerStarted;
-
-    @Override
-    public void inject() throws Exception {
-      load.pauseChurn();
-      filler = extraUser("filler");
-      String problem = filler.startAndAwaitReady(Duration.ofSeconds(180));
-      if (problem != null) throw new IllegalStateException("the filler's server: " + problem);
-      fillerStarted = filler.server().path("started").asText();
-      for (String name : List.of("queued1", "queued2")) {
-        ChaosUser q = extraUser(name);
-        int status = q.requestServer().statusCode();
-        if (status != 202 && status != 201) throw new IllegalStateException(name + "'s request answered " + status);
-        queued.add(q);
-        Thread.sleep(300); // a defined order
-      }
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (queued.get(0).queuePosition() != 1 || queued.get(1).queuePosition() != 2) {
-        if (System.nanoTime() > deadline) throw new IllegalStateException("the two requests did not wait in the queue");
-        Thread.sleep(200);
-      }
-      Thread.sleep(1000); // the queue's journal follows a request by a moment
-      cluster.killHub();
-    }
-
-    @Override
-    public void restore() throws Exception {
-      cluster.startHub();
-    }
-
-    @Override
-    public void check(FaultReport r) throws Exception {
-      List<Integer> positions = new ArrayList<>();
-      for (ChaosUser q : queued) positions.add(q.queuePosition());
-      r.check("queued requests kept, in their order", "[1, 2]", positions.toString(), positions.equals(List.of(1, 2)));
-      JsonNode s = filler.server();
-      if (!SteadyLoad.ready(s) || !sameInstant(fillerStarted, s.path("started").asText())) r.serversLost++;
-      r.checks.removeIf(c -> c.what().equals("servers lost"));
-      r.check("servers lost", "0", Integer.toString(r.serversLost), r.serversLost == 0);
-      for (ChaosUser u : List.of(queued.get(0), queued.get(1), filler)) u.stopAndAwaitGone(Duration.ofSeconds(60));
-      load.resumeChurn();
-    }
-  }
-
-  /** SIGTERM of the control plane under load: it exits within 10 s, and its restart adopts everything. */
-  private final class HubSigterm implements Fault {
-    private double exitSeconds;
-
-    @Override
-    public void inject() throws Exception {
-      exitSeconds = cluster.stopHub(Duration.ofSeconds(30));
-    }
-
-    @Override
-    public void restore() throws Exception {
-      cluster.startHub();
-    }
-
-    @Override
-    public void check(FaultReport r) {
-      r.check("exit after SIGTERM", "<= 10 s", exitSeconds < 0 ? "over 30 s" : String.format("%.1f s", exitSeconds),
-          exitSeconds >= 0 && exitSeconds <= 10);
-    }
-  }
-
-  /**
-   * A restart of the node's dockerd stops every container on it: each keeper is told (its server
-   * shows stopped or failed, with the reason), starts again, and finds its file in its home.
-   */
-  private final class DockerdRestart implements Fault {
-    private final List<String> seen = new ArrayList<>();
-    private int told;
-
-    @Override
-    public void inject() {
-      cluster.dockerd.restart();
-    }
-
-    @Override
-    public void restore() throws Exception {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      for (ChaosUser k : keepers) {
-        JsonNode s = k.server();
-        while (SteadyLoad.ready(s) && System.nanoTime() < deadline) {
-          Thread.sleep(250);
-          s = k.server();
-        }
-        seen.add(k.name + ": " + (s == null ? "no server" : s.path("state").asText() + " (" + s.path("failure_reason").asText("") + ")"));
-        if (!SteadyLoad.ready(s)) told++;
-      }
-      for (ChaosUser k : keepers) {
-        k.stopAndAwaitGone(Duration.ofSeconds(60));
-        String problem = k.startAndAwaitReady(Duration.ofSeconds(180));
-        if (problem != null) seen.add(k.name + " could not start again: " + problem);
-      }
-    }
-
-    @Override
-    public void check(FaultReport r) {
-      r.serversLost = told;
-      r.check("servers whose containers died are reported to their users", keepers.size() + " of " + keepers.size(),
-          told + " " + seen, told == keepers.size());
-    }
   }
 
   /** The table at the end: one line per fault, and whether every target was met. */

@@ -13,11 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops servers that had no traffic through the proxy for the idle timeout (seed: 600 s), and on
- * each pass asks the {@link Reconciler} to remove orphan containers. A failing pass is logged.
+ * Stops servers that had no traffic through the proxy for the idle timeout (seed: 600 s), and asks
+ * the {@link Reconciler} every {@link #CONTAINER_CHECK} (or each cull pass, when that is more often)
+ * to remove orphan containers and to end servers whose container died (a dockerd restart, a node's
+ * reboot), so their users are told and their reservations freed within seconds. A failing pass is
+ * logged.
  */
 public final class IdleCuller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IdleCuller.class);
+
+  /** How often containers are compared with the servers. */
+  public static final Duration CONTAINER_CHECK = Duration.ofSeconds(5);
 
   private final Spawner spawner;
   private final RouteTable routes;
@@ -40,6 +46,8 @@ public final class IdleCuller implements AutoCloseable {
 
   public void start(Duration every) {
     scheduler.scheduleWithFixedDelay(this::passLogged, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    long check = Math.min(every.toMillis(), CONTAINER_CHECK.toMillis());
+    scheduler.scheduleWithFixedDelay(this::reconcileLogged, check, check, TimeUnit.MILLISECONDS);
   }
 
   /** Stops every running server idle longer than the timeout; returns them ({@code alice}, {@code alice/gpu}). */
@@ -61,9 +69,16 @@ public final class IdleCuller implements AutoCloseable {
     try {
       List<String> culled = cullNow();
       if (!culled.isEmpty()) LOG.atInfo().addKeyValue("users", culled).log("culled idle servers");
-      reconciler.removeOrphans();
     } catch (RuntimeException e) {
       LOG.warn("cull pass failed; the next one will retry", e);
+    }
+  }
+
+  private void reconcileLogged() {
+    try {
+      reconciler.removeOrphans();
+    } catch (RuntimeException e) {
+      LOG.warn("container check failed; the next one will retry", e);
     }
   }
 
