@@ -36,18 +36,14 @@ public final class HubAuth {
    * database restart. Nothing can revoke a token while the database is down, so this keeps no
    * revoked token alive; once the database answers again every request is checked there.
    */
-  static final Duration TOKEN_OUTAGE_GRACE = Duration.ofMinutes(10);
+  static final Duration TOKEN_OUTAGE_GRACE = OutageMemory.GRACE;
   /**
    * A remembered token's caller, good until {@code until} (at most the token's own expiry);
-   * {@code confirmed}: when the database last vouched for it; {@code expires}: the token's own
-   * expiry, null for none.
+   * {@code expires}: the token's own expiry, null for none.
    */
-  private record CachedToken(Caller caller, Instant until, Instant confirmed, Instant expires) {
-    /** Whether it may stand in for the database, which cannot be asked now. */
-    boolean standsInAt(Instant now) {
-      return now.isBefore(confirmed.plus(TOKEN_OUTAGE_GRACE)) && (expires == null || now.isBefore(expires));
-    }
-  }
+  private record CachedToken(Caller caller, Instant until, Instant expires) {}
+  /** Tokens' callers as the database last confirmed them, for its outages. */
+  private final OutageMemory<CachedToken> confirmedTokens = new OutageMemory<>();
   private final java.util.Map<String, CachedToken> tokenCache = new java.util.concurrent.ConcurrentHashMap<>();
   /** A token's last use is written at most this often. */
   static final Duration TOKEN_TOUCH_INTERVAL = Duration.ofMinutes(1);
@@ -306,8 +302,8 @@ public final class HubAuth {
     try {
       owner = lookUpToken(hash, now);
     } catch (dev.gpuhub.store.StoreException e) {
-      if (cached != null && cached.standsInAt(now)) return Optional.of(cached.caller());
-      throw e;
+      return Optional.of(confirmedTokens.standIn(hash, now).filter(c -> c.expires() == null || now.isBefore(c.expires()))
+          .orElseThrow(() -> e).caller());
     }
     if (tokenCache.size() > 10_000) tokenCache.clear(); // bounded: a flood of distinct tokens finds nothing to keep
     Optional<Caller> caller = owner.map(o -> {
@@ -319,14 +315,20 @@ public final class HubAuth {
     caller.ifPresentOrElse(c -> {
       Instant until = now.plus(TOKEN_CACHE);
       Instant expires = owner.get().token().expiresAt();
-      tokenCache.put(hash, new CachedToken(c, expires != null && expires.isBefore(until) ? expires : until, now, expires));
-    }, () -> tokenCache.remove(hash));
+      CachedToken remembered = new CachedToken(c, expires != null && expires.isBefore(until) ? expires : until, expires);
+      tokenCache.put(hash, remembered);
+      confirmedTokens.remember(hash, remembered, now);
+    }, () -> {
+      tokenCache.remove(hash);
+      confirmedTokens.forget(hash);
+    });
     return caller;
   }
 
   /** Forgets what was remembered of tokens (one was deleted, a user deleted or changed). */
   void forgetTokens() {
     tokenCache.clear();
+    confirmedTokens.forgetAll();
   }
 
   private Optional<HubTokenOwner> lookUpToken(String hash, Instant now) {

@@ -131,9 +131,7 @@ public final class UserAccounts {
     try {
       found = Credentials.isValidUsername(name) ? repository.findUser(name) : Optional.empty();
     } catch (dev.gpuhub.store.StoreException e) {
-      Confirmed seen = confirmed.get(name);
-      if (seen == null || !now.isBefore(seen.at().plus(LOGIN_OUTAGE_GRACE))) throw e;
-      found = Optional.of(seen.record());
+      found = Optional.of(confirmed.standIn(name, now).orElseThrow(() -> e));
       fromDatabase = false;
     }
     boolean ok = found.isPresent() ? hasher.verify(password, found.get().passwordHash()) : burn(password);
@@ -143,10 +141,7 @@ public final class UserAccounts {
       throw new ForbiddenException("your account '" + name + "' waits for an administrator's approval;"
           + " you can log in once it is approved");
     }
-    if (fromDatabase) {
-      if (confirmed.size() > 10_000) confirmed.clear(); // bounded: only accounts that logged in are kept
-      confirmed.put(name, new Confirmed(found.get(), now));
-    }
+    if (fromDatabase) confirmed.remember(name, found.get(), now);
     try {
       repository.recordLogin(name, now);
     } catch (dev.gpuhub.store.StoreException e) {
@@ -161,12 +156,10 @@ public final class UserAccounts {
    * an account while the database is down, and every change through this hub forgets what was kept
    * of that account at once.
    */
-  static final Duration LOGIN_OUTAGE_GRACE = Duration.ofMinutes(10);
+  static final Duration LOGIN_OUTAGE_GRACE = OutageMemory.GRACE;
 
-  /** An account as the database returned it at a successful login, and when. */
-  private record Confirmed(HubUserRecord record, Instant at) {}
-
-  private final java.util.Map<String, Confirmed> confirmed = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Accounts as the database returned them at successful logins. */
+  private final OutageMemory<HubUserRecord> confirmed = new OutageMemory<>();
 
   private boolean burn(String password) {
     hasher.burn(password);
@@ -197,7 +190,7 @@ public final class UserAccounts {
     Optional<HubUser> user = find(username);
     if (user.isEmpty()) return false;
     onDelete.accept(user.get());
-    confirmed.remove(user.get().name());
+    confirmed.forget(user.get().name());
     boolean deleted = repository.deleteUser(user.get().name());
     sessions.removeUser(user.get().name());
     onUserOrTokenChange.run();
@@ -212,14 +205,14 @@ public final class UserAccounts {
   /** Approves a user who signed up under approval; false when there is no such user. */
   public boolean approve(String username) {
     Optional<HubUser> user = find(username);
-    user.ifPresent(u -> confirmed.remove(u.name()));
+    user.ifPresent(u -> confirmed.forget(u.name()));
     return user.isPresent() && repository.setApproved(user.get().name(), true);
   }
 
   /** Sets the admin flag, in the store and in live sessions; empty when there is no such user. */
   public Optional<HubUser> setAdmin(String username, boolean admin) {
     Optional<HubUser> user = find(username);
-    user.ifPresent(u -> confirmed.remove(u.name()));
+    user.ifPresent(u -> confirmed.forget(u.name()));
     if (user.isEmpty() || !repository.setAdmin(user.get().name(), admin)) return Optional.empty();
     HubUser changed = new HubUser(user.get().id(), user.get().name(), admin);
     sessions.updateUser(changed);
