@@ -83,9 +83,12 @@ class HubHomesIT {
 
         // 6. the server must go to a second node (its own dockerd): the home moves there first
         try (SecondNode second = SecondNode.start(hub, NODE_2)) {
+          // the second node's image build can outlast the idle limit: the culler may be stopping the server now
           assertThat(ida.api("DELETE", "/hub/api/users/" + user + "/server", null).statusCode()).isEqualTo(204);
-          assertThat(ida.form("/hub/spawn", Map.of("profile", "single-cpu", "image", hub.image,
-              "selected_nodes", "[\"" + NODE_2 + "\"]", "primary_node", NODE_2)).statusCode()).isEqualTo(302);
+          awaitState(hub, user, ServerState.STOPPED, Duration.ofSeconds(30));
+          HttpResponse<String> toNode2 = ida.form("/hub/spawn", Map.of("profile", "single-cpu", "image", hub.image,
+              "selected_nodes", "[\"" + NODE_2 + "\"]", "primary_node", NODE_2));
+          assertThat(toNode2.statusCode()).as(toNode2.body()).isEqualTo(302);
           assertThat(HubEndToEndIT.followProgress(ida, user).path("ready").asBoolean()).as(user + "'s server on " + NODE_2).isTrue();
           var server = hub.plane.hub().spawner().server(user).orElseThrow();
           assertThat(server.snapshot().nodes()).containsExactly(NODE_2);
