@@ -1,7 +1,5 @@
 package dev.gpuhub.server.hub.proxy;
 
-import java.net.HttpCookie;
-import java.util.List;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -61,53 +59,46 @@ public final class HubCredentials {
   }
 
   /**
-   * The {@code Set-Cookie} value with its Path set to {@code prefix/}; null for a cookie that must be
-   * dropped whatever its path (the hub's session cookies, a Domain, unreadable).
+   * The {@code Set-Cookie} value with its Path set to {@code prefix/} (once, where its first Path was);
+   * null for a cookie that must be dropped whatever its path (the hub's session cookies, a Domain,
+   * unreadable).
    */
   static String rescoped(String setCookie, String prefix) {
-    List<HttpCookie> cookies;
-    try {
-      cookies = HttpCookie.parse("set-cookie:" + setCookie);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    for (HttpCookie c : cookies) {
-      if (c.getName().equalsIgnoreCase(SESSION_COOKIE) || c.getName().equalsIgnoreCase(ServerSessions.COOKIE)
-          || c.getDomain() != null) {
-        return null;
-      }
-    }
-    StringBuilder out = new StringBuilder();
+    SetCookie cookie = SetCookie.parse(setCookie).filter(HubCredentials::mayBeSet).orElse(null);
+    if (cookie == null) return null;
+    StringBuilder out = new StringBuilder(cookie.pair());
     boolean pathSet = false;
-    for (String part : setCookie.split(";")) {
-      String p = part.strip();
-      if (p.regionMatches(true, 0, "path=", 0, 5) || p.equalsIgnoreCase("path")) {
+    for (SetCookie.Attribute a : cookie.attributes()) {
+      if (a.is("path")) {
         if (pathSet) continue;
-        p = "Path=" + prefix + "/";
         pathSet = true;
+        out.append("; Path=").append(prefix).append('/');
+      } else {
+        out.append("; ").append(a.text());
       }
-      if (out.length() > 0) out.append("; ");
-      out.append(p);
     }
     if (!pathSet) out.append("; Path=").append(prefix).append('/');
     return out.toString();
   }
 
-  /** Whether one {@code Set-Cookie} value stays within {@code prefix} and spares the hub's session. */
+  /**
+   * Whether one {@code Set-Cookie} value stays within {@code prefix} and spares the hub's session:
+   * every Path it carries (a browser keeps the last) is the prefix or below it.
+   */
   static boolean cookieAllowed(String setCookie, String prefix) {
-    List<HttpCookie> cookies;
-    try {
-      cookies = HttpCookie.parse("set-cookie:" + setCookie);
-    } catch (IllegalArgumentException e) {
-      return false; // what the JDK cannot read, a browser might read as anything
-    }
-    for (HttpCookie c : cookies) {
-      if (c.getName().equalsIgnoreCase(SESSION_COOKIE) || c.getName().equalsIgnoreCase(ServerSessions.COOKIE)) return false;
-      if (c.getDomain() != null) return false; // a Domain widens the cookie to other hosts
-      String path = c.getPath();
-      if (path == null) continue;
+    SetCookie cookie = SetCookie.parse(setCookie).orElse(null);
+    if (cookie == null || !mayBeSet(cookie)) return false; // what we cannot read, a browser might read as anything
+    for (SetCookie.Attribute a : cookie.attributes()) {
+      if (!a.is("path")) continue;
+      String path = a.value();
       if (path.contains("..") || !(path.equals(prefix) || path.startsWith(prefix + "/"))) return false;
     }
     return true;
+  }
+
+  /** Not one of the hub's session cookies, and no Domain (which widens a cookie to other hosts). */
+  private static boolean mayBeSet(SetCookie cookie) {
+    return !cookie.name().equalsIgnoreCase(SESSION_COOKIE) && !cookie.name().equalsIgnoreCase(ServerSessions.COOKIE)
+        && !cookie.has("domain");
   }
 }
