@@ -9,7 +9,7 @@
 # 5.3.0 from the npm registry into ${GPUHUB_CACHE_DIR:-~/.cache/gpuhub}/chp-5.3.0 (Debian's own
 # configurable-http-proxy does not start with this Node.js: "Cannot find module 'commander'").
 # Needs root: it starts its own dockerd.
-# Usage: scripts/bench-jupyterhub.sh [--seconds 8] [--warmup 5]
+# Usage: scripts/bench-jupyterhub.sh [--seconds 8] [--warmup 5] [--rows all | proxy (the proxy and kernel rows only)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -53,7 +53,7 @@ public final class JupyterHubComparison {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = Options.parse(args, "JupyterHubComparison --chp PATH [--seconds 8] [--warmup 5]"
-        + " [--jupyterhub /usr/bin/jupyterhub]");
+        + " [--jupyterhub /usr/bin/jupyterhub] [--rows all|proxy]");
     String chp = opts.get("chp");
     if (chp == null || !Files.isExecutable(Path.of(chp))) {
       throw new IllegalArgumentException("--chp must name configurable-http-proxy's executable (scripts/bench-jupyterhub.sh installs it)");
@@ -61,14 +61,18 @@ public final class JupyterHubComparison {
     String jupyterhub = opts.getOrDefault("jupyterhub", "/usr/bin/jupyterhub");
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "8"));
     int warmup = Integer.parseInt(opts.getOrDefault("warmup", "5"));
+    String rows = opts.getOrDefault("rows", "all");
+    if (!rows.equals("all") && !rows.equals("proxy")) {
+      throw new IllegalArgumentException("--rows must be all (every row) or proxy (the proxy and kernel rows only), not " + rows);
+    }
     Path dir = Files.createTempDirectory("gpuhub-jh-bench");
     try (BenchInstallation install = new BenchInstallation(dir, SpawnerConfig.PLAIN_HTTP_COMMAND)) {
-      run(install.plane, dir, chp, jupyterhub, seconds, warmup);
+      run(install.plane, dir, chp, jupyterhub, seconds, warmup, rows.equals("proxy"));
     }
   }
 
-  private static void run(ControlPlane plane, Path dir, String chp, String jupyterhub, int seconds, int warmup)
-      throws Exception {
+  private static void run(ControlPlane plane, Path dir, String chp, String jupyterhub, int seconds, int warmup,
+      boolean proxyRowsOnly) throws Exception {
     HubUser user = plane.hub().auth().accounts().create(USER, "bench-password-1", false);
     String apiToken = plane.hub().auth().accounts().createToken(user, "bench", null).token();
     plane.hub().spawner().spawn(USER, new SpawnOptions("single-cpu", null, null));
@@ -115,6 +119,7 @@ public final class JupyterHubComparison {
       }
 
       kernelRows(origin, chpPort, plane.hub().url(), server.token(), apiToken, seconds);
+      if (proxyRowsOnly) return;
 
       String jhToken = ApiTokens.generate();
       int jhHubPort = FreePorts.pick();
