@@ -31,6 +31,11 @@ public final class ServiceProxyServlet extends ProxyServlet {
   }
 
   @Override
+  protected org.eclipse.jetty.client.HttpClient newHttpClient(org.eclipse.jetty.io.ClientConnector connector) {
+    return dev.gpuhub.server.hub.proxy.ProxyClients.tuned(super.newHttpClient(connector));
+  }
+
+  @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
     String name = serviceOf(request.getRequestURI());
     if (name == null || !known.test(name)) {

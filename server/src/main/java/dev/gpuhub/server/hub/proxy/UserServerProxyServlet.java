@@ -61,6 +61,11 @@ public final class UserServerProxyServlet extends ProxyServlet {
   }
 
   @Override
+  protected org.eclipse.jetty.client.HttpClient newHttpClient(ClientConnector connector) {
+    return ProxyClients.tuned(super.newHttpClient(connector));
+  }
+
+  @Override
   protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
     String path = request.getRequestURI();
     String user = ownerOf(path);

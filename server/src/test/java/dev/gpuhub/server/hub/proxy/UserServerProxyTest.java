@@ -52,6 +52,7 @@ class UserServerProxyTest {
           "cookie", String.valueOf(ctx.header("Cookie")),
           "query", String.valueOf(ctx.queryString()))));
       c.routes.post("/user/alice/api/echo", ctx -> ctx.result("posted:" + ctx.body()));
+      c.routes.get("/user/alice/files/big.bin", ctx -> ctx.contentType("application/octet-stream").result(BIG));
       c.routes.post("/user/alice/api/origin", ctx -> ctx.result(String.valueOf(ctx.header("Origin"))));
       c.routes.get("/user/alice/cookies", ctx -> {
         for (String cookie : new String[] {"own=1; Path=/user/alice/", "bare=2", "exact=3; Path=/user/alice",
@@ -100,6 +101,22 @@ class UserServerProxyTest {
     b.header("Cookie", "gpuhub-session=secret-session; other=1");
     b.header("Authorization", "token hub-api-token-of-the-user");
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A download larger than any buffer of the proxy, of an odd length, no two chunks alike. */
+  static final byte[] BIG = new byte[3 * 1024 * 1024 + 17];
+
+  static {
+    new java.util.Random(12).nextBytes(BIG);
+  }
+
+  @Test
+  void aLargeDownloadArrivesWholeAndUnchanged() throws Exception {
+    HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/user/alice/files/big.bin"))
+        .header("X-Test-User", "alice").build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body().length).isEqualTo(BIG.length);
+    assertThat(java.util.Arrays.equals(r.body(), BIG)).as("the bytes as the server sent them").isTrue();
   }
 
   @Test
