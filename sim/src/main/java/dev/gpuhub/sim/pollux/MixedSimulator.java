@@ -32,8 +32,10 @@ import java.util.function.Consumer;
  * to sessions first) and after (GPUs the plan leaves unused).
  *
  * <p><b>Jobs.</b> Each round the policy plans the arrived, unfinished jobs on the GPUs no session
- * holds (partition: on the second half of the nodes), seen through {@link UniformSubcluster} (the
- * policies assume equal nodes; GPUs outside the largest even part stay free for sessions). A job
+ * holds (partition: on the second half of the nodes), seen through
+ * {@link UniformSubcluster#forPolicy}: Pollux plans every node within what sessions leave on it;
+ * policies that assume equal nodes see the largest even part, and GPUs outside it stay free for
+ * sessions (counted as stranded). A job
  * whose allocation cannot be expressed in that part is shown to the policy as paused (it must move).
  * With no sessions the result is exactly {@link Simulator}'s.
  *
@@ -371,7 +373,7 @@ public final class MixedSimulator {
     for (int n = jobNodesStart(); n < nodes; n++) {
       if (gpusPerNode - sessionHeld[n] > 0) usable.put(n, gpusPerNode - sessionHeld[n]);
     }
-    UniformSubcluster<Integer> part = UniformSubcluster.of(usable);
+    UniformSubcluster<Integer> part = UniformSubcluster.forPolicy(usable, base.policy());
     ClusterShape shape = part.shape();
     int left = usable.values().stream().mapToInt(Integer::intValue).sum() - shape.totalGpus();
     strandedGpuSeconds += left * (double) config.interval();
@@ -382,7 +384,7 @@ public final class MixedSimulator {
     Map<String, SimJob> byName = new HashMap<>();
     for (SimJob job : active) {
       JobState s = base.stateOf(job);
-      List<Integer> mine = inPart(current.getOrDefault(job.name(), List.of()), toPart, shape.gpusPerNode());
+      List<Integer> mine = inPart(current.getOrDefault(job.name(), List.of()), toPart, shape);
       states.add(new JobState(s.id(), s.submitTime(), s.fixedReplicas(), s.minReplicas(), s.maxReplicas(),
           s.attainedService(), s.restarts(), mine, s.speedup(), s.remaining(), s.metric()));
       byName.put(job.name(), job);
@@ -398,9 +400,9 @@ public final class MixedSimulator {
       }
       List<Integer> real = new ArrayList<>(alloc.size());
       for (int i : alloc) {
-        if (i < 0 || i >= shape.nodes() || ++used[i] > shape.gpusPerNode()) {
-          throw new IllegalStateException("policy placed " + e.getKey() + " outside the " + shape.nodes() + " x "
-              + shape.gpusPerNode() + " GPUs sessions left");
+        if (i < 0 || i >= shape.nodes() || ++used[i] > shape.capacity(i)) {
+          throw new IllegalStateException("policy placed " + e.getKey() + " outside the " + shape.totalGpus()
+              + " GPUs sessions left on " + shape.nodes() + " nodes");
         }
         real.add(part.nodes().get(i));
       }
@@ -410,12 +412,12 @@ public final class MixedSimulator {
   }
 
   /** {@code alloc} in the part's node indices, or empty when it does not fit there as it is. */
-  private static List<Integer> inPart(List<Integer> alloc, int[] toPart, int gpusPerNode) {
+  private static List<Integer> inPart(List<Integer> alloc, int[] toPart, ClusterShape shape) {
     List<Integer> out = new ArrayList<>(alloc.size());
     Map<Integer, Integer> count = new HashMap<>();
     for (int n : alloc) {
       int i = toPart[n];
-      if (i < 0 || count.merge(i, 1, Integer::sum) > gpusPerNode) return List.of();
+      if (i < 0 || count.merge(i, 1, Integer::sum) > shape.capacity(i)) return List.of();
       out.add(i);
     }
     return out;

@@ -219,6 +219,8 @@ class MixedSimulatorTest {
       assertThat(r.sessions()).isPositive();
       assertThat(r.utilisationPercent()).isBetween(0.0, 100.0);
       if (mode != SharingMode.INTERACTIVE_FIRST) assertThat(r.reclaims() + r.preemptions()).isZero();
+      // Pollux plans every node within what sessions leave on it: no GPU is left out of its plan
+      assertThat(r.strandedGpuSeconds()).as(mode.wireName() + ": GPU-seconds outside Pollux's plan").isZero();
     }
   }
 }

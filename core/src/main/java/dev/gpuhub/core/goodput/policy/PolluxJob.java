@@ -52,7 +52,7 @@ final class PolluxJob {
     for (int node : state.current()) {
       if (node < 0 || node >= clusterNodes) {
         lost = true;
-      } else if (++current[node] > gpus) {
+      } else if (++current[node] > cluster.capacity(node)) {
         overfull = true;
       }
     }

@@ -24,7 +24,7 @@ final class PolluxPlan {
     this.gpusPerNode = cluster.gpusPerNode();
     alloc = new int[jobs.length][nodes];
     free = new int[nodes];
-    java.util.Arrays.fill(free, gpusPerNode);
+    for (int x = 0; x < nodes; x++) free[x] = cluster.capacity(x);
     replicas = new int[jobs.length];
     usedNodes = new int[jobs.length];
     diff = new int[jobs.length];

@@ -101,6 +101,12 @@ public final class PolluxPolicy implements SchedulingPolicy {
     return config;
   }
 
+  /** Pollux plans each node within its own capacity (the search's free GPUs per node). */
+  @Override
+  public boolean plansUnevenNodes() {
+    return true;
+  }
+
   /** @throws IllegalArgumentException when two jobs share an id */
   @Override
   public Map<String, List<Integer>> allocate(List<JobState> jobs, ClusterShape cluster, double now) {

@@ -17,4 +17,12 @@ public interface SchedulingPolicy {
    * @return job id to its allocation
    */
   Map<String, List<Integer>> allocate(List<JobState> jobs, ClusterShape cluster, double now);
+
+  /**
+   * Whether this policy honours each node's own {@link ClusterShape#capacity capacity}; callers give
+   * the others homogeneous shapes only (e.g. {@link UniformSubcluster}).
+   */
+  default boolean plansUnevenNodes() {
+    return false;
+  }
 }

@@ -23,6 +23,21 @@ public record UniformSubcluster<K extends Comparable<K>>(List<K> nodes, ClusterS
   }
 
   /**
+   * What {@code policy} plans on: every node with usable GPUs, each with its own capacity, for a
+   * policy that {@link SchedulingPolicy#plansUnevenNodes() plans uneven nodes}; else {@link #of}.
+   * (The name says uniform: for the first kind the shape is uniform only when the nodes are.)
+   */
+  public static <K extends Comparable<K>> UniformSubcluster<K> forPolicy(Map<K, Integer> usable, SchedulingPolicy policy) {
+    if (!policy.plansUnevenNodes()) return of(usable);
+    java.util.TreeMap<K, Integer> kept = new java.util.TreeMap<>();
+    usable.forEach((node, u) -> {
+      if (u > 0) kept.put(node, u);
+    });
+    if (kept.isEmpty()) return of(usable);
+    return new UniformSubcluster<>(List.copyOf(kept.keySet()), ClusterShape.uneven(List.copyOf(kept.values())));
+  }
+
+  /**
    * @param usable GPUs usable on each node; nodes with 0 or fewer are ignored
    */
   public static <K extends Comparable<K>> UniformSubcluster<K> of(Map<K, Integer> usable) {

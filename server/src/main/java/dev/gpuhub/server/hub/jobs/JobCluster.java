@@ -16,7 +16,9 @@ import java.util.Map;
  *
  * <p>A GPU is usable by jobs when no one holds it or a job holds it (jobs' GPUs are re-allocated
  * every round; a notebook's or a {@code /select-nodes} holder's are not). Policies assume equal
- * nodes, so the round plans on the {@link UniformSubcluster} of the usable GPUs.
+ * nodes unless they say otherwise, so the round plans on
+ * {@link UniformSubcluster#forPolicy what the policy can plan}: every node with its own usable GPUs
+ * for Pollux, the largest even part for the others.
  *
  * @param hostnames node index to hostname, sorted by hostname
  * @param shape     what the policy sees
@@ -36,9 +38,15 @@ record JobCluster(List<String> hostnames, ClusterShape shape) {
     return of(GpusForPeople.of(nodes, List.of(), 0).usable());
   }
 
-  /** The cluster over the GPUs jobs may use on each node ({@link GpusForPeople#usable()}). */
+  /** The even cluster over the GPUs jobs may use on each node ({@link GpusForPeople#usable()}). */
   static JobCluster of(Map<String, Integer> usable) {
     UniformSubcluster<String> part = UniformSubcluster.of(usable);
+    return new JobCluster(part.nodes(), part.shape());
+  }
+
+  /** The cluster over the GPUs jobs may use on each node, as {@code policy} can plan it. */
+  static JobCluster of(Map<String, Integer> usable, dev.gpuhub.core.goodput.policy.SchedulingPolicy policy) {
+    UniformSubcluster<String> part = UniformSubcluster.forPolicy(usable, policy);
     return new JobCluster(part.nodes(), part.shape());
   }
 
@@ -58,8 +66,8 @@ record JobCluster(List<String> hostnames, ClusterShape shape) {
       if (i < 0 || i >= hostnames.size()) {
         throw new IllegalStateException("the policy placed a replica on node " + i + " of " + hostnames.size());
       }
-      if (perNode.merge(i, 1, Integer::sum) > shape.gpusPerNode()) {
-        throw new IllegalStateException("the policy placed more than " + shape.gpusPerNode() + " replicas on node " + i);
+      if (perNode.merge(i, 1, Integer::sum) > shape.capacity(i)) {
+        throw new IllegalStateException("the policy placed more than " + shape.capacity(i) + " replicas on node " + i);
       }
       out.add(hostnames.get(i));
     }

@@ -222,7 +222,7 @@ public final class JobScheduler implements AutoCloseable {
       LOG.atInfo().addKeyValue("owner", owner).addKeyValue("gpus", gpus)
           .log("training jobs give up GPUs for a person waiting in the queue");
     });
-    JobCluster cluster = JobCluster.of(people.usable());
+    JobCluster cluster = JobCluster.of(people.usable(), policy);
     Map<String, NodeReport> live = liveByHost();
     List<TrainingJobRecord> planned = new ArrayList<>();
     List<JobState> states = new ArrayList<>();

@@ -46,6 +46,17 @@ class GpusForPeopleTest {
   }
 
   @Test
+  void polluxPlansEveryNodeWithWhatPeopleLeaveThereOtherPoliciesTheEvenPart() {
+    Map<String, Integer> usable = Map.of("n1", 4, "n2", 3, "n3", 1);
+    JobCluster pollux = JobCluster.of(usable, new dev.gpuhub.core.goodput.policy.PolluxPolicy(1L));
+    assertThat(pollux.hostnames()).containsExactly("n1", "n2", "n3");
+    assertThat(pollux.shape()).isEqualTo(new ClusterShape(3, 4, List.of(4, 3, 1)));
+    assertThat(pollux.hostsFor(List.of(2, 0, 1, 1, 1))).containsExactly("n1", "n2", "n2", "n2", "n3");
+    assertThatThrownBy(() -> pollux.hostsFor(List.of(2, 2))).hasMessageContaining("more than 1 replicas on node 2");
+    assertThat(JobCluster.of(usable, (jobs, shape, now) -> Map.of()).shape()).isEqualTo(new ClusterShape(2, 3));
+  }
+
+  @Test
   void freeGpusAreSetAsideFirstAndTakeNothingFromJobs() {
     node("n1", 4);
     node("n2", 4);
