@@ -89,6 +89,30 @@ class ReconcilerTest {
   }
 
   @Test
+  void startsThatWaitedInTheQueueWaitAgainInTheOrderTheyWereAskedFor() throws Exception {
+    Profile oneGpu = new Profile(2, "one-gpu", "One GPU", "", 1, 1, true, 1, 1, 100, 100);
+    TestCluster full = new TestCluster().node("g", 8, 1);
+    Spawner spawner = new Spawner(config, new ClusterView(n -> Optional.of(oneGpu), full::liveNodes, PlacementConfig.defaults(),
+        false), full.launcher, new PortClaims(), new RouteTable(Clock.systemUTC()), ledger, Clock.systemUTC());
+    ActiveServer filler = spawner.spawn("filler", new SpawnOptions("one-gpu", null, null));
+    long ready = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (filler.snapshot().state() != ServerState.RUNNING && System.nanoTime() < ready) Thread.sleep(20);
+    List<String> expected = new ArrayList<>();
+    for (int i = 1; i <= 8; i++) { // asked for 1 ms apart while the only GPU was taken: they were queued
+      ledger.requested(new ActiveServer.Snapshot("w" + i, "", "one-gpu", "img", List.of(), null, null, null, null, 0, "t",
+          ServerState.PENDING, filler.snapshot().startedAt().plusMillis(i), null));
+      expected.add("server:w" + i);
+    }
+    Reconciler reconciler = new Reconciler(spawner, ledger, full::liveNodes, full.launcher, Clock.systemUTC());
+    reconciler.loadRecorded(Duration.ofMinutes(1));
+    assertThat(reconciler.resumeInterrupted()).hasSize(8);
+    long queued = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (full.engine.queue().size() < 8 && System.nanoTime() < queued) Thread.sleep(20);
+    assertThat(full.engine.queue()).extracting(dev.gpuhub.core.allocation.QueueEntry::owner).containsExactlyElementsOf(expected);
+    spawner.close();
+  }
+
+  @Test
   void aServerWhoseSpawnStartsWhileItsNodeIsBeingSweptIsNotAnOrphan() {
     Spawner spawner = spawner(new RouteTable(Clock.systemUTC()));
     Reconciler reconciler = new Reconciler(spawner, ledger, cluster::liveNodes, cluster.launcher, Clock.systemUTC());
