@@ -33,7 +33,7 @@ final class TrainerProcesses implements SimulatedContainerRuntime.Listener, Auto
   @Override
   public void started(String id, ContainerSpec spec) {
     if (!spec.labels().containsKey("gpuhub.job")) return;
-    ProcessBuilder pb = new ProcessBuilder(spec.command());
+    ProcessBuilder pb = new ProcessBuilder(dev.gpuhub.server.hub.jobs.JobRendezvous.jobCommand(spec.command())); // no tunnel: one host
     pb.environment().putAll(spec.env());
     pb.environment().put(ContainerSpec.NVIDIA_VISIBLE_DEVICES, String.join(",", spec.gpuDeviceUuids()));
     File log = logs.resolve(spec.name() + "-" + started.incrementAndGet() + ".log").toFile();

@@ -103,11 +103,14 @@ final class JobLauncher {
     Workload.Running running;
     try {
       NodeReport master = live(replicas.get(0).hostname());
-      int masterPort = claimRendezvous(job.id(), master.ip());
+      releaseRendezvous(job.id()); // a previous start's
+      Rendezvous rendezvous = JobRendezvous.tunnelled(replicas.size())
+          ? new Rendezvous(master.ip(), claimRendezvous(job.id(), master.ip()), JobRendezvous.files(job.id()))
+          : null;
       for (JobReplica r : replicas) {
         NodeReport node = live(r.hostname());
         units.add(new Workload.Unit(JobPlacement.owner(job.id(), r.rank()), AgentEndpoint.require(node),
-            spec(job, r, replicas, node, master, masterPort, launch), Readiness.none(),
+            spec(job, r, replicas, node, rendezvous, launch), Readiness.none(),
             "replica " + r.rank() + " on " + r.hostname()));
       }
       running = launcher.launch(new Workload("job " + job.id(), units, Duration.ZERO), Workload.Listener.NONE);
@@ -140,9 +143,15 @@ final class JobLauncher {
   }
 
   /**
-   * A rendezvous port for the job's start on {@code ip}: drawn at random from the configured range
-   * (not derived from the job id, so other users cannot guess it) among the ports no workload holds
-   * there; a previous start's port is given back first.
+   * Where a tunnelled start's replicas meet ({@link JobRendezvous}): rank 0's node address, the
+   * public port published there, and the start's secret files.
+   */
+  private record Rendezvous(String masterIp, int publicPort, Map<String, String> files) {}
+
+  /**
+   * A public rendezvous port for the job's start on {@code ip}: drawn at random from the configured
+   * range (not derived from the job id) among the ports no workload holds there; a previous start's
+   * port is given back first.
    */
   private int claimRendezvous(long jobId, String ip) {
     releaseRendezvous(jobId);
@@ -201,7 +210,7 @@ final class JobLauncher {
   }
 
   private ContainerRequest spec(TrainingJobRecord job, JobReplica r, List<JobReplica> all, NodeReport node,
-                                NodeReport master, int masterPort, Launch launch) {
+                                Rendezvous rendezvous, Launch launch) {
     Map<String, String> env = new HashMap<>();
     env.put("GPUHUB_JOB_ID", Long.toString(job.id()));
     env.put("GPUHUB_USER", job.owner());
@@ -210,8 +219,8 @@ final class JobLauncher {
     env.put("LOCAL_RANK", Long.toString(all.stream().filter(o -> o.hostname().equals(r.hostname()) && o.rank() < r.rank()).count()));
     env.put("WORLD_SIZE", Integer.toString(all.size()));
     env.put("GPUHUB_NUM_NODES", Long.toString(all.stream().map(JobReplica::hostname).distinct().count()));
-    env.put("MASTER_ADDR", master.ip());
-    env.put("MASTER_PORT", Integer.toString(masterPort));
+    env.put("MASTER_ADDR", JobRendezvous.LOCAL_ADDRESS);
+    env.put("MASTER_PORT", Integer.toString(JobRendezvous.LOCAL_PORT));
     env.put("GPUHUB_REPORT_URL", reportUrl(job.id()));
     env.put("GPUHUB_REPORT_TOKEN", launch.reportToken());
     env.put("GPUHUB_BATCH_SIZE", Integer.toString(launch.batchSize()));
@@ -221,10 +230,13 @@ final class JobLauncher {
     env.put("GPUHUB_RESTARTS", Integer.toString(job.restarts()));
     Map<String, String> labels = Map.of(Labels.USER, job.owner(), Labels.KIND, Labels.KIND_JOB, Labels.JOB,
         Long.toString(job.id()), Labels.RESERVATION, JobPlacement.owner(job.id(), r.rank()));
-    return new ContainerRequest(containerName(job.id(), r.rank()), job.image(), job.command(), env, labels,
-        config.replicaCpu(), ContainerRequest.bytesOfGib(config.replicaMemoryGb()), r.gpuUuids(),
-        r.rank() == 0 ? List.of(masterPort) : List.of()) // the master's rendezvous, published for the other ranks
+    ContainerRequest request = new ContainerRequest(containerName(job.id(), r.rank()), job.image(),
+        rendezvous == null ? job.command()
+            : JobRendezvous.command(job.command(), r.rank(), rendezvous.masterIp(), rendezvous.publicPort()),
+        env, labels, config.replicaCpu(), ContainerRequest.bytesOfGib(config.replicaMemoryGb()), r.gpuUuids(),
+        rendezvous != null && r.rank() == 0 ? List.of(rendezvous.publicPort()) : List.of()) // rank 0's tunnel, for the others
         .withVolumes(homes.mountsFor(job.owner()));
+    return rendezvous == null ? request : request.withFiles(rendezvous.files());
   }
 
   /**

@@ -19,8 +19,9 @@ import java.util.TreeSet;
  *                        ({@code GPUHUB_HUB_URL}); null = the hub's own address
  * @param checkpointRoot  directory under which each job gets {@code job-<id>} as GPUHUB_CHECKPOINT_DIR
  *                        ({@code GPUHUB_JOB_CHECKPOINT_ROOT}); shared storage on real clusters
- * @param masterPortBase  each start of a job draws its MASTER_PORT at random from this to this + 999,
- *                        one no other workload holds on the master's node ({@code GPUHUB_JOB_MASTER_PORT_BASE})
+ * @param masterPortBase  each start of a job of several replicas draws its rendezvous tunnel's public port
+ *                        ({@link JobRendezvous}) at random from this to this + 999, one no other workload holds
+ *                        on rank 0's node ({@code GPUHUB_JOB_MASTER_PORT_BASE})
  * @param restartDelaySeconds what the policy assumes a restart costs a job, in seconds; it moves a
  *                        running job only when the gain outweighs that ({@code GPUHUB_JOB_RESTART_DELAY_SECONDS};
  *                        0 = restarts cost nothing)
