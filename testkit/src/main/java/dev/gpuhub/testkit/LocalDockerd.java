@@ -234,15 +234,39 @@ public final class LocalDockerd implements AutoCloseable {
     }
   }
 
-  /** SIGTERM, then SIGKILL when the process outlives {@link #STOP_TIMEOUT}. */
+  /**
+   * SIGTERM, then SIGKILL when the process outlives {@link #STOP_TIMEOUT}; returns once it is gone
+   * (a daemon started on the same state while the old one still holds its databases' locks would
+   * fail to open them).
+   */
   private static void stop(ProcessHandle p) {
     if (!p.isAlive()) return;
     p.destroy();
     try {
       p.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return;
     } catch (Exception e) {
       LOG.warn("pid {} did not stop within {} s; killing it", p.pid(), STOP_TIMEOUT.toSeconds());
-      p.destroyForcibly();
+    }
+    p.destroyForcibly();
+    try {
+      p.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("pid {} still runs {} s after SIGKILL", p.pid(), STOP_TIMEOUT.toSeconds());
+    }
+  }
+
+  /**
+   * The last {@code count} lines of the daemon's log (all its runs since {@link #start()}) that
+   * contain {@code needle}, oldest first; empty when there is no log.
+   */
+  public List<String> logLines(String needle, int count) {
+    try {
+      List<String> hits = Files.readAllLines(dir.resolve("dockerd.log"), StandardCharsets.UTF_8).stream()
+          .filter(l -> l.contains(needle)).toList();
+      return hits.subList(Math.max(0, hits.size() - count), hits.size());
+    } catch (IOException e) {
+      return List.of();
     }
   }
 

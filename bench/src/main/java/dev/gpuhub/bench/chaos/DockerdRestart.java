@@ -40,7 +40,10 @@ final class DockerdRestart implements Fault {
     for (ChaosUser k : keepers) {
       k.stopAndAwaitGone(Duration.ofSeconds(60));
       String problem = k.startAndAwaitReady(Duration.ofSeconds(180));
-      if (problem != null) seen.add(k.name + " could not start again: " + problem);
+      if (problem != null) {
+        seen.add(k.name + " could not start again: " + problem);
+        seen.add("the restarted dockerd's last errors: " + cluster.dockerd.logLines("level=error", 5));
+      }
     }
   }
 
