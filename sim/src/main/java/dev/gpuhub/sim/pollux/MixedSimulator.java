@@ -1,7 +1,5 @@
 package dev.gpuhub.sim.pollux;
 
-import dev.gpuhub.core.goodput.policy.ClusterShape;
-import dev.gpuhub.core.goodput.policy.JobState;
 import dev.gpuhub.core.goodput.policy.UniformSubcluster;
 import dev.gpuhub.sim.interactive.InteractiveConfig;
 import dev.gpuhub.sim.interactive.Session;
@@ -9,7 +7,6 @@ import dev.gpuhub.sim.interactive.SessionGenerator;
 import dev.gpuhub.sim.interactive.SharingMode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,6 +61,7 @@ public final class MixedSimulator {
   record Reclaim(double time, String session, double idleSince) {}
 
   private final Simulator base;
+  private final JobRoundPlanner planner;
   private final SimConfig config;
   private final InteractiveConfig interactive;
   private final SharingMode mode;
@@ -103,6 +101,7 @@ public final class MixedSimulator {
   public MixedSimulator(Workload workload, TraceLibrary traces, SimConfig config, InteractiveConfig interactive,
                         List<Session> sessions) {
     this.base = new Simulator(workload, traces, config);
+    this.planner = new JobRoundPlanner(base);
     this.config = config;
     this.interactive = interactive;
     this.mode = interactive.mode();
@@ -367,60 +366,15 @@ public final class MixedSimulator {
     roundObserver.accept(new RoundView(t, Map.copyOf(plan), held));
   }
 
-  /** The policy's plan for {@code active} on the GPUs sessions leave, in real node indices. */
+  /** The policy's plan for {@code active} on the GPUs sessions leave, in real node indices; counts stranded GPUs. */
   private Map<String, List<Integer>> planJobs(List<SimJob> active, Map<String, List<Integer>> current, double t) {
     Map<Integer, Integer> usable = new LinkedHashMap<>();
     for (int n = jobNodesStart(); n < nodes; n++) {
       if (gpusPerNode - sessionHeld[n] > 0) usable.put(n, gpusPerNode - sessionHeld[n]);
     }
-    UniformSubcluster<Integer> part = UniformSubcluster.forPolicy(usable, base.policy());
-    ClusterShape shape = part.shape();
-    int left = usable.values().stream().mapToInt(Integer::intValue).sum() - shape.totalGpus();
-    strandedGpuSeconds += left * (double) config.interval();
-    int[] toPart = new int[nodes];
-    Arrays.fill(toPart, -1);
-    for (int i = 0; i < part.nodes().size(); i++) toPart[part.nodes().get(i)] = i;
-    List<JobState> states = new ArrayList<>();
-    Map<String, SimJob> byName = new HashMap<>();
-    for (SimJob job : active) {
-      JobState s = base.stateOf(job);
-      List<Integer> mine = inPart(current.getOrDefault(job.name(), List.of()), toPart, shape);
-      states.add(new JobState(s.id(), s.submitTime(), s.fixedReplicas(), s.minReplicas(), s.maxReplicas(),
-          s.attainedService(), s.restarts(), mine, s.speedup(), s.remaining(), s.metric()));
-      byName.put(job.name(), job);
-    }
-    Map<String, List<Integer>> next = base.policy().allocate(states, shape, t);
-    Map<String, List<Integer>> out = new LinkedHashMap<>();
-    int[] used = new int[shape.nodes()];
-    for (Map.Entry<String, List<Integer>> e : next.entrySet()) {
-      List<Integer> alloc = e.getValue() == null ? List.of() : e.getValue();
-      if (alloc.isEmpty()) continue;
-      if (!byName.containsKey(e.getKey())) {
-        throw new IllegalStateException("policy allocated GPUs to " + e.getKey() + ", which is not an active job");
-      }
-      List<Integer> real = new ArrayList<>(alloc.size());
-      for (int i : alloc) {
-        if (i < 0 || i >= shape.nodes() || ++used[i] > shape.capacity(i)) {
-          throw new IllegalStateException("policy placed " + e.getKey() + " outside the " + shape.totalGpus()
-              + " GPUs sessions left on " + shape.nodes() + " nodes");
-        }
-        real.add(part.nodes().get(i));
-      }
-      out.put(e.getKey(), List.copyOf(real));
-    }
-    return out;
-  }
-
-  /** {@code alloc} in the part's node indices, or empty when it does not fit there as it is. */
-  private static List<Integer> inPart(List<Integer> alloc, int[] toPart, ClusterShape shape) {
-    List<Integer> out = new ArrayList<>(alloc.size());
-    Map<Integer, Integer> count = new HashMap<>();
-    for (int n : alloc) {
-      int i = toPart[n];
-      if (i < 0 || count.merge(i, 1, Integer::sum) > shape.capacity(i)) return List.of();
-      out.add(i);
-    }
-    return out;
+    JobRoundPlanner.Plan plan = planner.plan(active, current, usable, t);
+    strandedGpuSeconds += plan.stranded() * (double) config.interval();
+    return plan.allocations();
   }
 
   /** No GPU held twice: jobs plus sessions on each node within its GPUs; each side on its own nodes. */
