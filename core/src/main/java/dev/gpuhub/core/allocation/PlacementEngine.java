@@ -28,8 +28,11 @@ import java.util.function.Supplier;
  * can never hand out the same room. Reservations are journalled before the decision returns (a
  * failed write undoes it); a restarted engine restores them from the journal.
  *
- * <p>Requests that find no room wait in one FIFO queue per class ({@code cpu}, {@code gpu}); a
- * later request never overtakes an earlier one of its class. The queue is served whenever room may
+ * <p>Requests that find no room wait in one queue per class ({@code cpu}, {@code gpu}), in the
+ * order they were asked for ({@link #submit(PlacementRequest, Duration, Instant)}; submission order
+ * between equal times): a request asked for later never overtakes an earlier one of its class, even
+ * when the earlier one reaches the engine after it (its start had work to do first, or a restart
+ * of the hub resumed it). The queue is served whenever room may
  * have freed: on release, on {@link #tick()} (expiry and new reports) and on {@link #serve()}.
  *
  * <p>Thread-safe. Futures of tickets complete outside the lock.
@@ -110,10 +113,23 @@ public final class PlacementEngine {
    * @throws IllegalStateException when the owner already holds or awaits a placement
    */
   public PlacementTicket submit(PlacementRequest request, Duration maxWait) {
+    return submit(request, maxWait, clock.instant());
+  }
+
+  /**
+   * As {@link #submit(PlacementRequest, Duration)} for a request first asked for at {@code askedAt}:
+   * it waits behind every queued request of its class asked for no later, and ahead of those asked
+   * for later; one that lands at the head is served at once if it fits.
+   *
+   * @throws IllegalStateException when the owner already holds or awaits a placement
+   */
+  public PlacementTicket submit(PlacementRequest request, Duration maxWait, Instant askedAt) {
     Instant now = clock.instant();
-    PlacementTicket ticket = new PlacementTicket(request, now, now.plus(maxWait));
+    PlacementTicket ticket = new PlacementTicket(request, askedAt, now, now.plus(maxWait));
     Placement placed = null;
     RuntimeException failed = null;
+    boolean queued = false;
+    List<Runnable> completions = new ArrayList<>();
     lock.lock();
     try {
       requireNew(request.owner());
@@ -128,16 +144,37 @@ public final class PlacementEngine {
         else ticket.why(choice.rejected());
       }
       if (placed == null && failed == null) {
-        if (!q.isEmpty()) ticket.why(Map.of("queue", q.size() + " earlier request(s) wait ahead"));
-        q.addLast(ticket);
+        int ahead = enqueueInAskOrder(q, ticket);
+        if (ahead > 0) {
+          ticket.why(Map.of("queue", ahead + " earlier request(s) wait ahead"));
+        } else if (q.size() > 1) {
+          serveLocked(completions); // asked for before everything queued: it may fit where the old head did not
+        }
+        queued = q.contains(ticket);
       }
     } finally {
       lock.unlock();
     }
+    completions.forEach(Runnable::run);
     if (placed != null) ticket.result().complete(placed);
     if (failed != null) ticket.result().completeExceptionally(failed);
-    if (placed == null && failed == null) queuedListeners.forEach(l -> l.accept(request));
+    if (queued) queuedListeners.forEach(l -> l.accept(request));
     return ticket;
+  }
+
+  /** Puts {@code ticket} behind every ticket of {@code q} asked for no later; returns how many are ahead. */
+  private static int enqueueInAskOrder(Deque<PlacementTicket> q, PlacementTicket ticket) {
+    if (q.isEmpty() || !q.peekLast().askedAt().isAfter(ticket.askedAt())) {
+      q.addLast(ticket);
+      return q.size() - 1;
+    }
+    List<PlacementTicket> all = new ArrayList<>(q);
+    int at = 0;
+    while (at < all.size() && !all.get(at).askedAt().isAfter(ticket.askedAt())) at++;
+    all.add(at, ticket);
+    q.clear();
+    q.addAll(all);
+    return at;
   }
 
   /**

@@ -12,13 +12,15 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PlacementTicket {
   private final PlacementRequest request;
+  private final Instant askedAt;
   private final Instant since;
   private final Instant deadline;
   private final CompletableFuture<Placement> result = new CompletableFuture<>();
   private volatile Map<String, String> why = Map.of();
 
-  PlacementTicket(PlacementRequest request, Instant since, Instant deadline) {
+  PlacementTicket(PlacementRequest request, Instant askedAt, Instant since, Instant deadline) {
     this.request = request;
+    this.askedAt = askedAt;
     this.since = since;
     this.deadline = deadline;
   }
@@ -31,6 +33,12 @@ public final class PlacementTicket {
     return result;
   }
 
+  /** When the request was first asked for (its place in the queue). */
+  public Instant askedAt() {
+    return askedAt;
+  }
+
+  /** When it reached the engine. */
   public Instant since() {
     return since;
   }

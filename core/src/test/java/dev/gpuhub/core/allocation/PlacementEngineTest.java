@@ -278,6 +278,39 @@ class PlacementEngineTest {
   }
 
   @Test
+  void theQueueKeepsTheOrderRequestsWereAskedForNotTheOrderTheyArrived() {
+    TestCluster c = new TestCluster().node("n", 2, 2, 0, 10);
+    PlacementEngine engine = c.engine();
+    java.time.Instant t0 = c.now;
+    engine.submit(cpu("running", 2, 2, 1), WAIT, t0);
+    // w3, then w1 and w2 whose starts had work to do before placement (or were resumed after a restart)
+    engine.submit(cpu("w3", 2, 2, 1), WAIT, t0.plusMillis(3));
+    PlacementTicket w1 = engine.submit(cpu("w1", 2, 2, 1), WAIT, t0.plusMillis(1));
+    engine.submit(cpu("w2", 2, 2, 1), WAIT, t0.plusMillis(2));
+    engine.submit(cpu("w2b", 2, 2, 1), WAIT, t0.plusMillis(2)); // same time: in submission order
+    assertThat(engine.waiting("cpu")).extracting(PlacementRequest::owner).containsExactly("w1", "w2", "w2b", "w3");
+    assertThat(engine.queued("w3").orElseThrow().position()).isEqualTo(4);
+    assertThat(w1.result()).isNotDone();
+    engine.release("running");
+    assertThat(w1.result()).isCompleted();
+    assertThat(engine.waiting("cpu")).extracting(PlacementRequest::owner).containsExactly("w2", "w2b", "w3");
+  }
+
+  @Test
+  void aRequestAskedForBeforeEveryQueuedOneIsPlacedAtOnceWhenItFitsWhereTheHeadDoesNot() {
+    TestCluster c = new TestCluster().node("n", 4, 4, 0, 10);
+    PlacementEngine engine = c.engine();
+    java.time.Instant t0 = c.now;
+    engine.submit(cpu("running", 3, 3, 1), WAIT, t0);
+    PlacementTicket big = engine.submit(cpu("big", 2, 2, 1), WAIT, t0.plusMillis(5)); // 1 core left: waits
+    PlacementTicket small = engine.submit(cpu("small", 1, 1, 1), WAIT, t0.plusMillis(1)); // asked first, fits
+    assertThat(small.result()).isCompleted();
+    assertThat(big.result()).isNotDone();
+    assertThat(engine.waiting("cpu")).extracting(PlacementRequest::owner).containsExactly("big");
+    checkInvariants(engine, c);
+  }
+
+  @Test
   void heldReservationsLapseWhenNothingBindsThemButBoundOnesStay() {
     TestCluster c = new TestCluster().node("n", 8, 8, 0, 10);
     c.hold = Duration.ofSeconds(120);

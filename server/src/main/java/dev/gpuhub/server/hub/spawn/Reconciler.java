@@ -72,28 +72,6 @@ public final class Reconciler {
     for (ActiveServer.Snapshot s : ledger.runningServers()) awaiting.put(s.id(), s);
   }
 
-  /** How long a resumed start may take to reach the placement engine before the next one is started anyway. */
-  static final Duration SUBMIT_PATIENCE = Duration.ofSeconds(5);
-
-  /**
-   * Returns once the start of {@code id} has reached the placement engine (queued or placed) or ended,
-   * or after {@link #SUBMIT_PATIENCE}: each start places on a thread of its own, so starts resumed back
-   * to back would otherwise join the queue in whatever order their threads run.
-   */
-  private void awaitSubmitted(dev.gpuhub.core.hub.ServerId id) {
-    String owner = Spawner.owner(id);
-    long deadline = System.nanoTime() + SUBMIT_PATIENCE.toNanos();
-    try {
-      while (System.nanoTime() < deadline) {
-        boolean pending = spawner.server(id).map(a -> a.snapshot().state() == ServerState.PENDING).orElse(false);
-        if (!pending || engine.queued(owner).isPresent() || !engine.reservationsOf(owner).isEmpty()) return;
-        Thread.sleep(5);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /**
    * Starts again, in the order they were asked for, the servers the ledger says were asked for but
    * neither ran nor ended: starts a restart of the hub interrupted (in the queue, or between placement
@@ -112,8 +90,8 @@ public final class Reconciler {
       if (spawner.server(s.id()).map(a -> a.snapshot().state().isActive()).orElse(false)) continue;
       engine.release(Spawner.owner(s.id())); // the interrupted start's reservation, restored from the journal
       try {
-        spawner.spawn(s.id(), new SpawnOptions(s.profile(), s.image(), null));
-        awaitSubmitted(s.id());
+        // asked for when it first was: the placement queue orders by that, whichever start's thread is first
+        spawner.spawn(s.id(), new SpawnOptions(s.profile(), s.image(), null), s.startedAt());
         resumed.add(s.id());
         LOG.atInfo().addKeyValue("user", s.user()).addKeyValue("server", s.server()).addKeyValue("asked_at", s.startedAt())
             .log("resumed a start a restart of the hub interrupted");

@@ -61,7 +61,7 @@ final class ServerPlacement {
   private Placement placeOnce(ActiveServer server, Profile profile, int count, List<String> preferred) {
     String owner = Spawner.owner(server.snapshot().id());
     PlacementTicket ticket = engine.submit(request(owner, profile, count, preferred).withImage(server.snapshot().image()),
-        config.queueMaxWait());
+        config.queueMaxWait(), server.snapshot().startedAt()); // its place in the queue: when the user asked
     QueueEntry shown = null;
     while (true) {
       try {

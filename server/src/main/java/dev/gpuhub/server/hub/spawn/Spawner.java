@@ -154,6 +154,14 @@ public final class Spawner implements AutoCloseable {
    *     many active named servers as {@link SpawnerConfig#namedServerLimit()} allows
    */
   public ActiveServer spawn(ServerId id, SpawnOptions options) {
+    return spawn(id, options, clock.instant());
+  }
+
+  /**
+   * As {@link #spawn(ServerId, SpawnOptions)} for a start first asked for at {@code askedAt} (a start
+   * a restart of the hub interrupted): it waits in the queue where that time puts it.
+   */
+  ActiveServer spawn(ServerId id, SpawnOptions options, java.time.Instant askedAt) {
     String user = id.user();
     if (!id.isDefault()) servers.checkNamedServerLimit(id, config.namedServerLimit());
     SpawnChecks.Checked checked = checks.check(user, options);
@@ -165,7 +173,7 @@ public final class Spawner implements AutoCloseable {
     if (current != null && current.snapshot().state().isActive()) throw SpawnChecks.alreadyActive(id, current);
     checks.admit(user, checked);
     ActiveServer server = new ActiveServer(new ActiveServer.Snapshot(user, id.name(), profile.name(), image, List.of(),
-        null, null, null, null, 0, newToken(), ServerState.PENDING, clock.instant(), null), checks.startOf(image));
+        null, null, null, null, 0, newToken(), ServerState.PENDING, askedAt, null), checks.startOf(image));
     ActiveServer previous = servers.claim(id, server);
     if (previous != server) throw SpawnChecks.alreadyActive(id, previous);
     server.progress().append(ProgressEvent.step(0, "Server requested: profile " + profile.name() + ", image " + image));
