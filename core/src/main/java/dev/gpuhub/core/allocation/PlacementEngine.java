@@ -7,9 +7,7 @@ import dev.gpuhub.core.placement.ScoringConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,10 +38,8 @@ import java.util.function.Supplier;
 public final class PlacementEngine {
   private final ReentrantLock lock = new ReentrantLock(true); // fair: decisions are applied in arrival order
   private final ReservationLedger ledger = new ReservationLedger();
-  private final Map<String, Deque<PlacementTicket>> queues = new TreeMap<>();
+  private final PlacementQueues queues = new PlacementQueues();
   private final Map<String, ReleasePace> pace = new HashMap<>();
-  /** Queued owners for whom GPUs are being freed (see {@link #promise}): owner to its promise. */
-  private final Map<String, Promise> promises = new HashMap<>();
   private final List<Consumer<PlacementRequest>> queuedListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Supplier<List<NodeReport>> liveNodes;
   private final NodeChooser chooser;
@@ -93,10 +89,10 @@ public final class PlacementEngine {
     lock.lock();
     try {
       requireNew(request.owner());
-      Deque<PlacementTicket> q = queues.get(request.queueClass());
-      if (!besideQueue && q != null && !q.isEmpty()) {
-        throw new NotEnoughNodesException(q.size() + " earlier " + request.queueClass()
-            + " request(s) are waiting for room; this one would overtake them", Map.of("queue", q.size() + " ahead"));
+      int waiting = queues.size(request.queueClass());
+      if (!besideQueue && waiting > 0) {
+        throw new NotEnoughNodesException(waiting + " earlier " + request.queueClass()
+            + " request(s) are waiting for room; this one would overtake them", Map.of("queue", waiting + " ahead"));
       }
       NodeChooser.Choice choice = chooser.choose(request, allocations(liveNodes.get()));
       if (!choice.placed()) throw new NotEnoughNodesException(choice.shortfall(), choice.rejected());
@@ -134,23 +130,22 @@ public final class PlacementEngine {
     try {
       requireNew(request.owner());
       List<NodeReport> nodes = liveNodes.get();
-      Deque<PlacementTicket> q = queues.computeIfAbsent(request.queueClass(), c -> new ArrayDeque<>());
       Optional<String> never = chooser.neverFits(request, nodes);
       if (never.isPresent()) {
         failed = new NotEnoughNodesException(never.get(), Map.of());
-      } else if (q.isEmpty()) {
+      } else if (queues.size(request.queueClass()) == 0) {
         NodeChooser.Choice choice = chooser.choose(request, allocations(nodes));
         if (choice.placed()) placed = take(request, choice);
         else ticket.why(choice.rejected());
       }
       if (placed == null && failed == null) {
-        int ahead = enqueueInAskOrder(q, ticket);
+        int ahead = queues.enqueue(ticket);
         if (ahead > 0) {
           ticket.why(Map.of("queue", ahead + " earlier request(s) wait ahead"));
-        } else if (q.size() > 1) {
+        } else if (queues.size(request.queueClass()) > 1) {
           serveLocked(completions); // asked for before everything queued: it may fit where the old head did not
         }
-        queued = q.contains(ticket);
+        queued = queues.contains(ticket);
       }
     } finally {
       lock.unlock();
@@ -160,21 +155,6 @@ public final class PlacementEngine {
     if (failed != null) ticket.result().completeExceptionally(failed);
     if (queued) queuedListeners.forEach(l -> l.accept(request));
     return ticket;
-  }
-
-  /** Puts {@code ticket} behind every ticket of {@code q} asked for no later; returns how many are ahead. */
-  private static int enqueueInAskOrder(Deque<PlacementTicket> q, PlacementTicket ticket) {
-    if (q.isEmpty() || !q.peekLast().askedAt().isAfter(ticket.askedAt())) {
-      q.addLast(ticket);
-      return q.size() - 1;
-    }
-    List<PlacementTicket> all = new ArrayList<>(q);
-    int at = 0;
-    while (at < all.size() && !all.get(at).askedAt().isAfter(ticket.askedAt())) at++;
-    all.add(at, ticket);
-    q.clear();
-    q.addAll(all);
-    return at;
   }
 
   /**
@@ -189,8 +169,7 @@ public final class PlacementEngine {
   public List<PlacementRequest> waiting(String queueClass) {
     lock.lock();
     try {
-      Deque<PlacementTicket> q = queues.get(queueClass);
-      return q == null ? List.of() : q.stream().map(PlacementTicket::request).toList();
+      return queues.tickets(queueClass).stream().map(PlacementTicket::request).toList();
     } finally {
       lock.unlock();
     }
@@ -205,15 +184,11 @@ public final class PlacementEngine {
   public void promise(String owner, int gpus, Duration within) {
     lock.lock();
     try {
-      boolean waits = queues.values().stream().flatMap(Deque::stream).anyMatch(t -> t.request().owner().equals(owner));
-      if (waits) promises.put(owner, new Promise(gpus, clock.instant().plus(within)));
+      queues.promise(owner, new PlacementQueues.Promise(gpus, clock.instant().plus(within)));
     } finally {
       lock.unlock();
     }
   }
-
-  /** GPUs being freed for a queued request, due by {@code due}. */
-  private record Promise(int gpus, Instant due) {}
 
   /**
    * Marks all of the owner's reservations BOUND (no expiry), each to the container started on its
@@ -248,7 +223,7 @@ public final class PlacementEngine {
     lock.lock();
     try {
       released = releaseLocked(owner, clock.instant());
-      PlacementTicket queued = dequeue(owner);
+      PlacementTicket queued = queues.remove(owner);
       if (queued != null) {
         completions.add(() -> queued.result().completeExceptionally(new CancellationException("cancelled by " + owner)));
       }
@@ -269,20 +244,12 @@ public final class PlacementEngine {
       for (Reservation r : ledger.all()) {
         if (r.state() == ReservationState.HELD && !r.expiresAt().isAfter(now)) releaseLocked(r.owner(), now);
       }
-      for (Deque<PlacementTicket> q : queues.values()) {
-        int position = 0;
-        for (var it = q.iterator(); it.hasNext(); ) {
-          PlacementTicket t = it.next();
-          position++;
-          if (!t.deadline().isAfter(now)) {
-            it.remove();
-            promises.remove(t.request().owner());
-            String message = "no room for " + describe(t.request()) + " within "
-                + Duration.between(t.since(), t.deadline()).toSeconds() + " s of waiting (position " + position
-                + " of " + (q.size() + 1) + "); " + reasons(t.why());
-            completions.add(() -> t.result().completeExceptionally(new NotEnoughNodesException(message, t.why())));
-          }
-        }
+      for (PlacementQueues.Expired e : queues.expire(now)) {
+        PlacementTicket t = e.ticket();
+        String message = "no room for " + describe(t.request()) + " within "
+            + Duration.between(t.since(), t.deadline()).toSeconds() + " s of waiting (position " + e.position()
+            + " of " + e.length() + "); " + reasons(t.why());
+        completions.add(() -> t.result().completeExceptionally(new NotEnoughNodesException(message, t.why())));
       }
       serveLocked(completions);
     } finally {
@@ -362,8 +329,7 @@ public final class PlacementEngine {
     List<NodeReport> nodes = liveNodes.get();
     lock.lock();
     try {
-      Deque<PlacementTicket> q = queues.get(request.queueClass());
-      return chooser.preview(request, allocations(nodes), q == null ? 0 : q.size());
+      return chooser.preview(request, allocations(nodes), queues.size(request.queueClass()));
     } finally {
       lock.unlock();
     }
@@ -374,9 +340,10 @@ public final class PlacementEngine {
     lock.lock();
     try {
       List<QueueEntry> out = new ArrayList<>();
-      for (Map.Entry<String, Deque<PlacementTicket>> e : queues.entrySet()) {
+      for (String queueClass : queues.classes()) {
+        List<PlacementTicket> tickets = queues.tickets(queueClass);
         int position = 0;
-        for (PlacementTicket t : e.getValue()) out.add(entry(e.getKey(), t, ++position, e.getValue().size()));
+        for (PlacementTicket t : tickets) out.add(entry(queueClass, t, ++position, tickets.size()));
       }
       return out;
     } finally {
@@ -393,11 +360,7 @@ public final class PlacementEngine {
 
   private void requireNew(String owner) {
     if (ledger.holds(owner)) throw new IllegalStateException(owner + " already holds a placement");
-    for (Deque<PlacementTicket> q : queues.values()) {
-      for (PlacementTicket t : q) {
-        if (t.request().owner().equals(owner)) throw new IllegalStateException(owner + " already waits for a placement");
-      }
-    }
+    if (queues.waits(owner)) throw new IllegalStateException(owner + " already waits for a placement");
   }
 
   private List<NodeAllocation> allocations(List<NodeReport> nodes) {
@@ -429,42 +392,25 @@ public final class PlacementEngine {
     return held;
   }
 
-  private PlacementTicket dequeue(String owner) {
-    for (Deque<PlacementTicket> q : queues.values()) {
-      for (var it = q.iterator(); it.hasNext(); ) {
-        PlacementTicket t = it.next();
-        if (t.request().owner().equals(owner)) {
-          it.remove();
-          promises.remove(owner);
-          return t;
-        }
-      }
-    }
-    return null;
-  }
-
   private void serveLocked(List<Runnable> completions) {
-    if (queues.values().stream().allMatch(Deque::isEmpty)) return;
+    if (queues.isEmpty()) return;
     List<NodeReport> nodes = liveNodes.get();
-    for (Deque<PlacementTicket> q : queues.values()) {
-      while (!q.isEmpty()) {
-        PlacementTicket head = q.peekFirst();
+    for (String queueClass : queues.classes()) {
+      PlacementTicket head;
+      while ((head = queues.head(queueClass)) != null) {
         NodeChooser.Choice choice = chooser.choose(head.request(), allocations(nodes));
         if (!choice.placed()) {
           head.why(choice.rejected());
           break;
         }
         Placement placed = take(head.request(), choice);
-        q.removeFirst();
-        promises.remove(head.request().owner());
+        queues.removeHead(queueClass);
+        PlacementTicket served = head;
         completions.add(() -> {
-          if (!head.result().complete(placed)) release(placed.owner()); // nobody waits for it any more
+          if (!served.result().complete(placed)) release(placed.owner()); // nobody waits for it any more
         });
       }
-      int ahead = 0;
-      for (PlacementTicket t : q) {
-        if (ahead++ > 0) t.why(Map.of("queue", (ahead - 1) + " earlier request(s) wait ahead"));
-      }
+      queues.markWaitsAhead(queueClass);
     }
   }
 
@@ -472,7 +418,7 @@ public final class PlacementEngine {
     ReleasePace p = pace.get(queueClass);
     Long estimate = p == null ? null : p.estimateSeconds(position);
     Map<String, String> why = new LinkedHashMap<>(t.why());
-    Promise promised = promises.get(t.request().owner());
+    PlacementQueues.Promise promised = queues.promiseOf(t.request().owner());
     if (promised != null) {
       long seconds = Math.max(0, Duration.between(clock.instant(), promised.due()).toSeconds());
       estimate = estimate == null ? seconds : Math.min(estimate, seconds);
