@@ -2,7 +2,7 @@ package dev.gpuhub.sim.pollux;
 
 import dev.gpuhub.core.goodput.policy.ClusterShape;
 import dev.gpuhub.core.goodput.policy.JobState;
-import dev.gpuhub.core.goodput.policy.UniformSubcluster;
+import dev.gpuhub.core.goodput.policy.PlannedNodes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * One round of the mixed simulator's job planning: the simulator's policy plans the active jobs on
- * the GPUs sessions leave, seen through {@link UniformSubcluster#forPolicy} (Pollux every node
+ * the GPUs sessions leave, seen through {@link PlannedNodes#forPolicy} (Pollux every node
  * within its free GPUs; policies that assume equal nodes the largest even part). A job whose
  * allocation does not fit that view as it is is shown to the policy as paused.
  */
@@ -38,7 +38,7 @@ final class JobRoundPlanner {
    * @throws IllegalStateException when the policy allocates to an unknown job or beyond a node's free GPUs
    */
   Plan plan(List<SimJob> active, Map<String, List<Integer>> current, Map<Integer, Integer> usable, double t) {
-    UniformSubcluster<Integer> part = UniformSubcluster.forPolicy(usable, base.policy());
+    PlannedNodes<Integer> part = PlannedNodes.forPolicy(usable, base.policy());
     ClusterShape shape = part.shape();
     int stranded = usable.values().stream().mapToInt(Integer::intValue).sum() - shape.totalGpus();
     int maxNode = usable.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);

@@ -1,6 +1,6 @@
 package dev.gpuhub.sim.pollux;
 
-import dev.gpuhub.core.goodput.policy.UniformSubcluster;
+import dev.gpuhub.core.goodput.policy.PlannedNodes;
 import dev.gpuhub.sim.interactive.InteractiveConfig;
 import dev.gpuhub.sim.interactive.Session;
 import dev.gpuhub.sim.interactive.SessionGenerator;
@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Jobs.</b> Each round the policy plans the arrived, unfinished jobs on the GPUs no session
  * holds (partition: on the second half of the nodes), seen through
- * {@link UniformSubcluster#forPolicy}: Pollux plans every node within what sessions leave on it;
+ * {@link PlannedNodes#forPolicy}: Pollux plans every node within what sessions leave on it;
  * policies that assume equal nodes see the largest even part, and GPUs outside it stay free for
  * sessions (counted as stranded). A job
  * whose allocation cannot be expressed in that part is shown to the policy as paused (it must move).

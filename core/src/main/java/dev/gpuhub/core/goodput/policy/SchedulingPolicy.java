@@ -20,7 +20,7 @@ public interface SchedulingPolicy {
 
   /**
    * Whether this policy honours each node's own {@link ClusterShape#capacity capacity}; callers give
-   * the others homogeneous shapes only (e.g. {@link UniformSubcluster}).
+   * the others homogeneous shapes only (e.g. {@link PlannedNodes}).
    */
   default boolean plansUnevenNodes() {
     return false;

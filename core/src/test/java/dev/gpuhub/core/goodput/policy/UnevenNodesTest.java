@@ -34,12 +34,12 @@ class UnevenNodesTest {
   @Test
   void polluxSeesEveryNodeWithItsOwnCapacityOthersTheLargestEvenPart() {
     Map<String, Integer> usable = new LinkedHashMap<>(Map.of("d", 1, "a", 4, "c", 3, "b", 4, "e", 0));
-    UniformSubcluster<String> pollux = UniformSubcluster.forPolicy(usable, policy);
+    PlannedNodes<String> pollux = PlannedNodes.forPolicy(usable, policy);
     assertThat(pollux.nodes()).containsExactly("a", "b", "c", "d");
     assertThat(pollux.shape()).isEqualTo(new ClusterShape(4, 4, List.of(4, 4, 3, 1)));
-    UniformSubcluster<String> even = UniformSubcluster.forPolicy(usable, (jobs, cluster, now) -> Map.of());
+    PlannedNodes<String> even = PlannedNodes.forPolicy(usable, (jobs, cluster, now) -> Map.of());
     assertThat(even.shape()).isEqualTo(new ClusterShape(3, 3)); // 3 x 3 = 9 of the 12 usable
-    assertThat(UniformSubcluster.forPolicy(Map.of("a", 0), policy).shape().totalGpus()).isZero();
+    assertThat(PlannedNodes.forPolicy(Map.of("a", 0), policy).shape().totalGpus()).isZero();
   }
 
   @Test

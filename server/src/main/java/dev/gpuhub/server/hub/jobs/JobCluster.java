@@ -2,7 +2,7 @@ package dev.gpuhub.server.hub.jobs;
 
 import dev.gpuhub.core.allocation.NodeAllocation;
 import dev.gpuhub.core.goodput.policy.ClusterShape;
-import dev.gpuhub.core.goodput.policy.UniformSubcluster;
+import dev.gpuhub.core.goodput.policy.PlannedNodes;
 import dev.gpuhub.store.JobReplica;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +17,7 @@ import java.util.Map;
  * <p>A GPU is usable by jobs when no one holds it or a job holds it (jobs' GPUs are re-allocated
  * every round; a notebook's or a {@code /select-nodes} holder's are not). Policies assume equal
  * nodes unless they say otherwise, so the round plans on
- * {@link UniformSubcluster#forPolicy what the policy can plan}: every node with its own usable GPUs
+ * {@link PlannedNodes#forPolicy what the policy can plan}: every node with its own usable GPUs
  * for Pollux, the largest even part for the others.
  *
  * @param hostnames node index to hostname, sorted by hostname
@@ -30,23 +30,22 @@ record JobCluster(List<String> hostnames, ClusterShape shape) {
   }
 
   /**
-   * The cluster of the live nodes with a node API among {@code nodes}.
-   *
-   * @param nodes every live node's capacity against its reservations
+   * The largest even part of the live nodes with a node API among {@code nodes} (every live node's
+   * capacity against its reservations), as a policy that assumes equal nodes sees them.
    */
-  static JobCluster of(List<NodeAllocation> nodes) {
-    return of(GpusForPeople.of(nodes, List.of(), 0).usable());
+  static JobCluster largestEvenPart(List<NodeAllocation> nodes) {
+    return largestEvenPart(GpusForPeople.of(nodes, List.of(), 0).usable());
   }
 
-  /** The even cluster over the GPUs jobs may use on each node ({@link GpusForPeople#usable()}). */
-  static JobCluster of(Map<String, Integer> usable) {
-    UniformSubcluster<String> part = UniformSubcluster.of(usable);
+  /** The largest even part of the GPUs jobs may use on each node ({@link GpusForPeople#usable()}). */
+  static JobCluster largestEvenPart(Map<String, Integer> usable) {
+    PlannedNodes<String> part = PlannedNodes.largestEvenPart(usable);
     return new JobCluster(part.nodes(), part.shape());
   }
 
   /** The cluster over the GPUs jobs may use on each node, as {@code policy} can plan it. */
   static JobCluster of(Map<String, Integer> usable, dev.gpuhub.core.goodput.policy.SchedulingPolicy policy) {
-    UniformSubcluster<String> part = UniformSubcluster.forPolicy(usable, policy);
+    PlannedNodes<String> part = PlannedNodes.forPolicy(usable, policy);
     return new JobCluster(part.nodes(), part.shape());
   }
 

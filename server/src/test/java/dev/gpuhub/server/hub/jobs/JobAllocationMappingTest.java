@@ -49,25 +49,25 @@ class JobAllocationMappingTest {
     node("b-node", 2);
     node("a-node", 2);
     node("cpu-only", 0);
-    JobCluster all = JobCluster.of(engine.allocations());
+    JobCluster all = JobCluster.largestEvenPart(engine.allocations());
     assertThat(all.hostnames()).containsExactly("a-node", "b-node");
     assertThat(all.shape()).isEqualTo(new ClusterShape(2, 2));
 
     // A notebook holds one GPU of a-node: 2 nodes x 1 usable or 1 node x 2 usable; the fuller nodes win the tie.
     engine.placeNow(new PlacementRequest("server:bob", "single-gpu", 1, 1, 1, 1, new Thresholds(100, 100, null),
         PlacementPolicy.SPREAD, List.of("a-node")));
-    JobCluster withNotebook = JobCluster.of(engine.allocations());
+    JobCluster withNotebook = JobCluster.largestEvenPart(engine.allocations());
     assertThat(withNotebook.hostnames()).containsExactly("b-node");
     assertThat(withNotebook.shape()).isEqualTo(new ClusterShape(1, 2));
 
     // GPUs jobs hold stay usable by jobs: they are re-allocated every round.
     launcher.reserve(job(5), List.of("b-node", "b-node"));
-    assertThat(JobCluster.of(engine.allocations()).shape()).isEqualTo(new ClusterShape(1, 2));
+    assertThat(JobCluster.largestEvenPart(engine.allocations()).shape()).isEqualTo(new ClusterShape(1, 2));
   }
 
   @Test
   void anEmptyClusterHasNoNodes() {
-    assertThat(JobCluster.of(engine.allocations()).shape()).isEqualTo(new ClusterShape(0, 1));
+    assertThat(JobCluster.largestEvenPart(engine.allocations()).shape()).isEqualTo(new ClusterShape(0, 1));
   }
 
   @Test
