@@ -125,7 +125,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         .connectionTimeout(CONNECT_TIMEOUT)
         .responseTimeout(responseTimeout)
         .build();
-    return DockerClientImpl.getInstance(config, http);
+    return DockerClientImpl.getInstance(config, new ReconnectingDockerHttpClient(http));
   }
 
   /**
