@@ -150,11 +150,10 @@ final class JobLauncher {
 
   /**
    * A public rendezvous port for the job's start on {@code ip}: drawn at random from the configured
-   * range (not derived from the job id) among the ports no workload holds there; a previous start's
-   * port is given back first.
+   * range (not derived from the job id) among the ports no workload holds there (the caller gave a
+   * previous start's port back).
    */
   private int claimRendezvous(long jobId, String ip) {
-    releaseRendezvous(jobId);
     int port = ports.claim(ip, config.masterPortBase(), config.masterPortMax());
     rendezvous.put(jobId, Map.entry(ip, port));
     return port;
