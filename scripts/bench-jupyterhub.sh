@@ -8,6 +8,8 @@
 # Installs what it needs: Debian's wrk, docker.io and jupyterhub (3.0), and configurable-http-proxy
 # 5.3.0 from the npm registry into ${GPUHUB_CACHE_DIR:-~/.cache/gpuhub}/chp-5.3.0 (Debian's own
 # configurable-http-proxy does not start with this Node.js: "Cannot find module 'commander'").
+# Two yardsticks written in C join the proxy rows (not targets, a measure of what any extra hop costs
+# on this machine): Debian's haproxy, an HTTP proxy, and socat, a bare TCP relay.
 # Needs root: it starts its own dockerd.
 # Usage: scripts/bench-jupyterhub.sh [--seconds 8] [--warmup 5] [--rows all | proxy (the proxy and kernel rows only)]
 set -euo pipefail
@@ -22,9 +24,14 @@ command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 [ -x /usr/bin/jupyterhub ] || need+=(jupyterhub)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+[ -x /usr/sbin/haproxy ] || need+=(haproxy)
+[ -x /usr/bin/socat ] || need+=(socat)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -q
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
+  # the package starts its own service (Debian's default configuration, no listener); the benchmark
+  # runs a private one, so the one this script's install started is stopped again
+  if [[ " ${need[*]} " == *" haproxy "* ]]; then service haproxy stop >/dev/null 2>&1 || true; fi
 fi
 chp_dir="${GPUHUB_CACHE_DIR:-${HOME:-/root}/.cache/gpuhub}/chp-5.3.0"
 chp="$chp_dir/node_modules/.bin/configurable-http-proxy"
@@ -42,4 +49,4 @@ trap 'userdel "$pam_user" >/dev/null 2>&1 || true' EXIT
 printf '%s:%s\n' "$pam_user" "$pam_password" | chpasswd
 
 GPUHUB_BENCH_PAM_USER="$pam_user" GPUHUB_BENCH_PAM_PASSWORD="$pam_password" \
-  scripts/run-bench.sh 2g jupyterhub --chp "$chp" "$@"
+  scripts/run-bench.sh 2g jupyterhub --chp "$chp" --haproxy /usr/sbin/haproxy --socat /usr/bin/socat "$@"

@@ -28,7 +28,9 @@ import java.util.Map;
  * connections; then the hub API, {@code GET /hub/api/users/<name>} with a token, JupyterHub 3.0
  * (Debian's package) against gpuhub's hub; kernel message round trips over a WebSocket through each
  * proxy; form-login throughput, JupyterHub's PAM authenticator against gpuhub's accounts. Every row is measured in the order A B C C B A and
- * reported as the mean of the two runs per system, so drift over the run cancels.
+ * reported as the mean of the two runs per system, so drift over the run cancels. With {@code --haproxy}
+ * and {@code --socat}, the proxy rows also measure two yardsticks written in C ({@link ReferenceProxies}):
+ * what an HTTP proxy, and a bare TCP relay, cost on the same machine.
  *
  * <p>Targets (issue 16): gpuhub's proxy at least configurable-http-proxy's throughput and at most its
  * p99 on every row, and at least 0.8 of direct; gpuhub's hub API at least 3 times JupyterHub's.
@@ -53,7 +55,7 @@ public final class JupyterHubComparison {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> opts = Options.parse(args, "JupyterHubComparison --chp PATH [--seconds 8] [--warmup 5]"
-        + " [--jupyterhub /usr/bin/jupyterhub] [--rows all|proxy]");
+        + " [--jupyterhub /usr/bin/jupyterhub] [--rows all|proxy] [--haproxy PATH] [--socat PATH]");
     String chp = opts.get("chp");
     if (chp == null || !Files.isExecutable(Path.of(chp))) {
       throw new IllegalArgumentException("--chp must name configurable-http-proxy's executable (scripts/bench-jupyterhub.sh installs it)");
@@ -65,14 +67,25 @@ public final class JupyterHubComparison {
     if (!rows.equals("all") && !rows.equals("proxy")) {
       throw new IllegalArgumentException("--rows must be all (every row) or proxy (the proxy and kernel rows only), not " + rows);
     }
+    String haproxy = executable(opts, "haproxy");
+    String socat = executable(opts, "socat");
     Path dir = Files.createTempDirectory("gpuhub-jh-bench");
     try (BenchInstallation install = new BenchInstallation(dir, SpawnerConfig.PLAIN_HTTP_COMMAND)) {
-      run(install.plane, dir, chp, jupyterhub, seconds, warmup, rows.equals("proxy"));
+      run(install.plane, dir, chp, jupyterhub, seconds, warmup, rows.equals("proxy"), haproxy, socat);
     }
   }
 
+  /** The executable an option names, or null when the option is absent. */
+  private static String executable(Map<String, String> opts, String option) {
+    String path = opts.get(option);
+    if (path != null && !Files.isExecutable(Path.of(path))) {
+      throw new IllegalArgumentException("--" + option + " must name an executable, not " + path);
+    }
+    return path;
+  }
+
   private static void run(ControlPlane plane, Path dir, String chp, String jupyterhub, int seconds, int warmup,
-      boolean proxyRowsOnly) throws Exception {
+      boolean proxyRowsOnly, String haproxy, String socat) throws Exception {
     HubUser user = plane.hub().auth().accounts().create(USER, "bench-password-1", false);
     String apiToken = plane.hub().auth().accounts().createToken(user, "bench", null).token();
     plane.hub().spawner().spawn(USER, new SpawnOptions("single-cpu", null, null));
@@ -89,7 +102,7 @@ public final class JupyterHubComparison {
     chpProcess.environment().put("CONFIGPROXY_AUTH_TOKEN", chpToken); // the token stays off the command line
     Process proxy = chpProcess.start();
     Process hub = null;
-    try {
+    try (ReferenceProxies references = new ReferenceProxies(haproxy, socat, server.nodeIp(), server.port(), dir)) {
       awaitAnswer("http://127.0.0.1:" + chpApi + "/api/routes", "token " + chpToken);
       HttpResponse<String> added = http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + chpApi
           + "/api/routes/user/" + USER)).header("Authorization", "token " + chpToken)
@@ -100,21 +113,26 @@ public final class JupyterHubComparison {
       Path hubLua = LuaScripts.getWithHeader(dir, "hub", "Authorization", "token " + apiToken);
       String chpVersion = version(chp);
       System.out.printf(Locale.ROOT, "gpuhub beside JupyterHub, one machine (%d cores), one run; wrk %d s per run,"
-              + " each row direct/CHP/gpuhub measured A B C C B A (mean of 2 runs each)%n",
+              + " each row direct/CHP/gpuhub (then any yardsticks) measured A B C C B A (mean of 2 runs each)%n",
           Runtime.getRuntime().availableProcessors(), seconds);
       System.out.printf(Locale.ROOT, "  notebook server: %s in image %s (plain HTTP), %s%n", server.token() == null ? "?" : "Jupyter Notebook 6",
           server.image(), origin);
       System.out.printf(Locale.ROOT, "  configurable-http-proxy %s (npm), node %s; gpuhub's proxy: this build%n", chpVersion,
           version("node"));
+      for (ReferenceProxies.Proxy p : references.proxies()) {
+        System.out.printf(Locale.ROOT, "  yardstick (not a target): %s, %s%n", p.name(), p.origin());
+      }
       for (String resource : List.of("api/status", "files/big.bin")) {
         String path = "/user/" + USER + "/" + resource;
-        List<Target> targets = List.of(new Target("direct", origin + path, serverLua),
+        List<Target> targets = new java.util.ArrayList<>(List.of(new Target("direct", origin + path, serverLua),
             new Target("CHP", "http://127.0.0.1:" + chpPort + path, serverLua),
-            new Target("gpuhub", plane.hub().url() + path, hubLua));
+            new Target("gpuhub", plane.hub().url() + path, hubLua)));
+        for (ReferenceProxies.Proxy p : references.proxies()) targets.add(new Target(p.name(), p.origin() + path, serverLua));
         for (Target t : targets) Wrk.run(t.url(), 1, 4, warmup, t.lua());
         for (int connections : new int[] {1, 16}) {
-          Row[] rows = abccba(targets, connections, seconds);
+          Row[] rows = thereAndBack(targets, connections, seconds);
           proxyRows(resource.equals("api/status") ? "small (api/status)" : "10 MB download", connections, rows);
+          referenceRow(targets, rows);
         }
       }
 
@@ -231,12 +249,27 @@ public final class JupyterHubComparison {
     }
   }
 
-  private static Row[] abccba(List<Target> t, int connections, int seconds) throws Exception {
-    Wrk.Result[] first = new Wrk.Result[3];
-    Wrk.Result[] second = new Wrk.Result[3];
-    for (int i = 0; i < 3; i++) first[i] = Wrk.run(t.get(i).url(), 1, connections, seconds, t.get(i).lua());
-    for (int i = 2; i >= 0; i--) second[i] = Wrk.run(t.get(i).url(), 1, connections, seconds, t.get(i).lua());
-    return new Row[] {Row.mean(first[0], second[0]), Row.mean(first[1], second[1]), Row.mean(first[2], second[2])};
+  /** Each target once in order and once in reverse (A B C C B A ...); each one's mean of its two runs. */
+  private static Row[] thereAndBack(List<Target> t, int connections, int seconds) throws Exception {
+    int n = t.size();
+    Wrk.Result[] first = new Wrk.Result[n];
+    Wrk.Result[] second = new Wrk.Result[n];
+    for (int i = 0; i < n; i++) first[i] = Wrk.run(t.get(i).url(), 1, connections, seconds, t.get(i).lua());
+    for (int i = n - 1; i >= 0; i--) second[i] = Wrk.run(t.get(i).url(), 1, connections, seconds, t.get(i).lua());
+    Row[] rows = new Row[n];
+    for (int i = 0; i < n; i++) rows[i] = Row.mean(first[i], second[i]);
+    return rows;
+  }
+
+  /** The yardsticks' figures (targets 3 and on) beside direct's, on a line of their own. */
+  private static void referenceRow(List<Target> targets, Row[] r) {
+    if (targets.size() <= 3) return;
+    StringBuilder line = new StringBuilder("    yardsticks:");
+    for (int i = 3; i < targets.size(); i++) {
+      line.append(String.format(Locale.ROOT, "%s %s %,7.0f req/s p50 %6.2f p99 %7.2f ms, %.2f x direct (non-2xx %d)",
+          i > 3 ? " |" : "", targets.get(i).name(), r[i].rps, r[i].p50, r[i].p99, r[i].rps / r[0].rps, r[i].non2xx));
+    }
+    System.out.println(line);
   }
 
   private static Row measure(Target t, int connections, int seconds) throws Exception {
