@@ -370,10 +370,21 @@ class SpawnerTest {
     s.close();
   }
 
+  /**
+   * The server once it left PENDING and its final progress event (ready or failed) is logged: the
+   * spawner records the state before it appends that event, so the state alone can come first.
+   */
   private static ActiveServer awaitSettled(ActiveServer server) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (server.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
+    while ((server.snapshot().state() == ServerState.PENDING || !lastEventIsFinal(server)) && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
     return server;
+  }
+
+  private static boolean lastEventIsFinal(ActiveServer server) {
+    List<ProgressEvent> events = server.progress().events();
+    return !events.isEmpty() && events.get(events.size() - 1).isFinal();
   }
 
   private static final dev.gpuhub.wire.node.VolumeManifest IVYS_FILES = new dev.gpuhub.wire.node.VolumeManifest(
