@@ -2,6 +2,7 @@ package dev.gpuhub.server.hub.spawn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.gpuhub.server.hub.spawn.SpawnerTestKit.awaitSettled;
 
 import dev.gpuhub.core.profile.Profile;
 import dev.gpuhub.server.discovery.PlacementConfig;
@@ -11,7 +12,6 @@ import dev.gpuhub.server.workload.TestCluster;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import dev.gpuhub.core.allocation.Reservation;
@@ -22,23 +22,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The spawn lifecycle against fake agents: a server runs or leaves nothing behind (containers,
- * reservation, ports, route), on one node and on several.
+ * reservation, ports, route), on one node and on several. Where homes send a server: {@link SpawnerHomesTest}.
  */
 class SpawnerTest {
-  private static final Profile SINGLE = new Profile(1, "single-cpu", "Single CPU", "", 1, 1, false, 1, 1, 100, 100);
-  private static final Profile MULTI = new Profile(2, "multi-cpu", "Multi CPU", "", 1, 1, false, 2, 2, 100, 100);
-  private static final Profile WORKERS = new Profile(3, "ray", "Ray", "", 1, 1, false, 2, 2, 100, 100);
-
   private final TestCluster cluster = new TestCluster().node("a", 8, 0).node("b", 8, 0);
   private final RouteTable routes = new RouteTable(Clock.systemUTC());
   private final PortClaims ports = new PortClaims();
-  private final SpawnerConfig config = new SpawnerConfig("img", "img", SpawnerConfig.NOTEBOOK_COMMAND, Duration.ofMillis(300),
-      20000, 20009, Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10),
-      Map.of("ray", new WorkerMode("ray head --port={port}", "ray worker {primary_ip}:{port}")));
-  private final Map<String, Profile> profiles = Map.of(SINGLE.name(), SINGLE, MULTI.name(), MULTI, WORKERS.name(), WORKERS);
-  private final Spawner spawner = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)),
-      cluster::liveNodes, PlacementConfig.defaults(), false), cluster.launcher, ports, routes, ServerLedger.NONE,
-      Clock.systemUTC());
+  private final Spawner spawner = SpawnerTestKit.spawner(cluster, ports, routes, ServerLedger.NONE);
 
   @AfterEach
   void close() {
@@ -47,10 +37,7 @@ class SpawnerTest {
 
   private ActiveServer spawnAndWait(String user, String profile) {
     spawner.hooks(SpawnerHooks.NONE.withHubUrl(() -> "http://10.0.0.100:8000"));
-    ActiveServer s = spawner.spawn(user, new SpawnOptions(profile, null, null));
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (s.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
-    return s;
+    return awaitSettled(spawner.spawn(user, new SpawnOptions(profile, null, null)));
   }
 
   /**
@@ -82,8 +69,7 @@ class SpawnerTest {
       }
     };
     TestCluster outage = new TestCluster(flaky).node("a", 8, 0);
-    Spawner waiting = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), outage::liveNodes,
-        PlacementConfig.defaults(), false), outage.launcher, ports, routes, ServerLedger.NONE, Clock.systemUTC());
+    Spawner waiting = SpawnerTestKit.spawner(outage, ports, routes, ServerLedger.NONE);
     try {
       waiting.hooks(SpawnerHooks.NONE.withHubUrl(() -> "http://10.0.0.100:8000"));
       ActiveServer s = waiting.spawn("olga", new SpawnOptions("single-cpu", null, null));
@@ -119,7 +105,7 @@ class SpawnerTest {
   void aTwoGpuServerOfAModelGetsTwoOfThatModelsDevicesOnOneNodeAndItsLimitsAndGuarantees() {
     TestCluster gpus = new TestCluster().node("t4", 16, 4, 10.0, "Tesla T4").node("a100", 16, 2, 10.0, "NVIDIA A100-SXM4-80GB");
     Profile twoA100 = new Profile(4, "two-a100", "Two A100", "", 2, 4, 2, 1, 1, 100, 100, null, 8, 16, "*A100*", 0, List.of(), false);
-    Spawner s = new Spawner(config, new ClusterView(n -> Optional.of(twoA100), gpus::liveNodes, PlacementConfig.defaults(),
+    Spawner s = new Spawner(SpawnerTestKit.CONFIG, new ClusterView(n -> Optional.of(twoA100), gpus::liveNodes, PlacementConfig.defaults(),
         false), gpus.launcher, new PortClaims(), routes, ServerLedger.NONE, Clock.systemUTC());
     try {
       s.hooks(SpawnerHooks.NONE.withHubUrl(() -> "http://10.0.0.100:8000"));
@@ -226,31 +212,6 @@ class SpawnerTest {
   }
 
   @Test
-  void aSecondServerStartsOnlyWhereAPerNodeHomeIsInUseAndFailsWithTheReasonWhenThatNodeIsFull() {
-    TestCluster two = new TestCluster().node("home", 8, 0, 60.0).node("spare", 8, 0, 40.0);
-    Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), two::liveNodes,
-        PlacementConfig.defaults(), false), two.launcher, new PortClaims(), routes, lastServerOn("home"), Clock.systemUTC());
-    ActiveServer def = awaitSettled(s.spawn("ivy", new SpawnOptions("single-cpu", null, null)));
-    assertThat(def.snapshot().nodes()).containsExactly("home");
-    ActiveServer beside = awaitSettled(s.spawn(new dev.gpuhub.core.hub.ServerId("ivy", "two"),
-        new SpawnOptions("single-cpu", null, null)));
-    assertThat(beside.snapshot().nodes()).as("beside the default server, where the home is").containsExactly("home");
-    assertThat(s.stop(new dev.gpuhub.core.hub.ServerId("ivy", "two"), "test")).isTrue();
-
-    two.engine.placeNow(new dev.gpuhub.core.allocation.PlacementRequest("held", "p", 7, 1, 0, 1,
-        new dev.gpuhub.core.placement.Thresholds(100, 100, null), dev.gpuhub.core.allocation.PlacementPolicy.SPREAD,
-        List.of("home"), true));
-    ActiveServer elsewhere = awaitSettled(s.spawn(new dev.gpuhub.core.hub.ServerId("ivy", "three"),
-        new SpawnOptions("single-cpu", null, null)));
-    assertThat(elsewhere.snapshot().state()).isEqualTo(ServerState.FAILED);
-    assertThat(elsewhere.snapshot().failureReason()).contains("your home is on home, in use by ivy's server")
-        .contains("could lose files");
-    assertThat(two.agents.everywhere()).containsExactly("home/gpuhub-ivy");
-    assertThat(def.snapshot().state()).isEqualTo(ServerState.RUNNING);
-    s.close();
-  }
-
-  @Test
   void aServerThatNeverAnswersFailsWithTheTimeoutAndLeavesNothing() {
     cluster.agents.neverReady("gpuhub-bob");
     ActiveServer s = spawnAndWait("bob", "single-cpu");
@@ -327,136 +288,10 @@ class SpawnerTest {
     assertThat(routes.get("hank")).isPresent();
   }
 
-  /** A ledger whose every user's last server ran on {@code node}. */
-  private static ServerLedger lastServerOn(String node) {
-    return new ServerLedger() {
-      @Override public void running(ActiveServer.Snapshot server) {}
-      @Override public void ended(dev.gpuhub.core.hub.ServerId server, ServerState state, String reason) {}
-      @Override public List<ActiveServer.Snapshot> runningServers() {
-        return List.of();
-      }
-      @Override public List<String> lastNodes(String user) {
-        return List.of(node);
-      }
-    };
-  }
-
-  @Test
-  void aReturningUserGoesBackToTheNodeHoldingTheirHomeWhenItHasRoomAndIsToldWhenItHasNot() {
-    TestCluster three = new TestCluster().node("quiet", 8, 0, 5.0).node("home", 8, 0, 60.0).node("spare", 8, 0, 40.0);
-    ServerLedger remembers = lastServerOn("home");
-    Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), three::liveNodes,
-        PlacementConfig.defaults(), false), three.launcher, new PortClaims(), routes, remembers, Clock.systemUTC());
-    assertThat(s.placements().preview(SINGLE, 1).chosen()).as("a new user's plan").doesNotContain("home");
-    assertThat(s.placements().preview("ivy", SINGLE, 1).chosen()).as("ivy's plan: back to her home").containsExactly("home");
-    ActiveServer ivy = s.spawn("ivy", new SpawnOptions("single-cpu", null, null));
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (ivy.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
-    assertThat(ivy.snapshot().nodes()).containsExactly("home");
-    assertThat(ivy.progress().events().toString()).contains("Your home is on home");
-    assertThat(s.homePreference("ivy", 2)).as("a two-node server has no one home node to go back to").isEmpty();
-
-    // The home node is full: the server goes elsewhere, and the user learns where their files are.
-    three.engine.placeNow(new dev.gpuhub.core.allocation.PlacementRequest("held", "p", 7, 1, 0, 1,
-        new dev.gpuhub.core.placement.Thresholds(100, 100, null), dev.gpuhub.core.allocation.PlacementPolicy.SPREAD,
-        List.of("home"), true));
-    ActiveServer jay = s.spawn("jay", new SpawnOptions("single-cpu", null, null));
-    deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (jay.snapshot().state() == ServerState.PENDING && System.nanoTime() < deadline) Thread.onSpinWait();
-    assertThat(jay.snapshot().state()).isEqualTo(ServerState.RUNNING);
-    assertThat(jay.snapshot().nodes()).doesNotContain("home");
-    assertThat(jay.progress().events().toString()).contains("holding your home (home) had no room")
-        .contains("your home moves there first");
-    s.close();
-  }
-
-  /**
-   * The server once it left PENDING and its final progress event (ready or failed) is logged: the
-   * spawner records the state before it appends that event, so the state alone can come first.
-   */
-  private static ActiveServer awaitSettled(ActiveServer server) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while ((server.snapshot().state() == ServerState.PENDING || !lastEventIsFinal(server)) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    return server;
-  }
-
-  private static boolean lastEventIsFinal(ActiveServer server) {
-    List<ProgressEvent> events = server.progress().events();
-    return !events.isEmpty() && events.get(events.size() - 1).isFinal();
-  }
-
-  private static final dev.gpuhub.wire.node.VolumeManifest IVYS_FILES = new dev.gpuhub.wire.node.VolumeManifest(
-      List.of(new dev.gpuhub.wire.node.VolumeManifest.Entry("thesis.ipynb", 1234, "ab12")), 1234);
-
-  @Test
-  void aHomeMovesToTheNodeTheServerMustUseAndAFailedMoveKeepsTheOriginalAndSaysSo() {
-    TestCluster three = new TestCluster().node("home", 8, 0, 60.0).node("spare", 8, 0, 40.0);
-    three.agents.volume("home", "gpuhub-home-ivy", IVYS_FILES).volume("home", "gpuhub-home-jay", IVYS_FILES);
-    three.engine.placeNow(new dev.gpuhub.core.allocation.PlacementRequest("held", "p", 8, 1, 0, 1,
-        new dev.gpuhub.core.placement.Thresholds(100, 100, null), dev.gpuhub.core.allocation.PlacementPolicy.SPREAD,
-        List.of("home"), true));
-    Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), three::liveNodes,
-        PlacementConfig.defaults(), false), three.launcher, new PortClaims(), routes, lastServerOn("home"), Clock.systemUTC());
-
-    ActiveServer ivy = awaitSettled(s.spawn("ivy", new SpawnOptions("single-cpu", null, null)));
-    assertThat(ivy.snapshot().state()).as(ivy.progress().events().toString()).isEqualTo(ServerState.RUNNING);
-    assertThat(ivy.snapshot().nodes()).containsExactly("spare");
-    assertThat(three.agents.volumesOn("spare")).containsEntry("gpuhub-home-ivy", IVYS_FILES);
-    assertThat(three.agents.volumesOn("home")).as("the verified original is removed").doesNotContainKey("gpuhub-home-ivy");
-    assertThat(ivy.progress().events().toString()).contains("Moving your home from home to spare: 1 files")
-        .contains("Moved your home from home to spare").contains("checksums equal");
-
-    three.agents.importFailsOn("spare");
-    ActiveServer jay = awaitSettled(s.spawn("jay", new SpawnOptions("single-cpu", null, null)));
-    assertThat(jay.snapshot().state()).isEqualTo(ServerState.FAILED);
-    assertThat(jay.snapshot().failureReason()).contains("moving your home failed").contains("docker daemon stopped mid-archive")
-        .contains("Your files on home are intact");
-    assertThat(three.agents.volumesOn("home")).containsEntry("gpuhub-home-jay", IVYS_FILES);
-    assertThat(three.agents.everywhere()).as("no container was started").noneMatch(n -> n.contains("jay"));
-    s.close();
-  }
-
-  @Test
-  void aHomeOnANodeThatIsDownStopsTheSpawnWithTheChoicesAndEachChoiceWorks() throws Exception {
-    TestCluster cluster2 = new TestCluster().node("spare", 8, 0, 40.0);
-    Spawner t = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), cluster2::liveNodes,
-        PlacementConfig.defaults(), false), cluster2.launcher, new PortClaims(), routes, lastServerOn("gone"), Clock.systemUTC());
-    ActiveServer kim = awaitSettled(t.spawn("kim", new SpawnOptions("single-cpu", null, null)));
-    assertThat(kim.snapshot().state()).isEqualTo(ServerState.FAILED);
-    assertThat(kim.snapshot().failureReason()).contains("your home is on gone, which is not reporting")
-        .contains("Wait for gone").contains("empty scratch home");
-    ProgressEvent last = kim.progress().events().get(kim.progress().events().size() - 1);
-    assertThat(last.homeUnavailable()).isEqualTo("gone");
-    assertThat(cluster2.agents.everywhere()).as("nothing started").isEmpty();
-
-    // Scratch: runs now on another node, with nothing of the home mounted.
-    kim = awaitSettled(t.spawn("kim", new SpawnOptions("single-cpu", null, null, List.of(), "scratch")));
-    assertThat(kim.snapshot().state()).isEqualTo(ServerState.RUNNING);
-    assertThat(cluster2.agents.request("spare", Spawner.containerName(dev.gpuhub.core.hub.ServerId.defaultOf("kim"))).volumes()).isEmpty();
-    assertThat(kim.progress().events().toString()).contains("empty scratch home").contains("Your home stays on gone");
-    assertThat(t.homePreference("kim", 1)).as("the home is still where it was").containsExactly("gone");
-    assertThat(t.stop("kim", "done")).isTrue();
-
-    // Wait: pending until the node reports again, then placed there.
-    ActiveServer waiting = t.spawn("kim", new SpawnOptions("single-cpu", null, null, List.of(), "wait"));
-    Thread.sleep(1500);
-    assertThat(waiting.snapshot().state()).isEqualTo(ServerState.PENDING);
-    assertThat(waiting.progress().events().toString()).contains("Waiting for gone, which holds your home");
-    cluster2.node("gone", 8, 0, 10.0);
-    awaitSettled(waiting);
-    assertThat(waiting.snapshot().state()).as(waiting.progress().events().toString()).isEqualTo(ServerState.RUNNING);
-    assertThat(waiting.snapshot().nodes()).containsExactly("gone");
-    assertThat(cluster2.agents.request("gone", Spawner.containerName(dev.gpuhub.core.hub.ServerId.defaultOf("kim"))).volumes()).as("the home is mounted").isNotEmpty();
-    t.close();
-  }
-
   @Test
   void theOptionsFormsPlanIsWhereTheServerThenRuns_inSeveralClusterStates() {
     TestCluster busy = new TestCluster().node("quiet", 8, 0, 5.0).node("loaded", 8, 0, 70.0).node("spare", 8, 0, 40.0);
-    Spawner s = new Spawner(config, new ClusterView(n -> Optional.ofNullable(profiles.get(n)), busy::liveNodes,
-        PlacementConfig.defaults(), false), busy.launcher, new PortClaims(), routes, ServerLedger.NONE, Clock.systemUTC());
+    Spawner s = SpawnerTestKit.spawner(busy, new PortClaims(), routes, ServerLedger.NONE);
     s.hooks(SpawnerHooks.NONE.withHubUrl(() -> "http://10.0.0.100:8000"));
     List<String> seen = new java.util.ArrayList<>();
     String[][] steps = {{"u1", "single-cpu"}, {"u2", "multi-cpu"}, {"u3", "ray"}, {"u4", "single-cpu"}, {"u5", "multi-cpu"}};
@@ -465,7 +300,7 @@ class SpawnerTest {
         new dev.gpuhub.core.placement.Thresholds(100, 100, null), dev.gpuhub.core.allocation.PlacementPolicy.SPREAD,
         List.of("quiet"), true));
     for (String[] step : steps) {
-      Profile profile = profiles.get(step[1]);
+      Profile profile = SpawnerTestKit.PROFILES.get(step[1]);
       var preview = s.placements().preview(profile, profile.minNodes());
       List<ServerLayout.NodeParts> plan = s.placements().layout(profile, preview.chosen());
       ActiveServer server = s.spawn(step[0], new SpawnOptions(step[1], null, null));
