@@ -1,9 +1,7 @@
 package dev.gpuhub.core.allocation;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,7 @@ final class PlacementQueues {
   /** A ticket that left its queue past its deadline, with its place there when it left. */
   record Expired(PlacementTicket ticket, int position, int length) {}
 
-  private final Map<String, Deque<PlacementTicket>> queues = new TreeMap<>();
+  private final Map<String, List<PlacementTicket>> queues = new TreeMap<>();
   private final Map<String, Promise> promises = new HashMap<>();
 
   /** The classes that have (or had) a queue, in name order. */
@@ -32,57 +30,50 @@ final class PlacementQueues {
 
   /** Whether no request waits in any class. */
   boolean isEmpty() {
-    return queues.values().stream().allMatch(Deque::isEmpty);
+    return queues.values().stream().allMatch(List::isEmpty);
   }
 
   /** How many requests wait in {@code queueClass}. */
   int size(String queueClass) {
-    Deque<PlacementTicket> q = queues.get(queueClass);
+    List<PlacementTicket> q = queues.get(queueClass);
     return q == null ? 0 : q.size();
   }
 
   /** Whether {@code owner} waits in some class. */
   boolean waits(String owner) {
-    return queues.values().stream().flatMap(Deque::stream).anyMatch(t -> t.request().owner().equals(owner));
+    return queues.values().stream().flatMap(List::stream).anyMatch(t -> t.request().owner().equals(owner));
   }
 
   /** Whether {@code ticket} still waits. */
   boolean contains(PlacementTicket ticket) {
-    Deque<PlacementTicket> q = queues.get(ticket.request().queueClass());
+    List<PlacementTicket> q = queues.get(ticket.request().queueClass());
     return q != null && q.contains(ticket);
   }
 
   /** Puts {@code ticket} behind every ticket of its class asked for no later; returns how many are ahead. */
   int enqueue(PlacementTicket ticket) {
-    Deque<PlacementTicket> q = queues.computeIfAbsent(ticket.request().queueClass(), c -> new ArrayDeque<>());
-    if (q.isEmpty() || !q.peekLast().askedAt().isAfter(ticket.askedAt())) {
-      q.addLast(ticket);
-      return q.size() - 1;
-    }
-    List<PlacementTicket> all = new ArrayList<>(q);
-    int at = 0;
-    while (at < all.size() && !all.get(at).askedAt().isAfter(ticket.askedAt())) at++;
-    all.add(at, ticket);
-    q.clear();
-    q.addAll(all);
+    List<PlacementTicket> q = queues.computeIfAbsent(ticket.request().queueClass(), c -> new ArrayList<>());
+    int at = q.size();
+    while (at > 0 && q.get(at - 1).askedAt().isAfter(ticket.askedAt())) at--;
+    q.add(at, ticket);
     return at;
   }
 
   /** The first ticket of {@code queueClass}, or null. */
   PlacementTicket head(String queueClass) {
-    Deque<PlacementTicket> q = queues.get(queueClass);
-    return q == null ? null : q.peekFirst();
+    List<PlacementTicket> q = queues.get(queueClass);
+    return q == null || q.isEmpty() ? null : q.get(0);
   }
 
   /** Removes the first ticket of {@code queueClass} (served) and its promise. */
   void removeHead(String queueClass) {
-    PlacementTicket head = queues.get(queueClass).removeFirst();
+    PlacementTicket head = queues.get(queueClass).remove(0);
     promises.remove(head.request().owner());
   }
 
   /** Removes the owner's ticket and promise; returns the ticket, or null when the owner does not wait. */
   PlacementTicket remove(String owner) {
-    for (Deque<PlacementTicket> q : queues.values()) {
+    for (List<PlacementTicket> q : queues.values()) {
       for (var it = q.iterator(); it.hasNext(); ) {
         PlacementTicket t = it.next();
         if (t.request().owner().equals(owner)) {
@@ -98,7 +89,7 @@ final class PlacementQueues {
   /** Removes the tickets whose deadline is not after {@code now}, with their promises. */
   List<Expired> expire(Instant now) {
     List<Expired> out = new ArrayList<>();
-    for (Deque<PlacementTicket> q : queues.values()) {
+    for (List<PlacementTicket> q : queues.values()) {
       int position = 0;
       for (var it = q.iterator(); it.hasNext(); ) {
         PlacementTicket t = it.next();
@@ -123,7 +114,7 @@ final class PlacementQueues {
 
   /** The tickets of {@code queueClass}, in serving order. */
   List<PlacementTicket> tickets(String queueClass) {
-    Deque<PlacementTicket> q = queues.get(queueClass);
+    List<PlacementTicket> q = queues.get(queueClass);
     return q == null ? List.of() : List.copyOf(q);
   }
 
